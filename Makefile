@@ -1,0 +1,50 @@
+# heavylegs — the two commands are `make run` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+SHARED ?= $(abspath ../shared)
+export HEAVYLEGS_SHARED := $(SHARED)
+
+.PHONY: run test lint bench setup setup-test golden clean help
+
+help:
+	@echo "make run    - set up and start heavylegs (interactive assessment)"
+	@echo "make test   - set up, lint and run the whole test suite"
+	@echo "make lint   - ruff + mypy --strict on src/"
+	@echo "make bench  - benchmarks (ratios against baselines measured in the same run)"
+	@echo "make golden - regenerate golden files"
+
+$(BIN)/python:
+	@command -v uv >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet uv
+	uv venv --quiet --python $(PYTHON) $(VENV)
+
+$(VENV)/.installed: $(BIN)/python pyproject.toml
+	uv pip install --quiet --python $(BIN)/python -e .
+	@touch $@
+
+$(VENV)/.installed-test: $(BIN)/python pyproject.toml
+	uv pip install --quiet --python $(BIN)/python -e '.[test]'
+	@touch $@ $(VENV)/.installed
+
+setup: $(VENV)/.installed
+setup-test: $(VENV)/.installed-test
+
+run: setup
+	$(BIN)/heavylegs assess
+
+lint: setup-test
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+	$(BIN)/mypy src
+
+test: setup-test lint
+	scripts/with-postgres.sh $(BIN)/python -m pytest
+
+golden: setup-test
+	$(BIN)/python -m tests.golden.regenerate
+
+bench: setup-test
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

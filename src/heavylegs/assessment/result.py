@@ -1,0 +1,68 @@
+"""The assessment output: the shape in ``shared/spec/README.md`` section 2, plus optional extras.
+
+Extras (``title``, ``steps``, ``kind``, ``knowledge_version``) are additions the contract allows;
+nothing in the contract is renamed or dropped.
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from heavylegs.knowledge.models import Urgency
+
+
+class _Out(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Reason(_Out):
+    id: str
+    message: str
+    sources: list[str]
+
+
+class Triage(_Out):
+    level: Urgency
+    headline: str
+    reasons: list[Reason]
+
+
+class CauseResult(_Out):
+    id: str
+    likelihood: float = Field(ge=0, le=1)
+    why: list[str]
+    sources: list[str]
+    title: str = ""
+
+
+class PlanItem(_Out):
+    id: str
+    dose: str
+    when: str
+    why: str
+    sources: list[str]
+    title: str = ""
+    kind: str = ""
+    steps: list[str] = Field(default_factory=list)
+
+
+class AvoidItem(_Out):
+    id: str
+    why: str
+    sources: list[str]
+    title: str = ""
+
+
+class Plan(_Out):
+    do: list[PlanItem]
+    avoid: list[AvoidItem]
+
+
+class Assessment(_Out):
+    schema_version: int = 1
+    triage: Triage
+    causes: list[CauseResult]
+    plan: Plan
+    see_a_doctor_if: list[str]
+    disclaimer: str
+    knowledge_version: str = ""

@@ -1,0 +1,128 @@
+"""Parse untrusted answers (JSON text or data) into :class:`Answers`, or say exactly why not.
+
+Every problem names its field path (``symptoms.heaviness: must be between 0 and 10``) so a person
+or a form can point at the field; the CLI prints one line per problem and the API returns them
+with a 422.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from pydantic import ValidationError
+from pydantic_core import ErrorDetails
+
+from heavylegs.assessment.answers import SECTIONS, Answers
+
+
+class AnswersError(ValueError):
+    """The answers are unusable; ``problems`` holds one ``path: message`` line per problem."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("; ".join(problems))
+        self.problems = problems
+        self.locations = [p.split(": ", 1)[0] for p in problems]
+
+
+def parse_answers_json(text: str | bytes) -> Answers:
+    """Decode JSON text and validate it."""
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise AnswersError(
+            [f"(document): not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno})"]
+        ) from None
+    except UnicodeDecodeError:
+        raise AnswersError(["(document): not UTF-8 text"]) from None
+    return parse_answers(data)
+
+
+def parse_answers(data: Any) -> Answers:
+    """Validate decoded data against the schema; raise :class:`AnswersError` naming each field."""
+    if not isinstance(data, dict):
+        raise AnswersError(
+            ["(document): must be a JSON object with 'schema_version' and 'symptoms'"]
+        )
+    try:
+        return Answers.model_validate(data)
+    except ValidationError as exc:
+        problems = sorted({_describe(err) for err in exc.errors()}, key=_order(data))
+        raise AnswersError(problems) from None
+
+
+def _order(data: dict[str, Any]) -> Any:
+    """Sort problems in the order of the document's sections, then by path."""
+    keys = list(data)
+
+    def key(line: str) -> tuple[int, str]:
+        head = line.split(":")[0].split(".")[0].split("[")[0]
+        return (keys.index(head) if head in keys else len(keys), line)
+
+    return key
+
+
+def _path(loc: tuple[int | str, ...]) -> str:
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + part
+    return out or "(document)"
+
+
+def _bounds(loc: tuple[int | str, ...]) -> tuple[Any, Any] | None:
+    names = [p for p in loc if isinstance(p, str)]
+    if len(names) != 2 or names[0] not in SECTIONS:
+        return None
+    info = SECTIONS[names[0]].model_fields.get(names[1])
+    if info is None:
+        return None
+    low = high = None
+    for meta in info.metadata:
+        low = getattr(meta, "ge", low)
+        high = getattr(meta, "le", high)
+    return (low, high) if low is not None and high is not None else None
+
+
+def _describe(err: ErrorDetails) -> str:
+    loc = tuple(err["loc"])
+    # pydantic adds the tag of the chosen type (e.g. 'list[...]'/'function-after') to union paths
+    loc = tuple(
+        p for p in loc if not (isinstance(p, str) and ("[" in p or p.startswith("function")))
+    )
+    path = _path(loc)
+    kind = err["type"]
+    ctx = err.get("ctx", {})
+    if kind == "missing":
+        message = "is required"
+    elif kind == "extra_forbidden":
+        message = "is not a known field"
+    elif kind == "literal_error":
+        message = f"must be one of {ctx.get('expected', '')}".replace("'", "")
+    elif kind in ("greater_than_equal", "less_than_equal"):
+        bounds = _bounds(loc)
+        if bounds:
+            message = f"must be between {bounds[0]} and {bounds[1]}"
+        elif kind.startswith("greater"):
+            message = f"must be at least {ctx.get('ge')}"
+        else:
+            message = f"must be at most {ctx.get('le')}"
+    elif kind in ("int_type", "int_from_float", "int_parsing"):
+        message = "must be a whole number"
+    elif kind in ("float_type", "float_parsing"):
+        message = "must be a number"
+    elif kind in ("bool_type", "bool_parsing"):
+        message = "must be true or false"
+    elif kind in ("list_type",):
+        message = "must be a list"
+    elif kind in ("model_type", "dict_type", "model_attributes_type"):
+        message = "must be an object"
+    elif kind == "string_type":
+        message = "must be text"
+    elif kind == "value_error":
+        message = str(ctx.get("error", err["msg"]))
+    else:
+        message = err["msg"][0].lower() + err["msg"][1:]
+    return f"{path}: {message}"

@@ -1,0 +1,77 @@
+"""``heavylegs assess``: read answers (file, stdin or interactive), assess, print."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from heavylegs.cli.output import console, error_lines
+
+
+def _read(source: str) -> tuple[bytes | None, str | None]:
+    if source == "-":
+        return sys.stdin.buffer.read(), None
+    try:
+        return Path(source).read_bytes(), None
+    except FileNotFoundError:
+        return None, f"--answers: no such file: {source}"
+    except IsADirectoryError:
+        return None, f"--answers: is a folder, not a file: {source}"
+    except OSError as exc:
+        return None, f"--answers: cannot read {source}: {exc.strerror}"
+
+
+def run_assess(source: str | None, *, json_output: bool, save: Path | None) -> int:
+    """Exit code: 0 done, 2 unusable input (one line per problem on stderr), 130 interrupted."""
+    from heavylegs.assessment.validation import AnswersError, parse_answers, parse_answers_json
+
+    if source is None:
+        if not sys.stdin.isatty() and not _interactive_forced():
+            error_lines(["--answers: give a file or '-' when not running in a terminal"])
+            return 2
+        from heavylegs.cli.interview import interview
+
+        raw = interview(console())
+        if raw is None:
+            return 130
+        if save is not None:
+            save.write_text(json.dumps(raw, indent=2) + "\n", encoding="utf-8")
+            console().print(f"[dim]Answers saved to {save}[/dim]")
+        try:
+            answers = parse_answers(raw)
+        except AnswersError as exc:
+            error_lines(exc.problems)
+            return 2
+    else:
+        if save is not None:
+            error_lines(["--save: only with interactive questions (without --answers)"])
+            return 2
+        data, problem = _read(source)
+        if data is None:
+            error_lines([problem or "--answers: unreadable"])
+            return 2
+        try:
+            answers = parse_answers_json(data)
+        except AnswersError as exc:
+            error_lines(exc.problems)
+            return 2
+    from heavylegs.assessment.engine import assess
+
+    result = assess(answers)
+    if json_output:
+        payload: dict[str, Any] = result.model_dump(mode="json")
+        sys.stdout.write(json.dumps(payload, indent=2, ensure_ascii=False) + "\n")
+    else:
+        from heavylegs.cli.render import render_assessment
+        from heavylegs.knowledge import load_knowledge
+
+        render_assessment(console(), result, load_knowledge())
+    return 0
+
+
+def _interactive_forced() -> bool:
+    import os
+
+    return os.environ.get("HEAVYLEGS_INTERACTIVE") == "1"

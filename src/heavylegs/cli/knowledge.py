@@ -1,0 +1,53 @@
+"""``heavylegs explain`` and ``heavylegs sources``: print knowledge entries."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+from heavylegs.cli.output import console, error_lines
+
+
+def run_explain(entry_id: str, *, json_output: bool) -> int:
+    from heavylegs.knowledge import load_knowledge
+
+    kb = load_knowledge()
+    entry = kb.entry(entry_id)
+    if entry is None:
+        close = sorted(
+            i
+            for table in (kb.causes, kb.measures, kb.red_flags, kb.faq)
+            for i in table
+            if entry_id.replace("-", "_") in i or i in entry_id
+        )
+        hint = f" (did you mean: {', '.join(close[:5])})" if close else ""
+        error_lines([f"entry_id: no cause, measure, red flag or FAQ called {entry_id!r}{hint}"])
+        return 2
+    if json_output:
+        sys.stdout.write(
+            json.dumps(
+                entry.model_dump(mode="json", exclude={"when", "features", "indications"}),
+                indent=2,
+                ensure_ascii=False,
+            )
+            + "\n"
+        )
+        return 0
+    from heavylegs.cli.render import render_entry
+
+    render_entry(console(), kb, entry)
+    return 0
+
+
+def run_sources(*, json_output: bool) -> int:
+    from heavylegs.knowledge import load_knowledge
+
+    kb = load_knowledge()
+    if json_output:
+        data = [s.model_dump(mode="json") for s in kb.sources.values()]
+        sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+        return 0
+    from heavylegs.cli.render import render_sources
+
+    render_sources(console(), kb)
+    return 0

@@ -1,0 +1,94 @@
+"""The ``heavylegs`` command: a thin face over the stages. No domain logic lives here.
+
+Only Typer is imported at start-up; every command imports what it needs inside its function so
+``heavylegs --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+app = typer.Typer(
+    name="heavylegs",
+    help=(
+        "Heavy legs? heavylegs checks for warning signs first, then explains likely causes and "
+        "builds a safe plan. It informs; it does not diagnose."
+    ),
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+FACES = ("heavylegs.cli.ask", "heavylegs.cli.diary")
+"""Modules that add their own commands through ``register(app)`` (each a stage's face)."""
+
+
+@app.command()
+def assess(
+    answers: Annotated[
+        str | None,
+        typer.Option(
+            "--answers",
+            "-a",
+            help="Answers JSON file (see the input schema); '-' reads standard input. "
+            "Without it, heavylegs asks the questions.",
+            show_default=False,
+        ),
+    ] = None,
+    json_output: Annotated[
+        bool, typer.Option("--json", help="Print the result as JSON (the output contract).")
+    ] = False,
+    save: Annotated[
+        Path | None,
+        typer.Option("--save", help="Save the answers you give interactively to this file."),
+    ] = None,
+) -> None:
+    """Assess heavy legs: warning signs first, then likely causes and a safe plan."""
+    from heavylegs.cli.assess import run_assess
+
+    raise typer.Exit(run_assess(answers, json_output=json_output, save=save))
+
+
+@app.command()
+def explain(
+    entry_id: Annotated[str, typer.Argument(help="A cause, measure, red flag or FAQ id.")],
+    json_output: Annotated[bool, typer.Option("--json", help="Print the entry as JSON.")] = False,
+) -> None:
+    """Explain a cause, measure or warning sign from the knowledge base, with its sources."""
+    from heavylegs.cli.knowledge import run_explain
+
+    raise typer.Exit(run_explain(entry_id, json_output=json_output))
+
+
+@app.command()
+def sources(
+    json_output: Annotated[bool, typer.Option("--json", help="Print the sources as JSON.")] = False,
+) -> None:
+    """List every source the knowledge base cites (guidelines, reviews, the seed articles)."""
+    from heavylegs.cli.knowledge import run_sources
+
+    raise typer.Exit(run_sources(json_output=json_output))
+
+
+def _register_faces() -> None:
+    for name in FACES:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name != name:
+                raise
+            continue
+        module.register(app)
+
+
+_register_faces()
+
+
+def run() -> None:
+    """Console-script entry point."""
+    app()

@@ -1,0 +1,23 @@
+"""Shared terminal output: one Rich console, and errors as one ``field: message`` line each."""
+
+from __future__ import annotations
+
+import sys
+from functools import cache
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+
+@cache
+def console() -> Console:
+    from rich.console import Console
+
+    return Console(highlight=False)
+
+
+def error_lines(problems: list[str]) -> None:
+    """Bad input: one line per problem on stderr (the caller exits 2, stdout stays empty)."""
+    for problem in problems:
+        sys.stderr.write(f"error: {problem}\n")

@@ -1,0 +1,120 @@
+"""Rich rendering of assessments and knowledge entries: the triage banner always comes first."""
+
+from __future__ import annotations
+
+from rich.console import Console, Group
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from heavylegs.assessment.result import Assessment
+from heavylegs.knowledge import KnowledgeBase, Urgency
+from heavylegs.knowledge.models import Entry, Measure, RedFlag
+
+LEVEL_STYLE = {
+    Urgency.EMERGENCY: ("bold white on red", "EMERGENCY — act now"),
+    Urgency.URGENT: ("bold black on yellow", "URGENT — be seen today"),
+    Urgency.ROUTINE: ("bold white on blue", "ROUTINE — book an appointment"),
+    Urgency.SELF_CARE: ("bold black on green", "SELF-CARE — safe to manage at home"),
+}
+"""Colour is never the only signal: every banner also carries the level in words."""
+
+
+def _bar(value: float, width: int = 10) -> str:
+    filled = round(value * width)
+    return "█" * filled + "░" * (width - filled)
+
+
+def render_assessment(console: Console, result: Assessment, kb: KnowledgeBase) -> None:
+    style, label = LEVEL_STYLE[result.triage.level]
+    body: list[Text] = [Text(result.triage.headline, style="bold")]
+    for reason in result.triage.reasons:
+        body.append(Text(f"• {reason.message}  [{', '.join(reason.sources)}]"))
+    console.print(Panel(Group(*body), title=Text(f" {label} ", style=style), border_style="bold"))
+
+    if result.plan.do and result.triage.level in (Urgency.EMERGENCY, Urgency.URGENT):
+        _render_plan(console, result, "What to do now")
+    console.print(Text("\nWhat is likely behind it", style="bold underline"))
+    console.print(
+        Text("(likelihoods are rough estimates from your answers, not a diagnosis)", style="dim")
+    )
+    for cause in result.causes:
+        console.print(
+            Text.assemble(
+                (f"{_bar(cause.likelihood)} {cause.likelihood:4.0%}  ", "cyan"),
+                (cause.title or cause.id, "bold"),
+                (f"  [{cause.id}]", "dim"),
+            )
+        )
+        for why in cause.why[:5]:
+            console.print(f"      · {why}")
+        console.print(Text(f"      sources: {', '.join(cause.sources)}", style="dim"))
+    if result.triage.level not in (Urgency.EMERGENCY, Urgency.URGENT):
+        _render_plan(console, result, "Your plan")
+    if result.plan.avoid:
+        console.print(Text("\nAvoid for now", style="bold underline"))
+        for item in result.plan.avoid:
+            console.print(
+                Text.assemble(("✗ ", "bold red"), (item.title or item.id, "bold"), f" — {item.why}")
+            )
+    console.print(Text("\nSee a doctor if", style="bold underline"))
+    for line in result.see_a_doctor_if:
+        console.print(f"• {line}")
+    console.print(Text(f"\n{result.disclaimer}", style="italic"))
+    console.print(
+        Text(
+            f"knowledge {result.knowledge_version} · `heavylegs explain ID` tells more, "
+            "`heavylegs sources` lists the sources",
+            style="dim",
+        )
+    )
+
+
+def _render_plan(console: Console, result: Assessment, title: str) -> None:
+    console.print(Text(f"\n{title}", style="bold underline"))
+    for item in result.plan.do:
+        console.print(
+            Text.assemble(
+                ("☐ ", "bold"), (item.title or item.id, "bold"), (f"  [{item.id}]", "dim")
+            )
+        )
+        console.print(f"    {item.dose} · {item.when}")
+        console.print(Text(f"    why: {item.why}", style="dim"))
+
+
+def render_entry(console: Console, kb: KnowledgeBase, entry: Entry) -> None:
+    kind = type(entry).__name__
+    body: list[Text | Table] = [Text(entry.text)]
+    if isinstance(entry, Measure):
+        body.append(
+            Text(
+                f"\nDose: {entry.dose}\nWhen: {entry.timing}\nWhy: {entry.why}"
+                f"\nEvidence: {entry.evidence}"
+            )
+        )
+        if entry.steps:
+            body.append(Text("\n" + "\n".join(f"{i}. {s}" for i, s in enumerate(entry.steps, 1))))
+    if isinstance(entry, RedFlag):
+        body.append(Text(f"\nLevel: {entry.level.value}\n{entry.headline}\n{entry.message}"))
+    for caution in entry.cautions:
+        body.append(
+            Text(f"\nCaution: {caution.text} [{', '.join(caution.sources)}]", style="yellow")
+        )
+    table = Table(show_header=False, box=None, padding=(0, 1))
+    for source_id in entry.sources:
+        source = kb.sources[source_id]
+        table.add_row(source_id, f"{source.title} — {source.publisher}", source.url or "")
+    body.append(Text("\nSources", style="bold"))
+    body.append(table)
+    console.print(Panel(Group(*body), title=f"{entry.title}  ({kind.lower()} {entry.id})"))
+
+
+def render_sources(console: Console, kb: KnowledgeBase) -> None:
+    table = Table(title="Sources heavylegs cites")
+    table.add_column("id", style="bold")
+    table.add_column("title")
+    table.add_column("publisher")
+    table.add_column("link / file")
+    for source in kb.sources.values():
+        table.add_row(source.id, source.title, source.publisher, source.url or source.file or "")
+    console.print(table)

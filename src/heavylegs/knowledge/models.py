@@ -1,0 +1,194 @@
+"""Typed shapes of the knowledge base. Every entry has an id, plain text, sources and covers.
+
+Unknown fields are errors (``extra="forbid"``) so a misspelt key in YAML fails the load instead of
+silently dropping a contraindication.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import StrEnum
+from typing import Annotated, Any
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+
+from heavylegs.knowledge.conditions import Cond, parse_condition
+
+Id = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_\-]*$", max_length=64)]
+CoverId = Annotated[str, Field(pattern=r"^S[0-4]-\d{2}$")]
+Condition = Annotated[Cond, BeforeValidator(parse_condition)]
+
+
+class Urgency(StrEnum):
+    """Triage level, ordered: compare with :func:`Urgency.rank`."""
+
+    SELF_CARE = "self_care"
+    ROUTINE = "routine"
+    URGENT = "urgent"
+    EMERGENCY = "emergency"
+
+    @property
+    def rank(self) -> int:
+        return _RANK[self]
+
+
+_RANK = {Urgency.SELF_CARE: 0, Urgency.ROUTINE: 1, Urgency.URGENT: 2, Urgency.EMERGENCY: 3}
+
+
+class SourceKind(StrEnum):
+    SEED = "seed"
+    GUIDELINE = "guideline"
+    PATIENT_INFORMATION = "patient_information"
+    SYSTEMATIC_REVIEW = "systematic_review"
+    STUDY = "study"
+
+
+class MeasureKind(StrEnum):
+    """What sort of thing a plan item is; ``action`` items are what to do now in a red-flag case."""
+
+    ACTION = "action"
+    EXERCISE = "exercise"
+    POSITION = "position"
+    HABIT = "habit"
+    NUTRITION = "nutrition"
+    DEVICE = "device"
+    SUPPLEMENT = "supplement"
+    TRAINING = "training"
+    AVOID_HABIT = "avoid_habit"
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, arbitrary_types_allowed=True, use_enum_values=False
+    )
+
+
+class Source(_Model):
+    id: Id
+    title: str
+    publisher: str
+    kind: SourceKind
+    url: str | None = None
+    file: str | None = Field(default=None, description="For seed articles: the file name.")
+    date_read: date | None = None
+    note: str | None = Field(default=None, description="How far to trust it, and for what.")
+
+
+class Caution(_Model):
+    """Where a seed claim is weak or unsafe for some people: the caveat and better evidence."""
+
+    text: str
+    sources: list[Id] = Field(min_length=1)
+
+
+class Entry(_Model):
+    id: Id
+    title: str
+    text: str
+    sources: list[Id] = Field(min_length=1)
+    covers: list[CoverId] = Field(default_factory=list)
+    cautions: list[Caution] = Field(default_factory=list)
+
+
+class Feature(_Model):
+    """One step of a cause's score: when ``when`` holds, add ``weight`` (log-odds) and say why."""
+
+    when: Condition
+    weight: float = Field(ge=-10, le=10)
+    why: str
+
+
+class Cause(Entry):
+    prior: float = Field(ge=-10, le=10, description="Log-odds before any answer is considered.")
+    features: list[Feature] = Field(min_length=1)
+
+
+class RedFlag(Entry):
+    level: Urgency
+    when: Condition
+    headline: str = Field(description="One sentence a frightened person can act on.")
+    message: str = Field(description="Why this matters, shown as the triage reason.")
+    cause: Id | None = None
+    do_now: list[Id] = Field(default_factory=list, description="Action measure ids, in order.")
+
+
+class Guided(_Model):
+    """How a guided session runs a measure: a timer, a rep counter, or both."""
+
+    seconds: int | None = Field(default=None, ge=5, le=3600)
+    reps: int | None = Field(default=None, ge=1, le=500)
+    sets: int = Field(default=1, ge=1, le=20)
+    sensations: list[str] = Field(default_factory=list)
+
+
+class Indication(_Model):
+    """When a measure belongs in the plan: for likely causes, or for the person's day."""
+
+    causes: list[Id] = Field(default_factory=list)
+    when: Condition | None = None
+    priority: int = Field(default=50, ge=0, le=100, description="Higher comes first.")
+
+
+class Measure(Entry):
+    kind: MeasureKind
+    steps: list[str] = Field(default_factory=list)
+    dose: str
+    timing: str = Field(description="When to do it (the output's 'when').")
+    why: str
+    evidence: str
+    indications: list[Indication] = Field(default_factory=list)
+    while_waiting: bool = Field(
+        default=False, description="Safe to offer while waiting for urgent care."
+    )
+    guided: Guided | None = None
+
+
+class AvoidRule(Entry):
+    """A contraindication: while ``when`` holds, these measures are unsafe and go to 'avoid'."""
+
+    measures: list[Id] = Field(min_length=1)
+    when: Condition
+    why: str = Field(description="The reason shown to the person.")
+
+
+class SafetyNet(Entry):
+    """A 'see a doctor if…' line; shown when ``when`` holds, or always without it."""
+
+    when: Condition | None = None
+
+
+class Faq(Entry):
+    question: str
+    also_asked: list[str] = Field(default_factory=list)
+    related: list[Id] = Field(default_factory=list)
+
+
+class KnowledgeBase(_Model):
+    """The whole validated knowledge base; ``version`` is a hash of the YAML files."""
+
+    version: str
+    disclaimer: str
+    self_care_headline: str
+    sources: dict[str, Source]
+    causes: dict[str, Cause]
+    red_flags: dict[str, RedFlag]
+    measures: dict[str, Measure]
+    avoid: dict[str, AvoidRule]
+    safety_net: dict[str, SafetyNet]
+    faq: dict[str, Faq]
+
+    def entry(self, entry_id: str) -> Entry | None:
+        """Look an id up across every kind (for ``heavylegs explain``)."""
+        for table in (self.causes, self.measures, self.red_flags, self.avoid, self.faq):
+            found: Any = table.get(entry_id)
+            if found is not None:
+                return found  # type: ignore[no-any-return]
+        return None
+
+    def entries(self) -> list[Entry]:
+        """Every entry that can cover a seed item, in a stable order."""
+        out: list[Entry] = []
+        for table in (self.causes, self.red_flags, self.measures, self.avoid, self.safety_net):
+            out.extend(table.values())
+        out.extend(self.faq.values())
+        return out
