@@ -7,9 +7,10 @@ must ask for ``False`` explicitly. Unknown keys are rejected, so a typo never si
 
 from __future__ import annotations
 
-from typing import Annotated, Literal, TypeVar
+from typing import Annotated, Any, Literal, TypeVar
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic_core import PydanticCustomError
 
 T = TypeVar("T")
 
@@ -103,6 +104,18 @@ Improving = Literal["yes", "partly", "no", "worse"]
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_nulls(cls, data: Any) -> Any:
+        """The schema has no nulls: 'unknown' is an omitted field, and null is refused."""
+        if isinstance(data, dict):
+            for key, value in data.items():
+                if value is None and key in cls.model_fields:
+                    raise PydanticCustomError(
+                        "null_value", "{field}: leave it out instead of null", {"field": key}
+                    )
+        return data
 
 
 class About(_Strict):

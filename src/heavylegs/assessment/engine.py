@@ -7,7 +7,9 @@ gives the same output (golden files and the vignette runner rely on it).
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from heavylegs.assessment.answers import Answers
 from heavylegs.assessment.features import flatten
@@ -19,14 +21,20 @@ from heavylegs.assessment.result import (
     PlanItem,
     Reason,
     Triage,
+    trusted,
 )
-from heavylegs.assessment.rules import Context, Predicate, RuleError, compile_condition
+from heavylegs.assessment.rules import (
+    Context,
+    Predicate,
+    RuleError,
+    compile_batch,
+    compile_condition,
+)
 from heavylegs.knowledge import KnowledgeBase, Urgency, load_knowledge
 from heavylegs.knowledge.conditions import Cond
 from heavylegs.knowledge.models import (
     AvoidRule,
     Cause,
-    Indication,
     Measure,
     MeasureKind,
     RedFlag,
@@ -43,21 +51,25 @@ MAX_MEASURES = 8
 
 
 @dataclass(frozen=True, slots=True)
-class _CompiledCause:
-    cause: Cause
-    features: tuple[tuple[float, str, Predicate], ...]
-
-
-@dataclass(frozen=True, slots=True)
 class Compiled:
-    """The knowledge base with every condition compiled (one per knowledge version)."""
+    """The knowledge base with every condition compiled and every static output item built
+    once (one per knowledge version): an assessment then only evaluates predicates."""
 
     kb: KnowledgeBase
-    red_flags: tuple[tuple[RedFlag, Predicate], ...]
-    causes: tuple[_CompiledCause, ...]
-    indications: tuple[tuple[Measure, tuple[tuple[Indication, Predicate | None], ...]], ...]
-    avoid: tuple[tuple[AvoidRule, Predicate], ...]
+    red_flags: tuple[RedFlag, ...]
+    red_flag_test: Callable[[Context], list[int]]
+    causes: tuple[Cause, ...]
+    features: tuple[tuple[int, float, str], ...]
+    """Every cause feature as (cause index, weight, why), in the order of ``feature_test``."""
+    feature_test: Callable[[Context], list[int]]
+    avoid: tuple[tuple[AvoidItem, ...], ...]
+    avoid_test: Callable[[Context], list[int]]
     safety_net: tuple[tuple[SafetyNet, Predicate | None], ...]
+    items: dict[str, PlanItem]
+    reasons: dict[str, Reason]
+    by_cause: dict[str, tuple[tuple[int, float, Predicate | None], ...]]
+    by_situation: tuple[tuple[int, float, Predicate], ...]
+    offerable: tuple[Measure, ...]
 
 
 _COMPILED: dict[str, Compiled] = {}
@@ -78,44 +90,83 @@ def compile_knowledge(kb: KnowledgeBase) -> Compiled:
     def maybe(where: str, cond: Cond | None) -> Predicate | None:
         return None if cond is None else rule(where, cond)
 
+    def batch(where: str, conds: list[tuple[str, Cond]]) -> Callable[[Context], list[int]]:
+        for label, cond in conds:
+            rule(f"{where} {label}", cond)  # checks each rule, naming it if it is wrong
+        return compile_batch([cond for _, cond in conds])
+
+    flags = tuple(kb.red_flags.values())
+    causes = tuple(kb.causes.values())
+    features = [(i, f) for i, c in enumerate(causes) for f in c.features]
+    rules = tuple(kb.avoid.values())
     compiled = Compiled(
         kb=kb,
-        red_flags=tuple((f, rule(f"red_flag {f.id}", f.when)) for f in kb.red_flags.values()),
-        causes=tuple(
-            _CompiledCause(
-                c, tuple((f.weight, f.why, rule(f"cause {c.id}", f.when)) for f in c.features)
-            )
-            for c in kb.causes.values()
-        ),
-        indications=tuple(
-            (m, tuple((i, maybe(f"measure {m.id}", i.when)) for i in m.indications))
-            for m in kb.measures.values()
-        ),
-        avoid=tuple((r, rule(f"avoid {r.id}", r.when)) for r in kb.avoid.values()),
+        red_flags=flags,
+        red_flag_test=batch("red_flag", [(f.id, f.when) for f in flags]),
+        causes=causes,
+        features=tuple((i, f.weight, f.why) for i, f in features),
+        feature_test=batch("cause", [(causes[i].id, f.when) for i, f in features]),
+        avoid=tuple(tuple(_avoid_item(kb, r, m) for m in r.measures) for r in rules),
+        avoid_test=batch("avoid", [(r.id, r.when) for r in rules]),
         safety_net=tuple((s, maybe(f"safety_net {s.id}", s.when)) for s in kb.safety_net.values()),
+        items={m.id: _item(m) for m in kb.measures.values()},
+        **_index_indications(kb, maybe),
+        reasons={
+            f.id: Reason.model_construct(id=f.id, message=f.message, sources=list(f.sources))
+            for f in kb.red_flags.values()
+        },
     )
     _COMPILED[kb.version] = compiled
     return compiled
+
+
+def _index_indications(
+    kb: KnowledgeBase, maybe: Callable[[str, Cond | None], Predicate | None]
+) -> dict[str, Any]:
+    """Index measures by the cause that indicates them, so a plan looks only at likely causes."""
+    offerable = tuple(
+        m
+        for m in kb.measures.values()
+        if m.kind not in (MeasureKind.ACTION, MeasureKind.AVOID_HABIT)
+    )
+    by_cause: dict[str, list[tuple[int, float, Predicate | None]]] = {}
+    by_situation: list[tuple[int, float, Predicate]] = []
+    for index, measure in enumerate(offerable):
+        for ind in measure.indications:
+            test = maybe(f"measure {measure.id}", ind.when)
+            for cause_id in ind.causes:
+                by_cause.setdefault(cause_id, []).append((index, float(ind.priority), test))
+            if not ind.causes and test is not None:
+                by_situation.append((index, float(ind.priority), test))
+    return {
+        "by_cause": {k: tuple(v) for k, v in by_cause.items()},
+        "by_situation": tuple(by_situation),
+        "offerable": offerable,
+    }
 
 
 def assess(answers: Answers, kb: KnowledgeBase | None = None) -> Assessment:
     """The full assessment of one person's answers."""
     compiled = compile_knowledge(kb if kb is not None else load_knowledge())
     ctx = Context(flatten(answers))
-    fired = [flag for flag, test in compiled.red_flags if test(ctx)]
-    triage = _triage(compiled.kb, fired)
-    causes = _causes(compiled, ctx, fired)
-    likelihood = {c.id: c.likelihood for c in causes}
+    fired = [compiled.red_flags[i] for i in compiled.red_flag_test(ctx)]
+    triage = _triage(compiled, fired)
+    scored = _score_causes(compiled, ctx, fired)
     plan_ctx = Context(
         ctx.flat,
         red_flags=frozenset(f.id for f in fired),
         level_rank=triage.level.rank,
-        likelihood=likelihood,
-        ranking=tuple(c.id for c in causes),
+        likelihood={s.cause.id: s.likelihood for s in scored},
+        ranking=tuple(s.cause.id for s in scored),
     )
-    return Assessment(
+    shown = scored[: max(3, sum(1 for s in scored if s.likelihood >= 0.1))][:MAX_CAUSES]
+    # model_construct: every piece comes from the validated knowledge base, and validating
+    # again would cost more than the whole assessment.
+    return trusted(
+        Assessment,
+        schema_version=1,
         triage=triage,
-        causes=causes[: max(3, sum(1 for c in causes if c.likelihood >= 0.1))][:MAX_CAUSES],
+        causes=[s.result() for s in shown],
         plan=_plan(compiled, plan_ctx, fired, triage.level),
         see_a_doctor_if=[
             s.text for s, test in compiled.safety_net if test is None or test(plan_ctx)
@@ -125,15 +176,18 @@ def assess(answers: Answers, kb: KnowledgeBase | None = None) -> Assessment:
     )
 
 
-def _triage(kb: KnowledgeBase, fired: list[RedFlag]) -> Triage:
+def _triage(compiled: Compiled, fired: list[RedFlag]) -> Triage:
     """The highest level among fired red flags; the most serious one's headline comes first."""
     ordered = sorted(fired, key=lambda f: -f.level.rank)  # stable: file order within a level
     if not ordered:
-        return Triage(level=Urgency.SELF_CARE, headline=kb.self_care_headline, reasons=[])
-    return Triage(
+        return trusted(
+            Triage, level=Urgency.SELF_CARE, headline=compiled.kb.self_care_headline, reasons=[]
+        )
+    return trusted(
+        Triage,
         level=ordered[0].level,
         headline=ordered[0].headline,
-        reasons=[Reason(id=f.id, message=f.message, sources=list(f.sources)) for f in ordered],
+        reasons=[compiled.reasons[f.id] for f in ordered],
     )
 
 
@@ -141,107 +195,114 @@ def _sigmoid(x: float) -> float:
     return 1.0 / (1.0 + math.exp(-x))
 
 
-def _causes(compiled: Compiled, ctx: Context, fired: list[RedFlag]) -> list[CauseResult]:
-    """Transparent scoring: prior log-odds plus each matching feature's weight, every step told."""
-    flagged: dict[str, RedFlag] = {}
-    for flag in fired:
-        if flag.cause is not None:
-            flagged.setdefault(flag.cause, flag)
-    scored: list[tuple[float, int, CauseResult]] = []
-    for index, item in enumerate(compiled.causes):
-        logit = item.cause.prior
-        steps: list[tuple[float, str]] = []
-        for weight, why, test in item.features:
-            if test(ctx):
-                logit += weight
-                steps.append((weight, why))
-        warning = flagged.get(item.cause.id)
-        if warning is not None:
-            boost = RED_FLAG_BOOST.get(warning.level, 0.0)
-            logit += boost
-            steps.append((boost, f"matches the warning sign: {warning.title.lower()}"))
-        steps.sort(key=lambda s: -abs(s[0]))
-        likelihood = round(_sigmoid(logit), 3)
-        result = CauseResult(
-            id=item.cause.id,
-            title=item.cause.title,
-            likelihood=likelihood,
-            why=[why for _, why in steps],
-            sources=list(item.cause.sources),
+@dataclass(slots=True)
+class _Scored:
+    cause: Cause
+    likelihood: float
+    steps: list[tuple[float, str]]
+
+    def result(self) -> CauseResult:
+        self.steps.sort(key=lambda s: -abs(s[0]))
+        return trusted(
+            CauseResult,
+            id=self.cause.id,
+            title=self.cause.title,
+            likelihood=self.likelihood,
+            why=[why for _, why in self.steps],
+            sources=list(self.cause.sources),
         )
-        scored.append((-likelihood, index, result))
-    scored.sort(key=lambda t: (t[0], t[1]))
-    return [r for _, _, r in scored]
+
+
+def _score_causes(compiled: Compiled, ctx: Context, fired: list[RedFlag]) -> list[_Scored]:
+    """Transparent scoring: prior log-odds plus each matching feature's weight, every step told."""
+    logits = [c.prior for c in compiled.causes]
+    steps: list[list[tuple[float, str]]] = [[] for _ in compiled.causes]
+    for index in compiled.feature_test(ctx):
+        cause, weight, why = compiled.features[index]
+        logits[cause] += weight
+        steps[cause].append((weight, why))
+    position = {c.id: i for i, c in enumerate(compiled.causes)}
+    warned: set[str] = set()
+    for flag in fired:  # the most serious flag naming a cause speaks for it
+        if flag.cause is not None and flag.cause not in warned:
+            warned.add(flag.cause)
+            boost = RED_FLAG_BOOST.get(flag.level, 0.0)
+            logits[position[flag.cause]] += boost
+            steps[position[flag.cause]].append(
+                (boost, f"matches the warning sign: {flag.title.lower()}")
+            )
+    scored = [
+        _Scored(cause, round(_sigmoid(logit), 3), why)
+        for cause, logit, why in zip(compiled.causes, logits, steps, strict=True)
+    ]
+    scored.sort(key=lambda s: -s.likelihood)  # stable: knowledge order breaks ties
+    return scored
 
 
 def _plan(compiled: Compiled, ctx: Context, fired: list[RedFlag], level: Urgency) -> Plan:
-    kb = compiled.kb
+    """Actions for fired red flags first, then measures for the likely causes and the person's
+    day; every measure an avoid rule names goes to 'avoid' and never to 'do'."""
     avoid: dict[str, AvoidItem] = {}
-    for rule, test in compiled.avoid:
-        if not test(ctx):
-            continue
-        for measure_id in rule.measures:
-            if measure_id not in avoid:
-                avoid[measure_id] = AvoidItem(
-                    id=measure_id,
-                    title=kb.measures[measure_id].title,
-                    why=rule.why,
-                    sources=list(rule.sources),
-                )
-    # Things the plan never suggests doing are still worth naming when the person is swollen
-    # or at risk: avoid rules decide; here we only keep 'do' and 'avoid' disjoint.
+    for rule in compiled.avoid_test(ctx):
+        for item in compiled.avoid[rule]:
+            avoid.setdefault(item.id, item)
     do: list[PlanItem] = []
     seen: set[str] = set()
 
-    def add(measure: Measure, why: str | None = None) -> None:
-        if measure.id in seen or measure.id in avoid:
-            return
-        seen.add(measure.id)
-        do.append(_item(measure, why))
+    def add(measure_id: str) -> None:
+        if measure_id not in seen and measure_id not in avoid:
+            seen.add(measure_id)
+            do.append(compiled.items[measure_id])
 
     for flag in sorted(fired, key=lambda f: -f.level.rank):
         for action in flag.do_now:
-            add(kb.measures[action])
+            add(action)
     if level is Urgency.EMERGENCY:
-        return Plan(do=do, avoid=list(avoid.values()))
-    if level is Urgency.ROUTINE and "book_appointment" in kb.measures:
-        add(kb.measures["book_appointment"])
-    likely = {
-        cid
-        for rank, cid in enumerate(ctx.ranking)
-        if (rank < 3 and ctx.likelihood[cid] >= LIKELY) or ctx.likelihood[cid] >= 0.5
-    }
-    candidates: list[tuple[float, int, Measure]] = []
-    for order, (measure, indications) in enumerate(compiled.indications):
-        if measure.kind in (MeasureKind.ACTION, MeasureKind.AVOID_HABIT):
+        return trusted(Plan, do=do, avoid=list(avoid.values()))
+    if level is Urgency.ROUTINE and "book_appointment" in compiled.items:
+        add("book_appointment")
+    best: dict[int, float] = {}
+    for rank, cause_id in enumerate(ctx.ranking):
+        likelihood = ctx.likelihood[cause_id]
+        if not ((rank < 3 and likelihood >= LIKELY) or likelihood >= 0.5):
             continue
-        if level is Urgency.URGENT and not measure.while_waiting:
+        for index, priority, when in compiled.by_cause.get(cause_id, ()):
+            if when is None or when(ctx):
+                score = priority + 20 * likelihood
+                if score > best.get(index, -1.0):
+                    best[index] = score
+    for index, priority, situation in compiled.by_situation:
+        if priority > best.get(index, -1.0) and situation(ctx):
+            best[index] = priority
+    candidates: list[tuple[float, int, str]] = []
+    for index, score in best.items():
+        measure = compiled.offerable[index]
+        if measure.id in avoid or (level is Urgency.URGENT and not measure.while_waiting):
             continue
-        best: float | None = None
-        for ind, applies in indications:
-            cause_hits = [c for c in ind.causes if c in likely]
-            if ind.causes and not cause_hits:
-                continue
-            if applies is not None and not applies(ctx):
-                continue
-            score = ind.priority + 20 * max((ctx.likelihood[c] for c in cause_hits), default=0.0)
-            best = score if best is None else max(best, score)
-        if best is not None:
-            candidates.append((-best, order, measure))
-    candidates.sort(key=lambda t: (t[0], t[1]))
-    for _, _, measure in candidates[:MAX_MEASURES]:
-        add(measure)
-    return Plan(do=do, avoid=list(avoid.values()))
+        candidates.append((-score, index, measure.id))
+    candidates.sort()
+    for _, _, measure_id in candidates[:MAX_MEASURES]:
+        add(measure_id)
+    return trusted(Plan, do=do, avoid=list(avoid.values()))
 
 
-def _item(measure: Measure, why: str | None) -> PlanItem:
+def _item(measure: Measure) -> PlanItem:
     return PlanItem(
         id=measure.id,
         title=measure.title,
         kind=measure.kind.value,
         dose=measure.dose,
         when=measure.timing,
-        why=why or measure.why,
+        why=measure.why,
         sources=list(measure.sources),
         steps=list(measure.steps),
+    )
+
+
+def _avoid_item(kb: KnowledgeBase, rule: AvoidRule, measure_id: str) -> AvoidItem:
+    return AvoidItem(
+        id=measure_id,
+        title=kb.measures[measure_id].title,
+        why=rule.why,
+        sources=list(rule.sources),
     )

@@ -43,12 +43,9 @@ DERIVED: dict[str, type] = {
 def flatten(answers: Answers) -> dict[str, Any]:
     """``{"symptoms.legs": "left", ...}`` for every answered field, plus ``derived.*``."""
     flat: dict[str, Any] = {}
-    for section in SECTIONS:
-        part = getattr(answers, section)
-        if part is None:
-            continue
-        for name, value in part:
-            if value is not None:
+    for section, part in answers.model_dump(exclude_none=True).items():
+        if section in SECTIONS:
+            for name, value in part.items():
                 flat[f"{section}.{name}"] = value
     flat.update({f"derived.{k}": v for k, v in derive(flat).items() if v is not None})
     return flat

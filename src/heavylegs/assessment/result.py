@@ -6,6 +6,8 @@ nothing in the contract is renamed or dropped.
 
 from __future__ import annotations
 
+from typing import Any, TypeVar
+
 from pydantic import BaseModel, ConfigDict, Field
 
 from heavylegs.knowledge.models import Urgency
@@ -66,3 +68,24 @@ class Assessment(_Out):
     see_a_doctor_if: list[str]
     disclaimer: str
     knowledge_version: str = ""
+
+
+M = TypeVar("M", bound=_Out)
+
+
+def trusted(cls: type[M], **values: Any) -> M:
+    """Build an output object from already-validated parts, every field given.
+
+    Like pydantic's ``model_construct`` minus its per-field alias bookkeeping, which cost more
+    than the rest of an assessment. Only the engine calls it, always with every field;
+    ``tests/assessment/test_result.py`` checks it stays equal to ``model_construct``.
+    """
+    missing = cls.model_fields.keys() - values.keys()
+    if missing:
+        raise TypeError(f"{cls.__name__}: missing {sorted(missing)}")
+    obj = cls.__new__(cls)
+    object.__setattr__(obj, "__dict__", {name: values[name] for name in cls.model_fields})
+    object.__setattr__(obj, "__pydantic_fields_set__", set(values))
+    object.__setattr__(obj, "__pydantic_extra__", None)
+    object.__setattr__(obj, "__pydantic_private__", None)
+    return obj

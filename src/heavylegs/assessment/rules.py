@@ -1,8 +1,13 @@
 """Compile the knowledge base's ``when:`` conditions into fast predicates, checking every path.
 
-Compiling once per knowledge version keeps an assessment to dictionary look-ups (thousands per
-second), and checking paths and values against the input model here means a misspelt field or
-enum value in YAML fails loudly instead of silently never firing — a silent rule is a safety bug.
+Checking paths and values against the input model here means a misspelt field or enum value in
+YAML fails loudly instead of silently never firing — a silent rule is a safety bug.
+
+Conditions become Python expressions compiled once per knowledge version: a batch of rules is
+one generated function of plain dictionary look-ups, several times faster than nested closures,
+which keeps an assessment well under a millisecond. Only constants from validated knowledge are
+ever put into the generated source (as ``repr`` of str/bool/number, or by index into a table),
+never text from a person's answers.
 """
 
 from __future__ import annotations
@@ -102,41 +107,83 @@ def _check_value(path: str, spec: FieldSpec, value: Any) -> None:
         raise RuleError(f"{path}: needs a number, got {value!r}")
 
 
-def _leaf(leaf: Leaf) -> Predicate:
+def _check_leaf(leaf: Leaf) -> FieldSpec:
     spec = field_spec(leaf.path)
-    path, op, value = leaf.path, leaf.op, leaf.value
-    if op == "known":
-        want = bool(value)
-        return lambda ctx: (path in ctx.flat) is want
-    if op in ("in", "any_of"):
-        for item in value:
-            _check_value(path, spec, item)
-        options = frozenset(value)
-        if op == "any_of" or spec.is_list:
-            if not spec.is_list:
-                raise RuleError(f"{path}: any_of needs a list field; use 'in'")
-            return lambda ctx: not options.isdisjoint(ctx.flat.get(path, ()))
-        return lambda ctx: ctx.flat.get(path) in options
-    if op in ("gte", "lte", "gt", "lt"):
+    if leaf.op in ("in", "any_of"):
+        for item in leaf.value:
+            _check_value(leaf.path, spec, item)
+        if leaf.op == "any_of" and not spec.is_list:
+            raise RuleError(f"{leaf.path}: any_of needs a list field; use 'in'")
+    elif leaf.op in ("gte", "lte", "gt", "lt"):
         if spec.kind not in (int, float) or spec.is_list:
-            raise RuleError(f"{path}: {op} needs a numeric field")
-        bound = float(value)
-        compare: dict[str, Callable[[float], bool]] = {
-            "gte": lambda x: x >= bound,
-            "lte": lambda x: x <= bound,
-            "gt": lambda x: x > bound,
-            "lt": lambda x: x < bound,
-        }
-        test = compare[op]
-        return lambda ctx: (v := ctx.flat.get(path)) is not None and test(v)
-    _check_value(path, spec, value)
-    if spec.is_list:
+            raise RuleError(f"{leaf.path}: {leaf.op} needs a numeric field")
+    elif leaf.op != "known":
+        _check_value(leaf.path, spec, leaf.value)
+    return spec
+
+
+_COMPARE = {"gte": ">=", "lte": "<=", "gt": ">", "lt": "<"}
+
+
+class _Source:
+    """Builds one expression per condition; constants that are not literals go in a table."""
+
+    def __init__(self) -> None:
+        self.table: list[Any] = []
+
+    def const(self, value: Any) -> str:
+        self.table.append(value)
+        return f"K[{len(self.table) - 1}]"
+
+    def expr(self, cond: Cond) -> str:
+        if isinstance(cond, Leaf):
+            return self.leaf(cond)
+        if isinstance(cond, AllOf):
+            return "(" + " and ".join(self.expr(c) for c in cond.items) + ")"
+        if isinstance(cond, AnyOf):
+            return "(" + " or ".join(self.expr(c) for c in cond.items) + ")"
+        if isinstance(cond, Not):
+            return f"(not {self.expr(cond.item)})"
+        if isinstance(cond, AtLeast):
+            return "((" + ") + (".join(self.expr(c) for c in cond.items) + f") >= {cond.n})"
+        if isinstance(cond, RedFlagFired):
+            return f"({cond.id!r} in ctx.red_flags)"
+        if isinstance(cond, LevelAtLeast):
+            return f"(ctx.level_rank >= {LEVELS.index(cond.level)})"
+        if isinstance(cond, CauseLikely):
+            return f"(ctx.likelihood.get({cond.id!r}, 0.0) >= {float(cond.gte)!r})"
+        if isinstance(cond, CauseInTop):
+            ids = self.const(frozenset(cond.ids))
+            return f"(not {ids}.isdisjoint(ctx.ranking[:{int(cond.n)}]))"
+        raise RuleError(f"unknown condition node {cond!r}")
+
+    def leaf(self, leaf: Leaf) -> str:
+        spec = _check_leaf(leaf)
+        path, op, value = repr(leaf.path), leaf.op, leaf.value
+        if op == "known":
+            return f"({path} {'in' if value else 'not in'} flat)"
+        if op in ("in", "any_of"):
+            options = self.const(frozenset(value))
+            if spec.is_list:
+                return f"(not {options}.isdisjoint(flat.get({path}, ())))"
+            return f"(flat.get({path}) in {options})"
+        if op in _COMPARE:
+            return f"((_v := flat.get({path})) is not None and _v {_COMPARE[op]} {float(value)!r})"
+        literal = self.const(value)
+        if spec.is_list:
+            if op == "ne":
+                return f"({path} in flat and {literal} not in flat[{path}])"
+            return f"({literal} in flat.get({path}, ()))"
         if op == "ne":
-            return lambda ctx: path in ctx.flat and value not in ctx.flat[path]
-        return lambda ctx: value in ctx.flat.get(path, ())
-    if op == "ne":
-        return lambda ctx: path in ctx.flat and ctx.flat[path] != value
-    return lambda ctx: ctx.flat.get(path, _MISSING) == value
+            return f"({path} in flat and flat[{path}] != {literal})"
+        if isinstance(value, bool):
+            return f"(flat.get({path}) is {value!r})"
+        return f"(flat.get({path}, _MISSING) == {literal})"
+
+    def build(self, name: str, source: str) -> Any:
+        namespace: dict[str, Any] = {"K": tuple(self.table), "_MISSING": _MISSING}
+        exec(compile(source, f"<heavylegs rules: {name}>", "exec"), namespace)
+        return namespace[name]
 
 
 _MISSING = object()
@@ -144,30 +191,21 @@ _MISSING = object()
 
 def compile_condition(cond: Cond) -> Predicate:
     """A predicate over :class:`Context`; raises :class:`RuleError` on a bad path or value."""
-    if isinstance(cond, Leaf):
-        return _leaf(cond)
-    if isinstance(cond, AllOf):
-        parts = tuple(compile_condition(c) for c in cond.items)
-        return lambda ctx: all(p(ctx) for p in parts)
-    if isinstance(cond, AnyOf):
-        parts = tuple(compile_condition(c) for c in cond.items)
-        return lambda ctx: any(p(ctx) for p in parts)
-    if isinstance(cond, Not):
-        inner = compile_condition(cond.item)
-        return lambda ctx: not inner(ctx)
-    if isinstance(cond, AtLeast):
-        parts, n = tuple(compile_condition(c) for c in cond.items), cond.n
-        return lambda ctx: sum(1 for p in parts if p(ctx)) >= n
-    if isinstance(cond, RedFlagFired):
-        flag = cond.id
-        return lambda ctx: flag in ctx.red_flags
-    if isinstance(cond, LevelAtLeast):
-        rank = LEVELS.index(cond.level)
-        return lambda ctx: ctx.level_rank >= rank
-    if isinstance(cond, CauseLikely):
-        cause, threshold = cond.id, cond.gte
-        return lambda ctx: ctx.likelihood.get(cause, 0.0) >= threshold
-    if isinstance(cond, CauseInTop):
-        ids, n = frozenset(cond.ids), cond.n
-        return lambda ctx: not ids.isdisjoint(ctx.ranking[:n])
-    raise RuleError(f"unknown condition node {cond!r}")
+    src = _Source()
+    body = src.expr(cond)
+    predicate: Predicate = src.build(
+        "predicate", f"def predicate(ctx):\n    flat = ctx.flat\n    return bool({body})\n"
+    )
+    return predicate
+
+
+def compile_batch(conds: list[Cond]) -> Callable[[Context], list[int]]:
+    """One function that returns the indexes of the conditions that hold, in order."""
+    src = _Source()
+    lines = ["def batch(ctx):", "    flat = ctx.flat", "    out = []", "    add = out.append"]
+    for index, cond in enumerate(conds):
+        lines.append(f"    if {src.expr(cond)}:")
+        lines.append(f"        add({index})")
+    lines.append("    return out")
+    batch: Callable[[Context], list[int]] = src.build("batch", "\n".join(lines) + "\n")
+    return batch

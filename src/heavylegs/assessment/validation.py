@@ -47,19 +47,15 @@ def parse_answers(data: Any) -> Answers:
     try:
         return Answers.model_validate(data)
     except ValidationError as exc:
-        problems = sorted({_describe(err) for err in exc.errors()}, key=_order(data))
+        problems = sorted({_describe(err) for err in exc.errors()}, key=_order)
         raise AnswersError(problems) from None
 
 
-def _order(data: dict[str, Any]) -> Any:
-    """Sort problems in the order of the document's sections, then by path."""
-    keys = list(data)
-
-    def key(line: str) -> tuple[int, str]:
-        head = line.split(":")[0].split(".")[0].split("[")[0]
-        return (keys.index(head) if head in keys else len(keys), line)
-
-    return key
+def _order(line: str) -> tuple[int, str]:
+    """Problems in the order of the schema's sections, then by path (stable for tests)."""
+    head = line.split(":")[0].split(".")[0].split("[")[0]
+    keys = list(Answers.model_fields)
+    return (keys.index(head) if head in keys else len(keys), line)
 
 
 def _path(loc: tuple[int | str, ...]) -> str:
@@ -121,6 +117,9 @@ def _describe(err: ErrorDetails) -> str:
         message = "must be an object"
     elif kind == "string_type":
         message = "must be text"
+    elif kind == "null_value":
+        path = _path((*loc, ctx["field"]))
+        message = "must not be null (leave it out for 'unknown')"
     elif kind == "value_error":
         message = str(ctx.get("error", err["msg"]))
     else:

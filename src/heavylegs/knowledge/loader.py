@@ -16,7 +16,6 @@ from functools import cache
 from pathlib import Path
 from typing import Any, TypeVar
 
-import yaml
 from pydantic import BaseModel, ValidationError
 
 from heavylegs import __version__
@@ -67,6 +66,8 @@ def _kind_of(path: Path) -> str:
 
 
 def _read_yaml(path: Path) -> Any:
+    import yaml  # only when the cache misses: start-up reads the pickle
+
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
         return yaml.load(path.read_text(encoding="utf-8"), Loader=loader)

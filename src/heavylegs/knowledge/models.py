@@ -58,8 +58,10 @@ class MeasureKind(StrEnum):
 
 
 class _Model(BaseModel):
+    # defer_build: the CLI reads the validated base from a pickle cache and never validates,
+    # so building validators at import would only slow start-up.
     model_config = ConfigDict(
-        extra="forbid", frozen=True, arbitrary_types_allowed=True, use_enum_values=False
+        extra="forbid", frozen=True, arbitrary_types_allowed=True, defer_build=True
     )
 
 

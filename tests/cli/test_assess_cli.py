@@ -1,0 +1,102 @@
+"""``heavylegs assess``/``explain``/``sources`` as a person runs them: a real process each time."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+EXE = [sys.executable, "-m", "heavylegs.cli.main"]
+
+
+def run(*args: str, stdin: str | None = None, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [*EXE, *args], input=stdin, capture_output=True, text=True, timeout=60,
+        env={**os.environ, "COLUMNS": "100", **(env or {})},
+    )
+
+
+@pytest.mark.parametrize("name", ["after-long-flight", "office-worker", "runner"])
+def test_json_contract_on_the_spec_examples(shared: Path, name: str) -> None:
+    done = run("assess", "--answers", str(shared / "spec" / "examples" / f"{name}.json"), "--json")
+    assert done.returncode == 0, done.stderr
+    out = json.loads(done.stdout)
+    assert out["schema_version"] == 1
+    assert set(out) >= {"triage", "causes", "plan", "see_a_doctor_if", "disclaimer"}
+    assert out["triage"]["level"] in ("emergency", "urgent", "routine", "self_care")
+    assert {"do", "avoid"} <= set(out["plan"])
+    assert all({"id", "likelihood", "why", "sources"} <= set(c) for c in out["causes"])
+    assert all({"id", "dose", "when", "why", "sources"} <= set(i) for i in out["plan"]["do"])
+    assert all({"id", "why", "sources"} <= set(i) for i in out["plan"]["avoid"])
+
+
+def test_answers_from_stdin(shared: Path) -> None:
+    text = (shared / "spec" / "examples" / "after-long-flight.json").read_text()
+    done = run("assess", "--answers", "-", "--json", stdin=text)
+    assert done.returncode == 0
+    assert json.loads(done.stdout)["triage"]["level"] == "urgent"
+
+
+def test_bad_answers_exit_2_one_line_per_problem_nothing_on_stdout() -> None:
+    bad = {"schema_version": 1, "symptoms": {"legs": "both", "heaviness": 12, "colour": "red"}}
+    done = run("assess", "--answers", "-", "--json", stdin=json.dumps(bad))
+    assert done.returncode == 2
+    assert done.stdout == ""
+    assert done.stderr.splitlines() == [
+        "error: symptoms.colour: is not a known field",
+        "error: symptoms.heaviness: must be between 0 and 10",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("args", "stdin", "fragment"),
+    [
+        (["--answers", "/no/such/file.json"], None, "--answers: no such file"),
+        (["--answers", "/"], None, "--answers: is a folder"),
+        (["--answers", "-"], "{not json", "(document): not valid JSON"),
+        (["--answers", "-"], "[]", "(document): must be a JSON object"),
+    ],
+)
+def test_unusable_input(args: list[str], stdin: str | None, fragment: str) -> None:
+    done = run("assess", *args, "--json", stdin=stdin)
+    assert done.returncode == 2 and done.stdout == ""
+    assert fragment in done.stderr
+
+
+def test_readable_report_puts_the_triage_banner_first(shared: Path) -> None:
+    done = run("assess", "--answers", str(shared / "spec" / "examples" / "after-long-flight.json"))
+    assert done.returncode == 0, done.stderr
+    lines = [line for line in done.stdout.splitlines() if line.strip()]
+    assert "URGENT" in lines[0]
+    text = done.stdout
+    assert text.index("What to do now") < text.index("What is likely behind it")
+    assert "Avoid for now" in text and "information, not a diagnosis" in text
+
+
+def test_help_lists_the_commands() -> None:
+    done = run("--help")
+    assert done.returncode == 0
+    for command in ("assess", "explain", "sources"):
+        assert command in done.stdout
+
+
+def test_explain_and_sources() -> None:
+    done = run("explain", "ankle_pumps")
+    assert done.returncode == 0 and "Sources" in done.stdout
+    done = run("explain", "deep_vein_thrombosis", "--json")
+    assert json.loads(done.stdout)["id"] == "deep_vein_thrombosis"
+    done = run("explain", "ankle_pump")
+    assert done.returncode == 2 and "did you mean: ankle_pumps" in done.stderr and done.stdout == ""
+    done = run("sources", "--json")
+    ids = {s["id"] for s in json.loads(done.stdout)}
+    assert {"seed-000", "seed-004", "nhs-dvt"} <= ids
+
+
+def test_interactive_needs_a_terminal() -> None:
+    done = run("assess", stdin="")
+    assert done.returncode == 2 and "--answers" in done.stderr
