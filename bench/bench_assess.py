@@ -53,7 +53,9 @@ def in_process(seconds: float = 2.0) -> None:
     engine_only = engine_only_count / (time.perf_counter() - start)
     print(f"baseline  pydantic validation only : {validate_only:10,.0f} /s")
     print(f"engine    assess(parsed answers)   : {engine_only:10,.0f} /s  (target >= 5,000)")
-    print(f"full      validate+assess+JSON     : {full:10,.0f} /s  ratio to validation {full / validate_only:.2f}")
+    print(
+        f"full      validate+assess+JSON     : {full:10,.0f} /s  ratio to validation {full / validate_only:.2f}"
+    )
 
 
 def _wall(cmd: list[str], runs: int = 15) -> float:
@@ -69,15 +71,23 @@ def cli() -> None:
     example = SHARED / "spec" / "examples" / "after-long-flight.json"
     with tempfile.TemporaryDirectory() as tmp:
         os.environ["HEAVYLEGS_CACHE_DIR"] = tmp
-        subprocess.run([str(EXE), "assess", "--answers", str(example), "--json"], capture_output=True, check=True)
+        subprocess.run(
+            [str(EXE), "assess", "--answers", str(example), "--json"],
+            capture_output=True,
+            check=True,
+        )
         bare = _wall([sys.executable, "-c", "pass"])
         typer = _wall([sys.executable, "-c", "import typer"])
         helptime = _wall([str(EXE), "--help"])
         assess = _wall([str(EXE), "assess", "--answers", str(example), "--json"])
     print(f"baseline  python -c pass           : {bare * 1000:7.1f} ms")
     print(f"          python -c 'import typer' : {typer * 1000:7.1f} ms  ({typer / bare:.1f}x)")
-    print(f"heavylegs --help                   : {helptime * 1000:7.1f} ms  ({helptime / bare:.1f}x, target <= 10x)")
-    print(f"heavylegs assess --answers --json  : {assess * 1000:7.1f} ms  ({assess / bare:.1f}x, target <= 15x)")
+    print(
+        f"heavylegs --help                   : {helptime * 1000:7.1f} ms  ({helptime / bare:.1f}x, target <= 10x)"
+    )
+    print(
+        f"heavylegs assess --answers --json  : {assess * 1000:7.1f} ms  ({assess / bare:.1f}x, target <= 15x)"
+    )
 
 
 def main() -> None:

@@ -30,11 +30,18 @@ def from_schema(node: dict[str, Any]) -> st.SearchStrategy[Any]:
         return st.integers(node.get("minimum", -(10**6)), node.get("maximum", 10**6))
     if kind == "number":
         return st.floats(
-            node.get("minimum", -1e6), node.get("maximum", 1e6), allow_nan=False, allow_infinity=False
+            node.get("minimum", -1e6),
+            node.get("maximum", 1e6),
+            allow_nan=False,
+            allow_infinity=False,
         ).map(lambda x: round(x, 2))
     if kind == "array":
         items = node["items"]
-        return st.lists(st.sampled_from(items["enum"]), unique=node.get("uniqueItems", False), max_size=len(items["enum"]))
+        return st.lists(
+            st.sampled_from(items["enum"]),
+            unique=node.get("uniqueItems", False),
+            max_size=len(items["enum"]),
+        )
     if kind == "object":
         required = set(node.get("required", []))
         props = node["properties"]
@@ -48,34 +55,56 @@ def from_schema(node: dict[str, Any]) -> st.SearchStrategy[Any]:
 answers_documents = from_schema(SCHEMA)
 """Any valid assessment input document."""
 
-RED_FLAG_CHANGES: list[tuple[str, str, Any]] = [
-    ("symptoms", name, True)
-    for name in (
-        "calf_tender_to_touch", "warm_red_skin", "redness_spreading", "fever_or_chills",
-        "sudden_cold_pale_or_blue_leg", "tense_swollen_calf_after_injury", "numbness_or_tingling",
-        "weakness", "both_legs_weak_or_numb_with_back_pain",
-        "saddle_numbness_or_new_bladder_bowel_problem", "calf_pain_when_walking_relieved_by_rest",
-        "foot_pain_at_rest_or_at_night", "pain_during_exercise_resolves_after",
-        "urge_to_move_legs_at_rest", "visible_varicose_veins", "skin_changes", "wound_not_healing",
-    )
-] + [
-    ("whole_body", name, True)
-    for name in (
-        "breathless_lying_flat", "chest_pain", "coughing_blood", "fainting_or_racing_heart",
-        "dizziness", "pale_skin", "unusual_fatigue", "dark_urine_after_exertion",
-        "severe_muscle_pain_and_weakness", "feels_cold_weight_gain_dry_skin",
-        "pregnancy_warning_signs",
-    )
-] + [
-    ("whole_body", "short_of_breath", "sudden"),
-    ("whole_body", "short_of_breath", "at_rest"),
-    ("symptoms", "swelling", "one_leg"),
-    ("symptoms", "onset", "sudden"),
-    ("history", "recent", "long_journey"),
-    ("history", "recent", "surgery"),
-    ("history", "conditions", "heart_failure"),
-    ("history", "conditions", "previous_dvt_or_pe"),
-]
+RED_FLAG_CHANGES: list[tuple[str, str, Any]] = (
+    [
+        ("symptoms", name, True)
+        for name in (
+            "calf_tender_to_touch",
+            "warm_red_skin",
+            "redness_spreading",
+            "fever_or_chills",
+            "sudden_cold_pale_or_blue_leg",
+            "tense_swollen_calf_after_injury",
+            "numbness_or_tingling",
+            "weakness",
+            "both_legs_weak_or_numb_with_back_pain",
+            "saddle_numbness_or_new_bladder_bowel_problem",
+            "calf_pain_when_walking_relieved_by_rest",
+            "foot_pain_at_rest_or_at_night",
+            "pain_during_exercise_resolves_after",
+            "urge_to_move_legs_at_rest",
+            "visible_varicose_veins",
+            "skin_changes",
+            "wound_not_healing",
+        )
+    ]
+    + [
+        ("whole_body", name, True)
+        for name in (
+            "breathless_lying_flat",
+            "chest_pain",
+            "coughing_blood",
+            "fainting_or_racing_heart",
+            "dizziness",
+            "pale_skin",
+            "unusual_fatigue",
+            "dark_urine_after_exertion",
+            "severe_muscle_pain_and_weakness",
+            "feels_cold_weight_gain_dry_skin",
+            "pregnancy_warning_signs",
+        )
+    ]
+    + [
+        ("whole_body", "short_of_breath", "sudden"),
+        ("whole_body", "short_of_breath", "at_rest"),
+        ("symptoms", "swelling", "one_leg"),
+        ("symptoms", "onset", "sudden"),
+        ("history", "recent", "long_journey"),
+        ("history", "recent", "surgery"),
+        ("history", "conditions", "heart_failure"),
+        ("history", "conditions", "previous_dvt_or_pe"),
+    ]
+)
 """Changes that add a warning sign or risk factor: none may lower the triage level."""
 
 

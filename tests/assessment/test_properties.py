@@ -35,7 +35,9 @@ def test_any_valid_answers_give_a_valid_safe_result(doc: dict[str, Any]) -> None
     assert all(m in KB.measures for m in do + avoid)
     cited = [s for c in result.causes for s in c.sources]
     cited += [s for r in result.triage.reasons for s in r.sources]
-    cited += [s for i in result.plan.do for s in i.sources] + [s for i in result.plan.avoid for s in i.sources]
+    cited += [s for i in result.plan.do for s in i.sources] + [
+        s for i in result.plan.avoid for s in i.sources
+    ]
     assert all(s in KB.sources for s in cited)
     assert result.triage.headline and result.disclaimer
     if result.triage.level.value in ("emergency", "urgent"):

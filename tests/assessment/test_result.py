@@ -9,10 +9,18 @@ from heavylegs.knowledge import Urgency
 
 
 def test_trusted_equals_model_construct() -> None:
-    values = {"id": "static_posture", "title": "t", "likelihood": 0.5, "why": ["a"], "sources": ["seed-000"]}
+    values = {
+        "id": "static_posture",
+        "title": "t",
+        "likelihood": 0.5,
+        "why": ["a"],
+        "sources": ["seed-000"],
+    }
     fast, slow = trusted(CauseResult, **values), CauseResult.model_construct(**values)
     assert fast == slow
-    assert fast.model_dump_json() == slow.model_dump_json() == CauseResult(**values).model_dump_json()
+    assert (
+        fast.model_dump_json() == slow.model_dump_json() == CauseResult(**values).model_dump_json()
+    )
     item = PlanItem(id="walking", dose="d", when="w", why="y", sources=["seed-001"])
     plan = trusted(Plan, do=[item], avoid=[])
     assert plan.model_dump() == Plan(do=[item], avoid=[]).model_dump()

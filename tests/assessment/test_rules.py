@@ -19,7 +19,9 @@ def test_equality_membership_and_unknown() -> None:
     assert not holds({"symptoms.swelling": "one_leg"}, {})
     assert holds({"symptoms.when": "at_night"}, {"symptoms.when": ["at_night"]})
     assert not holds({"symptoms.when": {"ne": "at_night"}}, {}), "unknown is never 'not X'"
-    assert holds({"symptoms.when": {"any_of": ["in_heat", "at_night"]}}, {"symptoms.when": ["at_night"]})
+    assert holds(
+        {"symptoms.when": {"any_of": ["in_heat", "at_night"]}}, {"symptoms.when": ["at_night"]}
+    )
     assert holds({"symptoms.pain": {"in": ["sharp", "burning"]}}, {"symptoms.pain": "sharp"})
     assert holds({"symptoms.pain": {"known": False}}, {})
 
@@ -32,7 +34,16 @@ def test_numbers_and_combinators() -> None:
     assert holds({"all": [{"symptoms.heaviness": {"lte": 6}}, {"about.age": {"gte": 65}}]}, flat)
     assert holds({"any": [{"symptoms.heaviness": {"lt": 2}}, {"about.age": {"gte": 65}}]}, flat)
     assert holds({"not": {"symptoms.heaviness": {"lt": 2}}}, flat)
-    two = {"at_least": {"n": 2, "of": [{"symptoms.heaviness": {"gte": 6}}, {"about.age": {"gte": 65}}, {"about.sex": "male"}]}}
+    two = {
+        "at_least": {
+            "n": 2,
+            "of": [
+                {"symptoms.heaviness": {"gte": 6}},
+                {"about.age": {"gte": 65}},
+                {"about.sex": "male"},
+            ],
+        }
+    }
     assert holds(two, flat)
 
 
@@ -54,7 +65,13 @@ def test_bad_rules_are_refused(raw: dict[str, Any], message: str) -> None:
 
 @pytest.mark.parametrize(
     "raw",
-    [{"a": 1, "b": 2}, {"all": []}, {"at_least": {"n": 3, "of": [{"x.y": 1}]}}, {"x.y": {"between": 1}}, {"level_at_least": "soon"}],
+    [
+        {"a": 1, "b": 2},
+        {"all": []},
+        {"at_least": {"n": 3, "of": [{"x.y": 1}]}},
+        {"x.y": {"between": 1}},
+        {"level_at_least": "soon"},
+    ],
 )
 def test_malformed_conditions_are_refused(raw: dict[str, Any]) -> None:
     with pytest.raises(ValueError):

@@ -49,7 +49,9 @@ def _bounds(info: Any) -> tuple[Any, Any]:
 def test_top_level_matches() -> None:
     assert SCHEMA["additionalProperties"] is False
     assert set(SCHEMA["properties"]) == set(Answers.model_fields)
-    assert set(SCHEMA["required"]) == {n for n, f in Answers.model_fields.items() if f.is_required()}
+    assert set(SCHEMA["required"]) == {
+        n for n, f in Answers.model_fields.items() if f.is_required()
+    }
     assert Answers.model_config.get("extra") == "forbid"
 
 
@@ -59,7 +61,9 @@ def test_section_matches(section: str) -> None:
     model = SECTIONS[section]
     assert node["additionalProperties"] is False and model.model_config.get("extra") == "forbid"
     assert set(node["properties"]) == set(model.model_fields), "same field names"
-    assert set(node.get("required", [])) == {n for n, f in model.model_fields.items() if f.is_required()}
+    assert set(node.get("required", [])) == {
+        n for n, f in model.model_fields.items() if f.is_required()
+    }
     for name, prop in node["properties"].items():
         info = model.model_fields[name]
         kind, choices = _unwrap(info.annotation)

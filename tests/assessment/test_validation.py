@@ -43,9 +43,9 @@ def test_missing_and_wrong_types() -> None:
     assert problems({"schema_version": 1, "symptoms": {"legs": "left", "weakness": "yes"}}) == [
         "symptoms.weakness: must be true or false"
     ]
-    assert problems({"schema_version": 1, "symptoms": {"legs": "left"}, "tried": {"weeks": "4"}}) == [
-        "tried.weeks: must be a number"
-    ]
+    assert problems(
+        {"schema_version": 1, "symptoms": {"legs": "left"}, "tried": {"weeks": "4"}}
+    ) == ["tried.weeks: must be a number"]
     assert problems({"schema_version": 1, "symptoms": {"legs": "left", "when": ["dawn"]}}) == [
         "symptoms.when[0]: must be one of end_of_day, after_standing, after_sitting, "
         "during_running, while_walking, after_exercise, at_night, at_rest_evening, in_heat or constant"

@@ -36,7 +36,10 @@ def test_a_wrong_expectation_fails(change: dict[str, object], fragment: str) -> 
 
 
 def test_an_error_case_calls_the_validator() -> None:
-    bad = {"id": "x", "answers": {"schema_version": 1, "symptoms": {"legs": "both", "heaviness": 11}}}
+    bad = {
+        "id": "x",
+        "answers": {"schema_version": 1, "symptoms": {"legs": "both", "heaviness": 11}},
+    }
     assert run_case({**bad, "expect_error": ["symptoms.heaviness"]}) == []
     assert run_case({**bad, "expect_error": ["symptoms.legs"]}), "a wrong path must fail"
     good = {"id": "y", "answers": {"schema_version": 1, "symptoms": {"legs": "both"}}}

@@ -55,9 +55,15 @@ def script_for(wanted: dict[str, Any], continue_after_emergency: bool = False) -
 
 def test_a_desk_worker_interview_and_save(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     wanted = {
-        "about.age": 34, "about.sex": "male", "symptoms.legs": "both", "symptoms.heaviness": 3,
-        "symptoms.when": ["after_sitting", "end_of_day"], "symptoms.swelling": "none",
-        "lifestyle.work": "sitting", "lifestyle.hours_still_per_day": 9, "meta.runs": False,
+        "about.age": 34,
+        "about.sex": "male",
+        "symptoms.legs": "both",
+        "symptoms.heaviness": 3,
+        "symptoms.when": ["after_sitting", "end_of_day"],
+        "symptoms.swelling": "none",
+        "lifestyle.work": "sitting",
+        "lifestyle.hours_still_per_day": 9,
+        "meta.runs": False,
     }
     typed, asked = script_for(wanted)
     monkeypatch.setenv("HEAVYLEGS_INTERACTIVE", "1")
@@ -65,9 +71,16 @@ def test_a_desk_worker_interview_and_save(tmp_path: Path, monkeypatch: pytest.Mo
     result = CliRunner().invoke(app, ["assess", "--save", str(saved)], input=typed)
     assert result.exit_code == 0, result.output
     data = json.loads(saved.read_text())
-    assert data["symptoms"] == {"legs": "both", "heaviness": 3, "when": ["after_sitting", "end_of_day"], "swelling": "none"}
+    assert data["symptoms"] == {
+        "legs": "both",
+        "heaviness": 3,
+        "when": ["after_sitting", "end_of_day"],
+        "swelling": "none",
+    }
     assert "running" not in data and "meta" not in data
-    assert "swelling_pits_when_pressed" not in json.dumps(data), "no swelling: no swelling follow-ups"
+    assert "swelling_pits_when_pressed" not in json.dumps(data), (
+        "no swelling: no swelling follow-ups"
+    )
     assert "SELF-CARE" in result.output
     assert 40 < asked < len(QUESTIONS), "skip logic left out the runner questions"
 
@@ -80,7 +93,11 @@ def test_runner_questions_only_for_runners() -> None:
 
 
 def test_an_emergency_is_shown_before_the_rest(monkeypatch: pytest.MonkeyPatch) -> None:
-    wanted = {"symptoms.legs": "left", "symptoms.onset": "sudden", "symptoms.sudden_cold_pale_or_blue_leg": True}
+    wanted = {
+        "symptoms.legs": "left",
+        "symptoms.onset": "sudden",
+        "symptoms.sudden_cold_pale_or_blue_leg": True,
+    }
     typed, asked = script_for(wanted)
     monkeypatch.setenv("HEAVYLEGS_INTERACTIVE", "1")
     result = CliRunner().invoke(app, ["assess"], input=typed)

@@ -57,19 +57,33 @@ def _edit(path: Path, old: str, new: str) -> None:
 
 
 def test_a_missing_source_fails_loudly(data_copy: Path) -> None:
-    _edit(data_copy / "causes.yaml", "sources: [seed-002, seed-004, seed-001]", "sources: [seed-002, nowhere-2031]")
-    with pytest.raises(KnowledgeError, match=r"cause muscle_fatigue: unknown source 'nowhere-2031'"):
+    _edit(
+        data_copy / "causes.yaml",
+        "sources: [seed-002, seed-004, seed-001]",
+        "sources: [seed-002, nowhere-2031]",
+    )
+    with pytest.raises(
+        KnowledgeError, match=r"cause muscle_fatigue: unknown source 'nowhere-2031'"
+    ):
         parse_knowledge(data_copy)
 
 
 def test_an_unknown_field_fails_loudly_naming_file_and_entry(data_copy: Path) -> None:
-    _edit(data_copy / "red_flags.yaml", "  level: emergency\n", "  level: emergency\n  levle: urgent\n")
+    _edit(
+        data_copy / "red_flags.yaml",
+        "  level: emergency\n",
+        "  level: emergency\n  levle: urgent\n",
+    )
     with pytest.raises(KnowledgeError, match=r"red_flags.yaml\[0\] \(suspected_pe\): levle"):
         parse_knowledge(data_copy)
 
 
 def test_a_dangling_id_fails_loudly(data_copy: Path) -> None:
-    _edit(data_copy / "red_flags.yaml", "do_now: [call_emergency_number, rest_affected_leg]", "do_now: [call_the_cavalry]")
+    _edit(
+        data_copy / "red_flags.yaml",
+        "do_now: [call_emergency_number, rest_affected_leg]",
+        "do_now: [call_the_cavalry]",
+    )
     with pytest.raises(KnowledgeError, match=r"unknown measure 'call_the_cavalry'"):
         parse_knowledge(data_copy)
     shutil.copy(DATA_DIR / "red_flags.yaml", data_copy / "red_flags.yaml")
@@ -87,12 +101,18 @@ def test_a_duplicate_id_fails_loudly(data_copy: Path) -> None:
 
 
 def test_a_malformed_condition_fails_loudly(data_copy: Path) -> None:
-    _edit(data_copy / "red_flags.yaml", "symptoms.sudden_cold_pale_or_blue_leg: true", "sudden_cold: true")
+    _edit(
+        data_copy / "red_flags.yaml",
+        "symptoms.sudden_cold_pale_or_blue_leg: true",
+        "sudden_cold: true",
+    )
     with pytest.raises(KnowledgeError, match="unknown condition form"):
         parse_knowledge(data_copy)
 
 
-def test_the_cache_is_used_and_invalidated(data_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_cache_is_used_and_invalidated(
+    data_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     cache = tmp_path / "cache"
     monkeypatch.setenv("HEAVYLEGS_CACHE_DIR", str(cache))
     load_knowledge.cache_clear()
@@ -105,14 +125,18 @@ def test_the_cache_is_used_and_invalidated(data_copy: Path, tmp_path: Path, monk
     monkeypatch.setattr(loader, "parse_knowledge", lambda d=DATA_DIR: calls.append(d) or real(d))
     again = load_knowledge(data_copy)
     assert again == first and calls == [], "second load must come from the cache"
-    _edit(data_copy / "meta.yaml", "heavylegs gives information", "heavylegs gives information only")
+    _edit(
+        data_copy / "meta.yaml", "heavylegs gives information", "heavylegs gives information only"
+    )
     load_knowledge.cache_clear()
     changed = load_knowledge(data_copy)
     assert calls == [data_copy] and changed.version != first.version
     assert len(list(cache.glob("knowledge-*.pickle"))) == 2
 
 
-def test_a_corrupt_cache_is_ignored(data_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_corrupt_cache_is_ignored(
+    data_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     cache = tmp_path / "cache"
     monkeypatch.setenv("HEAVYLEGS_CACHE_DIR", str(cache))
     load_knowledge.cache_clear()

@@ -27,6 +27,7 @@ from heavylegs.assessment.rules import (
     Context,
     Predicate,
     RuleError,
+    check_condition,
     compile_batch,
     compile_condition,
 )
@@ -92,7 +93,10 @@ def compile_knowledge(kb: KnowledgeBase) -> Compiled:
 
     def batch(where: str, conds: list[tuple[str, Cond]]) -> Callable[[Context], list[int]]:
         for label, cond in conds:
-            rule(f"{where} {label}", cond)  # checks each rule, naming it if it is wrong
+            try:
+                check_condition(cond)  # names the rule that is wrong
+            except RuleError as exc:
+                raise RuleError(f"{where} {label}: {exc}") from None
         return compile_batch([cond for _, cond in conds])
 
     flags = tuple(kb.red_flags.values())

@@ -189,6 +189,11 @@ class _Source:
 _MISSING = object()
 
 
+def check_condition(cond: Cond) -> None:
+    """Check every path and value of ``cond`` without compiling it (cheap, for batches)."""
+    _Source().expr(cond)
+
+
 def compile_condition(cond: Cond) -> Predicate:
     """A predicate over :class:`Context`; raises :class:`RuleError` on a bad path or value."""
     src = _Source()

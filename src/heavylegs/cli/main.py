@@ -25,7 +25,12 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
-FACES = ("heavylegs.cli.ask", "heavylegs.cli.diary")
+FACES = (
+    "heavylegs.cli.ask",
+    "heavylegs.cli.diary",
+    "heavylegs.cli.training",
+    "heavylegs.cli.web",
+)
 """Modules that add their own commands through ``register(app)`` (each a stage's face)."""
 
 

@@ -53,10 +53,12 @@ def render_assessment(console: Console, result: Assessment, kb: KnowledgeBase) -
         _render_plan(console, result, "Your plan")
     if result.plan.avoid:
         console.print(Text("\nAvoid for now", style="bold underline"))
-        for item in result.plan.avoid:
-            console.print(
-                Text.assemble(("✗ ", "bold red"), (item.title or item.id, "bold"), f" — {item.why}")
-            )
+        groups: dict[str, list[str]] = {}
+        for item in result.plan.avoid:  # one reason often covers many measures: say it once
+            groups.setdefault(item.why, []).append(item.title or item.id)
+        for why, titles in groups.items():
+            console.print(Text.assemble(("✗ ", "bold red"), (" · ".join(titles), "bold")))
+            console.print(f"    {why}")
     console.print(Text("\nSee a doctor if", style="bold underline"))
     for line in result.see_a_doctor_if:
         console.print(f"• {line}")
