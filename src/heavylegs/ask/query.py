@@ -1,0 +1,164 @@
+"""``ask``: a question in, knowledge entries out (verbatim, with sources), and a triage hint.
+
+Answers are never generated: each one is a knowledge entry exactly as written and reviewed, found
+by full-text search. The question is normalised, stop words are dropped, the domain vocabulary
+adds synonyms ("charley horse" also searches "cramp"), and the terms are OR-ed so that a
+question phrased in unusual words still reaches the entries that share some of them; BM25 ranks
+the entries that share the most, and the rarest, terms first.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from heavylegs.ask.index import Kind, SearchIndex, Stemmer, index_for, stemmer
+from heavylegs.ask.synonyms import Vocabulary, vocabulary
+from heavylegs.ask.text import Phrase, words
+from heavylegs.ask.triage import TriageHint, triage_hint
+from heavylegs.knowledge import KnowledgeBase, load_knowledge
+
+MAX_QUESTION_CHARS = 2000
+MAX_ANSWERS = 5
+MAX_TERMS = 64
+"""A long question is cut to this many distinct search terms (in order) to bound query time."""
+
+
+class QuestionError(ValueError):
+    """The question cannot be asked (empty, too long); the message says why, for people."""
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    id: str
+    kind: Kind
+    title: str
+    text: str
+    covers: tuple[str, ...]
+    sources: tuple[str, ...]
+    score: float
+    cautions: tuple[tuple[str, tuple[str, ...]], ...]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "kind": self.kind.value,
+            "title": self.title,
+            "text": self.text,
+            "covers": list(self.covers),
+            "sources": list(self.sources),
+            "score": round(self.score, 4),
+            "cautions": [{"text": t, "sources": list(s)} for t, s in self.cautions],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class AskResult:
+    question: str
+    answers: tuple[Answer, ...]
+    triage_hint: TriageHint | None
+
+    def to_json(self) -> dict[str, Any]:
+        """The contract: ``{"answers": [...], "triage_hint": null | {"level", "message"}}``."""
+        return {
+            "answers": [a.to_json() for a in self.answers],
+            "triage_hint": None if self.triage_hint is None else self.triage_hint.to_json(),
+        }
+
+
+def check_question(question: str) -> str:
+    """The question, stripped; :class:`QuestionError` when it is empty or too long."""
+    text = question.strip()
+    if not text:
+        raise QuestionError("the question is empty: type a question, e.g. 'Is walking good?'")
+    if len(text) > MAX_QUESTION_CHARS:
+        raise QuestionError(
+            f"the question is too long ({len(text)} characters; at most {MAX_QUESTION_CHARS})"
+        )
+    return text
+
+
+def _fts_phrase(p: Phrase) -> str:
+    """One FTS5 string token; our words contain no double quotes, but be safe."""
+    return '"' + " ".join(p).replace('"', '""') + '"'
+
+
+@dataclass(frozen=True, slots=True)
+class SearchTerms:
+    """What to search for: the question's own words, and the weaker extras.
+
+    ``primary`` are the question's specific content words. ``secondary`` are synonyms of what it
+    mentions plus the topic words ("heavy", "legs"); they count for ``SECONDARY_WEIGHT`` of a
+    primary match, so a synonym helps find an answer without drowning the question's own words.
+    Terms are distinct by stem, as the index sees them.
+    """
+
+    primary: tuple[Phrase, ...]
+    secondary: tuple[Phrase, ...]
+
+
+SECONDARY_WEIGHT = 0.35
+
+
+def search_terms(question: str, vocab: Vocabulary, stems: Stemmer) -> SearchTerms:
+    ws = words(question)
+    content = [w for w in ws if w not in vocab.stop_words]
+    specific = [w for w in content if w not in vocab.topic_words]
+    seen: set[tuple[str, ...]] = set()
+
+    def distinct(candidates: list[Phrase]) -> list[Phrase]:
+        out = []
+        for p in candidates:
+            key = tuple(s for w in p for s in stems.stems(w))
+            if key and key not in seen:
+                seen.add(key)
+                out.append(p)
+        return out
+
+    primary = distinct([(w,) for w in (specific or content)])
+    extra = vocab.expand(ws) + (
+        [(w,) for w in content if w in vocab.topic_words] if specific else []
+    )
+    secondary = distinct(extra)
+    room = max(0, MAX_TERMS - len(primary))
+    return SearchTerms(tuple(primary[:MAX_TERMS]), tuple(secondary[:room]))
+
+
+def match_expression(terms: tuple[Phrase, ...]) -> str:
+    """An FTS5 MATCH expression: every term as a quoted string, OR-ed."""
+    return " OR ".join(_fts_phrase(t) for t in terms)
+
+
+def find_answers(
+    question: str, index: SearchIndex, vocab: Vocabulary, limit: int = MAX_ANSWERS
+) -> list[Answer]:
+    terms = search_terms(question, vocab, stemmer())
+    parts = [
+        (match_expression(terms.primary), 1.0),
+        (match_expression(terms.secondary), SECONDARY_WEIGHT),
+    ]
+    return [
+        Answer(
+            id=h.entry.id,
+            kind=h.kind,
+            title=h.entry.title,
+            text=h.entry.text,
+            covers=tuple(h.entry.covers),
+            sources=tuple(h.entry.sources),
+            score=h.score,
+            cautions=tuple((c.text, tuple(c.sources)) for c in h.entry.cautions),
+        )
+        for h in index.search(parts, limit)
+    ]
+
+
+def ask(question: str, kb: KnowledgeBase | None = None, limit: int = MAX_ANSWERS) -> AskResult:
+    """Answer ``question`` from the knowledge base: at most ``limit`` (≤ 5) entries, best first,
+    and the triage hint when the question describes a warning sign.
+
+    Raises :class:`QuestionError` for an empty or over-long question.
+    """
+    text = check_question(question)
+    kb = kb if kb is not None else load_knowledge()
+    answers = find_answers(text, index_for(kb), vocabulary(), max(0, min(limit, MAX_ANSWERS)))
+    return AskResult(question=text, answers=tuple(answers), triage_hint=triage_hint(text, kb))

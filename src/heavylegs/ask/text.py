@@ -1,0 +1,95 @@
+"""How question text becomes words, and how a phrase is found in it.
+
+One normalisation for everything the ask stage compares (synonyms, stop words, triage patterns):
+Unicode NFKC, case folding, apostrophes dropped inside words ("can't" -> "cant", so typographic
+and straight quotes agree), then runs of letters and digits. The search index has its own
+tokenizer (FTS5 ``unicode61`` with porter stemming); these words only choose what to ask it.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+
+_APOSTROPHES = re.compile(r"['’ʼ`´]")
+_WORD = re.compile(r"[^\W_]+")
+
+Phrase = tuple[str, ...]
+"""A phrase as normalised words. A word ending in ``*`` matches any word with that prefix."""
+
+
+def words(text: str) -> list[str]:
+    """Normalised words of ``text`` (see the module docstring)."""
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    return _WORD.findall(_APOSTROPHES.sub("", folded))
+
+
+def phrase(text: str) -> Phrase:
+    """A phrase written in a data file, normalised the same way as questions.
+
+    A trailing ``*`` on a word survives normalisation so data can say ``elevat*``.
+    """
+    out: list[str] = []
+    for raw in text.split():
+        star = raw.endswith("*")
+        ws = words(raw[:-1] if star else raw)
+        if star and ws:
+            ws[-1] += "*"
+        out.extend(ws)
+    return tuple(out)
+
+
+def _word_matches(pattern: str, word: str) -> bool:
+    if pattern.endswith("*"):
+        return word.startswith(pattern[:-1])
+    return word == pattern
+
+
+def find(needle: Phrase, haystack: Sequence[str]) -> list[int]:
+    """Start positions where ``needle`` occurs in ``haystack`` (word by word)."""
+    n = len(needle)
+    if n == 0:
+        return []
+    return [
+        i
+        for i in range(len(haystack) - n + 1)
+        if all(_word_matches(needle[k], haystack[i + k]) for k in range(n))
+    ]
+
+
+def _match_at(needle: Phrase, haystack: Sequence[str], i: int) -> bool:
+    if i + len(needle) > len(haystack):
+        return False
+    return all(_word_matches(needle[k], haystack[i + k]) for k in range(len(needle)))
+
+
+class PhraseIndex:
+    """Many phrases, found in one pass over a question (indexed by their first word).
+
+    Checking each of a few thousand phrases against every question would cost milliseconds;
+    looking up each question word instead keeps matching in the tens of microseconds.
+    """
+
+    def __init__(self, phrases: Iterable[Phrase]) -> None:
+        self._by_first: dict[str, list[Phrase]] = {}
+        self._wild_first: list[Phrase] = []
+        for p in dict.fromkeys(phrases):
+            if not p:
+                continue
+            if p[0].endswith("*"):
+                self._wild_first.append(p)
+            else:
+                self._by_first.setdefault(p[0], []).append(p)
+
+    def occurrences(self, haystack: Sequence[str]) -> dict[Phrase, list[int]]:
+        """Phrase -> start positions, for every indexed phrase that occurs in ``haystack``."""
+        found: dict[Phrase, list[int]] = {}
+        for i, word in enumerate(haystack):
+            for p in self._by_first.get(word, ()):
+                if _match_at(p, haystack, i):
+                    found.setdefault(p, []).append(i)
+            for p in self._wild_first:
+                if _match_at(p, haystack, i):
+                    found.setdefault(p, []).append(i)
+        return found

@@ -1,0 +1,202 @@
+"""Triage hints: a question that describes a warning sign gets the engine's level, first.
+
+The hint comes from the real assessment engine, so these tests check two things: that the
+patterns turn everyday words into the right answers, and that the hint is exactly what the engine
+says for those answers.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from heavylegs.ask import ask
+from heavylegs.ask.triage import (
+    PatternError,
+    build_answers,
+    load_patterns,
+    parse_patterns,
+    triage_hint,
+    triage_patterns,
+)
+from heavylegs.assessment.engine import assess
+from heavylegs.knowledge import KnowledgeBase, Urgency
+
+E, U, R = Urgency.EMERGENCY, Urgency.URGENT, Urgency.ROUTINE
+
+RED_FLAG_QUESTIONS = [
+    ("my calf is swollen, hot and red after a flight", U, "suspected_dvt"),
+    ("Should I walk if I think I have a blood clot?", U, "suspected_dvt"),
+    ("Can I walk with a DVT?", U, "suspected_dvt"),
+    ("My left calf is swollen and tender, no chest pain, not short of breath", U, "suspected_dvt"),
+    ("my leg is swollen and I'm short of breath", E, "suspected_pe"),
+    ("I coughed up blood and my leg is swollen", E, "suspected_pe"),
+    ("I have chest pain and my calf hurts", E, "chest_pain_or_breathlessness"),
+    ("my foot suddenly went cold and white", E, "acute_limb_ischemia"),
+    ("cold white foot", E, "acute_limb_ischemia"),
+    ("I can't pee and my bottom is numb", E, "cauda_equina"),
+    ("Back pain, and both legs are numb and weak", E, "cauda_equina"),
+    (
+        "my urine is the colour of cola after crossfit and my thighs are in agony and so weak "
+        "I can barely stand",
+        E,
+        "rhabdomyolysis",
+    ),
+    (
+        "got kicked in the shin, now my calf is rock hard and the pain keeps getting worse",
+        E,
+        "acute_compartment_syndrome",
+    ),
+    ("my leg suddenly went weak", E, "sudden_leg_weakness"),
+    ("my face is drooping and my leg is weak", E, "sudden_leg_weakness"),
+    ("I have a fever and my leg is red hot and the redness is spreading", U, "cellulitis"),
+    ("I'm 34 weeks pregnant with a bad headache and a swollen face", U, "pregnancy_warning_signs"),
+    ("I hang my leg over the bed at night because my foot hurts", U, "critical_limb_ischemia"),
+    ("I have diabetes and a sore on my foot that won't heal", U, "diabetic_foot_wound"),
+    ("I'm breathless lying flat and need three pillows", U, "heart_failure_worsening"),
+    ("I fainted after my run", U, "fainting_or_palpitations"),
+    ("my calf hurts when I walk and gets better when I stop", R, "claudication"),
+    ("amlodipine made my ankles swell", R, "medication_swelling"),
+]
+
+NO_HINT_QUESTIONS = [
+    "Is walking good for heavy legs?",
+    "What is the 10% rule?",
+    "Is it normal for my feet to tingle when I elevate my legs?",
+    "Am I at risk of DVT on a long-haul flight?",
+    "How do I prevent blood clots when flying?",
+    "Do compression socks help on flights?",
+    "Is ankle swelling normal in pregnancy?",
+    "I'm pregnant and my ankles are swollen",
+    "Should I do box jumps when my legs are swollen?",
+    "Does weak muscle make legs heavy when running?",
+    "Can dark urine mean dehydration?",
+    "Does drinking cola cause cramps?",
+    "my legs feel hot and heavy in summer",
+    "Why do my feet feel cold?",
+]
+
+
+@pytest.mark.parametrize(("question", "level", "flag"), RED_FLAG_QUESTIONS)
+def test_red_flag_questions_get_the_engine_level(
+    question: str, level: Urgency, flag: str, kb: KnowledgeBase
+) -> None:
+    hint = triage_hint(question, kb)
+    assert hint is not None, question
+    assert hint.level is level, (hint.level, hint.red_flags, hint.matched)
+    assert flag in hint.red_flags
+    assert hint.message == kb.red_flags[hint.red_flags[0]].headline
+
+
+@pytest.mark.parametrize("question", NO_HINT_QUESTIONS)
+def test_everyday_questions_get_no_hint(question: str, kb: KnowledgeBase) -> None:
+    hint = triage_hint(question, kb)
+    assert hint is None, (hint.level, hint.red_flags, hint.matched) if hint else None
+
+
+def test_the_hint_is_what_the_engine_says_for_the_built_answers(kb: KnowledgeBase) -> None:
+    for question, _, _ in RED_FLAG_QUESTIONS:
+        built = build_answers(question, triage_patterns())
+        assert built is not None
+        answers, _ = built
+        triage = assess(answers, kb).triage
+        hint = triage_hint(question, kb)
+        assert hint is not None
+        assert (hint.level, hint.message) == (triage.level, triage.headline)
+
+
+def test_negation_in_the_same_clause_only(kb: KnowledgeBase) -> None:
+    calm = triage_hint("My calf aches after running but I have no chest pain", kb)
+    assert calm is None
+    alarming = triage_hint("No, I'm not imagining it: I have chest pain", kb)
+    assert alarming is not None and alarming.level is E
+
+
+def test_one_side_uses_the_side_named(kb: KnowledgeBase) -> None:
+    built = build_answers("my right calf is swollen", triage_patterns())
+    assert built is not None
+    assert built[0].symptoms.legs == "right"
+    assert built[0].symptoms.swelling == "one_leg"
+    built = build_answers("one leg is swollen", triage_patterns())
+    assert built is not None and built[0].symptoms.legs == "left"
+
+
+def test_the_hint_is_in_the_ask_json_above_answers(kb: KnowledgeBase) -> None:
+    out = ask("Should I walk if I think I have a blood clot?", kb).to_json()
+    assert list(out) == ["answers", "triage_hint"]
+    assert out["triage_hint"]["level"] == "urgent"
+    assert out["triage_hint"]["message"]
+    assert ask("What is the 10% rule?", kb).to_json()["triage_hint"] is None
+
+
+# --- the pattern file is validated at load ------------------------------------------------------
+
+
+def test_the_packaged_patterns_load() -> None:
+    patterns = load_patterns()
+    assert len({p.id for p in patterns}) == len(patterns) > 30
+
+
+@pytest.mark.parametrize(
+    ("raw", "problem"),
+    [
+        (
+            {"patterns": [{"id": "x", "any": ["a"], "set": {"symptoms.nope": True}}]},
+            "not an assessment input field",
+        ),
+        (
+            {"patterns": [{"id": "x", "any": ["a"], "set": {"symptoms.swelling": "lots"}}]},
+            "symptoms.swelling",
+        ),
+        (
+            {"patterns": [{"id": "x", "any": ["a"], "set": {"symptoms.weakness": "yes"}}]},
+            "symptoms.weakness",
+        ),
+        ({"patterns": [{"id": "x", "set": {"symptoms.weakness": True}}]}, "needs 'any' or 'all'"),
+        ({"patterns": [{"id": "x", "any": [], "set": {"symptoms.weakness": True}}]}, "non-empty"),
+        (
+            {"patterns": [{"id": "x", "any": ["?!"], "set": {"symptoms.weakness": True}}]},
+            "no words",
+        ),
+        (
+            {"patterns": [{"id": "X y", "any": ["a"], "set": {"symptoms.weakness": True}}]},
+            "snake_case",
+        ),
+        ({"patterns": [{"id": "x", "any": ["a"], "sett": {}}]}, "unknown keys"),
+        (
+            {
+                "patterns": [
+                    {"id": "x", "any": ["a"], "set": {"symptoms.weakness": True}},
+                    {"id": "x", "any": ["b"], "set": {"symptoms.weakness": True}},
+                ]
+            },
+            "duplicate id",
+        ),
+        ({"pattern": []}, "one key"),
+    ],
+)
+def test_bad_pattern_files_fail_with_the_place(raw: object, problem: str) -> None:
+    with pytest.raises(PatternError, match=problem):
+        parse_patterns(raw)
+
+
+def test_bad_yaml_is_reported(tmp_path: Path) -> None:
+    bad = tmp_path / "patterns.yaml"
+    bad.write_text("patterns: [\n", encoding="utf-8")
+    with pytest.raises(PatternError, match="not valid YAML"):
+        load_patterns(bad)
+
+
+def test_a_custom_pattern_file_drives_the_hint(tmp_path: Path, kb: KnowledgeBase) -> None:
+    path = tmp_path / "p.yaml"
+    path.write_text(
+        yaml.safe_dump(
+            {"patterns": [{"id": "zap", "any": ["zebra"], "set": {"whole_body.chest_pain": True}}]}
+        ),
+        encoding="utf-8",
+    )
+    hint = triage_hint("I saw a zebra", kb, load_patterns(path))
+    assert hint is not None and hint.level is E and hint.matched == ("zap",)
+    assert triage_hint("I saw no zebra", kb, load_patterns(path)) is None
