@@ -1,0 +1,203 @@
+"""Everything in the database as one JSON document, and back.
+
+The document is deterministic so a backup can be diffed and checked: tables by name, rows by id,
+keys sorted, dates and times in ISO 8601 (times in UTC), ids kept. Restoring goes into an empty
+database only, in one transaction: either the whole backup is in, or nothing is.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Boolean, Date, Double, Integer, String, Table, func, select, text
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+from sqlalchemy.types import JSON, TypeEngine
+
+from heavylegs.store.engine import HEAD_REVISION
+from heavylegs.store.models import Base, UtcDateTime
+
+FORMAT = "heavylegs-backup"
+FORMAT_VERSION = 1
+
+
+class BackupError(ValueError):
+    """The backup cannot be restored; ``problems`` has one line per problem, naming the place."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("; ".join(problems))
+        self.problems = problems
+
+
+def _tables() -> list[Table]:
+    return list(Base.metadata.sorted_tables)
+
+
+def export_backup(session: Session) -> dict[str, Any]:
+    """Every row of every table, as JSON-ready values."""
+    tables: dict[str, list[dict[str, Any]]] = {}
+    for table in _tables():
+        rows = session.execute(select(table).order_by(*table.primary_key.columns)).mappings()
+        tables[table.name] = [
+            {col.name: _to_json(row[col.name], col.type) for col in table.columns} for row in rows
+        ]
+    return {
+        "format": FORMAT,
+        "format_version": FORMAT_VERSION,
+        "schema_revision": HEAD_REVISION,
+        "tables": tables,
+    }
+
+
+def dumps_backup(document: Mapping[str, Any]) -> str:
+    """The canonical text of a backup: the same data always gives the same bytes."""
+    return (
+        json.dumps(document, sort_keys=True, indent=1, ensure_ascii=False, allow_nan=False) + "\n"
+    )
+
+
+def row_counts(session: Session) -> dict[str, int]:
+    return {
+        t.name: session.execute(select(func.count()).select_from(t)).scalar_one() for t in _tables()
+    }
+
+
+def import_backup(session: Session, document: object) -> dict[str, int]:
+    """Restore ``document`` into the (empty) database of ``session``; rows restored per table.
+
+    Raises :class:`BackupError` when the database already holds data or the document is not a
+    backup this version can read. The caller's transaction makes the restore all-or-nothing.
+    """
+    tables = _check_header(document)
+    existing = {name: n for name, n in row_counts(session).items() if n}
+    if existing:
+        listed = ", ".join(f"{n} {name}" for name, n in sorted(existing.items()))
+        raise BackupError(
+            [f"database: not empty ({listed}); import-backup only restores into an empty database"]
+        )
+    known = {t.name: t for t in _tables()}
+    problems = [f"tables.{name}: unknown table" for name in sorted(set(tables) - set(known))]
+    parsed: dict[str, list[dict[str, Any]]] = {}
+    for name, table in known.items():
+        rows = tables.get(name, [])
+        if not isinstance(rows, list):
+            problems.append(f"tables.{name}: must be a list of rows")
+            continue
+        parsed[name] = [
+            _parse_row(table, row, f"tables.{name}[{i}]", problems) for i, row in enumerate(rows)
+        ]
+    if problems:
+        raise BackupError(problems)
+    counts: dict[str, int] = {}
+    for table in _tables():
+        rows = parsed[table.name]
+        if rows:
+            try:
+                session.execute(table.insert(), rows)
+            except IntegrityError as exc:
+                first = str(exc.orig).strip().splitlines()[0]
+                raise BackupError([f"tables.{table.name}: rows conflict ({first})"]) from None
+        counts[table.name] = len(rows)
+    _reset_sequences(session)
+    return counts
+
+
+def _check_header(document: object) -> Mapping[str, Any]:
+    if not isinstance(document, Mapping):
+        raise BackupError(["(document): must be a JSON object written by 'heavylegs export'"])
+    problems = []
+    if document.get("format") != FORMAT:
+        problems.append(f"format: must be {FORMAT!r}")
+    if document.get("format_version") != FORMAT_VERSION:
+        problems.append(f"format_version: this heavylegs reads version {FORMAT_VERSION}")
+    if document.get("schema_revision") != HEAD_REVISION:
+        problems.append(
+            f"schema_revision: backup has {document.get('schema_revision')!r}, "
+            f"this heavylegs writes {HEAD_REVISION!r}"
+        )
+    tables = document.get("tables")
+    if not isinstance(tables, Mapping):
+        problems.append("tables: must be an object of table name -> rows")
+    if problems:
+        raise BackupError(problems)
+    assert isinstance(tables, Mapping)
+    return tables
+
+
+def _parse_row(table: Table, row: object, where: str, problems: list[str]) -> dict[str, Any]:
+    if not isinstance(row, Mapping):
+        problems.append(f"{where}: must be an object")
+        return {}
+    unknown = sorted(set(row) - set(table.columns.keys()))
+    problems.extend(f"{where}.{key}: unknown column" for key in unknown)
+    out: dict[str, Any] = {}
+    for col in table.columns:
+        value = row.get(col.name)
+        if value is None:
+            if not col.nullable:
+                problems.append(f"{where}.{col.name}: required")
+            out[col.name] = None
+            continue
+        try:
+            out[col.name] = _from_json(value, col.type)
+        except (TypeError, ValueError) as exc:
+            problems.append(f"{where}.{col.name}: {exc}")
+    return out
+
+
+def _to_json(value: Any, kind: TypeEngine[Any]) -> Any:
+    if value is None:
+        return None
+    if isinstance(kind, UtcDateTime | Date):
+        return value.isoformat()
+    if isinstance(kind, Double):
+        return float(value)
+    return value
+
+
+def _from_json(value: Any, kind: TypeEngine[Any]) -> Any:
+    if isinstance(kind, UtcDateTime):
+        parsed = datetime.fromisoformat(_need(value, str, "an ISO date-time"))
+        if parsed.tzinfo is None:
+            raise ValueError("date-time needs a UTC offset")
+        return parsed
+    if isinstance(kind, Date):
+        return date.fromisoformat(_need(value, str, "an ISO date"))
+    if isinstance(kind, Boolean):
+        return _need(value, bool, "true or false")
+    if isinstance(kind, Integer):
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise TypeError("must be an integer")
+        return value
+    if isinstance(kind, Double):
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise TypeError("must be a number")
+        return float(value)
+    if isinstance(kind, String):
+        return _need(value, str, "a string")
+    if isinstance(kind, JSON):
+        return value
+    raise TypeError(f"unsupported column type {kind!r}")  # pragma: no cover - schema change
+
+
+def _need(value: Any, kind: type, what: str) -> Any:
+    if not isinstance(value, kind):
+        raise TypeError(f"must be {what}")
+    return value
+
+
+def _reset_sequences(session: Session) -> None:
+    """Restored ids were given explicitly; PostgreSQL's id sequences must move past them."""
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    for table in _tables():
+        (pk,) = table.primary_key.columns
+        session.execute(
+            text(
+                f"SELECT setval(pg_get_serial_sequence('{table.name}', '{pk.name}'), "
+                f"COALESCE(MAX({pk.name}), 0) + 1, false) FROM {table.name}"
+            )
+        )
