@@ -105,3 +105,34 @@ def test_explain_and_sources() -> None:
 def test_interactive_needs_a_terminal() -> None:
     done = run("assess", stdin="")
     assert done.returncode == 2 and "--answers" in done.stderr
+
+
+def _stored(db: str) -> int:
+    from heavylegs.store import latest_assessment, open_store
+    from sqlalchemy import text
+
+    with open_store(db) as store, store.session() as session:
+        count = session.execute(text("select count(*) from assessments")).scalar_one()
+        assert latest_assessment(session) is not None or count == 0
+        return int(count)
+
+
+def test_assessments_are_stored_for_the_diary(shared: Path, tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path / 'h.sqlite3'}"
+    example = str(shared / "spec" / "examples" / "runner.json")
+    assert run("assess", "--answers", example, "--json", "--db", db).returncode == 0
+    assert run("assess", "--answers", example, "--json", env={"HEAVYLEGS_DB": db}).returncode == 0
+    assert _stored(db) == 2
+    assert run("assess", "--answers", example, "--json", "--db", db, "--no-store").returncode == 0
+    assert _stored(db) == 2
+
+
+def test_an_unwritable_database_never_hides_the_result(shared: Path, tmp_path: Path) -> None:
+    example = str(shared / "spec" / "examples" / "after-long-flight.json")
+    (tmp_path / "a-file").write_text("not a folder")
+    done = run(
+        "assess", "--answers", example, "--json", "--db", f"sqlite:///{tmp_path}/a-file/x.db"
+    )
+    assert done.returncode == 0
+    assert json.loads(done.stdout)["triage"]["level"] == "urgent"
+    assert "warning: assessment not stored" in done.stderr

@@ -92,6 +92,10 @@ def _c(*pairs: str) -> tuple[tuple[str, str], ...]:
 
 A, L, W, B, H, D, R, T = SECTIONS
 
+CHECK_AFTER = frozenset({W, B})
+"""Sections after which the answers so far are assessed and an emergency is shown at once,
+rather than after every remaining question (the CLI interview and the web wizard both do it)."""
+
 QUESTIONS: tuple[Question, ...] = (
     Question("about.age", "How old are you?", Kind.INTEGER, A, minimum=12, maximum=110),
     Question(

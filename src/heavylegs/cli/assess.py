@@ -23,7 +23,14 @@ def _read(source: str) -> tuple[bytes | None, str | None]:
         return None, f"--answers: cannot read {source}: {exc.strerror}"
 
 
-def run_assess(source: str | None, *, json_output: bool, save: Path | None) -> int:
+def run_assess(
+    source: str | None,
+    *,
+    json_output: bool,
+    save: Path | None,
+    store: bool = False,
+    db: str | None = None,
+) -> int:
     """Exit code: 0 done, 2 unusable input (one line per problem on stderr), 130 interrupted."""
     from heavylegs.assessment.validation import AnswersError, parse_answers, parse_answers_json
 
@@ -60,6 +67,8 @@ def run_assess(source: str | None, *, json_output: bool, save: Path | None) -> i
     from heavylegs.assessment.engine import assess
 
     result = assess(answers)
+    if store:
+        _record(answers, result, db)
     if json_output:
         payload: dict[str, Any] = result.model_dump(mode="json")
         sys.stdout.write(json.dumps(payload, indent=2, ensure_ascii=False) + "\n")
@@ -75,3 +84,25 @@ def _interactive_forced() -> bool:
     import os
 
     return os.environ.get("HEAVYLEGS_INTERACTIVE") == "1"
+
+
+def _record(answers: Any, result: Any, db: str | None) -> None:
+    """Keep the assessment for the diary and reports. A database that cannot be written must
+    never hide the result, so a failure is a warning on stderr, not an error."""
+    from datetime import UTC, datetime
+
+    try:
+        from heavylegs.store import StoreError, open_store, record_assessment, upsert_profile
+    except ImportError as exc:  # pragma: no cover - the store is part of the package
+        sys.stderr.write(f"warning: assessment not stored ({exc})\n")
+        return
+    now = datetime.now(UTC)
+    answers_json = answers.model_dump(mode="json", exclude_none=True)
+    try:
+        with open_store(db) as opened, opened.session() as session:
+            record_assessment(
+                session, answers_json, result.model_dump(mode="json"), result.knowledge_version, now
+            )
+            upsert_profile(session, answers_json, now)
+    except (StoreError, OSError) as exc:
+        sys.stderr.write(f"warning: assessment not stored: {exc}\n")

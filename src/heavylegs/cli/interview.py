@@ -14,6 +14,7 @@ from rich.panel import Panel
 from rich.text import Text
 
 from heavylegs.assessment.questionnaire import (
+    CHECK_AFTER,
     QUESTIONS,
     SECTIONS,
     Kind,
@@ -24,7 +25,6 @@ from heavylegs.assessment.questionnaire import (
 )
 
 REQUIRED = {"symptoms.legs"}
-CHECK_AFTER = {"Warning signs", "Whole body"}
 
 
 class _Skip(Exception):

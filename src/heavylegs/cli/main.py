@@ -53,11 +53,28 @@ def assess(
         Path | None,
         typer.Option("--save", help="Save the answers you give interactively to this file."),
     ] = None,
+    store: Annotated[
+        bool,
+        typer.Option(
+            "--store/--no-store",
+            help="Keep the answers and result in your local database, for the diary, "
+            "guided sessions and reports.",
+        ),
+    ] = True,
+    db: Annotated[
+        str | None,
+        typer.Option(
+            "--db",
+            envvar="HEAVYLEGS_DB",
+            help="Database URL (default: a SQLite file in your user data folder).",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Assess heavy legs: warning signs first, then likely causes and a safe plan."""
     from heavylegs.cli.assess import run_assess
 
-    raise typer.Exit(run_assess(answers, json_output=json_output, save=save))
+    raise typer.Exit(run_assess(answers, json_output=json_output, save=save, store=store, db=db))
 
 
 @app.command()
