@@ -108,8 +108,9 @@ def test_interactive_needs_a_terminal() -> None:
 
 
 def _stored(db: str) -> int:
-    from heavylegs.store import latest_assessment, open_store
     from sqlalchemy import text
+
+    from heavylegs.store import latest_assessment, open_store
 
     with open_store(db) as store, store.session() as session:
         count = session.execute(text("select count(*) from assessments")).scalar_one()
