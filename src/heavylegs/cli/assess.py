@@ -30,17 +30,24 @@ def run_assess(
     save: Path | None,
     store: bool = False,
     db: str | None = None,
+    from_activities: bool = False,
 ) -> int:
     """Exit code: 0 done, 2 unusable input (one line per problem on stderr), 130 interrupted."""
     from heavylegs.assessment.validation import AnswersError, parse_answers, parse_answers_json
 
+    running: dict[str, Any] = {}
+    if from_activities:
+        running, problem = _running_from_activities(db)
+        if problem is not None:
+            error_lines([problem])
+            return 2
     if source is None:
         if not sys.stdin.isatty() and not _interactive_forced():
             error_lines(["--answers: give a file or '-' when not running in a terminal"])
             return 2
         from heavylegs.cli.interview import interview
 
-        raw = interview(console())
+        raw = interview(console(), prefill={"running": running} if running else None)
         if raw is None:
             return 130
         if save is not None:
@@ -61,6 +68,8 @@ def run_assess(
             return 2
         try:
             answers = parse_answers_json(data)
+            if running:
+                answers = _merge_running(answers, running)
         except AnswersError as exc:
             error_lines(exc.problems)
             return 2
@@ -106,3 +115,31 @@ def _record(answers: Any, result: Any, db: str | None) -> None:
             upsert_profile(session, answers_json, now)
     except (StoreError, OSError) as exc:
         sys.stderr.write(f"warning: assessment not stored: {exc}\n")
+
+
+def _running_from_activities(db: str | None) -> tuple[dict[str, Any], str | None]:
+    """The running answers the imported activities support, or a problem to report."""
+    from datetime import UTC, datetime
+
+    from heavylegs.store import StoreError
+    from heavylegs.training.running import running_answers_from_activities
+
+    try:
+        found = running_answers_from_activities(db, datetime.now(UTC))
+    except StoreError as exc:
+        return {}, f"--from-activities: {exc}"
+    if not found:
+        return {}, (
+            "--from-activities: no recent runs in the database; import your watch files "
+            "first with `heavylegs import PATH`"
+        )
+    return found, None
+
+
+def _merge_running(answers: Any, running: dict[str, Any]) -> Any:
+    """What the person wrote wins; the data fills only the running fields they left out."""
+    from heavylegs.assessment.validation import parse_answers
+
+    doc = answers.model_dump(mode="json", exclude_none=True)
+    doc["running"] = {**running, **doc.get("running", {})}
+    return parse_answers(doc)

@@ -88,10 +88,20 @@ def _prompt(question: Question) -> str:
     return f"[dim]({hint}{skip})[/dim] "
 
 
-def interview(console: Console) -> dict[str, Any] | None:
-    """Ask the questions; return schema answers, or ``None`` if the person stopped (Ctrl-C)."""
+def interview(console: Console, prefill: dict[str, Any] | None = None) -> dict[str, Any] | None:
+    """Ask the questions; return schema answers, or ``None`` if the person stopped (Ctrl-C).
+
+    ``prefill`` holds answers already known (e.g. running figures from watch files): those
+    questions are not asked, and the running questions are asked only if something is missing.
+    """
 
     answers: dict[str, Any] = {}
+    known: dict[str, Any] = {}
+    for section, part in (prefill or {}).items():
+        for name, value in part.items():
+            known[f"{section}.{name}"] = value
+    if any(path.startswith("running.") for path in known):
+        known["meta.runs"] = True
     console.print(
         Panel(
             "Answer what you can; press Enter to skip a question you are unsure about "
@@ -110,6 +120,14 @@ def interview(console: Console) -> dict[str, Any] | None:
                 current = question.section
                 number = SECTIONS.index(current) + 1
                 console.rule(f"[bold]{number}/{total_sections} · {current}")
+            if question.path in known:
+                set_answer(answers, question.path, known[question.path])
+                if question.path != "meta.runs":
+                    value = known[question.path]
+                    console.print(
+                        Text(f"  {question.text} {value:g} (from your watch files)", style="dim")
+                    )
+                continue
             if not should_ask(question, answers):
                 continue
             done = round(100 * index / len(QUESTIONS))

@@ -70,11 +70,28 @@ def assess(
             show_default=False,
         ),
     ] = None,
+    from_activities: Annotated[
+        bool,
+        typer.Option(
+            "--from-activities",
+            help="Fill the running questions (weekly km, last hard session, cadence) from "
+            "imported watch files; only what the data cannot know is asked.",
+        ),
+    ] = False,
 ) -> None:
     """Assess heavy legs: warning signs first, then likely causes and a safe plan."""
     from heavylegs.cli.assess import run_assess
 
-    raise typer.Exit(run_assess(answers, json_output=json_output, save=save, store=store, db=db))
+    raise typer.Exit(
+        run_assess(
+            answers,
+            json_output=json_output,
+            save=save,
+            store=store,
+            db=db,
+            from_activities=from_activities,
+        )
+    )
 
 
 @app.command()

@@ -37,6 +37,9 @@ Backup
 Diary rows are written and read through :mod:`heavylegs.diary`, which validates first.
 """
 
+# Imported for its tables: the schema (and the backup) must not depend on which modules a caller
+# happened to import first.
+from heavylegs.store import activities as activities
 from heavylegs.store.assessments import (
     StoredAssessment,
     get_assessment,

@@ -1,0 +1,321 @@
+"""Training commands: ``import``, ``activities``, ``training``. A thin face over ``training``.
+
+Only Typer is imported at module level. Exit codes: 0 done (an import batch that skipped bad
+files still ran: 0), 1 the database cannot do it or ``--on-error stop`` stopped the batch,
+2 unusable arguments (one ``error: …`` line each on stderr, nothing on stdout).
+The clock is a module attribute so tests can replace it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+if TYPE_CHECKING:
+    from heavylegs.store import Store
+    from heavylegs.training.importer import ImportReport, Progress
+
+
+def now() -> dt.datetime:
+    """The wall clock (aware, UTC); tests replace it."""
+    return dt.datetime.now(dt.UTC)
+
+
+Db = Annotated[
+    str | None,
+    typer.Option(
+        "--db",
+        help="Database URL (SQLAlchemy), e.g. sqlite:///heavylegs.db or postgresql://… "
+        "[default: $HEAVYLEGS_DB, else a SQLite file in your user data folder]",
+        show_default=False,
+    ),
+]
+Json = Annotated[bool, typer.Option("--json", help="Print JSON (the contract) on stdout.")]
+
+
+class _Fail(Exception):
+    def __init__(self, problems: list[str], code: int = 2) -> None:
+        super().__init__("; ".join(problems))
+        self.problems = problems
+        self.code = code
+
+
+@contextmanager
+def _guard() -> Iterator[None]:
+    from heavylegs.cli.output import error_lines
+    from heavylegs.store import StoreError
+
+    try:
+        yield
+    except _Fail as exc:
+        error_lines(exc.problems)
+        raise typer.Exit(exc.code) from None
+    except StoreError as exc:
+        error_lines([str(exc)])
+        raise typer.Exit(1) from None
+
+
+@contextmanager
+def _store(db: str | None) -> Iterator[Store]:
+    from heavylegs.store import open_store
+
+    store = open_store(db)
+    try:
+        yield store
+    finally:
+        store.close()
+
+
+def _print_json(document: Any) -> None:
+    sys.stdout.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
+
+
+# ------------------------------------------------------------------------------------ import
+
+
+def import_activities(
+    paths: Annotated[
+        list[Path],
+        typer.Argument(
+            help="FIT, GPX or TCX files (also .gz), folders, or Strava/Garmin export zips.",
+            show_default=False,
+            metavar="PATH...",
+        ),
+    ],
+    json_output: Json = False,
+    on_error: Annotated[
+        str,
+        typer.Option(
+            "--on-error",
+            metavar="skip|stop",
+            help="A bad file is reported and skipped (skip), or stops the batch (stop).",
+        ),
+    ] = "skip",
+    db: Db = None,
+) -> None:
+    """Import activities from your watch or app exports (never type them in)."""
+    from heavylegs.training.importer import ImportStopped, OnError, import_paths
+
+    with _guard():
+        problems = [f"PATH: no such file or folder: {p}" for p in paths if not p.exists()]
+        try:
+            mode = OnError(on_error)
+        except ValueError:
+            problems.append(f"--on-error: must be skip or stop (got {on_error!r})")
+            mode = OnError.SKIP
+        if problems:
+            raise _Fail(problems)
+        with _store(db) as store, _progress() as report_progress:
+            try:
+                report = import_paths(
+                    store, paths, now=now(), on_error=mode, progress=report_progress
+                )
+                code = 0
+            except ImportStopped as stopped:
+                report = stopped.report
+                code = 1
+        if json_output:
+            _print_json(report.to_json())
+        else:
+            _print_report(report)
+        if code:
+            from heavylegs.cli.output import error_lines
+
+            error_lines([f"stopped at {report.skipped[-1].file}: {report.skipped[-1].message}"])
+            raise typer.Exit(code)
+
+
+@contextmanager
+def _progress() -> Iterator[Any]:
+    """A Rich progress bar on stderr (counts and ETA) when stderr is a terminal."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    from rich import progress as rich_progress
+    from rich.console import Console
+
+    bar = rich_progress.Progress(
+        rich_progress.TextColumn("importing"),
+        rich_progress.BarColumn(),
+        rich_progress.MofNCompleteColumn(),
+        rich_progress.TextColumn("{task.fields[counts]}"),
+        rich_progress.TimeRemainingColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    )
+    task = bar.add_task("import", total=None, counts="")
+
+    def update(step: Progress) -> None:
+        bar.update(
+            task,
+            completed=step.done,
+            total=step.total,
+            counts=f"new {step.imported} · duplicate {step.duplicates} · skipped {step.skipped}",
+        )
+
+    with bar:
+        yield update
+
+
+def _print_report(report: ImportReport) -> None:
+    from heavylegs.cli.output import console
+
+    out = console()
+    out.print(
+        f"Imported {report.imported} new activit{'y' if report.imported == 1 else 'ies'}; "
+        f"{report.duplicates} duplicate file(s); {len(report.skipped)} skipped."
+    )
+    for merge in report.merged:
+        out.print(f"  merged: {merge.file} = {merge.kept} (activity {merge.activity_id})")
+    for note in report.skipped:
+        out.print(f"  [red]skipped[/red] {note.file}: {note.message}")
+    for note in report.warnings:
+        out.print(f"  [yellow]warning[/yellow] {note.file}: {note.message}")
+
+
+# -------------------------------------------------------------------------------- activities
+
+
+def activities(json_output: Json = False, db: Db = None) -> None:
+    """List imported activities (cadence in steps per minute)."""
+    from heavylegs.training.repository import contract_rows
+
+    with _guard(), _store(db) as store, store.session() as session:
+        rows = contract_rows(session)
+    if json_output:
+        _print_json(rows)
+        return
+    from rich.table import Table
+
+    from heavylegs.cli.output import console
+
+    table = Table("id", "start (UTC)", "sport", "km", "time", "avg HR", "cadence")
+    for row in rows:
+        seconds = row["moving_s"] or row["duration_s"] or 0
+        table.add_row(
+            str(row["id"]),
+            row["start_utc"].replace("T", " ").rstrip("Z"),
+            row["sport"],
+            "" if row["distance_m"] is None else f"{row['distance_m'] / 1000:.2f}",
+            f"{int(seconds // 3600)}:{int(seconds % 3600 // 60):02d}",
+            "" if row["avg_hr"] is None else f"{row['avg_hr']:.0f}",
+            "" if row["avg_cadence_spm"] is None else f"{row['avg_cadence_spm']:.0f}",
+        )
+    console().print(table)
+
+
+# ---------------------------------------------------------------------------------- training
+
+
+def _heart_value(value: float | None, name: str, low: float, high: float) -> list[str]:
+    if value is not None and not low <= value <= high:
+        return [f"{name}: must be between {low:g} and {high:g} bpm (got {value:g})"]
+    return []
+
+
+def training(
+    json_output: Json = False,
+    chart: Annotated[
+        Path | None, typer.Option("--chart", help="Write the load chart to this .png or .svg.")
+    ] = None,
+    weeks: Annotated[
+        int, typer.Option("--weeks", min=1, max=1000, help="Weeks in the table.")
+    ] = 12,
+    hr_rest: Annotated[
+        float | None, typer.Option("--hr-rest", help="Your resting heart rate (bpm).")
+    ] = None,
+    hr_max: Annotated[
+        float | None, typer.Option("--hr-max", help="Your maximum heart rate (bpm).")
+    ] = None,
+    db: Db = None,
+) -> None:
+    """Weekly load, fitness/fatigue/form, load ratio, cadence, and heaviness against load."""
+    from heavylegs.training.overview import HeartInputs, training_overview
+
+    with _guard():
+        problems = _heart_value(hr_rest, "--hr-rest", 25, 120)
+        problems += _heart_value(hr_max, "--hr-max", 100, 240)
+        if chart is not None and chart.suffix.lower() not in (".png", ".svg"):
+            problems.append(f"--chart: the file must end in .png or .svg (got {chart.name!r})")
+        if hr_rest is not None and hr_max is not None and hr_max <= hr_rest + 20:
+            problems.append("--hr-max: must be well above --hr-rest")
+        if problems:
+            raise _Fail(problems)
+        with _store(db) as store, store.session() as session:
+            document = training_overview(session, now(), HeartInputs(hr_rest, hr_max), weeks=weeks)
+        if chart is not None:
+            from heavylegs.training.charts import render_chart
+
+            render_chart(document, chart, days=7 * weeks)
+    if json_output:
+        _print_json(document)
+        return
+    _print_training(document, chart)
+
+
+def _print_training(document: dict[str, Any], chart: Path | None) -> None:
+    from rich.table import Table
+
+    from heavylegs.cli.output import console
+
+    out = console()
+    if not document["activities"]:
+        out.print("No activities yet: import your watch files with 'heavylegs import PATH'.")
+        return
+    table = Table("week", "run km", "runs", "longest", "hours", "load", "vs last", "vs 4 wk",
+                  "monotony")  # fmt: skip
+
+    def pct(value: float | None) -> str:
+        return "" if value is None else f"{value:+.0f}%"
+
+    for week in document["weeks"]:
+        table.add_row(
+            week["week_start"],
+            f"{week['run_km']:.1f}",
+            str(week["runs"]),
+            ""
+            if week["longest_run_share_pct"] is None
+            else f"{week['longest_run_share_pct']:.0f}%",
+            f"{week['hours']:.1f}",
+            f"{week['load']:.0f}",
+            pct(week["change_pct"]),
+            pct(week["ramp_4w_pct"]),
+            "" if week["monotony"] is None else f"{week['monotony']:.1f}",
+        )
+    out.print(table)
+    today = document["today"]
+    if today:
+        out.print(
+            f"Today: fitness {today['fitness']}, fatigue {today['fatigue']}, form {today['form']}."
+        )
+        if today["load_ratio"] is not None:
+            out.print(
+                f"Load ratio 7:28 = {today['load_ratio']} ({today['ratio_band']}): "
+                + document["constants"]["ratio_caveat"]
+                + "."
+            )
+    recent = [c for c in document["cadence"] if c["delta_spm"] is not None][-5:]
+    for point in recent:
+        out.print(
+            f"Cadence {point['day']}: {point['cadence_spm']:.0f} spm "
+            f"({point['delta_spm']:+.0f} vs your usual {point['baseline_spm']:.0f} at that pace)"
+        )
+    out.print(document["heaviness"]["message"])
+    for note in document["heart_profile"]["notes"]:
+        out.print(f"[dim]{note}[/dim]")
+    if chart is not None:
+        out.print(f"[dim]Chart written to {chart}[/dim]")
+
+
+def register(app: typer.Typer) -> None:
+    """Add the training commands to ``app`` (called by ``heavylegs.cli.main``)."""
+    app.command("import")(import_activities)
+    app.command("activities")(activities)
+    app.command("training")(training)

@@ -1,0 +1,56 @@
+"""Tables that go with ``activities`` (defined in :mod:`heavylegs.store.models`).
+
+* ``activity_files`` — every file that fed an activity, by SHA-256: the kept source and the
+  duplicates merged into it. Importing any of them again is recognised before parsing.
+* ``activity_details`` — one row per activity: what the contract row has no column for (sub-sport,
+  title and perceived exertion from an export, running distance of a multisport file), the
+  seconds spent at each heart rate (so any heart-rate load formula can be recomputed without the
+  samples), and the samples themselves.
+
+Why the samples are one text column: ten years of one-hour runs are ~11 million samples; one
+row per sample would be slow to write and read. :mod:`heavylegs.training.codec` packs a stream
+into delta-coded integers, zlib and base64 (~30 KB for an hour), and text keeps the backup
+export (JSON) working unchanged. Rows only: the training stage computes, the store keeps.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Double, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from heavylegs.store.models import Base, JsonDoc, UtcDateTime
+
+
+class ActivityFile(Base):
+    """A source file of an activity; ``sha256`` is unique across all files ever imported."""
+
+    __tablename__ = "activity_files"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    activity_id: Mapped[int] = mapped_column(
+        ForeignKey("activities.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(512))
+    format: Mapped[str] = mapped_column(String(8))
+    imported_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class ActivityDetail(Base):
+    """Everything about an activity beyond the contract columns, samples included."""
+
+    __tablename__ = "activity_details"
+
+    activity_id: Mapped[int] = mapped_column(
+        ForeignKey("activities.id", ondelete="CASCADE"), primary_key=True
+    )
+    sub_sport: Mapped[str | None] = mapped_column(String(32))
+    title: Mapped[str | None] = mapped_column(String(256))
+    rpe: Mapped[float | None] = mapped_column(Double)
+    run_distance_m: Mapped[float | None] = mapped_column(Double)
+    hr_seconds: Mapped[list[Any]] = mapped_column(JsonDoc, default=list)
+    samples: Mapped[int] = mapped_column(Integer)
+    stream: Mapped[str] = mapped_column(Text)

@@ -1,0 +1,105 @@
+"""The training chart (PNG or SVG): five panels on one time axis.
+
+Weekly running km; fitness, fatigue and form; the 7:28 load ratio over Gabbett's bands (shaded,
+labelled as context, not a risk); cadence per run with the runner's own baseline; and diary
+heaviness. Drawn from the :func:`heavylegs.training.overview.training_overview` document, so the
+chart shows exactly what the table and the web page show. matplotlib is imported only here, with
+the Agg backend.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+FORMATS = {".png": "png", ".svg": "svg"}
+
+
+class ChartFormatError(ValueError):
+    """The chart file name does not end in .png or .svg."""
+
+
+def chart_format(path: Path) -> str:
+    fmt = FORMATS.get(path.suffix.lower())
+    if fmt is None:
+        raise ChartFormatError(f"--chart: the file must end in .png or .svg (got {path.name!r})")
+    return fmt
+
+
+def _days(values: list[str]) -> list[dt.date]:
+    return [dt.date.fromisoformat(v) for v in values]
+
+
+def _nan(values: list[float | None]) -> list[float]:
+    return [float("nan") if v is None else float(v) for v in values]
+
+
+def render_chart(overview: Mapping[str, Any], path: Path, days: int | None = 84) -> None:
+    """Write the chart of ``overview`` to ``path`` (the last ``days`` days)."""
+    fmt = chart_format(path)
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(10, 11), dpi=100, layout="constrained")
+    axes = fig.subplots(5, 1, sharex=True)
+    series = overview.get("series")
+    start: dt.date | None = None
+    if series:
+        x = _days(series["days"])
+        if days is not None and len(x) > days:
+            start = x[-days]
+        keep = slice(-days if days is not None else None, None)
+        axes[1].plot(
+            x[keep], _nan(series["fitness"])[keep], label="fitness (42 d)", color="#1f4e79"
+        )
+        axes[1].plot(x[keep], _nan(series["fatigue"])[keep], label="fatigue (7 d)", color="#c0504d")
+        axes[1].plot(x[keep], _nan(series["form"])[keep], label="form", color="#4f9a3a")
+        axes[1].axhline(0, color="grey", linewidth=0.5)
+        axes[1].legend(loc="upper left", fontsize=8)
+        axes[2].axhspan(0, 0.8, color="#dde8f4", label="low < 0.8")
+        axes[2].axhspan(0.8, 1.3, color="#e3f1dc", label="0.8-1.3")
+        axes[2].axhspan(1.3, 1.5, color="#fbeccb", label="1.3-1.5")
+        axes[2].axhspan(1.5, 2.5, color="#f6d5d4", label="> 1.5")
+        axes[2].plot(x[keep], _nan(series["ratio"])[keep], color="black", linewidth=1.5)
+        axes[2].set_ylim(0, 2.5)
+        axes[2].legend(loc="upper left", fontsize=7, ncol=4)
+    weeks = [w for w in overview.get("weeks", []) if start is None or
+             dt.date.fromisoformat(w["week_start"]) >= start - dt.timedelta(days=6)]  # fmt: skip
+    axes[0].bar(
+        [dt.date.fromisoformat(w["week_start"]) + dt.timedelta(days=3) for w in weeks],
+        [w["run_km"] for w in weeks],
+        width=6,
+        color="#5b8fc7",
+    )
+    cadence = [c for c in overview.get("cadence", [])
+               if start is None or dt.date.fromisoformat(c["day"]) >= start]  # fmt: skip
+    if cadence:
+        cx = [dt.date.fromisoformat(c["day"]) for c in cadence]
+        axes[3].plot(cx, [c["cadence_spm"] for c in cadence], "o", color="#7f3f98", label="run")
+        axes[3].plot(cx, _nan([c["baseline_spm"] for c in cadence]), "-", color="grey",
+                     label="your baseline at that pace")  # fmt: skip
+        axes[3].legend(loc="upper left", fontsize=8)
+    diary = [d for d in overview.get("diary", [])
+             if start is None or dt.date.fromisoformat(d["day"]) >= start]  # fmt: skip
+    if diary:
+        for part, marker in (("morning", "^"), ("evening", "v")):
+            points = [d for d in diary if d["part"] == part]
+            axes[4].plot([dt.date.fromisoformat(d["day"]) for d in points],
+                         [d["heaviness"] for d in points], marker, label=part)  # fmt: skip
+        axes[4].legend(loc="upper left", fontsize=8)
+    axes[4].set_ylim(0, 10.5)
+    titles = (
+        "Running km per week",
+        "Fitness, fatigue and form (exponentially weighted load)",
+        "Load ratio 7:28: a ramp indicator, not an injury predictor (bands: Gabbett 2016)",
+        "Cadence (steps/min)",
+        "Diary: heaviness 0-10",
+    )
+    for ax, title in zip(axes, titles, strict=True):
+        ax.set_title(title, fontsize=10, loc="left")
+        ax.grid(alpha=0.3)
+    fig.savefig(path, format=fmt)

@@ -1,0 +1,391 @@
+"""A fast FIT decoder for what heavylegs reads: records in bulk, plus a few summary messages.
+
+Why it exists: fitdecode builds a Python object per field of every message (~10k records/s);
+the disk is not the cost, the per-field work is. A FIT file is a list of messages whose layout is
+fixed by the last *definition* message of their local type. So one tight loop only finds where
+each data message starts (a byte read and an add per message) and remembers its definition;
+then every field heavylegs needs is decoded for all messages of a definition at once, through a
+numpy structured view over the gathered bytes.
+
+What it does not handle raises :class:`NeedsFallback`, and :mod:`heavylegs.training.fit` decodes
+the file with fitdecode instead: compressed-timestamp headers, ``compressed_speed_distance``,
+array-valued or odd-sized fields among the ones read here. Structural damage (truncation,
+undefined local types, a bad architecture byte) raises :class:`FitFormatError` with the place.
+"""
+
+from __future__ import annotations
+
+import struct
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+import numpy.typing as npt
+
+from heavylegs.training.fit_crc import crc16
+
+FloatArray = npt.NDArray[np.float64]
+
+FIT_EPOCH = 631_065_600
+"""Seconds from the Unix epoch to the FIT epoch (1989-12-31T00:00:00Z)."""
+
+
+class FitFormatError(ValueError):
+    """The bytes are not a complete, well-formed FIT file; the message says where."""
+
+
+class NeedsFallback(Exception):
+    """A valid FIT feature the fast path does not decode; use fitdecode for this file."""
+
+
+# base type number (low 5 bits) -> (numpy kind, size, invalid value)
+BASE_TYPES: dict[int, tuple[str, int, int | float | None]] = {
+    0x00: ("u1", 1, 0xFF),  # enum
+    0x01: ("i1", 1, 0x7F),
+    0x02: ("u1", 1, 0xFF),
+    0x03: ("i2", 2, 0x7FFF),
+    0x04: ("u2", 2, 0xFFFF),
+    0x05: ("i4", 4, 0x7FFFFFFF),
+    0x06: ("u4", 4, 0xFFFFFFFF),
+    0x07: ("S1", 1, None),  # string
+    0x08: ("f4", 4, None),  # invalid: all bits set (a NaN)
+    0x09: ("f8", 8, None),
+    0x0A: ("u1", 1, 0x00),  # uint8z
+    0x0B: ("u2", 2, 0x0000),
+    0x0C: ("u4", 4, 0x00000000),
+    0x0D: ("u1", 1, 0xFF),  # byte
+    0x0E: ("i8", 8, 0x7FFFFFFFFFFFFFFF),
+    0x0F: ("u8", 8, 0xFFFFFFFFFFFFFFFF),
+    0x10: ("u8", 8, 0),
+}
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """A field heavylegs reads; physical value = ``raw / scale - offset``."""
+
+    name: str
+    scale: float = 1.0
+    offset: float = 0.0
+
+
+FILE_ID = 0
+SPORT = 12
+SESSION = 18
+RECORD = 20
+ACTIVITY = 34
+
+WANTED: dict[int, dict[int, FieldSpec]] = {
+    FILE_ID: {0: FieldSpec("type"), 1: FieldSpec("manufacturer"), 4: FieldSpec("time_created")},
+    SPORT: {0: FieldSpec("sport"), 1: FieldSpec("sub_sport")},
+    SESSION: {
+        253: FieldSpec("timestamp"),
+        2: FieldSpec("start_time"),
+        5: FieldSpec("sport"),
+        6: FieldSpec("sub_sport"),
+        7: FieldSpec("total_elapsed_time", 1000),
+        8: FieldSpec("total_timer_time", 1000),
+        9: FieldSpec("total_distance", 100),
+        16: FieldSpec("avg_heart_rate"),
+        17: FieldSpec("max_heart_rate"),
+        18: FieldSpec("avg_cadence"),
+        92: FieldSpec("avg_fractional_cadence", 128),
+        22: FieldSpec("total_ascent"),
+        59: FieldSpec("total_moving_time", 1000),
+    },
+    ACTIVITY: {253: FieldSpec("timestamp"), 5: FieldSpec("local_timestamp")},
+    RECORD: {
+        253: FieldSpec("timestamp"),
+        5: FieldSpec("distance", 100),
+        6: FieldSpec("speed", 1000),
+        73: FieldSpec("enhanced_speed", 1000),
+        3: FieldSpec("heart_rate"),
+        4: FieldSpec("cadence"),
+        53: FieldSpec("fractional_cadence", 128),
+        2: FieldSpec("altitude", 5, 500),
+        78: FieldSpec("enhanced_altitude", 5, 500),
+    },
+}
+"""Messages and fields decoded; everything else is stepped over by size."""
+
+RECORD_FIELDS = ("timestamp", "distance", "speed", "heart_rate", "cadence", "fractional_cadence")
+RECORD_FIELDS_ALL = (*RECORD_FIELDS, "altitude")
+_UNSUPPORTED_RECORD_FIELDS = {8: "compressed_speed_distance"}
+
+
+@dataclass
+class FitData:
+    """What a FIT file holds for heavylegs, in physical units (NaN or ``None`` = invalid/absent).
+
+    ``records`` are arrays in file order: ``timestamp`` (Unix seconds), ``distance`` (m),
+    ``speed`` (m/s, the enhanced field when valid), ``heart_rate`` (bpm), ``cadence`` (rpm or
+    strides/min as stored), ``fractional_cadence``, ``altitude`` (m, enhanced when valid).
+    ``messages`` maps ``file_id``, ``sport``, ``session``, ``activity`` to their messages.
+    """
+
+    records: dict[str, FloatArray]
+    messages: dict[str, list[dict[str, float | None]]]
+    warnings: list[str] = field(default_factory=list)
+
+
+_MESSAGE_NAMES = {FILE_ID: "file_id", SPORT: "sport", SESSION: "session", ACTIVITY: "activity"}
+
+
+class _Definition:
+    __slots__ = ("big_endian", "fields", "global_num", "offsets", "size")
+
+    def __init__(
+        self, global_num: int, big_endian: bool, fields: list[tuple[int, int, int]], size: int
+    ) -> None:
+        self.global_num = global_num
+        self.big_endian = big_endian
+        self.fields = fields  # (field number, size, base type byte)
+        self.size = size
+        self.offsets: list[int] = []
+
+
+def decode_fit(data: bytes) -> FitData:
+    """Decode ``data`` (a whole FIT file, possibly chained). See the module docstring."""
+    warnings: list[str] = []
+    definitions: list[_Definition] = []
+    pos = 0
+    total = len(data)
+    if total == 0:
+        raise FitFormatError("empty file")
+    segment = 0
+    while pos < total:
+        segment += 1
+        pos = _segment(data, pos, segment, definitions, warnings)
+    return _assemble(data, definitions, warnings)
+
+
+def _segment(
+    data: bytes, start: int, segment: int, definitions: list[_Definition], warnings: list[str]
+) -> int:
+    where = f"FIT segment {segment}" if segment > 1 else "FIT header"
+    if len(data) - start < 12:
+        raise FitFormatError(f"{where}: {len(data) - start} bytes, too short for a FIT header")
+    header_size = data[start]
+    if header_size < 12 or data[start + 8 : start + 12] != b".FIT":
+        raise FitFormatError(f"{where}: not a FIT header at byte {start}")
+    if len(data) - start < header_size:
+        raise FitFormatError(f"{where}: cut off inside the {header_size}-byte header")
+    (data_size,) = struct.unpack_from("<I", data, start + 4)
+    if header_size >= 14:
+        (header_crc,) = struct.unpack_from("<H", data, start + 12)
+        if header_crc not in (0, crc16(data[start : start + 12])):
+            warnings.append(f"header CRC mismatch at byte {start}")
+    begin = start + header_size
+    end = begin + data_size
+    if data_size == 0:
+        raise FitFormatError(f"{where}: declares no data")
+    if end + 2 > len(data):
+        raise FitFormatError(
+            f"file ends at byte {len(data)} but the FIT data runs to byte {end + 2} (truncated)"
+        )
+    _walk(data, begin, end, definitions)
+    (file_crc,) = struct.unpack_from("<H", data, end)
+    if file_crc != crc16(data[start:end]):
+        warnings.append(f"file CRC mismatch (FIT data ending at byte {end}): data may be damaged")
+    return int(end + 2)
+
+
+def _walk(data: bytes, pos: int, end: int, definitions: list[_Definition]) -> None:
+    """Find every message; remember where each data message's fields start.
+
+    The hot loop keeps per-local-type sizes and bound ``append`` methods in plain lists: a data
+    message with header byte 0-15 (the common case) costs a byte read, two list lookups, a call
+    and an add.
+    """
+    local: list[_Definition | None] = [None] * 16
+    sizes = [-1] * 16
+    adders: list[Callable[[int], None]] = [_undefined] * 16
+    extenders: list[Callable[[range], None]] = [_undefined_range] * 16
+    view = np.frombuffer(data, dtype=np.uint8)
+    previous = -1
+    while pos < end:
+        header = data[pos]
+        if header < 16:
+            size = sizes[header]
+            if size < 0:
+                raise FitFormatError(f"data message of undefined local type {header} at byte {pos}")
+            if header == previous:
+                # A run of one message type (most record streams): find where it ends in bulk.
+                ahead = view[pos:end:size]
+                stop = int(np.argmin(ahead == header)) if ahead.size else 0
+                count = stop if stop or ahead[0] != header else ahead.size
+                last = pos + count * size
+                if last > end:  # the final message would cross the end: step one at a time
+                    count -= 1
+                    last -= size
+                if count > 0:
+                    extenders[header](range(pos + 1, last + 1, size))
+                    pos = last
+                    continue
+            adders[header](pos + 1)
+            pos += size
+            previous = header
+            continue
+        previous = -1
+        if header & 0x80:
+            raise NeedsFallback("compressed timestamp headers")
+        if header & 0x40 == 0:  # data message with reserved bits set
+            current = local[header & 0x0F]
+            if current is None:
+                raise FitFormatError(
+                    f"data message of undefined local type {header & 0x0F} at byte {pos}"
+                )
+            current.offsets.append(pos + 1)
+            pos += current.size + 1
+            continue
+        pos = _definition(data, pos, end, header, local, definitions)
+        number = header & 0x0F
+        defined = local[number]
+        assert defined is not None
+        sizes[number] = defined.size + 1
+        adders[number] = defined.offsets.append
+        extenders[number] = defined.offsets.extend
+    if pos != end:
+        raise FitFormatError(f"message runs past the end of the FIT data (byte {end})")
+
+
+def _undefined(offset: int) -> None:  # pragma: no cover - guarded by sizes[] < 0
+    raise AssertionError(offset)
+
+
+def _undefined_range(offsets: range) -> None:  # pragma: no cover - guarded by sizes[] < 0
+    raise AssertionError(offsets)
+
+
+def _definition(
+    data: bytes,
+    pos: int,
+    end: int,
+    header: int,
+    local: list[_Definition | None],
+    definitions: list[_Definition],
+) -> int:
+    if pos + 6 > end:
+        raise FitFormatError(f"definition message cut off at byte {pos}")
+    arch = data[pos + 2]
+    if arch > 1:
+        raise FitFormatError(f"invalid architecture byte {arch} at byte {pos + 2}")
+    big = arch == 1
+    (global_num,) = struct.unpack_from(">H" if big else "<H", data, pos + 3)
+    count = data[pos + 5]
+    fields_at = pos + 6
+    after = fields_at + 3 * count
+    if after > end:
+        raise FitFormatError(f"definition message cut off at byte {pos}")
+    raw = data[fields_at:after]
+    fields = [(raw[i], raw[i + 1], raw[i + 2]) for i in range(0, 3 * count, 3)]
+    size = sum(f[1] for f in fields)
+    if header & 0x20:
+        if after + 1 > end:
+            raise FitFormatError(f"definition message cut off at byte {pos}")
+        dev_count = data[after]
+        dev_end = after + 1 + 3 * dev_count
+        if dev_end > end:
+            raise FitFormatError(f"definition message cut off at byte {pos}")
+        size += sum(data[after + 2 : dev_end : 3])
+        after = dev_end
+    definition = _Definition(global_num, big, fields, size)
+    local[header & 0x0F] = definition
+    if global_num in WANTED:
+        definitions.append(definition)
+    return after
+
+
+def _assemble(data: bytes, definitions: list[_Definition], warnings: list[str]) -> FitData:
+    buffer = np.frombuffer(data, dtype=np.uint8)
+    record_parts: list[tuple[npt.NDArray[np.int64], dict[str, FloatArray]]] = []
+    messages: dict[str, list[tuple[int, dict[str, float | None]]]] = {
+        name: [] for name in _MESSAGE_NAMES.values()
+    }
+    for definition in definitions:
+        if not definition.offsets:
+            continue
+        columns = _columns(buffer, definition)
+        offsets = np.asarray(definition.offsets, dtype=np.int64)
+        if definition.global_num == RECORD:
+            record_parts.append((offsets, columns))
+            continue
+        name = _MESSAGE_NAMES[definition.global_num]
+        for i, offset in enumerate(definition.offsets):
+            values: dict[str, float | None] = {
+                key: float(col[i]) for key, col in columns.items() if not np.isnan(col[i])
+            }
+            messages[name].append((offset, values))
+    return FitData(
+        records=_merge_records(record_parts),
+        messages={
+            k: [v for _, v in sorted(msgs, key=lambda m: m[0])] for k, msgs in messages.items()
+        },
+        warnings=warnings,
+    )
+
+
+def _columns(buffer: npt.NDArray[np.uint8], definition: _Definition) -> dict[str, FloatArray]:
+    """Physical values of the wanted fields for all messages of ``definition`` at once."""
+    wanted = WANTED[definition.global_num]
+    order = ">" if definition.big_endian else "<"
+    names: list[str] = []
+    formats: list[str] = []
+    offsets: list[int] = []
+    specs: list[tuple[str, FieldSpec, int | float | None]] = []
+    at = 0
+    for number, size, base in definition.fields:
+        spec = wanted.get(number)
+        if definition.global_num == RECORD and number in _UNSUPPORTED_RECORD_FIELDS:
+            raise NeedsFallback(_UNSUPPORTED_RECORD_FIELDS[number])
+        if spec is not None and size:
+            kind = BASE_TYPES.get(base & 0x1F)
+            if kind is None or kind[0] == "S1":
+                raise NeedsFallback(f"field {spec.name} has base type {base:#x}")
+            if size != kind[1]:
+                raise NeedsFallback(f"field {spec.name} is {size} bytes, base type {kind[1]}")
+            names.append(spec.name)
+            formats.append(order + kind[0])
+            offsets.append(at)
+            specs.append((spec.name, spec, kind[2]))
+        at += size
+    count = len(definition.offsets)
+    if not names:
+        return {}
+    rows = buffer[np.asarray(definition.offsets, dtype=np.int64)[:, None] + np.arange(at)]
+    view = np.ascontiguousarray(rows).view(
+        np.dtype({"names": names, "formats": formats, "offsets": offsets, "itemsize": at})
+    )[:, 0]
+    out: dict[str, FloatArray] = {}
+    for name, spec, invalid in specs:
+        raw = view[name]
+        values = raw.astype(np.float64)
+        bad = np.isnan(values) if invalid is None else raw == invalid
+        if spec.scale != 1.0:
+            values = values / spec.scale
+        if spec.offset:
+            values = values - spec.offset
+        values[bad] = np.nan
+        out[name] = values
+    assert all(v.shape == (count,) for v in out.values())
+    return out
+
+
+def _merge_records(
+    parts: list[tuple[npt.NDArray[np.int64], dict[str, FloatArray]]],
+) -> dict[str, FloatArray]:
+    """One array per field in file order, across every record definition."""
+    if not parts:
+        return {name: np.empty(0) for name in RECORD_FIELDS_ALL}
+    offsets = np.concatenate([p[0] for p in parts])
+    order = np.argsort(offsets, kind="stable")
+    merged: dict[str, FloatArray] = {}
+    for name in (*RECORD_FIELDS, "enhanced_speed", "altitude", "enhanced_altitude"):
+        pieces = [cols.get(name, np.full(offs.size, np.nan)) for offs, cols in parts]
+        merged[name] = np.concatenate(pieces)[order]
+    speed = merged.pop("enhanced_speed")
+    merged["speed"] = np.where(np.isnan(speed), merged["speed"], speed)
+    altitude = merged.pop("enhanced_altitude")
+    merged["altitude"] = np.where(np.isnan(altitude), merged["altitude"], altitude)
+    merged["timestamp"] = merged["timestamp"] + FIT_EPOCH
+    return merged

@@ -1,0 +1,316 @@
+"""Import a batch of activity files: read, recognise duplicates, store, report.
+
+The batch always runs to the end unless told otherwise (:class:`OnError`): a damaged, truncated
+or non-activity file is reported with its name and reason and skipped, and nothing of it is
+stored. Files are parsed outside any transaction; parsed activities are written in short
+transactions (:data:`BATCH_FILES` files or :data:`BATCH_SECONDS`, whichever comes first, so a
+diary entry logged meanwhile waits at most about a second), each file under its own savepoint.
+
+Duplicates: a file whose SHA-256 is already known is not even parsed; a different file of the
+same run (see :mod:`dedupe`) is recorded as merged into the stored activity, and if it is the
+better source (FIT over TCX over GPX) its data replaces the stored data under the same id.
+Counts in the report are files; they are final when the call returns (the progress callback's
+counts trail by at most one transaction).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from heavylegs.training.dedupe import Key, Resolution, resolve
+from heavylegs.training.model import ActivityFileError, ParsedActivity, SourceFormat
+from heavylegs.training.sources import Candidate, Plan, Refused, SourceMeta, Upload, sniff, walk
+from heavylegs.training.sports import normalise_sport
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from heavylegs.store import Store
+
+BATCH_FILES = 200
+BATCH_SECONDS = 1.0
+
+
+class OnError(StrEnum):
+    """What a bad file does to the batch."""
+
+    SKIP = "skip"
+    """Report it and go on with the next file (the default)."""
+    STOP = "stop"
+    """Store what was read before it, then raise :class:`ImportStopped`."""
+
+
+@dataclass(frozen=True)
+class FileNote:
+    file: str
+    message: str
+
+
+@dataclass(frozen=True)
+class Merge:
+    """``file`` is the same activity as ``kept`` (stored as activity ``activity_id``)."""
+
+    file: str
+    kept: str
+    activity_id: int
+
+
+@dataclass
+class ImportReport:
+    """What a batch did; counts are files."""
+
+    imported: int = 0
+    duplicates: int = 0
+    skipped: list[FileNote] = field(default_factory=list)
+    warnings: list[FileNote] = field(default_factory=list)
+    merged: list[Merge] = field(default_factory=list)
+    ignored: int = 0
+    activity_ids: list[int] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        """The contract's summary (plus ``merged`` and ``ignored``, which it allows)."""
+        return {
+            "imported": self.imported,
+            "duplicates": self.duplicates,
+            "skipped": [{"file": n.file, "reason": n.message} for n in self.skipped],
+            "warnings": [{"file": n.file, "message": n.message} for n in self.warnings],
+            "merged": [
+                {"file": m.file, "kept": m.kept, "activity_id": m.activity_id} for m in self.merged
+            ],
+            "ignored": self.ignored,
+        }
+
+
+@dataclass(frozen=True)
+class Progress:
+    done: int
+    total: int
+    file: str
+    imported: int
+    duplicates: int
+    skipped: int
+
+
+class ImportStopped(RuntimeError):
+    """Raised with :attr:`OnError.STOP` at the first bad file; ``report`` has what was done."""
+
+    def __init__(self, note: FileNote, report: ImportReport) -> None:
+        super().__init__(f"{note.file}: {note.message}")
+        self.note = note
+        self.report = report
+
+
+def parse_bytes(data: bytes, fmt: SourceFormat | None, meta: SourceMeta | None) -> ParsedActivity:
+    """The activity in ``data``; :class:`ActivityFileError` with a reason for anything else."""
+    if not data:
+        raise ActivityFileError("empty file")
+    fmt = sniff(data) or fmt  # content first: names lie (a .fit that is really a GPX)
+    if fmt is None:
+        raise ActivityFileError("not an activity file (FIT, GPX or TCX)")
+    hint = meta.sport if meta else None
+    try:
+        if fmt is SourceFormat.FIT:
+            from heavylegs.training.fit import read_fit
+
+            parsed = read_fit(data)
+            if hint and parsed.sport == "generic":
+                sport, sub = normalise_sport(hint)
+                parsed = dataclasses.replace(parsed, sport=sport, sub_sport=parsed.sub_sport or sub)
+        elif fmt is SourceFormat.GPX:
+            from heavylegs.training.gpx import read_gpx
+
+            parsed = read_gpx(data, hint)
+        else:
+            from heavylegs.training.tcx import read_tcx
+
+            parsed = read_tcx(data, hint)
+    except ActivityFileError:
+        raise
+    except RecursionError:
+        raise ActivityFileError("unreadable: nested too deeply") from None
+    except Exception as exc:  # any reader failure on damaged input is a reason, never a crash
+        text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+        detail = f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+        raise ActivityFileError(f"unreadable {fmt.value.upper()} file ({detail})") from None
+    if meta is not None and (meta.title or meta.rpe):
+        parsed = dataclasses.replace(parsed, title=meta.title, rpe=meta.rpe)
+    return parsed
+
+
+@dataclass(frozen=True)
+class _Queued:
+    parsed: ParsedActivity
+    sha: str
+    name: str
+
+
+class _Batch:
+    """Parsed files waiting to be written; duplicates are decided inside the write transaction.
+
+    Deciding there (one indexed query per file for stored activities starting within the
+    tolerance) sees exactly what is stored, including this batch's own rows, and needs no copy
+    of the whole history in memory: importing one file into ten years costs milliseconds.
+    """
+
+    def __init__(self, store: Store, report: ImportReport, now: dt.datetime) -> None:
+        from heavylegs.training import repository
+
+        self.store = store
+        self.report = report
+        self.now = now
+        with store.session() as session:
+            self.shas = repository.known_files(session)
+        self.queue: list[_Queued] = []
+        self.enrich: list[tuple[str, SourceMeta]] = []
+        self.started: float | None = None
+
+    def seen(self, sha: str) -> bool:
+        return sha in self.shas
+
+    def add(self, parsed: ParsedActivity, sha: str, name: str) -> None:
+        self.shas.add(sha)
+        self.queue.append(_Queued(parsed, sha, name))
+        if self.started is None:
+            self.started = time.monotonic()
+
+    def due(self) -> bool:
+        if not self.queue:
+            return False
+        elapsed = time.monotonic() - (self.started or time.monotonic())
+        return len(self.queue) >= BATCH_FILES or elapsed >= BATCH_SECONDS
+
+    def flush(self) -> None:
+        from sqlalchemy.exc import IntegrityError
+
+        from heavylegs.training import repository
+
+        if not (self.queue or self.enrich):
+            return
+        with self.store.session() as session:
+            for item in self.queue:
+                try:
+                    with session.begin_nested():
+                        self._write(session, item)
+                except IntegrityError:
+                    self.report.skipped.append(
+                        FileNote(item.name, "already imported (by another import running now)")
+                    )
+            for sha, meta in self.enrich:
+                repository.enrich(session, sha, meta.title, meta.rpe)
+        self.queue.clear()
+        self.enrich.clear()
+        self.started = None
+
+    def _write(self, session: Session, item: _Queued) -> None:
+        from heavylegs.training import repository
+
+        parsed = item.parsed
+        key = Key(parsed.start_utc, parsed.duration_s, parsed.distance_m)
+        match = repository.find_same_activity(session, key)
+        if match is None:
+            new_id = repository.insert_activity(session, parsed, item.sha, item.name, self.now)
+            self.report.imported += 1
+            self.report.activity_ids.append(new_id)
+            return
+        self.report.duplicates += 1
+        action = resolve(parsed.format, match.format)
+        if action is Resolution.KEEP_EXISTING:
+            repository.add_file(session, match.id, item.sha, item.name, parsed.format, self.now)
+            repository.enrich_activity(session, match.id, parsed.title, parsed.rpe)
+            self.report.merged.append(Merge(item.name, match.name, match.id))
+            return
+        better = dataclasses.replace(
+            parsed, title=parsed.title or match.title, rpe=parsed.rpe or match.rpe
+        )
+        repository.replace_activity(session, match.id, better, item.sha, item.name, self.now)
+        self.report.merged.append(Merge(match.name, item.name, match.id))
+
+
+def sha256_hex(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def import_sources(
+    store: Store,
+    sources: Sequence[Path | Upload],
+    *,
+    now: dt.datetime,
+    on_error: OnError = OnError.SKIP,
+    progress: Callable[[Progress], None] | None = None,
+) -> ImportReport:
+    """Import every activity under ``sources`` (paths, or ``(name, file object)`` uploads)."""
+    report = ImportReport()
+    batch = _Batch(store, report, now)
+    plan = Plan()
+    done = 0
+
+    def tick(name: str) -> None:
+        if progress is not None:
+            progress(
+                Progress(done, max(plan.total, done), name, report.imported, report.duplicates,
+                         len(report.skipped))
+            )  # fmt: skip
+
+    def fail(note: FileNote) -> None:
+        report.skipped.append(note)
+        if on_error is OnError.STOP:
+            batch.flush()
+            raise ImportStopped(note, report)
+
+    for item in walk(sources, plan):
+        done += 1
+        if isinstance(item, Refused):
+            fail(FileNote(item.name, item.reason))
+            tick(item.name)
+            continue
+        _one(item, batch, report, fail)
+        if batch.due():
+            batch.flush()
+        tick(item.name)
+    batch.flush()
+    report.ignored = plan.ignored
+    report.warnings.extend(FileNote("(import)", note) for note in plan.notes)
+    return report
+
+
+def _one(
+    item: Candidate, batch: _Batch, report: ImportReport, fail: Callable[[FileNote], None]
+) -> None:
+    try:
+        data = item.load()
+    except ActivityFileError as exc:
+        fail(FileNote(item.name, str(exc)))
+        return
+    sha = sha256_hex(data)
+    if batch.seen(sha):
+        report.duplicates += 1
+        if item.meta is not None and (item.meta.title or item.meta.rpe):
+            batch.enrich.append((sha, item.meta))
+        return
+    try:
+        parsed = parse_bytes(data, item.format, item.meta)
+    except ActivityFileError as exc:
+        fail(FileNote(item.name, str(exc)))
+        return
+    report.warnings.extend(FileNote(item.name, w) for w in parsed.warnings)
+    batch.add(parsed, sha, item.name)
+
+
+def import_paths(
+    store: Store,
+    paths: Iterable[Path],
+    *,
+    now: dt.datetime,
+    on_error: OnError = OnError.SKIP,
+    progress: Callable[[Progress], None] | None = None,
+) -> ImportReport:
+    """:func:`import_sources` for paths on disk (files, folders, zips)."""
+    return import_sources(store, list(paths), now=now, on_error=on_error, progress=progress)

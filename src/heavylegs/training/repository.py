@@ -1,0 +1,269 @@
+"""Activities in and out of the store. The only module of ``training`` that speaks SQL.
+
+Writes use SQLAlchemy Core (one statement per table, no ORM identity map) because an import of
+ten years of runs writes thousands of rows; reads return plain dataclasses for the pure load and
+signal functions.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Table, delete, insert, select, update
+from sqlalchemy.orm import Session
+
+import heavylegs.store.activities  # noqa: F401  (registers the tables on Base.metadata)
+from heavylegs.store.models import Base
+from heavylegs.training.codec import decode_stream, encode_stream
+from heavylegs.training.dedupe import START_TOLERANCE_S, Key, same_activity
+from heavylegs.training.model import ParsedActivity, SourceFormat, Stream
+
+ACTIVITIES: Table = Base.metadata.tables["activities"]
+FILES: Table = Base.metadata.tables["activity_files"]
+DETAILS: Table = Base.metadata.tables["activity_details"]
+
+CONTRACT_FIELDS = (
+    "id", "sport", "start_utc", "utc_offset_s", "duration_s", "moving_s", "distance_m",
+    "avg_hr", "max_hr", "avg_cadence_spm", "elevation_gain_m", "source_sha256",
+)  # fmt: skip
+"""The row of ``heavylegs activities --json``, in the contract's order."""
+
+# Built once: building a statement costs more than running it (thousands per import).
+_INSERT_ACTIVITY = insert(ACTIVITIES).returning(ACTIVITIES.c.id)
+_INSERT_DETAILS = insert(DETAILS)
+_INSERT_FILE = insert(FILES)
+
+
+@dataclass(frozen=True)
+class Indexed:
+    """What duplicate detection needs to know about a stored activity."""
+
+    id: int
+    start_utc: dt.datetime
+    duration_s: float | None
+    distance_m: float | None
+    format: SourceFormat
+    name: str
+    title: str | None
+    rpe: float | None
+
+
+@dataclass(frozen=True)
+class ActivityRow:
+    """A stored activity with what the load and signal functions read."""
+
+    id: int
+    sport: str
+    sub_sport: str | None
+    start_utc: dt.datetime
+    utc_offset_s: int | None
+    duration_s: float | None
+    moving_s: float | None
+    distance_m: float | None
+    run_distance_m: float | None
+    avg_hr: float | None
+    max_hr: float | None
+    avg_cadence_spm: float | None
+    elevation_gain_m: float | None
+    rpe: float | None
+    hr_seconds: tuple[tuple[int, float], ...]
+
+
+def _finite(value: float | None) -> float | None:
+    return value if value is not None and math.isfinite(value) else None
+
+
+def _activity_values(parsed: ParsedActivity, sha256: str) -> dict[str, Any]:
+    return {
+        "sport": parsed.sport[:32],
+        "start_utc": parsed.start_utc,
+        "utc_offset_s": parsed.utc_offset_s,
+        "duration_s": _finite(parsed.duration_s),
+        "moving_s": _finite(parsed.moving_s),
+        "distance_m": _finite(parsed.distance_m),
+        "avg_hr": _finite(parsed.avg_hr),
+        "max_hr": _finite(parsed.max_hr),
+        "avg_cadence_spm": _finite(parsed.avg_cadence_spm),
+        "elevation_gain_m": _finite(parsed.elevation_gain_m),
+        "source_sha256": sha256,
+    }
+
+
+def _detail_values(parsed: ParsedActivity, stream_text: str) -> dict[str, Any]:
+    return {
+        "sub_sport": parsed.sub_sport[:32] if parsed.sub_sport else None,
+        "title": parsed.title[:256] if parsed.title else None,
+        "rpe": _finite(parsed.rpe),
+        "run_distance_m": _finite(parsed.run_distance_m),
+        "hr_seconds": [[bpm, round(seconds, 3)] for bpm, seconds in parsed.hr_seconds],
+        "samples": parsed.stream.size,
+        "stream": stream_text,
+    }
+
+
+def known_files(session: Session) -> set[str]:
+    """SHA-256 of every file already imported."""
+    return set(session.scalars(select(FILES.c.sha256)))
+
+
+def find_same_activity(session: Session, key: Key) -> Indexed | None:
+    """The stored activity ``key`` is a recording of (closest start wins), or ``None``."""
+    window = dt.timedelta(seconds=START_TOLERANCE_S)
+    query = (
+        select(
+            ACTIVITIES.c.id,
+            ACTIVITIES.c.start_utc,
+            ACTIVITIES.c.duration_s,
+            ACTIVITIES.c.distance_m,
+            FILES.c.format,
+            FILES.c.name,
+            DETAILS.c.title,
+            DETAILS.c.rpe,
+        )
+        .join(FILES, FILES.c.sha256 == ACTIVITIES.c.source_sha256)
+        .outerjoin(DETAILS, DETAILS.c.activity_id == ACTIVITIES.c.id)
+        .where(ACTIVITIES.c.start_utc.between(key.start_utc - window, key.start_utc + window))
+    )
+    found = [
+        Indexed(r.id, r.start_utc, r.duration_s, r.distance_m, SourceFormat(r.format), r.name,
+                r.title, r.rpe)
+        for r in session.execute(query)
+    ]  # fmt: skip
+    same = [i for i in found if same_activity(key, Key(i.start_utc, i.duration_s, i.distance_m))]
+    if not same:
+        return None
+    return min(same, key=lambda i: (abs((i.start_utc - key.start_utc).total_seconds()), i.id))
+
+
+def enrich_activity(
+    session: Session, activity_id: int, title: str | None, rpe: float | None
+) -> None:
+    """Fill a title and perceived exertion the stored activity does not have yet."""
+    if title:
+        session.execute(
+            update(DETAILS)
+            .where(DETAILS.c.activity_id == activity_id, DETAILS.c.title.is_(None))
+            .values(title=title[:256])
+        )
+    if rpe is not None:
+        session.execute(
+            update(DETAILS)
+            .where(DETAILS.c.activity_id == activity_id, DETAILS.c.rpe.is_(None))
+            .values(rpe=rpe)
+        )
+
+
+def insert_activity(
+    session: Session, parsed: ParsedActivity, sha256: str, name: str, now: dt.datetime
+) -> int:
+    """Store a new activity with its details and source file; its id."""
+    stream_text = encode_stream(parsed.stream)
+    new_id = session.execute(_INSERT_ACTIVITY, _activity_values(parsed, sha256)).scalar_one()
+    session.execute(_INSERT_DETAILS, {"activity_id": new_id, **_detail_values(parsed, stream_text)})
+    add_file(session, new_id, sha256, name, parsed.format, now)
+    return int(new_id)
+
+
+def replace_activity(
+    session: Session, activity_id: int, parsed: ParsedActivity, sha256: str, name: str,
+    now: dt.datetime,
+) -> None:  # fmt: skip
+    """Put a better source's data in place of an activity's (same id, old file kept as merged)."""
+    stream_text = encode_stream(parsed.stream)
+    session.execute(
+        update(ACTIVITIES)
+        .where(ACTIVITIES.c.id == activity_id)
+        .values(**_activity_values(parsed, sha256))
+    )
+    session.execute(delete(DETAILS).where(DETAILS.c.activity_id == activity_id))
+    session.execute(
+        _INSERT_DETAILS, {"activity_id": activity_id, **_detail_values(parsed, stream_text)}
+    )
+    add_file(session, activity_id, sha256, name, parsed.format, now)
+
+
+def add_file(
+    session: Session, activity_id: int, sha256: str, name: str, fmt: SourceFormat,
+    now: dt.datetime,
+) -> None:  # fmt: skip
+    session.execute(
+        _INSERT_FILE,
+        {"sha256": sha256, "activity_id": activity_id, "name": name[-512:],
+         "format": fmt.value, "imported_at": now},
+    )  # fmt: skip
+
+
+def enrich(session: Session, sha256: str, title: str | None, rpe: float | None) -> None:
+    """Fill an export's title and perceived exertion into the activity of a known file."""
+    owner = select(FILES.c.activity_id).where(FILES.c.sha256 == sha256).scalar_subquery()
+    if title:
+        session.execute(
+            update(DETAILS)
+            .where(DETAILS.c.activity_id == owner, DETAILS.c.title.is_(None))
+            .values(title=title[:256])
+        )
+    if rpe is not None:
+        session.execute(
+            update(DETAILS)
+            .where(DETAILS.c.activity_id == owner, DETAILS.c.rpe.is_(None))
+            .values(rpe=rpe)
+        )
+
+
+def contract_rows(session: Session) -> list[dict[str, Any]]:
+    """``heavylegs activities --json``: every activity, oldest first, contract fields only."""
+    columns = [ACTIVITIES.c[name] for name in CONTRACT_FIELDS]
+    query = select(*columns).order_by(ACTIVITIES.c.start_utc, ACTIVITIES.c.id)
+    out = []
+    for row in session.execute(query).mappings():
+        item = {name: row[name] for name in CONTRACT_FIELDS}
+        item["start_utc"] = row["start_utc"].strftime("%Y-%m-%dT%H:%M:%SZ")
+        for key in ("duration_s", "moving_s", "distance_m", "avg_hr", "max_hr",
+                    "avg_cadence_spm", "elevation_gain_m"):  # fmt: skip
+            value = item[key]
+            item[key] = None if value is None else round(float(value), 3)
+        out.append(item)
+    return out
+
+
+def activity_rows(session: Session, since: dt.datetime | None = None) -> list[ActivityRow]:
+    """Activities (oldest first) with their details, for the load and signal functions."""
+    a, d = ACTIVITIES.c, DETAILS.c
+    query = (
+        select(
+            a.id, a.sport, d.sub_sport, a.start_utc, a.utc_offset_s, a.duration_s, a.moving_s,
+            a.distance_m, d.run_distance_m, a.avg_hr, a.max_hr, a.avg_cadence_spm,
+            a.elevation_gain_m, d.rpe, d.hr_seconds,
+        )
+        .outerjoin(DETAILS, d.activity_id == a.id)
+        .order_by(a.start_utc, a.id)
+    )  # fmt: skip
+    if since is not None:
+        query = query.where(a.start_utc >= since)
+    return [
+        ActivityRow(
+            id=r.id, sport=r.sport, sub_sport=r.sub_sport, start_utc=r.start_utc,
+            utc_offset_s=r.utc_offset_s, duration_s=r.duration_s, moving_s=r.moving_s,
+            distance_m=r.distance_m, run_distance_m=r.run_distance_m, avg_hr=r.avg_hr,
+            max_hr=r.max_hr, avg_cadence_spm=r.avg_cadence_spm,
+            elevation_gain_m=r.elevation_gain_m, rpe=r.rpe,
+            hr_seconds=tuple((int(b), float(s)) for b, s in (r.hr_seconds or ())),
+        )
+        for r in session.execute(query)
+    ]  # fmt: skip
+
+
+def activity_stream(session: Session, activity_id: int) -> Stream | None:
+    text = session.scalar(select(DETAILS.c.stream).where(DETAILS.c.activity_id == activity_id))
+    return None if text is None else decode_stream(text)
+
+
+def count_rows(session: Session) -> dict[str, int]:
+    from sqlalchemy import func
+
+    tables: Sequence[Table] = (ACTIVITIES, FILES, DETAILS)
+    return {t.name: int(session.scalar(select(func.count()).select_from(t)) or 0) for t in tables}

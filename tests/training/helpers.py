@@ -1,0 +1,68 @@
+"""Small builders for test files: synthetic FIT runs, GPX text, zips made at test time."""
+
+from __future__ import annotations
+
+import datetime as dt
+import gzip
+import io
+import zipfile
+
+import numpy as np
+
+from heavylegs.training.fit_writer import FitRun, steady_run, write_fit
+
+START = dt.datetime(2026, 3, 2, 7, 0, tzinfo=dt.UTC)
+
+
+def fit_run(start: dt.datetime = START, seconds: int = 1800, **kwargs: float) -> bytes:
+    return write_fit(steady_run(start, seconds, **kwargs))
+
+
+def custom_fit(run: FitRun) -> bytes:
+    return write_fit(run)
+
+
+def gpx_text(
+    start: dt.datetime,
+    seconds: int,
+    *,
+    hr: int = 150,
+    cad: int = 85,
+    speed: float = 3.0,
+    kind: str = "running",
+    creator: str = "heavylegs-test",
+) -> bytes:
+    """A GPX track going north at ``speed`` m/s with Garmin TrackPointExtension HR/cadence."""
+    points = []
+    metres_per_degree = 111_194.9
+    for i in range(seconds):
+        when = (start + dt.timedelta(seconds=i)).strftime("%Y-%m-%dT%H:%M:%SZ")
+        lat = 45.0 + speed * i / metres_per_degree
+        points.append(
+            f'<trkpt lat="{lat:.7f}" lon="6.0"><ele>{100 + (i % 50) * 0.1:.1f}</ele>'
+            f"<time>{when}</time><extensions><gpxtpx:TrackPointExtension>"
+            f"<gpxtpx:hr>{hr}</gpxtpx:hr><gpxtpx:cad>{cad}</gpxtpx:cad>"
+            "</gpxtpx:TrackPointExtension></extensions></trkpt>"
+        )
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        f'<gpx creator="{creator}" version="1.1" xmlns="http://www.topografix.com/GPX/1/1" '
+        'xmlns:gpxtpx="http://www.garmin.com/xmlschemas/TrackPointExtension/v1">'
+        f"<trk><name>t</name><type>{kind}</type><trkseg>{''.join(points)}</trkseg></trk></gpx>"
+    ).encode()
+
+
+def zip_bytes(members: dict[str, bytes], compression: int = zipfile.ZIP_DEFLATED) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression) as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+def gz(data: bytes) -> bytes:
+    return gzip.compress(data, mtime=0)
+
+
+def nan_equal(a: np.ndarray, b: np.ndarray) -> bool:
+    return a.shape == b.shape and bool(np.allclose(a, b, equal_nan=True, rtol=0, atol=1e-9))

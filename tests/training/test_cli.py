@@ -1,0 +1,129 @@
+"""``heavylegs import``, ``activities``, ``training`` through a Typer app built by ``register``."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+import typer
+from typer.testing import CliRunner
+
+import heavylegs.cli.training as cli
+from tests.training.helpers import START, fit_run
+
+NOW = dt.datetime(2026, 3, 20, 12, 0, tzinfo=dt.UTC)
+
+
+@pytest.fixture
+def app(monkeypatch: pytest.MonkeyPatch) -> typer.Typer:
+    monkeypatch.setattr(cli, "now", lambda: NOW)
+    application = typer.Typer()
+    cli.register(application)
+    return application
+
+
+@pytest.fixture
+def runs(tmp_path: Path) -> Path:
+    folder = tmp_path / "runs"
+    folder.mkdir()
+    for i in range(14):
+        start = START + dt.timedelta(days=i)
+        (folder / f"{i:02d}.fit").write_bytes(fit_run(start, 1800 + 60 * i, heart_rate=140 + i))
+    (folder / "broken.fit").write_bytes(b"\x0e\x10garbage")
+    return folder
+
+
+def test_import_json_contract_and_exit_0_with_skipped_files(
+    app: typer.Typer, runs: Path, db_url: str
+) -> None:
+    result = CliRunner().invoke(app, ["import", str(runs), "--json", "--db", db_url])
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.stdout)
+    assert {"imported", "duplicates", "skipped", "warnings"} <= set(summary)
+    assert summary["imported"] == 14 and summary["duplicates"] == 0
+    assert [s["file"].rsplit("/", 1)[-1] for s in summary["skipped"]] == ["broken.fit"]
+    assert set(summary["skipped"][0]) == {"file", "reason"}
+    again = CliRunner().invoke(app, ["import", str(runs), "--json", "--db", db_url])
+    assert json.loads(again.stdout)["duplicates"] == 14
+
+    listed = CliRunner().invoke(app, ["activities", "--json", "--db", db_url])
+    rows = json.loads(listed.stdout)
+    assert len(rows) == 14
+    assert set(rows[0]) == {
+        "id", "sport", "start_utc", "utc_offset_s", "duration_s", "moving_s", "distance_m",
+        "avg_hr", "max_hr", "avg_cadence_spm", "elevation_gain_m", "source_sha256",
+    }  # fmt: skip
+    assert rows[0]["avg_cadence_spm"] == 170.0 and len(rows[0]["source_sha256"]) == 64
+
+
+def test_unusable_arguments_exit_2_with_nothing_on_stdout(app: typer.Typer, tmp_path: Path) -> None:
+    result = CliRunner().invoke(app, ["import", str(tmp_path / "missing"), "--json"])
+    assert result.exit_code == 2 and result.stdout == ""
+    assert "no such file or folder" in result.stderr
+    result = CliRunner().invoke(app, ["import", str(tmp_path), "--on-error", "maybe"])
+    assert result.exit_code == 2 and "--on-error" in result.stderr
+    result = CliRunner().invoke(app, ["training", "--chart", str(tmp_path / "x.pdf")])
+    assert result.exit_code == 2 and "--chart" in result.stderr
+    result = CliRunner().invoke(app, ["training", "--hr-rest", "300"])
+    assert result.exit_code == 2 and "--hr-rest" in result.stderr
+
+
+def test_on_error_stop_exits_1(app: typer.Typer, runs: Path, sqlite_url: str) -> None:
+    result = CliRunner().invoke(
+        app, ["import", str(runs), "--on-error", "stop", "--db", sqlite_url, "--json"]
+    )
+    assert result.exit_code == 1
+    assert "stopped at" in result.stderr
+
+
+def test_db_from_the_environment(
+    app: typer.Typer, runs: Path, sqlite_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HEAVYLEGS_DB", sqlite_url)
+    assert CliRunner().invoke(app, ["import", str(runs / "00.fit")]).exit_code == 0
+    rows = json.loads(CliRunner().invoke(app, ["activities", "--json"]).stdout)
+    assert len(rows) == 1
+
+
+@pytest.mark.parametrize("suffix", [".png", ".svg"])
+def test_training_json_and_chart(
+    app: typer.Typer, runs: Path, sqlite_url: str, tmp_path: Path, suffix: str
+) -> None:
+    CliRunner().invoke(app, ["import", str(runs), "--db", sqlite_url])
+    chart = tmp_path / f"load{suffix}"
+    result = CliRunner().invoke(
+        app, ["training", "--json", "--db", sqlite_url, "--chart", str(chart), "--hr-rest", "50",
+              "--hr-max", "190"],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    assert doc["activities"] == 14
+    assert doc["heart_profile"]["hr_rest"] == 50 and doc["heart_profile"]["hr_max"] == 190
+    assert doc["load_methods"] == {"heart_rate": 14}
+    assert doc["constants"]["fitness_tau_days"] == 42
+    assert "not an injury predictor" in doc["constants"]["ratio_caveat"]
+    assert doc["weeks"][-1]["week_start"] <= NOW.date().isoformat()
+    assert sum(w["runs"] for w in doc["weeks"]) == 14
+    assert doc["running_answers"]["cadence_spm"] == 170.0
+    assert doc["heaviness"]["verdict"] == "too_few_data"
+    assert chart.stat().st_size > 1000
+
+
+def test_training_text_without_activities(app: typer.Typer, sqlite_url: str) -> None:
+    result = CliRunner().invoke(app, ["training", "--db", sqlite_url])
+    assert result.exit_code == 0 and "heavylegs import" in result.stdout
+
+
+def test_running_answers_from_activities_for_the_assessment(
+    app: typer.Typer, runs: Path, sqlite_url: str
+) -> None:
+    from heavylegs.assessment.answers import Running
+    from heavylegs.training.running import running_answers_from_activities
+
+    CliRunner().invoke(app, ["import", str(runs), "--db", sqlite_url])
+    answers = running_answers_from_activities(sqlite_url, NOW)
+    assert set(answers) == {"weekly_km", "last_hard_session_hours_ago", "cadence_spm"}
+    Running(**answers)  # valid against the assessment schema
+    assert answers["weekly_km"] > 0

@@ -1,0 +1,228 @@
+"""FIT: the fast path agrees with fitdecode (the oracle) on every corpus file; summaries."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+import json
+import os
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from heavylegs.training.fit import decode_with_fitdecode, read_fit
+from heavylegs.training.fit_crc import crc16, crc16_slow
+from heavylegs.training.fit_fast import FitData, FitFormatError, NeedsFallback, decode_fit
+from heavylegs.training.fit_writer import steady_run, write_fit
+from heavylegs.training.model import ActivityFileError
+from tests.training.helpers import START, nan_equal
+from tests.training.oracle import GOLDEN, digest
+
+CORPUS_FIT = sorted(
+    (Path(os.environ.get("HEAVYLEGS_SHARED") or Path(__file__).parents[3] / "shared")
+     / "data" / "activities" / "fit").glob("*.fit")
+)  # fmt: skip
+
+
+@given(st.binary(min_size=0, max_size=20_000))
+@settings(max_examples=60, deadline=None)
+def test_bulk_crc_equals_the_byte_loop(data: bytes) -> None:
+    assert crc16(data) == crc16_slow(data)
+
+
+def test_crc_of_a_real_file_matches_its_stored_crc(corpus: Path) -> None:
+    blob = (corpus / "fit" / "sa_6914448270_suunto_long_run.fit").read_bytes()
+    assert crc16(blob[:-2]) == int.from_bytes(blob[-2:], "little")
+    assert crc16(blob) == 0
+
+
+LIVE_ORACLE_BYTES = 150_000
+"""Files up to this size are also compared value by value with a live fitdecode run."""
+
+
+def _fitdecode_file(path: Path) -> FitData:
+    return decode_with_fitdecode(path.read_bytes())
+
+
+@pytest.fixture(scope="module")
+def live_oracle() -> dict[str, FitData]:
+    """fitdecode's reading of the smaller corpus files, on all cores."""
+    small = [p for p in CORPUS_FIT if p.stat().st_size <= LIVE_ORACLE_BYTES]
+    with ProcessPoolExecutor(max_workers=max(os.cpu_count() or 1, 2)) as pool:
+        decoded = pool.map(_fitdecode_file, small, chunksize=1)
+        return {path.name: data for path, data in zip(small, decoded, strict=True)}
+
+
+@pytest.fixture(scope="module")
+def golden() -> dict[str, dict[str, object]]:
+    loaded: dict[str, dict[str, object]] = json.loads(GOLDEN.read_text(encoding="utf-8"))
+    return loaded
+
+
+@pytest.mark.parametrize("path", CORPUS_FIT, ids=lambda p: p.name)
+def test_fast_path_equals_fitdecode_on_every_corpus_file(
+    path: Path, golden: dict[str, dict[str, object]]
+) -> None:
+    blob = path.read_bytes()
+    entry = golden.get(path.name)
+    assert entry is not None, "corpus file not in fit_oracle.json: python -m tests.training.oracle"
+    assert entry["file_sha256"] == hashlib.sha256(blob).hexdigest(), "corpus file changed"
+    try:
+        fast = decode_fit(blob)
+    except NeedsFallback:
+        pytest.skip("decoded by fitdecode itself (compressed timestamps or speed/distance)")
+    assert fast.records["timestamp"].size == entry["records"]
+    assert digest(fast) == entry["digest"]
+
+
+@pytest.mark.parametrize(
+    "path", [p for p in CORPUS_FIT if p.stat().st_size <= LIVE_ORACLE_BYTES], ids=lambda p: p.name
+)
+def test_fast_path_equals_a_live_fitdecode_run(path: Path, live_oracle: dict[str, FitData]) -> None:
+    try:
+        fast = decode_fit(path.read_bytes())
+    except NeedsFallback:
+        pytest.skip("decoded by fitdecode itself")
+    expected = live_oracle[path.name]
+    assert fast.records.keys() == expected.records.keys()
+    for name, values in fast.records.items():
+        assert nan_equal(values, expected.records[name]), name
+    assert fast.messages == expected.messages
+    assert digest(fast) == digest(expected)
+
+
+def test_fast_path_covers_almost_all_real_corpus_files(corpus: Path) -> None:
+    real = [p for p in sorted((corpus / "fit").glob("*.fit")) if not p.name.startswith("SYNTHETIC")]
+    assert len(real) == 55
+    fallback = []
+    for path in real:
+        try:
+            decode_fit(path.read_bytes())
+        except NeedsFallback:
+            fallback.append(path.name)
+    assert sorted(fallback) == [
+        "fp_null_compressed_speed_dist_zwift.fit",
+        "tm_antfs-dump.63_fr70.fit",
+        "tm_compressed-speed-distance_fr70.fit",
+    ]
+
+
+def test_synthetic_file_summary_has_the_values_written() -> None:
+    run = steady_run(START, 1800, speed_mps=3.0, heart_rate=150.0, cadence_spm=170.5)
+    activity = read_fit(write_fit(run))
+    assert activity.sport == "running"
+    assert activity.start_utc == START
+    assert activity.utc_offset_s == 3600
+    assert activity.duration_s == pytest.approx(1799.0)
+    assert activity.distance_m == pytest.approx(3.0 * 1799, abs=0.01)
+    assert activity.avg_hr == 150.0
+    assert activity.max_hr == 150.0
+    # FIT stores strides (85) + fractional cadence (0.25): stored as steps per minute
+    assert activity.avg_cadence_spm == pytest.approx(170.5)
+    assert np.nanmean(activity.stream.cadence_spm) == pytest.approx(170.5)
+    assert activity.stream.size == 1800
+    assert dict(activity.hr_seconds) == {150: 1799.0}
+    assert activity.warnings == ()
+
+
+def test_big_endian_files_decode_the_same() -> None:
+    run = steady_run(START, 600, seed=3)
+    little = decode_fit(write_fit(run))
+    big = decode_fit(write_fit(dataclasses.replace(run, big_endian=True)))
+    for name, values in little.records.items():
+        assert nan_equal(values, big.records[name]), name
+    assert little.messages == big.messages
+
+
+def test_without_a_session_the_summary_comes_from_the_records() -> None:
+    run = dataclasses.replace(steady_run(START, 900, heart_rate=140.0), with_session=False)
+    activity = read_fit(write_fit(run))
+    assert activity.duration_s == 899.0
+    assert activity.distance_m == pytest.approx(3.0 * 899, abs=0.01)
+    assert activity.avg_hr == pytest.approx(140.0)
+    # no session and no sport message: the sport is unknown, so cadence is not called steps
+    assert activity.sport == "generic"
+    assert activity.avg_cadence_spm is None
+
+
+def test_cycling_cadence_is_not_steps() -> None:
+    run = dataclasses.replace(steady_run(START, 600), sport=2)
+    activity = read_fit(write_fit(run))
+    assert activity.sport == "cycling"
+    assert activity.avg_cadence_spm is None
+    assert np.isnan(activity.stream.cadence_spm).all()
+    assert activity.run_distance_m is None
+
+
+def test_a_settings_file_is_not_an_activity() -> None:
+    run = dataclasses.replace(steady_run(START, 10), file_type=2)
+    with pytest.raises(ActivityFileError, match="not an activity file"):
+        read_fit(write_fit(run))
+
+
+def test_bad_crc_is_a_warning_and_the_data_is_kept() -> None:
+    blob = bytearray(write_fit(steady_run(START, 600)))
+    blob[-1] ^= 0xFF
+    activity = read_fit(bytes(blob))
+    assert activity.stream.size == 600
+    assert any("CRC" in w for w in activity.warnings)
+
+
+@pytest.mark.parametrize("cut", [5, 11, 13, 200, -3])
+def test_truncated_files_are_refused_with_a_reason(cut: int) -> None:
+    blob = write_fit(steady_run(START, 600))
+    with pytest.raises(ActivityFileError, match="damaged FIT file"):
+        read_fit(blob[:cut])
+
+
+def test_multisport_corpus_file_counts_only_the_run_leg(corpus: Path) -> None:
+    activity = read_fit((corpus / "fit" / "sa_4623204522_kona_ironman_fr935.fit").read_bytes())
+    assert activity.sport == "multisport"
+    assert activity.distance_m == pytest.approx(227232, rel=0.01)
+    assert activity.run_distance_m == pytest.approx(42564, rel=0.01)  # the marathon
+    assert 150 < (activity.avg_cadence_spm or 0) < 190  # run legs only, not bike rpm
+
+
+def test_corpus_run_summary_uses_the_session(corpus: Path) -> None:
+    activity = read_fit((corpus / "fit" / "sa_6782987395_fr945_run.fit").read_bytes())
+    assert activity.start_utc == dt.datetime(2019, 6, 15, 9, 42, 23, tzinfo=dt.UTC)
+    assert activity.utc_offset_s == -4 * 3600  # local_timestamp in the activity message
+    assert activity.distance_m == pytest.approx(14004.85)
+    assert activity.avg_hr == 137 and activity.max_hr == 167
+    assert activity.avg_cadence_spm == pytest.approx(2 * (79 + 0.71875))
+    assert activity.elevation_gain_m == 347
+
+
+@pytest.mark.parametrize(
+    ("name", "reason"),
+    [
+        ("SYNTHETIC_truncated50_fr945_run.fit", "truncated"),
+        ("SYNTHETIC_truncated_in_header_fr945_run.fit", "too short"),
+        ("fd_activity-settings-corruptheader.fit", "not a FIT header"),
+        ("fd_activity-unexpected-eof.fit", "truncated"),
+        ("fp_nick_sigma_truncated.fit", "past the end"),
+        ("fp_strava-android-app-201.10-b1218918.fit", "truncated"),
+        ("gb_lezyne_super_gps-bad-endian.fit", "damaged FIT file"),
+        ("sa_empty-activities_header-datasize-0.fit", "no data"),
+        ("sa_empty-sessions_0bytes.fit", "empty"),
+    ],
+)
+def test_corrupt_corpus_files_are_refused(corpus: Path, name: str, reason: str) -> None:
+    with pytest.raises(ActivityFileError, match=reason):
+        read_fit((corpus / "corrupt" / name).read_bytes())
+
+
+def test_undefined_local_type_is_a_format_error() -> None:
+    blob = write_fit(steady_run(START, 5))
+    data = bytearray(blob)
+    # the first data message after the header is file_id (local 0): point it at local 9
+    at = 14 + 6 + 3 * 3
+    assert data[at] == 0
+    data[at] = 9
+    with pytest.raises(FitFormatError, match="undefined local type 9"):
+        decode_fit(bytes(data))

@@ -1,0 +1,243 @@
+"""Importing batches into real databases: duplicates, merges, bad files, nothing partial."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import shutil
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from heavylegs.store import Store, open_store
+from heavylegs.training.fit_writer import steady_run, write_fit
+from heavylegs.training.importer import (
+    ImportStopped,
+    OnError,
+    Progress,
+    import_paths,
+    import_sources,
+    parse_bytes,
+)
+from heavylegs.training.model import ActivityFileError, SourceFormat
+from heavylegs.training.repository import activity_stream, contract_rows, count_rows
+from tests.training.helpers import START, fit_run, gpx_text, gz, zip_bytes
+
+NOW = dt.datetime(2026, 4, 1, 12, 0, tzinfo=dt.UTC)
+
+
+def _counts(store: Store) -> dict[str, int]:
+    with store.session() as session:
+        return count_rows(session)
+
+
+def test_import_synthetic_files_and_list_them(store: Store, tmp_path: Path) -> None:
+    (tmp_path / "a.fit").write_bytes(fit_run(START, 1800))
+    (tmp_path / "b.fit.gz").write_bytes(gz(fit_run(START + dt.timedelta(days=1), 1200)))
+    (tmp_path / "readme.txt").write_text("not an activity")
+    seen: list[Progress] = []
+    report = import_paths(store, [tmp_path], now=NOW, progress=seen.append)
+    assert report.to_json() == {
+        "imported": 2, "duplicates": 0, "skipped": [], "warnings": [], "merged": [], "ignored": 1,
+    }  # fmt: skip
+    assert [p.done for p in seen] == [1, 2] and seen[-1].total == 2
+    with store.session() as session:
+        rows = contract_rows(session)
+        stream = activity_stream(session, rows[0]["id"])
+    assert [r["start_utc"] for r in rows] == ["2026-03-02T07:00:00Z", "2026-03-03T07:00:00Z"]
+    first = rows[0]
+    assert list(first) == [
+        "id", "sport", "start_utc", "utc_offset_s", "duration_s", "moving_s", "distance_m",
+        "avg_hr", "max_hr", "avg_cadence_spm", "elevation_gain_m", "source_sha256",
+    ]  # fmt: skip
+    assert first["sport"] == "running" and first["utc_offset_s"] == 3600
+    assert first["avg_cadence_spm"] == 170.0 and first["avg_hr"] == 150.0
+    assert stream is not None and stream.size == 1800
+
+
+def test_same_file_twice_is_stored_once(store: Store, tmp_path: Path) -> None:
+    path = tmp_path / "run.fit"
+    path.write_bytes(fit_run())
+    assert import_paths(store, [path], now=NOW).imported == 1
+    again = import_paths(store, [path, path], now=NOW)
+    assert (again.imported, again.duplicates) == (0, 2)
+    assert _counts(store) == {"activities": 1, "activity_files": 1, "activity_details": 1}
+
+
+def test_same_run_from_gpx_then_fit_keeps_the_fit_under_the_same_id(
+    store: Store, tmp_path: Path
+) -> None:
+    gpx = tmp_path / "run.gpx"
+    gpx.write_bytes(gpx_text(START + dt.timedelta(seconds=30), 1750, hr=148))
+    first = import_paths(store, [gpx], now=NOW)
+    (gpx_id,) = first.activity_ids
+    fit = tmp_path / "run.fit"
+    fit.write_bytes(fit_run(START, 1800))
+    report = import_paths(store, [fit], now=NOW)
+    assert (report.imported, report.duplicates) == (0, 1)
+    assert report.merged[0].activity_id == gpx_id
+    with store.session() as session:
+        (row,) = contract_rows(session)
+    assert row["id"] == gpx_id and row["avg_hr"] == 150.0  # the FIT's values now
+    assert _counts(store)["activity_files"] == 2
+    # the GPX again is recognised by its hash, the FIT by its hash
+    again = import_paths(store, [gpx, fit], now=NOW)
+    assert (again.imported, again.duplicates) == (0, 2)
+
+
+def test_worse_source_after_the_fit_is_merged_not_stored(store: Store, tmp_path: Path) -> None:
+    (tmp_path / "1.fit").write_bytes(fit_run(START, 1800))
+    (tmp_path / "2.gpx").write_bytes(gpx_text(START + dt.timedelta(seconds=60), 1760))
+    report = import_paths(store, [tmp_path], now=NOW)
+    assert (report.imported, report.duplicates) == (1, 1)
+    assert report.merged[0].file.endswith("2.gpx") and report.merged[0].kept.endswith("1.fit")
+    assert _counts(store)["activities"] == 1
+
+
+def test_runs_outside_the_tolerances_are_different_activities(store: Store, tmp_path: Path) -> None:
+    (tmp_path / "a.fit").write_bytes(fit_run(START, 1800))
+    (tmp_path / "b.fit").write_bytes(fit_run(START + dt.timedelta(seconds=91), 1800))
+    (tmp_path / "c.fit").write_bytes(fit_run(START + dt.timedelta(seconds=30), 2000))  # +11 %
+    report = import_paths(store, [tmp_path], now=NOW)
+    assert (report.imported, report.duplicates) == (3, 0)
+
+
+def test_corrupt_corpus_files_are_skipped_with_reasons_and_nothing_partial(
+    store: Store, corpus: Path, tmp_path: Path
+) -> None:
+    folder = tmp_path / "corrupt"
+    shutil.copytree(corpus / "corrupt", folder)  # a temporary copy, never into the repo
+    report = import_paths(store, [folder], now=NOW)
+    skipped = {Path(n.file).name: n.message for n in report.skipped}
+    assert set(skipped) == {
+        "SYNTHETIC_truncated50_fr945_run.fit", "SYNTHETIC_truncated_in_header_fr945_run.fit",
+        "fd_activity-settings-corruptheader.fit", "fd_activity-settings-nodata.fit",
+        "fd_activity-unexpected-eof.fit", "fp_nick_sigma_truncated.fit",
+        "fp_strava-android-app-201.10-b1218918.fit", "gb_lezyne_super_gps-bad-endian.fit",
+        "sa_empty-activities_header-datasize-0.fit", "sa_empty-sessions_0bytes.fit",
+    }  # fmt: skip
+    assert all(reason for reason in skipped.values())
+    warned = {Path(n.file).name for n in report.warnings}
+    assert {"SYNTHETIC_bitflip16_fr945_run.fit", "fd_activity-filecrc.fit",
+            "sa_6037744996_strava_unbound-prefix.gpx",
+            "sa_6281425038_leading-whitespace.tcx"} <= warned  # fmt: skip
+    counts = _counts(store)
+    assert counts["activities"] == report.imported == 7
+    assert counts["activity_files"] == report.imported + report.duplicates
+
+
+def test_on_error_stop_keeps_what_came_before(store: Store, tmp_path: Path) -> None:
+    (tmp_path / "1.fit").write_bytes(fit_run())
+    (tmp_path / "2.fit").write_bytes(b"garbage")
+    (tmp_path / "3.fit").write_bytes(fit_run(START + dt.timedelta(days=2)))
+    with pytest.raises(ImportStopped) as stopped:
+        import_paths(store, [tmp_path], now=NOW, on_error=OnError.STOP)
+    assert stopped.value.note.file.endswith("2.fit")
+    assert _counts(store)["activities"] == 1
+
+
+def test_strava_export_zip_end_to_end(store: Store, corpus: Path, tmp_path: Path) -> None:
+    csv = (
+        "Activity ID,Activity Date,Activity Name,Activity Type,Elapsed Time,Distance,Filename,"
+        "Elapsed Time,Distance,Perceived Exertion\n"
+        "1,x,Long run,Run,1,1,activities/1.fit.gz,1,1,7\n"
+        "2,x,Phone run,Run,1,1,activities/2.gpx.gz,1,1,\n"
+        "3,x,Old run,Run,1,1,activities/3.tcx.gz,1,1,4\n"
+    )
+    export = tmp_path / "strava.zip"
+    export.write_bytes(
+        zip_bytes(
+            {
+                "activities.csv": csv.encode(),
+                "activities/1.fit.gz": gz(
+                    (corpus / "fit" / "sa_6782987395_fr945_run.fit").read_bytes()
+                ),
+                "activities/2.gpx.gz": gz(
+                    (corpus / "gpx" / "sa_6782987395_fr945_run.gpx").read_bytes()
+                ),
+                "activities/3.tcx.gz": gz((corpus / "tcx" / "jk_movescount.tcx").read_bytes()),
+            }
+        )
+    )
+    report = import_paths(store, [export], now=NOW)
+    assert (report.imported, report.duplicates, report.skipped) == (2, 1, [])
+    with store.session() as session:
+        from sqlalchemy import select
+
+        from heavylegs.store.activities import ActivityDetail
+
+        details = {d.title: d.rpe for d in session.scalars(select(ActivityDetail))}
+    assert details == {"Long run": 7.0, "Old run": 4.0}
+
+
+def test_garmin_export_zip_end_to_end(store: Store, corpus: Path, tmp_path: Path) -> None:
+    inner = zip_bytes(
+        {
+            "a.fit": (corpus / "fit" / "wz_with_nones_fr25_run.fit").read_bytes(),
+            "b.fit": (corpus / "fit" / "gb_garmin-vivosmart-hr.fit").read_bytes(),
+        }
+    )
+    export = tmp_path / "garmin.zip"
+    export.write_bytes(
+        zip_bytes({"DI_CONNECT/DI-Connect-Uploaded-Files/UploadedFiles_0-_Part1.zip": inner})
+    )
+    report = import_paths(store, [export], now=NOW)
+    assert (report.imported, report.duplicates, report.skipped) == (2, 0, [])
+
+
+def test_uploads_import_like_files(store: Store) -> None:
+    import io
+
+    report = import_sources(store, [("my run.fit", io.BytesIO(fit_run()))], now=NOW)
+    assert report.imported == 1
+
+
+def test_parse_bytes_prefers_content_over_the_name() -> None:
+    parsed = parse_bytes(gpx_text(START, 60), SourceFormat.FIT, None)
+    assert parsed.format is SourceFormat.GPX
+    with pytest.raises(ActivityFileError, match="not an activity file"):
+        parse_bytes(b"hello", None, None)
+
+
+BASE = write_fit(dataclasses.replace(steady_run(START, 120, seed=5), utc_offset_s=0))
+
+
+@given(st.data())
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_mutated_fit_bytes_never_crash_and_never_store_partially(data: st.DataObject) -> None:
+    blob = bytearray(BASE)
+    for _ in range(data.draw(st.integers(1, 8))):
+        at = data.draw(st.integers(0, len(blob) - 1))
+        blob[at] = data.draw(st.integers(0, 255))
+    cut = data.draw(st.one_of(st.none(), st.integers(0, len(blob))))
+    mutated = bytes(blob if cut is None else blob[:cut])
+    store = open_store("sqlite://")
+    try:
+        import io
+
+        report = import_sources(store, [("m.fit", io.BytesIO(mutated))], now=NOW)
+        counts = _counts(store)
+        assert report.imported + report.duplicates + len(report.skipped) == 1
+        if report.skipped:
+            assert counts == {"activities": 0, "activity_files": 0, "activity_details": 0}
+        else:
+            assert counts == {"activities": 1, "activity_files": 1, "activity_details": 1}
+    finally:
+        store.close()
+
+
+@given(st.binary(max_size=400), st.sampled_from(["x.fit", "x.gpx", "x.tcx", "x.fit.gz", "x.zip"]))
+@settings(max_examples=40, deadline=None)
+def test_random_bytes_under_any_name_are_skipped_with_a_reason(blob: bytes, name: str) -> None:
+    import io
+
+    store = open_store("sqlite://")
+    try:
+        report = import_sources(store, [(name, io.BytesIO(blob))], now=NOW)
+        assert report.imported == 0
+        assert all(n.message for n in report.skipped)
+        assert _counts(store)["activities"] == 0
+    finally:
+        store.close()
