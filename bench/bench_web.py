@@ -1,0 +1,308 @@
+"""Web load check: assessments per second and p99 latency of ``POST /api/v1/assessments``.
+
+Each server runs as 2 uvicorn worker processes on one 127.0.0.1 port (see ``serve_forever``); a loopback load generator in
+this process (asyncio, keep-alive connections, raw HTTP/1.1) posts the three example answer
+documents in turn for a fixed time. The baseline is a bare FastAPI endpoint that returns a
+constant, served and loaded the same way in the same run: the ratio says how much of the HTTP
+stack's capacity an assessment keeps (target >= 0.5). A third run stores every assessment in
+SQLite, for information.
+
+Bounded: each phase lasts ``SECONDS`` (plus start-up), requests only go to 127.0.0.1, and every
+server is stopped at the end, whatever happens. ``HEAVYLEGS_BENCH_SECONDS`` and
+``HEAVYLEGS_BENCH_WORKERS`` change the duration and the worker count. The client shares the machine's cores with the
+servers, so absolute numbers are modest; the ratio is what to compare between runs.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.responses import Response
+
+HERE = Path(__file__).resolve().parent
+SHARED = Path(os.environ.get("HEAVYLEGS_SHARED") or HERE.parents[1] / "shared")
+SECONDS = float(os.environ.get("HEAVYLEGS_BENCH_SECONDS", "6"))
+WARM_UP_SECONDS = 0.5
+CONNECTIONS = 16
+WORKERS = int(os.environ.get("HEAVYLEGS_BENCH_WORKERS", "2"))
+MAX_REQUESTS = 200_000
+EXAMPLES = ("office-worker", "runner", "after-long-flight")
+CONSTANT = b'{"schema_version":1,"ok":true}'
+
+
+def bare_app() -> FastAPI:
+    """The baseline: FastAPI with one endpoint that ignores the body and returns a constant."""
+    app = FastAPI()
+
+    @app.post("/api/v1/assessments")
+    async def constant() -> Response:
+        return Response(CONSTANT, media_type="application/json")
+
+    return app
+
+
+class Run:
+    """What one load phase measured (a plain class: ``bench/run.py`` loads this file without
+    registering it as a module, which dataclasses need)."""
+
+    def __init__(self, name: str, seconds: float) -> None:
+        self.name = name
+        self.seconds = seconds
+        self.requests = 0
+        self.errors = 0
+        self.latencies_ms: list[float] = []
+        self.all_requests = 0  # warm-up included: what the servers' CPU time was spent on
+        self.server_cpu_s = 0.0
+
+    @property
+    def rate(self) -> float:
+        return self.requests / self.seconds
+
+    @property
+    def cpu_ms(self) -> float:
+        """Server CPU time per request (all workers): unlike the rate, not skewed by other
+        programs running on the machine at the same time."""
+        return 1000 * self.server_cpu_s / max(self.all_requests, 1)
+
+    def percentile(self, q: float) -> float:
+        ordered = sorted(self.latencies_ms)
+        return ordered[min(int(q * len(ordered)), len(ordered) - 1)] if ordered else float("nan")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _listen(port: int) -> socket.socket:
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+    sock.bind(("127.0.0.1", port))
+    sock.listen(1024)
+    return sock
+
+
+def _worker(name: str, port: int) -> None:
+    import uvicorn
+
+    if name == "bare":
+        factory = bare_app
+    else:
+        from heavylegs.web.app import app_from_env as factory
+    config = uvicorn.Config(factory, factory=True, log_level="warning", access_log=False)
+    uvicorn.Server(config).run(sockets=[_listen(port)])
+
+
+def serve_forever(name: str, port: int) -> None:
+    """``WORKERS`` uvicorn server processes on one port, like ``uvicorn --workers``.
+
+    Two differences from uvicorn's own multi-worker mode, both so that the benchmark measures
+    the app rather than socket plumbing:
+
+    * each worker has its own ``SO_REUSEPORT`` socket, so the kernel spreads connections over
+      the workers; with one shared socket the first worker to wake often accepts every
+      keep-alive connection and the second one idles;
+    * the sockets are made with the TCP protocol number, so asyncio sets TCP_NODELAY on each
+      connection. uvicorn's own socket (protocol 0) leaves Nagle's algorithm on, and each
+      keep-alive response then waits ~40 ms for a delayed ACK. (``heavylegs serve`` runs one
+      process and lets asyncio make its socket, so it is not affected.)
+    """
+    import multiprocessing
+    import signal
+
+    workers = [
+        multiprocessing.get_context("fork").Process(target=_worker, args=(name, port))
+        for _ in range(WORKERS)
+    ]
+    for worker in workers:
+        worker.start()
+
+    def stop(*_: object) -> None:
+        for worker in workers:
+            worker.terminate()
+        for worker in workers:
+            worker.join(timeout=10)
+        sys.exit(0)
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    for worker in workers:
+        worker.join()
+
+
+def _cpu_seconds(parent: int) -> float:
+    """User + system CPU time of the worker processes under ``parent`` (Linux ``/proc``)."""
+    total = 0
+    try:
+        children = Path(f"/proc/{parent}/task/{parent}/children").read_text().split()
+        for pid in children:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])
+    except OSError:
+        return 0.0
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+@contextmanager
+def serve(name: str, env: dict[str, str]) -> Iterator[int]:
+    """The ``name`` server ("bare" or "heavylegs") in a subprocess on a free port."""
+    port = _free_port()
+    command = [sys.executable, str(Path(__file__).resolve()), "--serve", name, str(port)]
+    process = subprocess.Popen(command, env={**os.environ, **env}, stdout=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                request = urllib.request.Request(
+                    f"http://127.0.0.1:{port}/api/v1/assessments",
+                    data=_bodies()[0],
+                    headers={"Content-Type": "application/json"},
+                )
+                with urllib.request.urlopen(request, timeout=2) as response:
+                    response.read()
+                break
+            except OSError:
+                if time.monotonic() > deadline or process.poll() is not None:
+                    raise RuntimeError(f"the {name} server did not start") from None
+                time.sleep(0.1)
+        _SERVERS[port] = process.pid
+        yield port
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def _bodies() -> list[bytes]:
+    return [
+        json.dumps(json.loads((SHARED / "spec" / "examples" / f"{n}.json").read_text())).encode()
+        for n in EXAMPLES
+    ]
+
+
+def _requests(port: int) -> list[bytes]:
+    return [
+        (
+            f"POST /api/v1/assessments HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
+            f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n"
+        ).encode()
+        + body
+        for body in _bodies()
+    ]
+
+
+async def _connection(
+    port: int, requests: list[bytes], until: float, record_from: float, out: Run, offset: int
+) -> None:
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    i = offset
+    try:
+        while (now := time.perf_counter()) < until and out.requests < MAX_REQUESTS:
+            writer.write(requests[i % len(requests)])
+            i += 1
+            head = await reader.readuntil(b"\r\n\r\n")
+            length = 0
+            for line in head.split(b"\r\n"):
+                if line.lower().startswith(b"content-length:"):
+                    length = int(line.split(b":", 1)[1])
+            await reader.readexactly(length)
+            done = time.perf_counter()
+            out.all_requests += 1
+            if now >= record_from:
+                out.requests += 1
+                out.latencies_ms.append((done - now) * 1000)
+                if not head.startswith(b"HTTP/1.1 200"):
+                    out.errors += 1
+    finally:
+        writer.close()
+
+
+_SERVERS: dict[int, int] = {}
+"""Port -> pid of the process whose children are that server's workers."""
+
+
+def load(name: str, port: int, seconds: float = SECONDS, run: Run | None = None) -> Run:
+    """``CONNECTIONS`` keep-alive connections for ``WARM_UP_SECONDS + seconds``; adds to ``run``."""
+    requests = _requests(port)
+    run = run or Run(name, 0.0)
+    run.seconds += seconds
+    cpu_before = _cpu_seconds(_SERVERS.get(port, 0))
+
+    async def drive() -> None:
+        start = time.perf_counter()
+        record_from = start + WARM_UP_SECONDS
+        until = record_from + seconds
+        await asyncio.gather(
+            *(_connection(port, requests, until, record_from, run, k) for k in range(CONNECTIONS))
+        )
+
+    asyncio.run(drive())
+    run.server_cpu_s += _cpu_seconds(_SERVERS.get(port, 0)) - cpu_before
+    return run
+
+
+def _report(run: Run, baseline: Run | None) -> None:
+    ratio = f"  ratio to bare {run.rate / baseline.rate:.2f}" if baseline else ""
+    print(
+        f"{run.name:<34} {run.rate:8,.0f} req/s  p50 {statistics.median(run.latencies_ms):6.1f} ms"
+        f"  p99 {run.percentile(0.99):6.1f} ms  server CPU {run.cpu_ms:.2f} ms/req"
+        f"  errors {run.errors}{ratio}",
+        flush=True,
+    )
+
+
+def main() -> None:
+    rounds = 3
+    print(
+        f"{WORKERS} uvicorn workers per server, {CONNECTIONS} keep-alive connections, "
+        f"{rounds} alternating rounds of {SECONDS / rounds:.2g} s (after {WARM_UP_SECONDS:g} s "
+        "warm-up each), 127.0.0.1 only"
+    )
+    # Both servers are up at once and loaded in turn, so anything else running on the machine
+    # slows both alike and the ratio stays fair.
+    with serve("bare", {}) as bare_port, serve("heavylegs", {"HEAVYLEGS_WEB_DB": ""}) as port:
+        bare = Run("bare FastAPI constant (baseline)", 0.0)
+        stateless = Run("heavylegs assess (no database)", 0.0)
+        for _ in range(rounds):
+            load(bare.name, bare_port, SECONDS / rounds, bare)
+            load(stateless.name, port, SECONDS / rounds, stateless)
+    _report(bare, None)
+    _report(stateless, bare)
+    with tempfile.TemporaryDirectory() as folder:
+        url = f"sqlite:///{Path(folder) / 'bench.sqlite3'}"
+        with serve("heavylegs", {"HEAVYLEGS_WEB_DB": url}) as port:
+            stored = load("heavylegs assess + store (SQLite)", port, SECONDS / rounds)
+    _report(stored, bare)
+    ratio = stateless.rate / bare.rate
+    verdict = "meets" if ratio >= 0.5 else "MISSES"
+    print(f"assessments/s ratio to the bare endpoint: {ratio:.2f} ({verdict} the >= 0.5 target)")
+    if bare.cpu_ms and stateless.cpu_ms:
+        print(
+            f"server CPU per request, bare / heavylegs: {bare.cpu_ms / stateless.cpu_ms:.2f} "
+            "(the same comparison, unaffected by other load on the machine)"
+        )
+
+
+if __name__ == "__main__":
+    if len(sys.argv) == 4 and sys.argv[1] == "--serve":
+        serve_forever(sys.argv[2], int(sys.argv[3]))
+    else:
+        main()

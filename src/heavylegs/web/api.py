@@ -1,0 +1,283 @@
+"""The JSON API under ``/api/v1/``: assessments (the contract), diary entries, measures done,
+insights and the backup.
+
+Bodies are read as raw JSON and validated by the stages themselves (``parse_answers``,
+``parse_entry``, ``parse_measure_done``), so the API reports exactly the messages the CLI prints.
+The request schemas still appear in ``/openapi.json`` (see :func:`heavylegs.web.app.openapi`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse, Response
+
+from heavylegs.assessment.result import Assessment
+from heavylegs.web import records
+from heavylegs.web.problems import Problems, from_lines, response, single
+from heavylegs.web.templating import context
+
+MAX_BODY_BYTES = 256 * 1024
+"""Far above any real request; larger bodies get a 413 before they are parsed."""
+
+router = APIRouter(prefix="/api/v1", tags=["api"])
+
+ERRORS: dict[int | str, dict[str, Any]] = {
+    422: {"model": Problems, "description": "Bad input: one entry per problem, naming the field"},
+    503: {"model": Problems, "description": "No database configured, or it cannot be used"},
+}
+
+
+class BodyProblem(Exception):
+    """The request body cannot be used; carries the response to send."""
+
+    def __init__(self, response: Response) -> None:
+        self.response = response
+
+
+async def _body(request: Request) -> bytes:
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > MAX_BODY_BYTES:
+        raise BodyProblem(single(413, f"too large (at most {MAX_BODY_BYTES} bytes)"))
+    body = await request.body()
+    if len(body) > MAX_BODY_BYTES:
+        raise BodyProblem(single(413, f"too large (at most {MAX_BODY_BYTES} bytes)"))
+    return body
+
+
+async def _json_object(request: Request) -> dict[str, Any]:
+    body = await _body(request)
+    try:
+        data = json.loads(body)
+    except (ValueError, RecursionError) as exc:
+        reason = "nested too deeply" if isinstance(exc, RecursionError) else "not valid JSON"
+        raise BodyProblem(single(422, reason)) from None
+    if not isinstance(data, dict):
+        raise BodyProblem(single(422, "must be a JSON object"))
+    return data
+
+
+def _flag(text: str | None, *, default: bool) -> bool | None:
+    """A boolean query parameter as FastAPI would read it; ``None`` when it is neither."""
+    if text is None:
+        return default
+    value = text.strip().lower()
+    if value in ("true", "1", "yes", "on"):
+        return True
+    if value in ("false", "0", "no", "off"):
+        return False
+    return None
+
+
+def _stored_json(item: Any) -> dict[str, Any]:
+    return {
+        "id": item.id,
+        "at": item.at.isoformat(),
+        "knowledge_version": item.knowledge_version,
+        "answers": item.answers,
+        "output": item.output,
+    }
+
+
+@router.post(
+    "/assessments",
+    summary="Assess answers: triage, likely causes and a safe plan",
+    response_model=Assessment,
+    responses=ERRORS,
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Answers"}}},
+        },
+        "parameters": [
+            {
+                "name": "store",
+                "in": "query",
+                "required": False,
+                "schema": {"type": "boolean", "default": True},
+                "description": "Keep the assessment when a database is configured.",
+            }
+        ],
+    },
+)
+async def post_assessment(request: Request) -> Response:
+    """The answers JSON (``shared/spec`` schema) in, the assessment JSON out.
+
+    With a database the assessment is also kept (as ``heavylegs assess`` does) and ``Location``
+    names it; ``?store=false`` only computes. (``store`` is read by hand rather than declared as
+    a FastAPI parameter: declaring it cost more per request than the rest of the web layer.)
+    """
+    from heavylegs.assessment.engine import assess
+    from heavylegs.assessment.validation import AnswersError, parse_answers
+
+    ctx = context(request)
+    store = _flag(request.query_params.get("store"), default=True)
+    if store is None:
+        return single(422, "must be true or false", "store", where="query")
+    try:
+        data = await _json_object(request)
+        answers = parse_answers(data)
+    except BodyProblem as problem:
+        return problem.response
+    except AnswersError as exc:
+        return response(from_lines(exc.problems))
+    except RecursionError:
+        return single(422, "nested too deeply")
+    result = assess(answers, ctx.kb)
+    headers = {}
+    if ctx.has_db and store:
+        with ctx.session() as session:
+            saved = records.save_assessment(
+                session,
+                ctx.owner,
+                answers.model_dump(mode="json", exclude_none=True),
+                result,
+                ctx.now(),
+            )
+        headers["Location"] = f"/api/v1/assessments/{saved}"
+    return Response(result.model_dump_json(), media_type="application/json", headers=headers)
+
+
+@router.get("/assessments/latest", summary="The newest stored assessment", responses=ERRORS)
+def latest_assessment(request: Request) -> JSONResponse:
+    ctx = context(request)
+    with ctx.session() as session:
+        item = records.latest_assessment(session, ctx.owner)
+    if item is None:
+        return single(404, "no assessment stored yet")
+    return JSONResponse(_stored_json(item))
+
+
+@router.get("/assessments/{assessment_id}", summary="One stored assessment", responses=ERRORS)
+def get_assessment(request: Request, assessment_id: int) -> JSONResponse:
+    ctx = context(request)
+    with ctx.session() as session:
+        item = records.load_assessment(session, ctx.owner, assessment_id)
+    if item is None:
+        return single(404, f"no assessment {assessment_id}", "assessment_id", where="path")
+    return JSONResponse(_stored_json(item))
+
+
+def _entry_schema_ref(name: str) -> dict[str, Any]:
+    return {
+        "requestBody": {
+            "required": True,
+            "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{name}"}}},
+        }
+    }
+
+
+@router.post(
+    "/diary/entries",
+    status_code=201,
+    summary="Record a morning or evening entry (the same date and part again updates it)",
+    responses=ERRORS,
+    openapi_extra=_entry_schema_ref("EntryIn"),
+)
+async def post_entry(request: Request) -> Response:
+    from heavylegs.diary.validation import DiaryInputError, parse_entry
+
+    ctx = context(request)
+    try:
+        data = await _json_object(request)
+        entry = parse_entry(data, today=ctx.today())
+        with ctx.session() as session:
+            entry_id = records.add_entry(session, ctx.owner, entry, ctx.now())
+    except BodyProblem as problem:
+        return problem.response
+    except DiaryInputError as exc:
+        return response(from_lines(exc.problems))
+    return JSONResponse(
+        {"id": entry_id, "date": entry.date.isoformat(), "part": entry.part.value},
+        status_code=201,
+    )
+
+
+@router.get("/diary/entries", summary="Diary entries, oldest first")
+def get_entries(
+    request: Request, since: dt.date | None = None, until: dt.date | None = None
+) -> JSONResponse:
+    import dataclasses
+
+    ctx = context(request)
+    with ctx.session() as session:
+        rows = records.entries(session, ctx.owner, since, until)
+    return JSONResponse([_jsonable(dataclasses.asdict(r)) for r in rows])
+
+
+@router.post(
+    "/measures-done",
+    status_code=201,
+    summary="Record a measure done (minutes and/or reps)",
+    responses=ERRORS,
+    openapi_extra=_entry_schema_ref("MeasureDoneIn"),
+)
+async def post_measure(request: Request) -> Response:
+    from heavylegs.diary.validation import DiaryInputError, parse_measure_done
+
+    ctx = context(request)
+    try:
+        data = await _json_object(request)
+        done = parse_measure_done(data, today=ctx.today(), known=frozenset(ctx.kb.measures))
+        with ctx.session() as session:
+            done_id = records.add_measure(session, ctx.owner, done)
+    except BodyProblem as problem:
+        return problem.response
+    except DiaryInputError as exc:
+        return response(from_lines(exc.problems))
+    return JSONResponse(
+        {"id": done_id, "measure": done.measure, "date": done.date.isoformat()}, status_code=201
+    )
+
+
+@router.get("/measures-done", summary="Measures done, oldest first")
+def get_measures(
+    request: Request, since: dt.date | None = None, until: dt.date | None = None
+) -> JSONResponse:
+    import dataclasses
+
+    ctx = context(request)
+    with ctx.session() as session:
+        rows = records.measures(session, ctx.owner, since, until)
+    return JSONResponse([_jsonable(dataclasses.asdict(r)) for r in rows])
+
+
+@router.get(
+    "/insights",
+    summary="Trend, personal effect of each measure, and when to get checked",
+    responses=ERRORS,
+)
+def get_insights(request: Request, as_of: dt.date | None = None) -> JSONResponse:
+    ctx = context(request)
+    day = as_of or ctx.today()
+    return JSONResponse(compute(request, day).to_json())
+
+
+def compute(request: Request, day: dt.date) -> Any:
+    """The diary's insights as of ``day`` (shared by the diary page)."""
+    from heavylegs.diary.escalation import wording_from_kb
+    from heavylegs.diary.insights import compute_insights
+
+    ctx = context(request)
+    with ctx.session() as session:
+        entry_rows = records.entries(session, ctx.owner, until=day)
+        measure_rows = records.measures(session, ctx.owner, until=day)
+    titles = {mid: m.title for mid, m in ctx.kb.measures.items()}
+    return compute_insights(
+        entry_rows, measure_rows, as_of=day, wording=wording_from_kb(ctx.kb), titles=titles
+    )
+
+
+@router.get("/backup", summary="Everything stored, as the backup JSON", responses=ERRORS)
+def get_backup(request: Request) -> Response:
+    ctx = context(request)
+    with ctx.session() as session:
+        text = records.backup_text(session, ctx.owner)
+    return Response(text, media_type="application/json")
+
+
+def _jsonable(row: dict[str, Any]) -> dict[str, Any]:
+    return {k: v.isoformat() if isinstance(v, dt.date) else v for k, v in row.items()}

@@ -1,0 +1,170 @@
+"""The FastAPI application: pages, the JSON API, static files, and how errors are answered.
+
+``create_app(db_url=None, clock=system_clock)`` builds one app. Without ``db_url`` nothing is kept
+(assessments still work; the diary says a database is needed); with it, assessments, diary entries
+and sessions are stored through :mod:`heavylegs.store`. ``heavylegs serve`` passes the user's
+database, and ``app_from_env`` is the factory for ``uvicorn --factory`` (benchmarks, several
+workers).
+
+Errors: bad input is a 422 naming the field (:mod:`heavylegs.web.problems`), a missing database a
+503, an unknown page a 404; an unexpected exception is logged and answered with a plain 500 page
+that shows no internals.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.openapi.utils import get_openapi
+from fastapi.responses import JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from heavylegs import __version__
+from heavylegs.web.context import Clock, NoDatabase, WebContext, system_clock
+from heavylegs.web.guard import Guard
+from heavylegs.web.problems import from_fastapi, response, single
+from heavylegs.web.templating import HERE, make_templates, page
+
+log = logging.getLogger("heavylegs.web")
+
+SECRET_ENV = "HEAVYLEGS_WEB_SECRET"
+DB_ENV = "HEAVYLEGS_WEB_DB"
+
+
+def _is_api(request: Request) -> bool:
+    return request.url.path.startswith("/api/")
+
+
+def create_app(
+    db_url: str | None = None,
+    clock: Clock = system_clock,
+    *,
+    secret: bytes | None = None,
+    allowed_hosts: Sequence[str] | None = None,
+) -> FastAPI:
+    """The heavylegs web app. ``allowed_hosts``: accepted ``Host`` names (``None``: any)."""
+    from heavylegs.knowledge import load_knowledge
+
+    kb = load_knowledge()
+    store = None
+    if db_url:
+        from heavylegs.store import open_store
+
+        store = open_store(db_url)
+    key = secret or os.environ.get(SECRET_ENV, "").encode() or secrets.token_bytes(32)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        if store is not None:
+            store.close()
+
+    app = FastAPI(
+        title="heavylegs",
+        version=__version__,
+        description="Local-first help for heavy legs. It informs; it does not diagnose.",
+        docs_url=None,
+        redoc_url=None,
+        openapi_url="/openapi.json",
+        lifespan=lifespan,
+    )
+    app.state.ctx = WebContext(kb=kb, clock=clock, store=store, secret=key)
+    app.state.templates = make_templates(kb)
+    app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
+
+    from heavylegs.web import api, pages_assess, pages_diary, pages_home, pages_session
+
+    for module in (api, pages_home, pages_assess, pages_session, pages_diary):
+        app.include_router(module.router)
+    _add_error_handlers(app)
+    app.add_middleware(Guard, allowed_hosts=allowed_hosts)
+
+    def custom_openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            app.openapi_schema = openapi_document(app)
+        return app.openapi_schema
+
+    app.openapi = custom_openapi  # type: ignore[method-assign]
+    return app
+
+
+def app_from_env() -> FastAPI:
+    """Factory for ``uvicorn --factory``: database from ``HEAVYLEGS_WEB_DB`` (unset: none)."""
+    return create_app(os.environ.get(DB_ENV) or None)
+
+
+def openapi_document(app: FastAPI) -> dict[str, Any]:
+    """FastAPI's document plus the request bodies the API validates itself."""
+    from heavylegs.assessment.answers import Answers
+    from heavylegs.diary.validation import EntryIn, MeasureDoneIn
+
+    document = get_openapi(
+        title=app.title, version=app.version, description=app.description, routes=app.routes
+    )
+    schemas = document.setdefault("components", {}).setdefault("schemas", {})
+    for model in (Answers, EntryIn, MeasureDoneIn):
+        schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
+        for name, definition in schema.pop("$defs", {}).items():
+            schemas.setdefault(name, definition)
+        schemas[model.__name__] = schema
+    return document
+
+
+def _add_error_handlers(app: FastAPI) -> None:
+    from heavylegs.store import StoreError
+
+    @app.exception_handler(RequestValidationError)
+    async def bad_request(request: Request, exc: RequestValidationError) -> Response:
+        document = from_fastapi(exc.errors())
+        if _is_api(request):
+            return response(document)
+        return page(request, "not_found.html", {"what": "; ".join(document["problems"])}, 422)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        message = "no such page" if exc.status_code == 404 else str(exc.detail).lower()
+        result: Response
+        if _is_api(request):
+            result = single(exc.status_code, message)
+        else:
+            result = page(
+                request, "not_found.html", {"what": message.capitalize()}, exc.status_code
+            )
+        if exc.headers:
+            result.headers.update(exc.headers)
+        return result
+
+    @app.exception_handler(NoDatabase)
+    async def no_database(request: Request, exc: NoDatabase) -> Response:
+        if _is_api(request):
+            return single(503, str(exc))
+        return page(request, "no_db.html", {"what": "This page"}, 503)
+
+    @app.exception_handler(StoreError)
+    async def store_error(request: Request, exc: StoreError) -> Response:
+        log.error("database error: %s", exc)
+        if _is_api(request):
+            return single(503, str(exc))
+        return page(request, "not_found.html", {"what": f"The database cannot be used: {exc}"}, 503)
+
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, exc: Exception) -> Response:
+        log.exception("unexpected error on %s %s", request.method, request.url.path)
+        if _is_api(request):
+            return JSONResponse(
+                {"detail": [], "problems": ["(server): unexpected error; see the server log"]},
+                status_code=500,
+            )
+        return Response(
+            "Something went wrong inside heavylegs; the server log says what.",
+            status_code=500,
+            media_type="text/plain",
+        )

@@ -1,0 +1,64 @@
+"""What every request handler needs: the knowledge base, the clock, the store and the owner.
+
+The owner is explicit (see :mod:`heavylegs.web.records`) although the local app has one person.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from heavylegs.knowledge.models import KnowledgeBase
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from heavylegs.store import Store
+
+Clock = Callable[[], dt.datetime]
+"""Returns the current time, time-zone aware. Injected so tests can fix "now"."""
+
+LOCAL_OWNER = "local"
+"""The one person of the local app."""
+
+
+def system_clock() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+class NoDatabase(RuntimeError):
+    """The app runs without a database (``create_app(db_url=None)``): nothing can be kept."""
+
+
+@dataclass
+class WebContext:
+    kb: KnowledgeBase
+    clock: Clock
+    store: Store | None
+    secret: bytes
+    owner: str = LOCAL_OWNER
+
+    def now(self) -> dt.datetime:
+        """The injected clock's time in the machine's local zone (diary days are local)."""
+        value = self.clock()
+        if value.tzinfo is None:
+            raise ValueError("the clock must return an aware datetime")
+        return value.astimezone()
+
+    def today(self) -> dt.date:
+        return self.now().date()
+
+    @property
+    def has_db(self) -> bool:
+        return self.store is not None
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """One transaction on the store; :class:`NoDatabase` when there is none."""
+        if self.store is None:
+            raise NoDatabase("no database is configured (start with --db or make run)")
+        with self.store.session() as session:
+            yield session

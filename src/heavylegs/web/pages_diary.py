@@ -1,0 +1,261 @@
+"""Diary and export pages: a quick entry form, the history, the chart, insights and warnings.
+
+Forms post and redirect (the page then shows what was saved). With htmx the entry form swaps only
+the diary's main part, so the chart refreshes in place. Warnings from the diary (one leg swelling,
+no improvement) come first on the page: a diary must never bury them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from heavylegs.diary.rows import EntryRow, MeasureRow
+from heavylegs.web import records
+from heavylegs.web.chart import heaviness_svg
+from heavylegs.web.templating import context, page, redirect
+
+router = APIRouter(include_in_schema=False)
+
+SHOWN_DAYS = (7, 14, 28, 90)
+ENTRY_FIELDS = (
+    "date",
+    "part",
+    "heaviness",
+    "ankle_left_cm",
+    "ankle_right_cm",
+    "swelling",
+    "sock_marks",
+    "cramps",
+    "night_cramps",
+    "pain",
+    "sleep_h",
+    "water_l",
+    "steps",
+    "walk_min",
+    "hours_still",
+    "note",
+)
+SAVED = {
+    "entry": "Diary entry saved.",
+    "measure": "Measure recorded.",
+    "session": "Session recorded in your diary.",
+}
+
+
+def safe_next(value: object, default: str) -> str:
+    """Only a path on this site (never ``//host`` or ``https://…``) is a place to go back to."""
+    text = str(value or "")
+    if text.startswith("/") and not text.startswith("//") and "\\" not in text:
+        return text
+    return default
+
+
+@dataclass(frozen=True)
+class HistoryDay:
+    """One row of the history: a day's morning and evening entries and what was done."""
+
+    day: dt.date
+    morning: EntryRow | None
+    evening: EntryRow | None
+    done: list[MeasureRow]
+
+    @property
+    def entries(self) -> list[EntryRow]:
+        return [e for e in (self.morning, self.evening) if e is not None]
+
+    def ankles(self) -> str:
+        both = len(self.entries) > 1
+        return " · ".join(
+            (f"{e.part[:3]} " if both else "")
+            + f"{_num(e.ankle_left_cm)} / {_num(e.ankle_right_cm)}"
+            for e in self.entries
+            if e.ankle_left_cm is not None or e.ankle_right_cm is not None
+        )
+
+    def swelling(self) -> str:
+        return ", ".join(dict.fromkeys(e.swelling for e in self.entries if e.swelling))
+
+    def other(self) -> str:
+        parts: list[str] = []
+        for e in self.entries:
+            bits = [
+                f"{label} {_num(value)}{unit}"
+                for label, value, unit in (
+                    ("sleep", e.sleep_h, " h"),
+                    ("water", e.water_l, " l"),
+                    ("walked", e.walk_min, " min"),
+                    ("steps", e.steps, ""),
+                    ("still", e.hours_still, " h"),
+                    ("pain", e.pain, "/10"),
+                    ("cramps", e.cramps, ""),
+                )
+                if value is not None
+            ]
+            if e.night_cramps:
+                bits.append("night cramps")
+            if e.sock_marks:
+                bits.append("sock marks")
+            if bits:
+                parts.append((f"{e.part}: " if len(self.entries) > 1 else "") + ", ".join(bits))
+        return "; ".join(parts)
+
+    def note(self) -> str:
+        return " / ".join(e.note for e in self.entries if e.note)
+
+
+def _num(value: float | None) -> str:
+    return "–" if value is None else f"{value:g}"
+
+
+def history(entries: list[EntryRow], measures: list[MeasureRow]) -> list[HistoryDay]:
+    """Newest day first; a day with only measures done has a row too."""
+    by_day: dict[dt.date, dict[str, Any]] = {}
+    for e in entries:
+        by_day.setdefault(e.day, {"done": []})[e.part] = e
+    for m in measures:
+        by_day.setdefault(m.day, {"done": []})["done"].append(m)
+    return [
+        HistoryDay(day, row.get("morning"), row.get("evening"), row["done"])
+        for day, row in sorted(by_day.items(), reverse=True)
+    ]
+
+
+def diary_values(request: Request, days: int) -> dict[str, Any]:
+    """Everything the diary page shows, from the store, as of the injected clock's today."""
+    from heavylegs.web.api import compute
+
+    ctx = context(request)
+    today = ctx.today()
+    start = today - dt.timedelta(days=days - 1)
+    with ctx.session() as session:
+        entry_rows = records.entries(session, ctx.owner, since=start, until=today)
+        measure_rows = records.measures(session, ctx.owner, since=start, until=today)
+    titles = {mid: m.title for mid, m in ctx.kb.measures.items()}
+    insights = compute(request, today)
+    rows = history(entry_rows, measure_rows)
+    return {
+        "days": days,
+        "shown_days": SHOWN_DAYS,
+        "history": rows,
+        "columns": {
+            name: any(getattr(row, name)() for row in rows)
+            for name in ("ankles", "swelling", "other", "note")
+        },
+        "chart": heaviness_svg(entry_rows, measure_rows, start, today, titles),
+        "insights": insights,
+        "escalations": [e for e in insights.escalation],
+        "measure_choices": sorted(
+            ((m.id, m.title) for m in ctx.kb.measures.values() if m.kind.value != "action"),
+            key=lambda pair: pair[1].lower(),
+        ),
+        "default_part": "morning" if ctx.now().hour < 14 else "evening",
+        "form": {},
+        "errors": {},
+        "measure_form": {},
+        "measure_errors": {},
+    }
+
+
+def _days(value: str | None) -> int:
+    try:
+        days = int(value or 28)
+    except ValueError:
+        return 28
+    return min(max(days, 7), 365)
+
+
+@router.get("/diary")
+def diary(request: Request, days: str | None = None, saved: str | None = None) -> Response:
+    if not context(request).has_db:
+        return page(request, "no_db.html", {"what": "The diary"})
+    values = diary_values(request, _days(days))
+    values["saved"] = SAVED.get(saved or "")
+    return page(request, "diary.html", values)
+
+
+def _errors(problems: list[str]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for line in problems:
+        name, _, message = line.partition(": ")
+        out.setdefault(name, message)
+    return out
+
+
+@router.post("/diary/entries")
+async def post_entry(request: Request) -> Response:
+    from heavylegs.diary.validation import DiaryInputError, parse_entry
+
+    ctx = context(request)
+    if not ctx.has_db:
+        return page(request, "no_db.html", {"what": "The diary"}, status=503)
+    form = await request.form()
+    data = {
+        name: str(form.get(name)).strip()
+        for name in ENTRY_FIELDS
+        if str(form.get(name) or "").strip()
+    }
+    try:
+        entry = parse_entry(data, today=ctx.today())
+        with ctx.session() as session:
+            records.add_entry(session, ctx.owner, entry, ctx.now())
+    except DiaryInputError as exc:
+        values = diary_values(request, _days(str(form.get("days") or "")))
+        values.update(form=data, errors=_errors(exc.problems))
+        return page(request, "diary.html", values, status=422)
+    return redirect(request, "/diary?saved=entry")
+
+
+@router.post("/diary/measures")
+async def post_measure(request: Request) -> Response:
+    """Record a measure done; ``next`` sends the person back where the button was."""
+    from heavylegs.diary.validation import DiaryInputError, parse_measure_done
+
+    ctx = context(request)
+    if not ctx.has_db:
+        return page(request, "no_db.html", {"what": "The diary"}, status=503)
+    form = await request.form()
+    data: dict[str, Any] = {
+        name: str(form.get(name)).strip()
+        for name in ("measure", "date", "minutes", "reps")
+        if str(form.get(name) or "").strip()
+    }
+    data.setdefault("date", ctx.today().isoformat())
+    if data["date"] == ctx.today().isoformat():
+        data["at"] = ctx.now()
+    try:
+        done = parse_measure_done(data, today=ctx.today(), known=frozenset(ctx.kb.measures))
+        with ctx.session() as session:
+            records.add_measure(session, ctx.owner, done)
+    except DiaryInputError as exc:
+        values = diary_values(request, 28)
+        values.update(measure_form=data, measure_errors=_errors(exc.problems))
+        return page(request, "diary.html", values, status=422)
+    target = safe_next(form.get("next"), "/diary?saved=measure")
+    if request.headers.get("hx-request") == "true" and form.get("next"):
+        return page(request, "_done_badge.html", {"measure": done.measure})
+    return redirect(request, target)
+
+
+@router.get("/export")
+def export_page(request: Request) -> Response:
+    return page(request, "export.html", {})
+
+
+@router.get("/export/backup.json")
+def export_backup(request: Request) -> Response:
+    ctx = context(request)
+    if not ctx.has_db:
+        return page(request, "no_db.html", {"what": "The backup"}, status=503)
+    with ctx.session() as session:
+        text = records.backup_text(session, ctx.owner)
+    name = f"heavylegs-backup-{ctx.today().isoformat()}.json"
+    return Response(
+        text,
+        media_type="application/json",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )

@@ -1,0 +1,122 @@
+"""Every read and write the web does, each scoped to an owner.
+
+Why an explicit owner: the local app has exactly one person and the store has no owner column
+yet. Routes still pass the owner to these functions, so when the store grows one (a multi-user
+server) the scoping is added here, in one place, instead of being hunted down across the routes.
+Until then any owner but the local one is refused: data is never served to the wrong person.
+
+Heavy imports (SQLAlchemy through the store, numpy through the diary) happen inside the functions.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Any
+
+from heavylegs.web.context import LOCAL_OWNER
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from heavylegs.assessment.result import Assessment
+    from heavylegs.diary.entries import SessionRecord
+    from heavylegs.diary.rows import EntryRow, MeasureRow
+    from heavylegs.diary.validation import EntryIn, MeasureDoneIn
+    from heavylegs.store import StoredAssessment
+
+
+def _check_owner(owner: str) -> None:
+    if owner != LOCAL_OWNER:
+        raise PermissionError(f"unknown owner {owner!r}: this store holds one person's data")
+
+
+def save_assessment(
+    session: Session, owner: str, answers: dict[str, Any], result: Assessment, at: dt.datetime
+) -> int:
+    """Keep one assessment and fold its stable answers into the profile; the assessment id."""
+    from heavylegs.store import record_assessment, upsert_profile
+
+    _check_owner(owner)
+    assessment_id = record_assessment(
+        session, answers, result.model_dump(mode="json"), result.knowledge_version, at
+    )
+    upsert_profile(session, answers, at)
+    return assessment_id
+
+
+def load_assessment(session: Session, owner: str, assessment_id: int) -> StoredAssessment | None:
+    """One stored assessment by id, or ``None``.
+
+    The store's API offers only the latest one, so this reads its row model directly.
+    """
+    from heavylegs.store import StoredAssessment
+    from heavylegs.store.models import AssessmentRow
+
+    _check_owner(owner)
+    if not 0 < assessment_id < 2**62:
+        return None
+    row = session.get(AssessmentRow, assessment_id)
+    if row is None:
+        return None
+    return StoredAssessment(row.id, row.at, row.knowledge_version, row.answers, row.output)
+
+
+def latest_assessment(session: Session, owner: str) -> StoredAssessment | None:
+    from heavylegs.store import latest_assessment as newest
+
+    _check_owner(owner)
+    return newest(session)
+
+
+def profile(session: Session, owner: str) -> dict[str, dict[str, Any]]:
+    from heavylegs.store import get_profile
+
+    _check_owner(owner)
+    return get_profile(session)
+
+
+def add_entry(session: Session, owner: str, entry: EntryIn, now: dt.datetime) -> int:
+    from heavylegs.diary.entries import record_entry
+
+    _check_owner(owner)
+    return record_entry(session, entry, now)
+
+
+def add_measure(session: Session, owner: str, done: MeasureDoneIn) -> int:
+    from heavylegs.diary.entries import record_measure
+
+    _check_owner(owner)
+    return record_measure(session, done)
+
+
+def add_session(session: Session, owner: str, record: SessionRecord) -> int:
+    from heavylegs.diary.entries import record_session
+
+    _check_owner(owner)
+    return record_session(session, record)
+
+
+def entries(
+    session: Session, owner: str, since: dt.date | None = None, until: dt.date | None = None
+) -> list[EntryRow]:
+    from heavylegs.diary.entries import list_entries
+
+    _check_owner(owner)
+    return list_entries(session, since=since, until=until)
+
+
+def measures(
+    session: Session, owner: str, since: dt.date | None = None, until: dt.date | None = None
+) -> list[MeasureRow]:
+    from heavylegs.diary.entries import list_measures
+
+    _check_owner(owner)
+    return list_measures(session, since=since, until=until)
+
+
+def backup_text(session: Session, owner: str) -> str:
+    """Everything stored, as the canonical backup JSON (``heavylegs export`` writes the same)."""
+    from heavylegs.store import dumps_backup, export_backup
+
+    _check_owner(owner)
+    return dumps_backup(export_backup(session))
