@@ -8,7 +8,7 @@ export HEAVYLEGS_SHARED := $(SHARED)
 .PHONY: run test lint bench setup setup-test golden clean help
 
 help:
-	@echo "make run    - set up and start heavylegs (interactive assessment)"
+	@echo "make run    - set up and start the heavylegs web app on http://127.0.0.1:8000 (SQLite)"
 	@echo "make test   - set up, lint and run the whole test suite"
 	@echo "make lint   - ruff + mypy --strict on src/"
 	@echo "make bench  - benchmarks (ratios against baselines measured in the same run)"
