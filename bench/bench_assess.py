@@ -35,22 +35,19 @@ def in_process(seconds: float = 2.0) -> None:
     for a in parsed:
         assess(a, kb)  # warm up: compile rules once
 
-    def rate(fn: object) -> float:
-        count, start = 0, time.perf_counter()
-        while time.perf_counter() - start < seconds:
-            for item in docs:
+    # CPU time of this process: the target is "on one core", and the machine may be shared.
+    def rate(fn: object, items: list[object]) -> float:
+        count, start = 0, time.process_time()
+        while time.process_time() - start < seconds:
+            for item in items:
                 fn(item)  # type: ignore[operator]
-            count += len(docs)
-        return count / (time.perf_counter() - start)
+            count += len(items)
+        return count / (time.process_time() - start)
 
-    validate_only = rate(parse_answers)
-    full = rate(lambda d: assess(parse_answers(d), kb).model_dump_json())
-    engine_only_count, start = 0, time.perf_counter()
-    while time.perf_counter() - start < seconds:
-        for a in parsed:
-            assess(a, kb)
-        engine_only_count += len(parsed)
-    engine_only = engine_only_count / (time.perf_counter() - start)
+    validate_only = rate(parse_answers, docs)  # type: ignore[arg-type]
+    full = rate(lambda d: assess(parse_answers(d), kb).model_dump_json(), docs)  # type: ignore[arg-type]
+    engine_only = rate(lambda a: assess(a, kb), parsed)  # type: ignore[arg-type]
+    print("(rates are per second of CPU time on one core)")
     print(f"baseline  pydantic validation only : {validate_only:10,.0f} /s")
     print(f"engine    assess(parsed answers)   : {engine_only:10,.0f} /s  (target >= 5,000)")
     print(
@@ -69,24 +66,28 @@ def _wall(cmd: list[str], runs: int = 15) -> float:
 
 def cli() -> None:
     example = SHARED / "spec" / "examples" / "after-long-flight.json"
+    base = [str(EXE), "assess", "--answers", str(example), "--json"]
     with tempfile.TemporaryDirectory() as tmp:
         os.environ["HEAVYLEGS_CACHE_DIR"] = tmp
-        subprocess.run(
-            [str(EXE), "assess", "--answers", str(example), "--json"],
-            capture_output=True,
-            check=True,
-        )
+        os.environ["HEAVYLEGS_DB"] = f"sqlite:///{tmp}/bench.sqlite3"
+        subprocess.run(base, capture_output=True, check=True)  # warm the knowledge cache
         bare = _wall([sys.executable, "-c", "pass"])
         typer = _wall([sys.executable, "-c", "import typer"])
         helptime = _wall([str(EXE), "--help"])
-        assess = _wall([str(EXE), "assess", "--answers", str(example), "--json"])
-    print(f"baseline  python -c pass           : {bare * 1000:7.1f} ms")
-    print(f"          python -c 'import typer' : {typer * 1000:7.1f} ms  ({typer / bare:.1f}x)")
+        assess = _wall([*base, "--no-store"])
+        stored = _wall(base)
+    print(f"baseline  python -c pass                : {bare * 1000:7.1f} ms")
     print(
-        f"heavylegs --help                   : {helptime * 1000:7.1f} ms  ({helptime / bare:.1f}x, target <= 10x)"
+        f"          python -c 'import typer'      : {typer * 1000:7.1f} ms  ({typer / bare:.1f}x)"
     )
     print(
-        f"heavylegs assess --answers --json  : {assess * 1000:7.1f} ms  ({assess / bare:.1f}x, target <= 15x)"
+        f"heavylegs --help                        : {helptime * 1000:7.1f} ms  ({helptime / bare:.1f}x, target <= 10x)"
+    )
+    print(
+        f"heavylegs assess --answers --no-store   : {assess * 1000:7.1f} ms  ({assess / bare:.1f}x, target <= 15x)"
+    )
+    print(
+        f"heavylegs assess --answers (and store)  : {stored * 1000:7.1f} ms  ({stored / bare:.1f}x, SQLAlchemy + SQLite write)"
     )
 
 

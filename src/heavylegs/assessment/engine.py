@@ -60,6 +60,7 @@ class Compiled:
     red_flags: tuple[RedFlag, ...]
     red_flag_test: Callable[[Context], list[int]]
     causes: tuple[Cause, ...]
+    cause_index: dict[str, int]
     features: tuple[tuple[int, float, str], ...]
     """Every cause feature as (cause index, weight, why), in the order of ``feature_test``."""
     feature_test: Callable[[Context], list[int]]
@@ -108,6 +109,7 @@ def compile_knowledge(kb: KnowledgeBase) -> Compiled:
         red_flags=flags,
         red_flag_test=batch("red_flag", [(f.id, f.when) for f in flags]),
         causes=causes,
+        cause_index={c.id: i for i, c in enumerate(causes)},
         features=tuple((i, f.weight, f.why) for i, f in features),
         feature_test=batch("cause", [(causes[i].id, f.when) for i, f in features]),
         avoid=tuple(tuple(_avoid_item(kb, r, m) for m in r.measures) for r in rules),
@@ -225,7 +227,7 @@ def _score_causes(compiled: Compiled, ctx: Context, fired: list[RedFlag]) -> lis
         cause, weight, why = compiled.features[index]
         logits[cause] += weight
         steps[cause].append((weight, why))
-    position = {c.id: i for i, c in enumerate(compiled.causes)}
+    position = compiled.cause_index
     warned: set[str] = set()
     for flag in fired:  # the most serious flag naming a cause speaks for it
         if flag.cause is not None and flag.cause not in warned:

@@ -71,6 +71,7 @@ class Assessment(_Out):
 
 
 M = TypeVar("M", bound=_Out)
+_FIELDS: dict[type[_Out], tuple[str, ...]] = {}
 
 
 def trusted(cls: type[M], **values: Any) -> M:
@@ -80,11 +81,15 @@ def trusted(cls: type[M], **values: Any) -> M:
     than the rest of an assessment. Only the engine calls it, always with every field;
     ``tests/assessment/test_result.py`` checks it stays equal to ``model_construct``.
     """
-    missing = cls.model_fields.keys() - values.keys()
-    if missing:
-        raise TypeError(f"{cls.__name__}: missing {sorted(missing)}")
+    names = _FIELDS.get(cls)
+    if names is None:
+        names = _FIELDS[cls] = tuple(cls.model_fields)
+    try:
+        ordered = {name: values[name] for name in names}
+    except KeyError as exc:
+        raise TypeError(f"{cls.__name__}: missing {exc.args[0]!r}") from None
     obj = cls.__new__(cls)
-    object.__setattr__(obj, "__dict__", {name: values[name] for name in cls.model_fields})
+    object.__setattr__(obj, "__dict__", ordered)
     object.__setattr__(obj, "__pydantic_fields_set__", set(values))
     object.__setattr__(obj, "__pydantic_extra__", None)
     object.__setattr__(obj, "__pydantic_private__", None)
