@@ -19,6 +19,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from heavylegs.cli.output import open_db
+
 if TYPE_CHECKING:
     from rich.console import Console
 
@@ -95,17 +97,6 @@ def _guard() -> Iterator[None]:
     except StoreError as exc:
         _fail_lines([str(exc)])
         raise typer.Exit(1) from None
-
-
-@contextmanager
-def _store(db: str | None) -> Iterator[Store]:
-    from heavylegs.store import open_store
-
-    store = open_store(db)
-    try:
-        yield store
-    finally:
-        store.close()
 
 
 def _console() -> Console:
@@ -218,7 +209,7 @@ def log(
         elif not values:
             raise Fail(["(entry): give at least --heaviness, or use --interactive"])
         entry = parse_entry(data, today=today)
-        with _store(db) as store:
+        with open_db(db) as store:
             with store.session() as session:
                 record_entry(session, entry, now())
             recorded = ", ".join(f"{k} {v}" for k, v in entry.recorded().items())
@@ -310,7 +301,7 @@ def done(
         parsed = parse_measure_done(
             {k: v for k, v in data.items() if v is not None}, today=today, known=known
         )
-        with _store(db) as store, store.session() as session:
+        with open_db(db) as store, store.session() as session:
             record_measure(session, parsed)
         amount = (
             f"{parsed.reps} reps"
@@ -346,7 +337,7 @@ def diary(
         from heavylegs.diary.entries import list_entries, list_measures
 
         since = _today() - dt.timedelta(days=days - 1)
-        with _store(db) as store, store.session() as session:
+        with open_db(db) as store, store.session() as session:
             entries = list_entries(session, since=since)
             measures = list_measures(session, since=since)
         if json_output:
@@ -444,7 +435,7 @@ def trends(
                 raise Fail([str(exc)]) from None
         today = _today()
         since = today - dt.timedelta(days=days - 1)
-        with _store(db) as store, store.session() as session:
+        with open_db(db) as store, store.session() as session:
             entries = list_entries(session, since=since)
             measures = list_measures(session, since=since)
         series = build_series(entries, measures, today)
@@ -500,7 +491,7 @@ def insights(
         from heavylegs.diary.insights import compute_insights
 
         day = _parse_day(as_of, "as_of")
-        with _store(db) as store, store.session() as session:
+        with open_db(db) as store, store.session() as session:
             entries = list_entries(session, until=day)
             measures = list_measures(session, until=day)
         kb = _kb()
@@ -570,7 +561,7 @@ def export(
     with _guard():
         from heavylegs.store import dumps_backup, export_backup
 
-        with _store(db) as store, store.session() as session:
+        with open_db(db) as store, store.session() as session:
             text = dumps_backup(export_backup(session))
         if out == "-":
             sys.stdout.write(text)
@@ -601,7 +592,7 @@ def import_backup(
             raise Fail([f"file: cannot read {file}: {exc.strerror}"]) from None
         except (json.JSONDecodeError, UnicodeDecodeError) as exc:
             raise Fail([f"file: not JSON: {exc}"]) from None
-        with _store(db) as store, store.session() as session:
+        with open_db(db) as store, store.session() as session:
             counts = restore(session, document)
         listed = ", ".join(f"{n} {name}" for name, n in sorted(counts.items()) if n)
         _console().print(f"Restored {listed or 'an empty backup'}")
@@ -632,7 +623,7 @@ def session(
         from heavylegs.store import latest_assessment
 
         kb = _kb()
-        with _store(db) as store:
+        with open_db(db) as store:
             with store.session() as s:
                 latest = latest_assessment(s)
             plan_do, avoid = None, None

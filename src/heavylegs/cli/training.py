@@ -18,8 +18,9 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from heavylegs.cli.output import open_db
+
 if TYPE_CHECKING:
-    from heavylegs.store import Store
     from heavylegs.training.importer import ImportReport, Progress
 
 
@@ -62,17 +63,6 @@ def _guard() -> Iterator[None]:
         raise typer.Exit(1) from None
 
 
-@contextmanager
-def _store(db: str | None) -> Iterator[Store]:
-    from heavylegs.store import open_store
-
-    store = open_store(db)
-    try:
-        yield store
-    finally:
-        store.close()
-
-
 def _print_json(document: Any) -> None:
     sys.stdout.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
 
@@ -112,7 +102,7 @@ def import_activities(
             mode = OnError.SKIP
         if problems:
             raise _Fail(problems)
-        with _store(db) as store, _progress() as report_progress:
+        with open_db(db) as store, _progress() as report_progress:
             try:
                 report = import_paths(
                     store, paths, now=now(), on_error=mode, progress=report_progress
@@ -187,7 +177,7 @@ def activities(json_output: Json = False, db: Db = None) -> None:
     """List imported activities (cadence in steps per minute)."""
     from heavylegs.training.repository import contract_rows
 
-    with _guard(), _store(db) as store, store.session() as session:
+    with _guard(), open_db(db) as store, store.session() as session:
         rows = contract_rows(session)
     if json_output:
         _print_json(rows)
@@ -248,7 +238,7 @@ def training(
             problems.append("--hr-max: must be well above --hr-rest")
         if problems:
             raise _Fail(problems)
-        with _store(db) as store, store.session() as session:
+        with open_db(db) as store, store.session() as session:
             document = training_overview(session, now(), HeartInputs(hr_rest, hr_max), weeks=weeks)
         if chart is not None:
             from heavylegs.training.charts import render_chart
