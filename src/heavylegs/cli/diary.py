@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from heavylegs.cli.output import open_db
+from heavylegs.cli.output import error_lines, open_db
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -71,12 +71,6 @@ def _today() -> dt.date:
     return _local_now().date()
 
 
-def _fail_lines(problems: list[str]) -> None:
-    from heavylegs.cli.output import error_lines
-
-    error_lines(problems)
-
-
 @contextmanager
 def _guard() -> Iterator[None]:
     """Turn the stages' errors into exit codes with one line per problem on stderr."""
@@ -86,16 +80,16 @@ def _guard() -> Iterator[None]:
     try:
         yield
     except Fail as exc:
-        _fail_lines(exc.problems)
+        error_lines(exc.problems)
         raise typer.Exit(exc.code) from None
     except DiaryInputError as exc:
-        _fail_lines(exc.problems)
+        error_lines(exc.problems)
         raise typer.Exit(2) from None
     except BackupError as exc:
-        _fail_lines(exc.problems)
+        error_lines(exc.problems)
         raise typer.Exit(1) from None
     except StoreError as exc:
-        _fail_lines([str(exc)])
+        error_lines([str(exc)])
         raise typer.Exit(1) from None
 
 
