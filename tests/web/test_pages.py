@@ -23,6 +23,11 @@ PAGES = (
     "/diary",
     "/export",
     "/sources",
+    "/ask",
+    "/ask?q=why+are+my+legs+heavy",
+    "/ask?q=my+calf+is+swollen+hot+and+red",
+    "/training",
+    "/training/import",
 )
 
 

@@ -80,9 +80,25 @@ def create_app(
     app.state.templates = make_templates(kb)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
 
-    from heavylegs.web import api, pages_assess, pages_diary, pages_home, pages_session
+    from heavylegs.web import (
+        api,
+        pages_ask,
+        pages_assess,
+        pages_diary,
+        pages_home,
+        pages_session,
+        pages_training,
+    )
 
-    for module in (api, pages_home, pages_assess, pages_session, pages_diary):
+    for module in (
+        api,
+        pages_home,
+        pages_assess,
+        pages_session,
+        pages_diary,
+        pages_ask,
+        pages_training,
+    ):
         app.include_router(module.router)
     _add_error_handlers(app)
     app.add_middleware(Guard, allowed_hosts=allowed_hosts)

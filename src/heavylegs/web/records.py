@@ -22,7 +22,9 @@ if TYPE_CHECKING:
     from heavylegs.diary.entries import SessionRecord
     from heavylegs.diary.rows import EntryRow, MeasureRow
     from heavylegs.diary.validation import EntryIn, MeasureDoneIn
-    from heavylegs.store import StoredAssessment
+    from heavylegs.store import Store, StoredAssessment
+    from heavylegs.training.importer import ImportReport
+    from heavylegs.training.sources import Upload
 
 
 def _check_owner(owner: str) -> None:
@@ -120,3 +122,25 @@ def backup_text(session: Session, owner: str) -> str:
 
     _check_owner(owner)
     return dumps_backup(export_backup(session))
+
+
+def import_activities(
+    store: Store, owner: str, uploads: list[Upload], now: dt.datetime
+) -> ImportReport:
+    """Import uploaded activity files (read as streams; archives are never unpacked to disk).
+
+    The importer runs its own short transactions, so it takes the store, not a session.
+    """
+    from heavylegs.training.importer import import_sources
+
+    _check_owner(owner)
+    return import_sources(store, list(uploads), now=now)
+
+
+def training_overview(session: Session, owner: str, now: dt.datetime) -> dict[str, Any]:
+    """The training document the CLI's ``heavylegs training --json`` prints."""
+    from heavylegs.training.overview import HeartInputs
+    from heavylegs.training.overview import training_overview as overview
+
+    _check_owner(owner)
+    return overview(session, now, HeartInputs())
