@@ -60,6 +60,8 @@ class Compiled:
     red_flags: tuple[RedFlag, ...]
     red_flag_test: Callable[[Context], list[int]]
     causes: tuple[Cause, ...]
+    cause_ids: tuple[str, ...]
+    priors: tuple[float, ...]
     cause_index: dict[str, int]
     features: tuple[tuple[int, float, str], ...]
     """Every cause feature as (cause index, weight, why), in the order of ``feature_test``."""
@@ -109,6 +111,8 @@ def compile_knowledge(kb: KnowledgeBase) -> Compiled:
         red_flags=flags,
         red_flag_test=batch("red_flag", [(f.id, f.when) for f in flags]),
         causes=causes,
+        cause_ids=tuple(c.id for c in causes),
+        priors=tuple(c.prior for c in causes),
         cause_index={c.id: i for i, c in enumerate(causes)},
         features=tuple((i, f.weight, f.why) for i, f in features),
         feature_test=batch("cause", [(causes[i].id, f.when) for i, f in features]),
@@ -157,22 +161,24 @@ def assess(answers: Answers, kb: KnowledgeBase | None = None) -> Assessment:
     ctx = Context(flatten(answers))
     fired = [compiled.red_flags[i] for i in compiled.red_flag_test(ctx)]
     triage = _triage(compiled, fired)
-    scored = _score_causes(compiled, ctx, fired)
+    scores = _score_causes(compiled, ctx, fired)
+    ids = compiled.cause_ids
     plan_ctx = Context(
         ctx.flat,
         red_flags=frozenset(f.id for f in fired),
         level_rank=triage.level.rank,
-        likelihood={s.cause.id: s.likelihood for s in scored},
-        ranking=tuple(s.cause.id for s in scored),
+        likelihood=dict(zip(ids, scores.likelihood, strict=True)),
+        ranking=tuple(ids[i] for i in scores.order),
     )
-    shown = scored[: max(3, sum(1 for s in scored if s.likelihood >= 0.1))][:MAX_CAUSES]
+    worth = sum(1 for p in scores.likelihood if p >= 0.1)
+    shown = scores.order[: max(3, worth)][:MAX_CAUSES]
     # model_construct: every piece comes from the validated knowledge base, and validating
     # again would cost more than the whole assessment.
     return trusted(
         Assessment,
         schema_version=1,
         triage=triage,
-        causes=[s.result() for s in shown],
+        causes=[_cause_result(compiled, scores, i) for i in shown],
         plan=_plan(compiled, plan_ctx, fired, triage.level),
         see_a_doctor_if=[
             s.text for s, test in compiled.safety_net if test is None or test(plan_ctx)
@@ -197,52 +203,51 @@ def _triage(compiled: Compiled, fired: list[RedFlag]) -> Triage:
     )
 
 
-def _sigmoid(x: float) -> float:
-    return 1.0 / (1.0 + math.exp(-x))
-
-
 @dataclass(slots=True)
-class _Scored:
-    cause: Cause
-    likelihood: float
-    steps: list[tuple[float, str]]
+class _Scores:
+    """Every cause's likelihood, the ranking, and the steps that moved each score."""
 
-    def result(self) -> CauseResult:
-        self.steps.sort(key=lambda s: -abs(s[0]))
-        return trusted(
-            CauseResult,
-            id=self.cause.id,
-            title=self.cause.title,
-            likelihood=self.likelihood,
-            why=[why for _, why in self.steps],
-            sources=list(self.cause.sources),
-        )
+    likelihood: list[float]
+    order: list[int]
+    steps: dict[int, list[tuple[float, str]]]
 
 
-def _score_causes(compiled: Compiled, ctx: Context, fired: list[RedFlag]) -> list[_Scored]:
+def _score_causes(compiled: Compiled, ctx: Context, fired: list[RedFlag]) -> _Scores:
     """Transparent scoring: prior log-odds plus each matching feature's weight, every step told."""
-    logits = [c.prior for c in compiled.causes]
-    steps: list[list[tuple[float, str]]] = [[] for _ in compiled.causes]
+    logits = list(compiled.priors)
+    steps: dict[int, list[tuple[float, str]]] = {}
     for index in compiled.feature_test(ctx):
         cause, weight, why = compiled.features[index]
         logits[cause] += weight
-        steps[cause].append((weight, why))
-    position = compiled.cause_index
+        steps.setdefault(cause, []).append((weight, why))
     warned: set[str] = set()
     for flag in fired:  # the most serious flag naming a cause speaks for it
         if flag.cause is not None and flag.cause not in warned:
             warned.add(flag.cause)
             boost = RED_FLAG_BOOST.get(flag.level, 0.0)
-            logits[position[flag.cause]] += boost
-            steps[position[flag.cause]].append(
+            position = compiled.cause_index[flag.cause]
+            logits[position] += boost
+            steps.setdefault(position, []).append(
                 (boost, f"matches the warning sign: {flag.title.lower()}")
             )
-    scored = [
-        _Scored(cause, round(_sigmoid(logit), 3), why)
-        for cause, logit, why in zip(compiled.causes, logits, steps, strict=True)
-    ]
-    scored.sort(key=lambda s: -s.likelihood)  # stable: knowledge order breaks ties
-    return scored
+    exp = math.exp
+    likelihood = [round(1.0 / (1.0 + exp(-logit)), 3) for logit in logits]
+    # sorted() is stable with reverse=True: knowledge order breaks ties
+    order = sorted(range(len(logits)), key=likelihood.__getitem__, reverse=True)
+    return _Scores(likelihood, order, steps)
+
+
+def _cause_result(compiled: Compiled, scores: _Scores, index: int) -> CauseResult:
+    cause = compiled.causes[index]
+    steps = sorted(scores.steps.get(index, ()), key=lambda s: -abs(s[0]))
+    return trusted(
+        CauseResult,
+        id=cause.id,
+        title=cause.title,
+        likelihood=scores.likelihood[index],
+        why=[why for _, why in steps],
+        sources=list(cause.sources),
+    )
 
 
 def _plan(compiled: Compiled, ctx: Context, fired: list[RedFlag], level: Urgency) -> Plan:

@@ -126,14 +126,30 @@ _COMPARE = {"gte": ">=", "lte": "<=", "gt": ">", "lt": "<"}
 
 
 class _Source:
-    """Builds one expression per condition; constants that are not literals go in a table."""
+    """Builds the expressions of one generated function.
+
+    Every answer path a function reads is fetched once into a local (``v0 = flat.get(...)``),
+    so hundreds of rules cost a few dozen dictionary look-ups. Flat values are never ``None``
+    (unanswered fields are left out), so ``None`` in a local means "unknown". Literals are
+    ``repr`` of validated str/bool/number values; sets are module constants ``K0``, ``K1``….
+    """
 
     def __init__(self) -> None:
         self.table: list[Any] = []
+        self.vars: dict[str, str] = {}
 
     def const(self, value: Any) -> str:
         self.table.append(value)
-        return f"K[{len(self.table) - 1}]"
+        return f"K{len(self.table) - 1}"
+
+    def var(self, path: str) -> str:
+        name = self.vars.get(path)
+        if name is None:
+            name = self.vars[path] = f"v{len(self.vars)}"
+        return name
+
+    def prologue(self) -> list[str]:
+        return [f"    {name} = flat.get({path!r})" for path, name in self.vars.items()]
 
     def expr(self, cond: Cond) -> str:
         if isinstance(cond, Leaf):
@@ -159,34 +175,31 @@ class _Source:
 
     def leaf(self, leaf: Leaf) -> str:
         spec = _check_leaf(leaf)
-        path, op, value = repr(leaf.path), leaf.op, leaf.value
+        v, op, value = self.var(leaf.path), leaf.op, leaf.value
         if op == "known":
-            return f"({path} {'in' if value else 'not in'} flat)"
+            return f"({v} is {'not ' if value else ''}None)"
         if op in ("in", "any_of"):
             options = self.const(frozenset(value))
             if spec.is_list:
-                return f"(not {options}.isdisjoint(flat.get({path}, ())))"
-            return f"(flat.get({path}) in {options})"
+                return f"({v} is not None and not {options}.isdisjoint({v}))"
+            return f"({v} in {options})"
         if op in _COMPARE:
-            return f"((_v := flat.get({path})) is not None and _v {_COMPARE[op]} {float(value)!r})"
-        literal = self.const(value)
+            return f"({v} is not None and {v} {_COMPARE[op]} {float(value)!r})"
+        literal = repr(value)  # a validated str, bool or number
         if spec.is_list:
-            if op == "ne":
-                return f"({path} in flat and {literal} not in flat[{path}])"
-            return f"({literal} in flat.get({path}, ()))"
+            negate = "not " if op == "ne" else ""
+            return f"({v} is not None and {literal} {negate}in {v})"
         if op == "ne":
-            return f"({path} in flat and flat[{path}] != {literal})"
+            return f"({v} is not None and {v} != {literal})"
         if isinstance(value, bool):
-            return f"(flat.get({path}) is {value!r})"
-        return f"(flat.get({path}, _MISSING) == {literal})"
+            return f"({v} is {literal})"
+        return f"({v} == {literal})"
 
-    def build(self, name: str, source: str) -> Any:
-        namespace: dict[str, Any] = {"K": tuple(self.table), "_MISSING": _MISSING}
+    def build(self, name: str, head: list[str], body: list[str]) -> Any:
+        source = "\n".join([*head, *self.prologue(), *body]) + "\n"
+        namespace: dict[str, Any] = {f"K{i}": value for i, value in enumerate(self.table)}
         exec(compile(source, f"<heavylegs rules: {name}>", "exec"), namespace)
         return namespace[name]
-
-
-_MISSING = object()
 
 
 def check_condition(cond: Cond) -> None:
@@ -199,7 +212,7 @@ def compile_condition(cond: Cond) -> Predicate:
     src = _Source()
     body = src.expr(cond)
     predicate: Predicate = src.build(
-        "predicate", f"def predicate(ctx):\n    flat = ctx.flat\n    return bool({body})\n"
+        "predicate", ["def predicate(ctx):", "    flat = ctx.flat"], [f"    return bool({body})"]
     )
     return predicate
 
@@ -207,10 +220,12 @@ def compile_condition(cond: Cond) -> Predicate:
 def compile_batch(conds: list[Cond]) -> Callable[[Context], list[int]]:
     """One function that returns the indexes of the conditions that hold, in order."""
     src = _Source()
-    lines = ["def batch(ctx):", "    flat = ctx.flat", "    out = []", "    add = out.append"]
+    lines = ["    out = []", "    add = out.append"]
     for index, cond in enumerate(conds):
         lines.append(f"    if {src.expr(cond)}:")
         lines.append(f"        add({index})")
     lines.append("    return out")
-    batch: Callable[[Context], list[int]] = src.build("batch", "\n".join(lines) + "\n")
+    batch: Callable[[Context], list[int]] = src.build(
+        "batch", ["def batch(ctx):", "    flat = ctx.flat"], lines
+    )
     return batch
