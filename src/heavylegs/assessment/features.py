@@ -40,13 +40,22 @@ DERIVED: dict[str, type] = {
 """Every derived name a rule may use, with its type (checked when rules compile)."""
 
 
+PATHS = {
+    section: {name: f"{section}.{name}" for name in model.model_fields}
+    for section, model in SECTIONS.items()
+}
+"""``section.field`` strings built once, not per assessment."""
+
+
 def flatten(answers: Answers) -> dict[str, Any]:
     """``{"symptoms.legs": "left", ...}`` for every answered field, plus ``derived.*``."""
     flat: dict[str, Any] = {}
-    for section, part in answers.model_dump(exclude_none=True).items():
-        if section in SECTIONS:
-            for name, value in part.items():
-                flat[f"{section}.{name}"] = value
+    for section in SECTIONS:  # the models' own dicts: no serialisation round trip
+        part = answers.__dict__[section]
+        if part is not None:
+            for name, value in part.__dict__.items():
+                if value is not None:
+                    flat[PATHS[section][name]] = value
     flat.update({f"derived.{k}": v for k, v in derive(flat).items() if v is not None})
     return flat
 
