@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from heavylegs.cli.output import error_lines, open_db
+from heavylegs.cli.output import Fail, guard, open_db
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -54,15 +54,6 @@ DateOpt = Annotated[
 ]
 
 
-class Fail(Exception):
-    """Stop a command: ``problems`` go to stderr, ``code`` is the exit code."""
-
-    def __init__(self, problems: list[str], code: int = 2) -> None:
-        super().__init__("; ".join(problems))
-        self.problems = problems
-        self.code = code
-
-
 def _local_now() -> dt.datetime:
     return now().astimezone()
 
@@ -73,24 +64,12 @@ def _today() -> dt.date:
 
 @contextmanager
 def _guard() -> Iterator[None]:
-    """Turn the stages' errors into exit codes with one line per problem on stderr."""
+    """The shared guard, plus the diary's own input and backup errors."""
     from heavylegs.diary.validation import DiaryInputError
-    from heavylegs.store import BackupError, StoreError
+    from heavylegs.store import BackupError
 
-    try:
+    with guard({DiaryInputError: 2, BackupError: 1}):
         yield
-    except Fail as exc:
-        error_lines(exc.problems)
-        raise typer.Exit(exc.code) from None
-    except DiaryInputError as exc:
-        error_lines(exc.problems)
-        raise typer.Exit(2) from None
-    except BackupError as exc:
-        error_lines(exc.problems)
-        raise typer.Exit(1) from None
-    except StoreError as exc:
-        error_lines([str(exc)])
-        raise typer.Exit(1) from None
 
 
 def _console() -> Console:

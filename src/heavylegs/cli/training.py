@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from heavylegs.cli.output import open_db
+from heavylegs.cli.output import Fail, guard, open_db
 
 if TYPE_CHECKING:
     from heavylegs.training.importer import ImportReport, Progress
@@ -39,28 +39,6 @@ Db = Annotated[
     ),
 ]
 Json = Annotated[bool, typer.Option("--json", help="Print JSON (the contract) on stdout.")]
-
-
-class _Fail(Exception):
-    def __init__(self, problems: list[str], code: int = 2) -> None:
-        super().__init__("; ".join(problems))
-        self.problems = problems
-        self.code = code
-
-
-@contextmanager
-def _guard() -> Iterator[None]:
-    from heavylegs.cli.output import error_lines
-    from heavylegs.store import StoreError
-
-    try:
-        yield
-    except _Fail as exc:
-        error_lines(exc.problems)
-        raise typer.Exit(exc.code) from None
-    except StoreError as exc:
-        error_lines([str(exc)])
-        raise typer.Exit(1) from None
 
 
 def _print_json(document: Any) -> None:
@@ -93,7 +71,7 @@ def import_activities(
     """Import activities from your watch or app exports (never type them in)."""
     from heavylegs.training.importer import ImportStopped, OnError, import_paths
 
-    with _guard():
+    with guard():
         problems = [f"PATH: no such file or folder: {p}" for p in paths if not p.exists()]
         try:
             mode = OnError(on_error)
@@ -101,7 +79,7 @@ def import_activities(
             problems.append(f"--on-error: must be skip or stop (got {on_error!r})")
             mode = OnError.SKIP
         if problems:
-            raise _Fail(problems)
+            raise Fail(problems)
         with open_db(db) as store, _progress() as report_progress:
             try:
                 report = import_paths(
@@ -177,7 +155,7 @@ def activities(json_output: Json = False, db: Db = None) -> None:
     """List imported activities (cadence in steps per minute)."""
     from heavylegs.training.repository import contract_rows
 
-    with _guard(), open_db(db) as store, store.session() as session:
+    with guard(), open_db(db) as store, store.session() as session:
         rows = contract_rows(session)
     if json_output:
         _print_json(rows)
@@ -229,7 +207,7 @@ def training(
     """Weekly load, fitness/fatigue/form, load ratio, cadence, and heaviness against load."""
     from heavylegs.training.overview import HeartInputs, training_overview
 
-    with _guard():
+    with guard():
         problems = _heart_value(hr_rest, "--hr-rest", 25, 120)
         problems += _heart_value(hr_max, "--hr-max", 100, 240)
         if chart is not None and chart.suffix.lower() not in (".png", ".svg"):
@@ -237,7 +215,7 @@ def training(
         if hr_rest is not None and hr_max is not None and hr_max <= hr_rest + 20:
             problems.append("--hr-max: must be well above --hr-rest")
         if problems:
-            raise _Fail(problems)
+            raise Fail(problems)
         with open_db(db) as store, store.session() as session:
             document = training_overview(session, now(), HeartInputs(hr_rest, hr_max), weeks=weeks)
         if chart is not None:
