@@ -9,7 +9,6 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 from heavylegs.assessment.answers import Answers
 from heavylegs.assessment.features import flatten
@@ -58,21 +57,24 @@ class Compiled:
 
     kb: KnowledgeBase
     red_flags: tuple[RedFlag, ...]
-    red_flag_test: Callable[[Context], list[int]]
+    answers_test: Callable[[Context], list[int]]
+    """One generated function over the red flags, then every cause feature (offset by the
+    number of red flags): each answer path is read once for both."""
     causes: tuple[Cause, ...]
     cause_ids: tuple[str, ...]
     priors: tuple[float, ...]
     cause_index: dict[str, int]
     features: tuple[tuple[int, float, str], ...]
-    """Every cause feature as (cause index, weight, why), in the order of ``feature_test``."""
-    feature_test: Callable[[Context], list[int]]
+    """Every cause feature as (cause index, weight, why), in the order of ``answers_test``."""
     avoid: tuple[tuple[AvoidItem, ...], ...]
-    avoid_test: Callable[[Context], list[int]]
+    plan_test: Callable[[Context], list[int]]
+    """One generated function over the avoid rules, then every indication condition."""
     safety_net: tuple[tuple[SafetyNet, Predicate | None], ...]
     items: dict[str, PlanItem]
     reasons: dict[str, Reason]
-    by_cause: dict[str, tuple[tuple[int, float, Predicate | None], ...]]
-    by_situation: tuple[tuple[int, float, Predicate], ...]
+    by_cause: dict[str, tuple[tuple[int, float, int], ...]]
+    """cause id -> (measure index, priority, condition index in ``plan_test`` or -1)."""
+    by_situation: tuple[tuple[int, float, int], ...]
     offerable: tuple[Measure, ...]
 
 
@@ -103,24 +105,32 @@ def compile_knowledge(kb: KnowledgeBase) -> Compiled:
         return compile_batch([cond for _, cond in conds])
 
     flags = tuple(kb.red_flags.values())
+    indications = _index_indications(kb, offset=len(kb.avoid))
     causes = tuple(kb.causes.values())
     features = [(i, f) for i, c in enumerate(causes) for f in c.features]
     rules = tuple(kb.avoid.values())
     compiled = Compiled(
         kb=kb,
         red_flags=flags,
-        red_flag_test=batch("red_flag", [(f.id, f.when) for f in flags]),
+        answers_test=batch(
+            "rule",
+            [(f"red_flag {f.id}", f.when) for f in flags]
+            + [(f"cause {causes[i].id}", f.when) for i, f in features],
+        ),
         causes=causes,
         cause_ids=tuple(c.id for c in causes),
         priors=tuple(c.prior for c in causes),
         cause_index={c.id: i for i, c in enumerate(causes)},
         features=tuple((i, f.weight, f.why) for i, f in features),
-        feature_test=batch("cause", [(causes[i].id, f.when) for i, f in features]),
         avoid=tuple(tuple(_avoid_item(kb, r, m) for m in r.measures) for r in rules),
-        avoid_test=batch("avoid", [(r.id, r.when) for r in rules]),
+        plan_test=batch(
+            "plan", [(f"avoid {r.id}", r.when) for r in rules] + indications.conditions
+        ),
         safety_net=tuple((s, maybe(f"safety_net {s.id}", s.when)) for s in kb.safety_net.values()),
         items={m.id: _item(m) for m in kb.measures.values()},
-        **_index_indications(kb, maybe),
+        by_cause=indications.by_cause,
+        by_situation=indications.by_situation,
+        offerable=indications.offerable,
         reasons={
             f.id: Reason.model_construct(id=f.id, message=f.message, sources=list(f.sources))
             for f in kb.red_flags.values()
@@ -130,38 +140,52 @@ def compile_knowledge(kb: KnowledgeBase) -> Compiled:
     return compiled
 
 
-def _index_indications(
-    kb: KnowledgeBase, maybe: Callable[[str, Cond | None], Predicate | None]
-) -> dict[str, Any]:
-    """Index measures by the cause that indicates them, so a plan looks only at likely causes."""
+@dataclass(frozen=True, slots=True)
+class _Indications:
+    offerable: tuple[Measure, ...]
+    by_cause: dict[str, tuple[tuple[int, float, int], ...]]
+    by_situation: tuple[tuple[int, float, int], ...]
+    conditions: list[tuple[str, Cond]]
+
+
+def _index_indications(kb: KnowledgeBase, offset: int) -> _Indications:
+    """Index measures by the cause that indicates them, so a plan looks only at likely causes;
+    their conditions join the plan batch after the ``offset`` avoid rules."""
     offerable = tuple(
         m
         for m in kb.measures.values()
         if m.kind not in (MeasureKind.ACTION, MeasureKind.AVOID_HABIT)
     )
-    by_cause: dict[str, list[tuple[int, float, Predicate | None]]] = {}
-    by_situation: list[tuple[int, float, Predicate]] = []
+    by_cause: dict[str, list[tuple[int, float, int]]] = {}
+    by_situation: list[tuple[int, float, int]] = []
+    conditions: list[tuple[str, Cond]] = []
     for index, measure in enumerate(offerable):
         for ind in measure.indications:
-            test = maybe(f"measure {measure.id}", ind.when)
+            test = -1
+            if ind.when is not None:
+                test = offset + len(conditions)
+                conditions.append((f"measure {measure.id}", ind.when))
             for cause_id in ind.causes:
                 by_cause.setdefault(cause_id, []).append((index, float(ind.priority), test))
-            if not ind.causes and test is not None:
+            if not ind.causes and test >= 0:
                 by_situation.append((index, float(ind.priority), test))
-    return {
-        "by_cause": {k: tuple(v) for k, v in by_cause.items()},
-        "by_situation": tuple(by_situation),
-        "offerable": offerable,
-    }
+    return _Indications(
+        offerable,
+        {k: tuple(v) for k, v in by_cause.items()},
+        tuple(by_situation),
+        conditions,
+    )
 
 
 def assess(answers: Answers, kb: KnowledgeBase | None = None) -> Assessment:
     """The full assessment of one person's answers."""
     compiled = compile_knowledge(kb if kb is not None else load_knowledge())
     ctx = Context(flatten(answers))
-    fired = [compiled.red_flags[i] for i in compiled.red_flag_test(ctx)]
+    hits = compiled.answers_test(ctx)
+    flag_count = len(compiled.red_flags)
+    fired = [compiled.red_flags[i] for i in hits if i < flag_count]
     triage = _triage(compiled, fired)
-    scores = _score_causes(compiled, ctx, fired)
+    scores = _score_causes(compiled, [i - flag_count for i in hits if i >= flag_count], fired)
     ids = compiled.cause_ids
     plan_ctx = Context(
         ctx.flat,
@@ -212,11 +236,11 @@ class _Scores:
     steps: dict[int, list[tuple[float, str]]]
 
 
-def _score_causes(compiled: Compiled, ctx: Context, fired: list[RedFlag]) -> _Scores:
+def _score_causes(compiled: Compiled, matched: list[int], fired: list[RedFlag]) -> _Scores:
     """Transparent scoring: prior log-odds plus each matching feature's weight, every step told."""
     logits = list(compiled.priors)
     steps: dict[int, list[tuple[float, str]]] = {}
-    for index in compiled.feature_test(ctx):
+    for index in matched:
         cause, weight, why = compiled.features[index]
         logits[cause] += weight
         steps.setdefault(cause, []).append((weight, why))
@@ -254,9 +278,14 @@ def _plan(compiled: Compiled, ctx: Context, fired: list[RedFlag], level: Urgency
     """Actions for fired red flags first, then measures for the likely causes and the person's
     day; every measure an avoid rule names goes to 'avoid' and never to 'do'."""
     avoid: dict[str, AvoidItem] = {}
-    for rule in compiled.avoid_test(ctx):
-        for item in compiled.avoid[rule]:
-            avoid.setdefault(item.id, item)
+    rules = len(compiled.avoid)
+    holds: set[int] = set()
+    for hit in compiled.plan_test(ctx):
+        if hit < rules:
+            for item in compiled.avoid[hit]:
+                avoid.setdefault(item.id, item)
+        else:
+            holds.add(hit)
     do: list[PlanItem] = []
     seen: set[str] = set()
 
@@ -278,12 +307,12 @@ def _plan(compiled: Compiled, ctx: Context, fired: list[RedFlag], level: Urgency
         if not ((rank < 3 and likelihood >= LIKELY) or likelihood >= 0.5):
             continue
         for index, priority, when in compiled.by_cause.get(cause_id, ()):
-            if when is None or when(ctx):
+            if when < 0 or when in holds:
                 score = priority + 20 * likelihood
                 if score > best.get(index, -1.0):
                     best[index] = score
     for index, priority, situation in compiled.by_situation:
-        if priority > best.get(index, -1.0) and situation(ctx):
+        if priority > best.get(index, -1.0) and situation in holds:
             best[index] = priority
     candidates: list[tuple[float, int, str]] = []
     for index, score in best.items():
