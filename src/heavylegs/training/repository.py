@@ -143,16 +143,21 @@ def enrich_activity(
     session: Session, activity_id: int, title: str | None, rpe: float | None
 ) -> None:
     """Fill a title and perceived exertion the stored activity does not have yet."""
+    _fill_missing(session, activity_id, title, rpe)
+
+
+def _fill_missing(session: Session, activity: Any, title: str | None, rpe: float | None) -> None:
+    """Set title and RPE where still empty; ``activity`` is an id or a scalar subquery."""
     if title:
         session.execute(
             update(DETAILS)
-            .where(DETAILS.c.activity_id == activity_id, DETAILS.c.title.is_(None))
+            .where(DETAILS.c.activity_id == activity, DETAILS.c.title.is_(None))
             .values(title=title[:256])
         )
     if rpe is not None:
         session.execute(
             update(DETAILS)
-            .where(DETAILS.c.activity_id == activity_id, DETAILS.c.rpe.is_(None))
+            .where(DETAILS.c.activity_id == activity, DETAILS.c.rpe.is_(None))
             .values(rpe=rpe)
         )
 
@@ -200,18 +205,7 @@ def add_file(
 def enrich(session: Session, sha256: str, title: str | None, rpe: float | None) -> None:
     """Fill an export's title and perceived exertion into the activity of a known file."""
     owner = select(FILES.c.activity_id).where(FILES.c.sha256 == sha256).scalar_subquery()
-    if title:
-        session.execute(
-            update(DETAILS)
-            .where(DETAILS.c.activity_id == owner, DETAILS.c.title.is_(None))
-            .values(title=title[:256])
-        )
-    if rpe is not None:
-        session.execute(
-            update(DETAILS)
-            .where(DETAILS.c.activity_id == owner, DETAILS.c.rpe.is_(None))
-            .values(rpe=rpe)
-        )
+    _fill_missing(session, owner, title, rpe)
 
 
 def contract_rows(session: Session) -> list[dict[str, Any]]:
