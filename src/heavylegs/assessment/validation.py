@@ -7,7 +7,6 @@ with a 422.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from pydantic import ValidationError
@@ -26,15 +25,13 @@ class AnswersError(ValueError):
 
 
 def parse_answers_json(text: str | bytes) -> Answers:
-    """Decode JSON text and validate it."""
+    """Decode JSON text (within :mod:`heavylegs.safejson`'s limits) and validate it."""
+    from heavylegs.safejson import JsonInputError, loads
+
     try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise AnswersError(
-            [f"(document): not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno})"]
-        ) from None
-    except UnicodeDecodeError:
-        raise AnswersError(["(document): not UTF-8 text"]) from None
+        data = loads(text)
+    except JsonInputError as exc:
+        raise AnswersError([f"(document): {exc}"]) from None
     return parse_answers(data)
 
 

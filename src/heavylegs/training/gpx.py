@@ -1,4 +1,10 @@
-"""GPX files through gpxpy, with heart rate, cadence and speed from the usual extensions.
+"""GPX files, read as a stream of XML events, with heart rate, cadence and speed from extensions.
+
+Why not gpxpy (it is kept as the test oracle on the corpus): it deep-copies the element tree in C,
+so 200,000 nested ``<extensions>`` crash the whole process, and it runs a namespace regex over the
+whole text that takes 40 s on a comment full of ``xmlns`` words. Here the standard library's pull
+parser reads the file in chunks, refuses elements nested deeper than :data:`MAX_DEPTH`, and drops
+each point once read, so memory follows the samples kept, not the XML.
 
 GPX has points only, no summary: everything is computed from the samples (see ``samples``).
 Strava writes ``gpxdata:`` elements without declaring that namespace prefix, which is not
@@ -11,7 +17,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Any
+import xml.etree.ElementTree as ET
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 
@@ -38,10 +47,18 @@ from heavylegs.training.samples import (
 )
 from heavylegs.training.sports import normalise_sport
 
-_HR = {"hr", "heartrate", "heart_rate"}
-_CAD = {"cad", "cadence", "runcadence"}
-_SPEED = {"speed"}
-_DISTANCE = {"distance"}
+_EXTENSIONS = {
+    **dict.fromkeys(("hr", "heartrate", "heart_rate"), "hr"),
+    **dict.fromkeys(("cad", "cadence", "runcadence"), "cad"),
+    "speed": "speed",
+    "distance": "distance",
+}
+_DROPPED = frozenset({"trkseg", "trk", "rtept", "rte", "wpt", "metadata"})
+COLUMNS = ("t", "lat", "lon", "ele", "hr", "cad", "speed", "distance")
+MAX_DEPTH = 32
+"""GPX nests about 8 deep (gpx/trk/trkseg/trkpt/extensions/…/hr); deeper files are refused."""
+CHUNK_CHARS = 1 << 16
+MAX_NUMBER_CHARS = 64
 
 
 def decode_xml_text(data: bytes) -> tuple[str, list[str]]:
@@ -67,26 +84,12 @@ def declare_missing_prefixes(text: str) -> tuple[str, list[str]]:
     return (repaired, missing) if count else (text, [])
 
 
-def _parse(text: str, warnings: list[str]) -> Any:
-    import gpxpy
-    from gpxpy.gpx import GPXException
+if TYPE_CHECKING:
+    _Parser = ET.XMLPullParser[ET.Element]
 
-    try:
-        return gpxpy.parse(text)
-    except GPXException as exc:
-        repaired, added = declare_missing_prefixes(text)
-        if not added:
-            raise ActivityFileError(f"not a readable GPX file: {_first_line(exc)}") from None
-        try:
-            parsed = gpxpy.parse(repaired)
-        except GPXException as again:
-            raise ActivityFileError(f"not a readable GPX file: {_first_line(again)}") from None
-        warnings.append(
-            "undeclared XML namespace prefix "
-            + ", ".join(f"'{p}:'" for p in added)
-            + " (a known Strava export fault) was repaired"
-        )
-        return parsed
+
+class _Unbound(Exception):
+    """The file uses a namespace prefix it never declares (a Strava fault, repaired once)."""
 
 
 def _first_line(exc: BaseException) -> str:
@@ -101,25 +104,106 @@ def _local(tag: Any) -> str:
 
 
 def _number(text: str | None) -> float:
+    if text is None:
+        return float("nan")
     try:
-        return float(text) if text is not None else float("nan")
+        return float(text) if len(text) <= MAX_NUMBER_CHARS else float("nan")
     except ValueError:
         return float("nan")
+
+
+def _time(text: str | None) -> float:
+    if not text or len(text) > MAX_NUMBER_CHARS:
+        return float("nan")
+    try:
+        when = dt.datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return float("nan")
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=dt.UTC)
+    try:
+        return when.timestamp()
+    except (OverflowError, ValueError):
+        return float("nan")
+
+
+@dataclass
+class GpxPoints:
+    """Every track point of a GPX file as columns (NaN where a point lacks a value)."""
+
+    columns: dict[str, list[float]] = field(default_factory=lambda: {k: [] for k in COLUMNS})
+    track_type: str | None = None
+    typed: bool = True
+
+
+def gpx_points(text: str) -> GpxPoints:
+    """The track points of ``text``, read as a stream of XML events within the limits.
+
+    Points are read and dropped as their closing tag arrives, so memory follows the columns,
+    not the XML tree; any element deeper than :data:`MAX_DEPTH` stops the read. Routes and
+    waypoints are skipped (they are plans, not recordings).
+    """
+    parser: _Parser = ET.XMLPullParser(events=("start", "end"))
+    points = GpxPoints()
+    stack: list[ET.Element] = []
+    try:
+        for begin in range(0, len(text), CHUNK_CHARS):
+            parser.feed(text[begin : begin + CHUNK_CHARS])
+            _events(parser, stack, points)
+        parser.close()
+        _events(parser, stack, points)
+    except ET.ParseError as exc:
+        if "unbound prefix" in str(exc):
+            raise _Unbound from None
+        raise ActivityFileError(f"not a readable GPX file: {_first_line(exc)}") from None
+    return points
+
+
+def _events(parser: _Parser, stack: list[ET.Element], points: GpxPoints) -> None:
+    events = cast("Iterator[tuple[str, ET.Element]]", parser.read_events())
+    for event, element in events:
+        if event == "start":
+            if not stack:
+                if _local(element.tag) != "gpx":
+                    raise ActivityFileError("not a GPX file (no gpx element)")
+                points.typed = element.get("version") != "1.0"  # GPX 1.0 tracks have no type
+            stack.append(element)
+            if len(stack) > MAX_DEPTH:
+                raise ActivityFileError(f"refused: XML elements nested more than {MAX_DEPTH} deep")
+            continue
+        stack.pop()
+        name = _local(element.tag)
+        parent = _local(stack[-1].tag) if stack else ""
+        if name == "trkpt":
+            _point(element, points.columns)
+        elif name == "type" and parent == "trk" and points.typed:
+            points.track_type = points.track_type or (element.text or "").strip() or None
+        elif name not in _DROPPED:
+            continue
+        if stack and len(stack[-1]) and stack[-1][-1] is element:
+            del stack[-1][-1]  # read: the tree must not grow with the file
+        element.clear()
 
 
 def read_gpx(data: bytes, sport_hint: str | None = None) -> ParsedActivity:
     """One activity from a GPX file; ``sport_hint`` (e.g. from a Strava export) wins if given."""
     text, warnings = decode_xml_text(data)
-    gpx = _parse(text, warnings)
-    columns: dict[str, list[float]] = {
-        k: [] for k in ("t", "lat", "lon", "ele", "hr", "cad", "speed", "distance")
-    }
-    track_type: str | None = None
-    for track in gpx.tracks:
-        track_type = track_type or track.type
-        for segment in track.segments:
-            for point in segment.points:
-                _point(point, columns)
+    try:
+        points = gpx_points(text)
+    except _Unbound:
+        repaired, added = declare_missing_prefixes(text)
+        try:
+            if not added:
+                raise _Unbound from None
+            points = gpx_points(repaired)
+        except _Unbound:
+            raise ActivityFileError("not a readable GPX file: unbound prefix") from None
+        warnings.append(
+            "undeclared XML namespace prefix "
+            + ", ".join(f"'{p}:'" for p in added)
+            + " (a known Strava export fault) was repaired"
+        )
+    columns, track_type = points.columns, points.track_type
     if not columns["t"] or not np.isfinite(np.asarray(columns["t"])).any():
         raise ActivityFileError("no timed track points (a route or an empty file, not a recording)")
     sport, sub_sport = normalise_sport(sport_hint or track_type)
@@ -158,28 +242,20 @@ def read_gpx(data: bytes, sport_hint: str | None = None) -> ParsedActivity:
     )
 
 
-def _point(point: Any, columns: dict[str, list[float]]) -> None:
-    when = point.time
-    if isinstance(when, dt.datetime):
-        if when.tzinfo is None:
-            when = when.replace(tzinfo=dt.UTC)
-        columns["t"].append(when.timestamp())
-    else:
-        columns["t"].append(float("nan"))
-    columns["lat"].append(_number(str(point.latitude)) if point.latitude is not None else np.nan)
-    columns["lon"].append(_number(str(point.longitude)) if point.longitude is not None else np.nan)
-    columns["ele"].append(float(point.elevation) if point.elevation is not None else np.nan)
-    found = {"hr": np.nan, "cad": np.nan, "speed": np.nan, "distance": np.nan}
-    for extension in point.extensions or ():
-        for element in extension.iter():
-            name = _local(element.tag)
-            if name in _HR:
-                found["hr"] = _number(element.text)
-            elif name in _CAD:
-                found["cad"] = _number(element.text)
-            elif name in _SPEED:
-                found["speed"] = _number(element.text)
-            elif name in _DISTANCE:
-                found["distance"] = _number(element.text)
+def _point(point: ET.Element, columns: dict[str, list[float]]) -> None:
+    columns["lat"].append(_number(point.get("lat")))
+    columns["lon"].append(_number(point.get("lon")))
+    found = dict.fromkeys(("t", "ele", "hr", "cad", "speed", "distance"), float("nan"))
+    for child in point:
+        name = _local(child.tag)
+        if name == "time":
+            found["t"] = _time(child.text)
+        elif name == "ele":
+            found["ele"] = _number(child.text)
+        elif name == "extensions":
+            for element in child.iter():
+                key = _EXTENSIONS.get(_local(element.tag))
+                if key is not None:
+                    found[key] = _number(element.text)
     for key, value in found.items():
         columns[key].append(value)
