@@ -529,9 +529,25 @@ def _print_insights(result: Any, titles: dict[str, str]) -> None:
 def export(
     out: Annotated[str, typer.Option("--out", help="File to write ('-' = standard output)")],
     db: Db = None,
+    format: Annotated[
+        str,
+        typer.Option(
+            "--format",
+            metavar="json|fhir",
+            help="json: the backup (restorable with import-backup); fhir: a FHIR R4 Bundle "
+            "for a clinic's system (readable with import-fhir).",
+        ),
+    ] = "json",
 ) -> None:
     """Write everything in the database to one JSON file (restorable with import-backup)."""
+    if format == "fhir":
+        from heavylegs.cli.report import export_fhir
+
+        export_fhir(out, db)
+        return
     with _guard():
+        if format != "json":
+            raise Fail([f"--format: must be json or fhir (got {format!r})"])
         from heavylegs.store import dumps_backup, export_backup
 
         with open_db(db) as store, store.session() as session:

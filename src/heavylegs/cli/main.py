@@ -35,6 +35,7 @@ FACES = (
     "heavylegs.cli.diary",
     "heavylegs.cli.training",
     "heavylegs.cli.web",
+    "heavylegs.cli.report",
 )
 """Modules that add their own commands through ``register(app)`` (each a stage's face)."""
 

@@ -1,0 +1,170 @@
+"""Clinician commands: ``report``, ``calendar``, ``import-fhir`` (and ``export --format fhir``).
+
+A thin face over :mod:`heavylegs.reports`. Only Typer is imported at module level. Exit codes:
+0 written, 1 the database or the file system cannot do it, 2 nothing to write or bad input (one
+``error: …`` line on stderr, and no file). The clock is a module attribute so tests can fix it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, TypeVar
+
+import typer
+
+from heavylegs.cli.output import Fail, guard, open_db
+
+if TYPE_CHECKING:
+    from heavylegs.reports.gather import ReportData
+
+
+T = TypeVar("T")
+
+
+def now() -> dt.datetime:
+    """The wall clock (aware, UTC); tests replace it."""
+    return dt.datetime.now(dt.UTC)
+
+
+Db = Annotated[
+    str | None,
+    typer.Option(
+        "--db",
+        metavar="URL",
+        help="Database URL (SQLAlchemy) [default: $HEAVYLEGS_DB, else a SQLite file in your "
+        "user data folder]",
+        show_default=False,
+    ),
+]
+
+
+@contextmanager
+def _guard() -> Iterator[None]:
+    from heavylegs.reports import NoRoutineCalendar, NothingToReport
+    from heavylegs.reports.calendar import HoursError
+    from heavylegs.reports.fhir_import import BundleError
+
+    with guard({NothingToReport: 2, NoRoutineCalendar: 2, BundleError: 2, HoursError: 2}):
+        yield
+
+
+def _build(db: str | None, build: Callable[[ReportData], T], *, with_training: bool = True) -> T:
+    """Gather the stored data and build a document from it, inside the database's context.
+
+    A new database holds nothing: building then fails (exit 2), and because it fails inside
+    the context the new, empty file is removed again.
+    """
+    from heavylegs.knowledge import load_knowledge
+    from heavylegs.reports.gather import gather
+
+    with open_db(db, creates=True) as store, store.session() as session:
+        return build(gather(session, now(), load_knowledge(), with_training=with_training))
+
+
+def write_atomically(out: str, content: bytes, option: str = "--out") -> None:
+    """Write ``content`` to ``out`` ('-' = standard output) through a temporary file."""
+    if out == "-":
+        sys.stdout.buffer.write(content)
+        sys.stdout.flush()
+        return
+    target = Path(out)
+    tmp = target.with_name(f".{target.name}.tmp")
+    try:
+        tmp.write_bytes(content)
+        tmp.replace(target)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise Fail([f"{option}: cannot write {out}: {exc.strerror}"], 1) from None
+
+
+def _done(message: str, out: str) -> None:
+    if out != "-":
+        from heavylegs.cli.output import console
+
+        console().print(message, markup=False)
+
+
+def report(
+    out: Annotated[str, typer.Option("--out", help="PDF file to write ('-' = standard output)")],
+    paper: Annotated[str, typer.Option("--paper", metavar="a4|letter", help="Paper size")] = "a4",
+    db: Db = None,
+) -> None:
+    """Write a one-to-three page PDF for a clinician: triage, symptoms, diary, running load."""
+    with _guard():
+        from heavylegs.reports.pdf import Paper, render_report
+
+        try:
+            size = Paper(paper.lower())
+        except ValueError:
+            raise Fail([f"--paper: must be a4 or letter (got {paper!r})"]) from None
+        content = _build(db, lambda data: render_report(data, size))
+        write_atomically(out, content)
+        _done(f"Report written to {out}", out)
+
+
+def calendar(
+    out: Annotated[str, typer.Option("--out", help="iCalendar file to write ('-' = stdout)")],
+    start: Annotated[
+        str, typer.Option("--start", metavar="HH:MM", help="Start of the working day")
+    ] = "09:00",
+    end: Annotated[
+        str, typer.Option("--end", metavar="HH:MM", help="End of the working day")
+    ] = "17:30",
+    db: Db = None,
+) -> None:
+    """Write your plan's recurring measures as calendar events with reminders (.ics)."""
+    with _guard():
+        from heavylegs.reports.calendar import WorkingDay, local_zone, render_calendar
+
+        hours = WorkingDay.parse(start, end)
+        zone = local_zone()
+        content = _build(db, lambda data: render_calendar(data, hours, zone), with_training=False)
+        write_atomically(out, content)
+        _done(f"Calendar written to {out}: import it or subscribe to it in your calendar", out)
+
+
+def export_fhir(out: str, db: str | None) -> None:
+    """``heavylegs export --format fhir``: the FHIR R4 bundle (called by the export command)."""
+    with _guard():
+        from heavylegs.reports.fhir import dumps_bundle, render_bundle
+
+        bundle = _build(db, render_bundle, with_training=False)
+        content = dumps_bundle(bundle).encode()
+        write_atomically(out, content)
+        _done(f"FHIR R4 bundle written to {out}", out)
+
+
+def import_fhir(
+    file: Annotated[
+        Path, typer.Argument(help="A bundle written by 'heavylegs export --format fhir'")
+    ],
+    db: Db = None,
+) -> None:
+    """Read a heavylegs FHIR bundle back into an empty database (all or nothing)."""
+    with _guard():
+        import json
+
+        from heavylegs.knowledge import load_knowledge
+        from heavylegs.reports.fhir_import import import_bundle
+
+        try:
+            document = json.loads(file.read_text(encoding="utf-8"))
+        except OSError as exc:
+            raise Fail([f"file: cannot read {file}: {exc.strerror}"]) from None
+        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            raise Fail([f"$: not JSON: {exc}"]) from None
+        with open_db(db, creates=True) as store, store.session() as session:
+            counts = import_bundle(session, document, load_knowledge(), now())
+        listed = ", ".join(f"{n} {name}" for name, n in counts.items() if n)
+        _done(f"Imported {listed or 'an empty bundle'}", str(file))
+
+
+def register(app: typer.Typer) -> None:
+    """Add the clinician commands to ``app`` (called by ``heavylegs.cli.main``)."""
+    app.command("report")(report)
+    app.command("calendar")(calendar)
+    app.command("import-fhir")(import_fhir)

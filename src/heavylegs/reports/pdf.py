@@ -1,0 +1,379 @@
+"""The clinician report: one to three pages of PDF, typeset with fpdf2.
+
+Page 1 is for a busy clinician (who, how urgent and why, symptoms, warning signs asked, history,
+what was tried, what changed). Page 2 carries the questions to ask, the plan, the diary chart
+and the personal measure effects; page 3 the running load, when activities were imported.
+
+Why these choices:
+
+* Fonts: DejaVu Sans, embedded (subset) from the copy matplotlib ships, a package installed
+  with heavylegs: full Unicode ("Zoë", "Łódź", "≥") with nothing downloaded at run time.
+* Charts are SVG, drawn as vectors by fpdf2, so they stay sharp when printed or zoomed.
+* The clock is injected (``data.now``) and the PDF's creation date set from it: the same data
+  always give the same bytes.
+* A red flag comes first and in colour; the "informs, does not diagnose" line is in every footer,
+  never in place of the flag.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from heavylegs.reports import NothingToReport, facts
+from heavylegs.reports.gather import ReportData
+
+if TYPE_CHECKING:
+    from fpdf import FPDF
+
+MAX_PAGES = 3
+FONT = "DejaVu"
+BODY = 9.0
+LINE = 4.3
+COLOURS = {
+    "emergency": (176, 0, 32),
+    "urgent": (176, 0, 32),
+    "routine": (178, 106, 0),
+    "self_care": (46, 125, 50),
+}
+INK = (20, 20, 20)
+MUTED = (95, 95, 95)
+ALERT = (176, 0, 32)
+
+
+class Paper(StrEnum):
+    A4 = "a4"
+    LETTER = "letter"
+
+
+def font_files() -> dict[str, Path]:
+    """DejaVu Sans regular and bold, from matplotlib's bundled fonts (always installed)."""
+    import matplotlib
+
+    folder = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
+    return {"": folder / "DejaVuSans.ttf", "B": folder / "DejaVuSans-Bold.ttf"}
+
+
+def render_report(data: ReportData, paper: Paper = Paper.A4) -> bytes:
+    """The report as PDF bytes; :class:`NothingToReport` when nothing is stored yet."""
+    if data.empty:
+        raise NothingToReport(
+            "nothing stored yet: run 'heavylegs assess' or log a diary entry first"
+        )
+    from heavylegs.reports.charts import diary_chart_svg, training_chart_svg
+
+    pdf = _new_pdf(data, paper)
+    _page_one(pdf, data)
+    diary_svg = diary_chart_svg(data)
+    _page_two(pdf, data, diary_svg)
+    running_svg = training_chart_svg(data)
+    if running_svg is not None:
+        _page_running(pdf, data, running_svg)
+    return bytes(pdf.output())
+
+
+def _new_pdf(data: ReportData, paper: Paper) -> FPDF:
+    from fpdf import FPDF
+
+    stamp = f"made {data.now:%d %b %Y}"
+    version = data.version
+
+    class Report(FPDF):
+        def footer(self) -> None:
+            self.set_y(-12)
+            self.set_font(FONT, size=7.5)
+            self.set_text_color(*MUTED)
+            self.cell(
+                self.epw - 22,
+                4,
+                f"heavylegs {version} · {stamp} · self-reported data · "
+                "heavylegs informs, it does not diagnose",
+            )
+            self.cell(22, 4, f"page {self.page_no()} of {{nb}}", align="R")
+
+    pdf = Report(orientation="P", unit="mm", format="A4" if paper is Paper.A4 else "Letter")
+    pdf.set_margins(14, 12, 14)
+    pdf.set_auto_page_break(True, margin=16)
+    for style, path in font_files().items():
+        pdf.add_font(FONT, style, str(path))
+    pdf.set_creation_date(data.now)
+    pdf.set_title("heavylegs report for a clinician")
+    pdf.set_author("heavylegs (self-reported data)")
+    pdf.set_creator(f"heavylegs {data.version}")
+    pdf.set_lang("en")
+    return pdf
+
+
+# ----------------------------------------------------------------------------------- helpers
+
+
+def _heading(pdf: FPDF, text: str, size: float = 11.5) -> None:
+    pdf.ln(1.5)
+    pdf.set_font(FONT, "B", size)
+    pdf.set_text_color(*INK)
+    pdf.cell(0, 6, text, new_x="LMARGIN", new_y="NEXT")
+    y = pdf.get_y()
+    pdf.set_draw_color(200, 200, 200)
+    pdf.line(pdf.l_margin, y, pdf.w - pdf.r_margin, y)
+    pdf.ln(1)
+
+
+def _text(pdf: FPDF, text: str, *, bold: bool = False, colour: Sequence[int] = INK) -> None:
+    pdf.set_font(FONT, "B" if bold else "", BODY)
+    pdf.set_text_color(*colour)
+    pdf.multi_cell(0, LINE, text, new_x="LMARGIN", new_y="NEXT")
+
+
+def _rows(pdf: FPDF, rows: Sequence[tuple[str, str]], width: float = 30) -> None:
+    for name, value in rows:
+        pdf.set_font(FONT, "B", BODY)
+        pdf.set_text_color(*INK)
+        pdf.cell(width, LINE, name)
+        pdf.set_font(FONT, "", BODY)
+        pdf.multi_cell(0, LINE, value, new_x="LMARGIN", new_y="NEXT")
+
+
+def _bullets(pdf: FPDF, items: Sequence[str], colour: Sequence[int] = INK) -> None:
+    for item in items:
+        pdf.set_font(FONT, "", BODY)
+        pdf.set_text_color(*colour)
+        pdf.cell(4, LINE, "•")
+        pdf.multi_cell(0, LINE, item, new_x="LMARGIN", new_y="NEXT")
+
+
+def _svg(pdf: FPDF, svg: bytes, width: float) -> None:
+    x = pdf.l_margin + (pdf.epw - width) / 2
+    # SVG shapes without their own colour take the current one: make that black
+    pdf.set_fill_color(0, 0, 0)
+    pdf.set_draw_color(0, 0, 0)
+    pdf.image(io.BytesIO(svg), x=x, w=width)
+
+
+# ------------------------------------------------------------------------------------ page 1
+
+
+def _page_one(pdf: FPDF, data: ReportData) -> None:
+    pdf.add_page()
+    pdf.set_font(FONT, "B", 16)
+    pdf.set_text_color(*INK)
+    pdf.cell(0, 8, "Heavy legs: report for a clinician", new_x="LMARGIN", new_y="NEXT")
+    _text(
+        pdf,
+        f"Person: {facts.person_line(data)}. Prepared {data.now:%d %B %Y, %H:%M} from "
+        "self-reported answers, diary and watch data. It informs, it does not diagnose.",
+        colour=MUTED,
+    )
+    latest = data.latest
+    if latest is None:
+        pdf.ln(2)
+        _text(pdf, "No assessment stored yet: only the diary and activities are summarised.")
+    else:
+        _triage_box(pdf, data, latest.output, latest.at)
+        answers = latest.answers
+        _heading(pdf, "Symptoms")
+        _rows(pdf, facts.symptom_lines(answers))
+        _warning_signs(pdf, answers)
+        _heading(pdf, "History and medications")
+        _rows(pdf, facts.history_lines(answers))
+        ranked = facts.causes(latest.output, data.cause_titles, limit=3)
+        if ranked:
+            _heading(pdf, "Causes heavylegs ranked (for discussion, not a diagnosis)")
+            _bullets(pdf, ranked)
+    _heading(pdf, "Measures tried")
+    _bullets(pdf, facts.measures_tried(data) or ["none recorded"])
+    _heading(pdf, "What changed")
+    changed = facts.heaviness_trend(data)
+    _bullets(pdf, changed or ["no diary or repeated assessment yet"])
+    ankles = facts.ankles(data)
+    if ankles is not None:
+        _bullets(pdf, [ankles.text()], ALERT if ankles.marked else INK)
+
+
+def _triage_box(pdf: FPDF, data: ReportData, output: dict[str, Any], at: Any) -> None:
+    triage = output.get("triage") or {}
+    level = str(triage.get("level", "routine"))
+    colour = COLOURS.get(level, INK)
+    pdf.ln(2)
+    top = pdf.get_y()
+    pdf.set_x(pdf.l_margin + 3)
+    pdf.set_font(FONT, "B", 11)
+    pdf.set_text_color(*colour)
+    pdf.multi_cell(0, 5.5, facts.LEVEL_WORDS.get(level, level), new_x="LMARGIN", new_y="NEXT")
+    pdf.set_x(pdf.l_margin + 3)
+    pdf.set_font(FONT, "", BODY)
+    pdf.set_text_color(*INK)
+    headline = str(triage.get("headline", ""))
+    pdf.multi_cell(
+        0,
+        LINE,
+        f"{headline} (assessment of {at.astimezone():%d %b %Y, %H:%M})",
+        new_x="LMARGIN",
+        new_y="NEXT",
+    )
+    reasons = [r for r in triage.get("reasons") or [] if isinstance(r, dict)]
+    for reason in reasons:
+        sources = ", ".join(str(s) for s in reason.get("sources") or [])
+        pdf.set_x(pdf.l_margin + 3)
+        pdf.set_font(FONT, "", BODY)
+        pdf.multi_cell(
+            0,
+            LINE,
+            f"• {reason.get('message', '')}" + (f" [{sources}]" if sources else ""),
+            new_x="LMARGIN",
+            new_y="NEXT",
+        )
+    cited = facts.cited(reasons)
+    if cited:
+        pdf.set_x(pdf.l_margin + 3)
+        pdf.set_font(FONT, "", 7.5)
+        pdf.set_text_color(*MUTED)
+        listed = "; ".join(f"{s}: {data.source_titles.get(s, s)}" for s in cited)
+        pdf.multi_cell(0, 3.6, f"Sources: {listed}", new_x="LMARGIN", new_y="NEXT")
+    bottom = pdf.get_y() + 1
+    pdf.set_fill_color(*colour)
+    pdf.rect(pdf.l_margin, top, 1.6, bottom - top, style="F")
+    pdf.set_y(bottom)
+
+
+def _warning_signs(pdf: FPDF, answers: dict[str, Any]) -> None:
+    signs = facts.warning_signs(answers)
+    _heading(pdf, "Warning signs asked")
+    _rows(
+        pdf,
+        [
+            ("Yes", ", ".join(signs.yes) or "none"),
+            ("No", ", ".join(signs.no) or "none"),
+            ("Not asked", ", ".join(signs.not_asked) or "none"),
+        ],
+        width=20,
+    )
+    pdf.set_text_color(*INK)
+
+
+# ------------------------------------------------------------------------------------ page 2
+
+
+def _page_two(pdf: FPDF, data: ReportData, diary_svg: bytes | None) -> None:
+    pdf.add_page()
+    _heading(pdf, "Questions to ask", 13)
+    _bullets(pdf, facts.questions(data))
+    latest = data.latest
+    if latest is not None:
+        plan = latest.output.get("plan") or {}
+        do = [i for i in plan.get("do") or [] if isinstance(i, dict)][:6]
+        avoid = [i for i in plan.get("avoid") or [] if isinstance(i, dict)][:4]
+        if do or avoid:
+            _heading(pdf, "The plan heavylegs suggested")
+            _bullets(
+                pdf,
+                [
+                    f"{data.measure_titles.get(i.get('id', ''), facts.words(i.get('id')))}: "
+                    f"{i.get('dose', '')}, {i.get('when', '')}"
+                    for i in do
+                ],
+            )
+            _bullets(
+                pdf,
+                [
+                    f"Avoid {data.measure_titles.get(i.get('id', ''), facts.words(i.get('id')))}"
+                    f": {i.get('why', '')}"
+                    for i in avoid
+                ],
+            )
+    if diary_svg is not None:
+        _heading(pdf, "Diary: the last 12 weeks")
+        _svg(pdf, diary_svg, min(pdf.epw, 165))
+    _effects(pdf, data)
+    _notes(pdf, data)
+
+
+def _effects(pdf: FPDF, data: ReportData) -> None:
+    if data.insights is None:
+        return
+    shown = [e for e in data.insights.effects if e.difference is not None][:8]
+    if not shown:
+        return
+    if pdf.will_page_break(LINE * (len(shown) + 4)):
+        return
+    _heading(pdf, "Personal measure effects (heaviness with vs without, 95% CI)")
+    from fpdf.fonts import FontFace
+
+    pdf.set_font(FONT, "", 8)
+    pdf.set_text_color(*INK)
+    pdf.set_draw_color(180, 180, 180)
+    with pdf.table(
+        col_widths=(50, 26, 28, 40, 38),
+        headings_style=FontFace(emphasis="BOLD", fill_color=(236, 236, 236)),
+        text_align=("LEFT", "LEFT", "RIGHT", "RIGHT", "LEFT"),
+        line_height=LINE,
+        first_row_as_headings=True,
+        borders_layout="HORIZONTAL_LINES",
+    ) as table:
+        table.row(
+            ("measure", "compared on", "days with / without", "difference (95% CI)", "verdict")
+        )
+        for e in shown:
+            assert e.difference is not None and e.ci_low is not None and e.ci_high is not None
+            table.row(
+                (
+                    data.measure_titles.get(e.measure, facts.words(e.measure)),
+                    facts.words(e.outcome.value),
+                    f"{e.n_with}/{e.n_without}",
+                    f"{e.difference:+.1f} ({e.ci_low:+.1f} to {e.ci_high:+.1f})",
+                    facts.words(e.verdict.value),
+                )
+            )
+    pdf.set_font(FONT, "", 7.5)
+    pdf.set_text_color(*MUTED)
+    pdf.multi_cell(
+        0,
+        3.6,
+        "Negative = less heaviness on days with the measure. Linked, not caused: a diary cannot "
+        "separate a measure from everything else that changed on those days.",
+        new_x="LMARGIN",
+        new_y="NEXT",
+    )
+
+
+def _notes(pdf: FPDF, data: ReportData) -> None:
+    notes = [e for e in data.entries if e.note][-5:]
+    if not notes or pdf.will_page_break(LINE * (len(notes) + 3)):
+        return
+    _heading(pdf, "Latest diary notes")
+    _bullets(pdf, [f"{e.day:%d %b %Y} {e.part}: {e.note}" for e in notes])
+
+
+# ------------------------------------------------------------------------------------ page 3
+
+
+def _page_running(pdf: FPDF, data: ReportData, svg: bytes) -> None:
+    if pdf.page_no() >= MAX_PAGES:
+        return
+    training = data.training or {}
+    pdf.add_page()
+    _heading(pdf, "Running load (imported watch data)", 13)
+    today = training.get("today") or {}
+    weeks = [w for w in training.get("weeks") or [] if w.get("runs")][-4:]
+    lines = []
+    if weeks:
+        listed = ", ".join(f"{w['week_start']}: {w['run_km']:g} km" for w in weeks)
+        lines.append(f"Weekly running distance (week starting): {listed}")
+    if today.get("load_ratio") is not None:
+        band = facts.words(today.get("ratio_band") or "")
+        lines.append(
+            f"Load ratio 7:28 today {today['load_ratio']:.2f} ({band}): a ramp indicator, "
+            "not an injury predictor"
+        )
+    cadence = [c for c in training.get("cadence") or [] if c.get("cadence_spm")]
+    if cadence:
+        last = cadence[-1]
+        base = last.get("baseline_spm")
+        against = f" against a baseline of {base:g} at that pace" if base else ""
+        lines.append(f"Cadence of the latest run {last['cadence_spm']:g} steps/min{against}")
+    lines.append(f"{training.get('activities', 0)} activities imported in all")
+    _bullets(pdf, lines)
+    height_left = pdf.h - pdf.b_margin - pdf.get_y() - 2
+    _svg(pdf, svg, min(pdf.epw, height_left * 10 / 11))
