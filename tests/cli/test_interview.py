@@ -67,6 +67,8 @@ def test_a_desk_worker_interview_and_save(tmp_path: Path, monkeypatch: pytest.Mo
     }
     typed, asked = script_for(wanted)
     monkeypatch.setenv("HEAVYLEGS_INTERACTIVE", "1")
+    # a fresh database: a saved profile would pre-fill (and skip) the sex and age questions
+    monkeypatch.setenv("HEAVYLEGS_DB", f"sqlite:///{tmp_path / 'heavylegs.sqlite3'}")
     saved = tmp_path / "answers.json"
     result = CliRunner().invoke(app, ["assess", "--save", str(saved)], input=typed)
     assert result.exit_code == 0, result.output

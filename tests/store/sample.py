@@ -8,6 +8,7 @@ from heavylegs.diary.entries import SessionRecord, record_entry, record_measure,
 from heavylegs.diary.validation import MeasureDoneIn, parse_entry
 from heavylegs.store import Store, record_assessment, upsert_profile
 from heavylegs.store.models import Activity
+from heavylegs.store.person import parse_profile, save_profile
 
 UTC = dt.UTC
 TODAY = dt.date(2026, 11, 21)
@@ -34,6 +35,13 @@ def populate(store: Store, days: int = 12) -> None:
         }
         record_assessment(s, answers, output, "kb-test", NOW - dt.timedelta(days=days))
         upsert_profile(s, answers, NOW - dt.timedelta(days=days))
+        save_profile(
+            s,
+            parse_profile(
+                {"age": 52, "resting_hr": 58, "work_start": "08:30", "work_end": "17:00"}
+            ),
+            NOW,
+        )
         for i in range(days):
             day = TODAY - dt.timedelta(days=days - 1 - i)
             for part, h in (("morning", 2 + i % 3), ("evening", 4 + i % 5)):

@@ -53,6 +53,7 @@ def test_export_import_export_is_identical(
         "diary_entries": 24,
         "guided_sessions": 1,
         "measures_done": 7,
+        "personal_profile": 1,
         "profile": 1,
     }
     restored = _restore(_another_empty_db(db_url, request), first)

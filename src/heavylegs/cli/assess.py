@@ -35,6 +35,14 @@ def run_assess(
     """Exit code: 0 done, 2 unusable input (one line per problem on stderr), 130 interrupted."""
     from heavylegs.assessment.validation import AnswersError, parse_answers, parse_answers_json
 
+    if store or from_activities:
+        from heavylegs.cli.output import Fail, resolve_db
+
+        try:
+            db = resolve_db(db)[0]
+        except Fail as exc:
+            error_lines(exc.problems)
+            return 2
     running: dict[str, Any] = {}
     if from_activities:
         running, problem = _running_from_activities(db)
@@ -47,7 +55,8 @@ def run_assess(
             return 2
         from heavylegs.cli.interview import interview
 
-        raw = interview(console(), prefill={"running": running} if running else None)
+        prefill = {"about": _profile_about(db), "running": running}
+        raw = interview(console(), prefill={k: v for k, v in prefill.items() if v})
         if raw is None:
             return 130
         if save is not None:
@@ -89,6 +98,26 @@ def run_assess(
     return 0
 
 
+def _profile_about(db: str | None) -> dict[str, Any]:
+    """Sex and age from the saved profile, to pre-fill the questions (nothing if none saved).
+
+    Looking never creates a database, and a database that cannot be read only means asking.
+    """
+    from heavylegs.cli.output import sqlite_file
+    from heavylegs.store import StoreError, default_url, open_store
+    from heavylegs.store.person import load_profile
+
+    url = db or default_url()
+    path = sqlite_file(url)
+    if path is not None and not path.exists():
+        return {}
+    try:
+        with open_store(url) as opened, opened.session() as session:
+            return load_profile(session).about()
+    except (StoreError, OSError):
+        return {}
+
+
 def _interactive_forced() -> bool:
     import os
 
@@ -101,12 +130,22 @@ def _record(answers: Any, result: Any, db: str | None) -> None:
     from datetime import UTC, datetime
 
     try:
-        from heavylegs.store import StoreError, open_store, record_assessment, upsert_profile
+        from heavylegs.store import (
+            StoreError,
+            default_url,
+            open_store,
+            record_assessment,
+            upsert_profile,
+        )
     except ImportError as exc:  # pragma: no cover - the store is part of the package
         sys.stderr.write(f"warning: assessment not stored ({exc})\n")
         return
     now = datetime.now(UTC)
     answers_json = answers.model_dump(mode="json", exclude_none=True)
+    from heavylegs.cli.output import sqlite_file
+
+    path = sqlite_file(db or default_url())
+    existed = path is None or path.exists()
     try:
         with open_store(db) as opened, opened.session() as session:
             record_assessment(
@@ -115,6 +154,9 @@ def _record(answers: Any, result: Any, db: str | None) -> None:
             upsert_profile(session, answers_json, now)
     except (StoreError, OSError) as exc:
         sys.stderr.write(f"warning: assessment not stored: {exc}\n")
+        return
+    if path is not None and not existed:
+        sys.stderr.write(f"created the database {path}\n")
 
 
 def _running_from_activities(db: str | None) -> tuple[dict[str, Any], str | None]:

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from heavylegs.cli.output import Fail, guard, open_db
+from heavylegs.cli.output import Fail, duration_text, guard, open_db, plural
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -182,14 +182,42 @@ def log(
         elif not values:
             raise Fail(["(entry): give at least --heaviness, or use --interactive"])
         entry = parse_entry(data, today=today)
-        with open_db(db) as store:
+        with open_db(db, creates=True) as store:
             with store.session() as session:
                 record_entry(session, entry, now())
-            recorded = ", ".join(f"{k} {v}" for k, v in entry.recorded().items())
+            recorded = ", ".join(_plain(k, v) for k, v in entry.recorded().items())
             _console().print(
                 f"Logged {entry.date.isoformat()} {entry.part.value}: {recorded}", markup=False
             )
             _warn_escalations(store, today)
+
+
+PLAIN: dict[str, tuple[str, str]] = {
+    "ankle_left_cm": ("ankle left", " cm"),
+    "ankle_right_cm": ("ankle right", " cm"),
+    "sock_marks": ("sock marks", ""),
+    "night_cramps": ("cramps at night", ""),
+    "pain": ("pain", "/10"),
+    "heaviness": ("heaviness", "/10"),
+    "sleep_h": ("sleep", " h"),
+    "water_l": ("water", " l"),
+    "walk_min": ("walked", " min"),
+    "hours_still": ("still", " h"),
+}
+"""How a recorded value reads in a sentence: "ankle left 24.0 cm", not ``ankle_left_cm 24.0``."""
+
+
+def _plain(name: str, value: Any) -> str:
+    label, unit = PLAIN.get(name, (name.replace("_", " "), ""))
+    if isinstance(value, bool):
+        return label if value else f"no {label}"
+    if name == "note":
+        return f"note “{value}”"
+    return f"{label} {getattr(value, 'value', value)}{unit}"
+
+
+def _cm(side: str, value: float | None) -> str:
+    return f"{side} not measured" if value is None else f"{side} {value:.1f} cm"
 
 
 def _ask_entry(data: dict[str, Any], today: dt.date) -> dict[str, Any]:
@@ -261,8 +289,12 @@ def done(
 ) -> None:
     """Record a measure you did (e.g. heavylegs done ankle_pumps --reps 20)."""
     with _guard():
+        from rich.markup import escape
+
+        from heavylegs.diary.caution import caution_for
         from heavylegs.diary.entries import record_measure
         from heavylegs.diary.validation import parse_measure_done
+        from heavylegs.store import latest_assessment
 
         if minutes is not None and reps is not None:
             raise Fail(["--minutes/--reps: give one of them, not both"])
@@ -274,8 +306,9 @@ def done(
         parsed = parse_measure_done(
             {k: v for k, v in data.items() if v is not None}, today=today, known=known
         )
-        with open_db(db) as store, store.session() as session:
-            record_measure(session, parsed)
+        with open_db(db, creates=True) as store, store.session() as session:
+            measure_id = record_measure(session, parsed)
+            latest = latest_assessment(session)
         amount = (
             f"{parsed.reps} reps"
             if parsed.reps is not None
@@ -283,7 +316,15 @@ def done(
             if parsed.minutes is not None
             else "done"
         )
-        _console().print(f"Recorded {parsed.measure} on {parsed.date.isoformat()}: {amount}")
+        title = _titles(_kb()).get(parsed.measure, parsed.measure)
+        _console().print(
+            f"Recorded {title} on {parsed.date.isoformat()}: {amount} (id {measure_id})",
+            markup=False,
+        )
+        caution = caution_for(None if latest is None else latest.output, parsed.measure)
+        if caution is not None:
+            colour = "red" if caution.serious else "yellow"
+            _console().print(f"[bold {colour}]Careful:[/] {escape(caution.message())}")
 
 
 def _at(day: dt.date, at: str | None, today: dt.date) -> dt.datetime | None:
@@ -303,6 +344,9 @@ def _at(day: dt.date, at: str | None, today: dt.date) -> dt.datetime | None:
 def diary(
     days: Annotated[int, typer.Option(help="How many days back", min=1)] = 14,
     json_output: Annotated[bool, typer.Option("--json", help="Print rows as JSON.")] = False,
+    ids: Annotated[
+        bool, typer.Option("--ids", help="Show the ids that heavylegs edit and delete take.")
+    ] = False,
     db: Db = None,
 ) -> None:
     """Show the diary as a table (the last 14 days by default)."""
@@ -323,14 +367,14 @@ def diary(
             }
             sys.stdout.write(json.dumps(payload, indent=2, ensure_ascii=False) + "\n")
             return
-        _print_diary(entries, measures)
+        _print_diary(entries, measures, ids=ids)
 
 
 def _jsonable(row: Mapping[str, Any]) -> dict[str, Any]:
     return {k: v.isoformat() if isinstance(v, dt.date) else v for k, v in row.items()}
 
 
-def _print_diary(entries: list[Any], measures: list[Any]) -> None:
+def _print_diary(entries: list[Any], measures: list[Any], *, ids: bool = False) -> None:
     """One row per entry; columns that are empty for the whole period are left out."""
     from rich.table import Table
     from rich.text import Text
@@ -345,7 +389,8 @@ def _print_diary(entries: list[Any], measures: list[Any]) -> None:
     by_day: dict[dt.date, list[str]] = {}
     for m in measures:
         amount = f" {m.reps}×" if m.reps else f" {m.minutes:g} min" if m.minutes else ""
-        by_day.setdefault(m.day, []).append(f"{m.measure}{amount}")
+        label = f"#{m.id} " if ids else ""
+        by_day.setdefault(m.day, []).append(f"{label}{m.measure}{amount}")
     rows: list[dict[str, str]] = []
     shown: set[dt.date] = set()
     for e in entries:
@@ -353,6 +398,7 @@ def _print_diary(entries: list[Any], measures: list[Any]) -> None:
         walk = [f"{f(e.walk_min)} min" if e.walk_min is not None else "", f(e.steps)]
         rows.append(
             {
+                **({"id": str(e.id)} if ids else {}),
                 "date": e.day.isoformat(),
                 "part": e.part,
                 "heavy": f(e.heaviness),
@@ -377,6 +423,8 @@ def _print_diary(entries: list[Any], measures: list[Any]) -> None:
     rows.sort(key=lambda r: r["date"])
     every = list(dict.fromkeys(c for r in rows for c in r))
     columns = [c for c in every if c in ("date", "part") or any(r.get(c) for r in rows)]
+    if ids and "id" not in columns:
+        columns.insert(0, "id")
     table = Table(title="Diary")
     for column in columns:
         table.add_column(column, overflow="fold")
@@ -426,7 +474,7 @@ def trends(
             if logged.size:
                 console.print(
                     f"  mean {logged.mean():.1f}, range {logged.min():g}–{logged.max():g}, "
-                    f"{logged.size} days logged"
+                    f"{plural(logged.size, 'day', 'days')} logged"
                 )
             ankles = [
                 e for e in entries if e.ankle_left_cm is not None or e.ankle_right_cm is not None
@@ -434,12 +482,16 @@ def trends(
             if ankles:
                 last = ankles[-1]
                 console.print(
-                    f"Ankles (latest {last.day.isoformat()} {last.part}): left "
-                    f"{last.ankle_left_cm or '–'} cm, right {last.ankle_right_cm or '–'} cm"
+                    f"Ankles (latest {last.day.isoformat()} {last.part}): "
+                    f"{_cm('left', last.ankle_left_cm)}, {_cm('right', last.ankle_right_cm)}"
                 )
+            titles = _titles(_kb())
             for measure in sorted(series.done):
                 count = int(series.done[measure].sum())
-                console.print(f"  {measure}: {count} day{'s' if count != 1 else ''}")
+                console.print(
+                    f"  {titles.get(measure, measure)}: {plural(count, 'day', 'days')}",
+                    markup=False,
+                )
         if plot is not None:
             render_plot(series, plot, _titles(_kb()))
             console.print(f"Chart written to {plot}")
@@ -581,7 +633,7 @@ def import_backup(
             raise Fail([f"file: cannot read {file}: {exc.strerror}"]) from None
         except (json.JSONDecodeError, UnicodeDecodeError) as exc:
             raise Fail([f"file: not JSON: {exc}"]) from None
-        with open_db(db) as store, store.session() as session:
+        with open_db(db, creates=True) as store, store.session() as session:
             counts = restore(session, document)
         listed = ", ".join(f"{n} {name}" for name, n in sorted(counts.items()) if n)
         _console().print(f"Restored {listed or 'an empty backup'}")
@@ -612,7 +664,7 @@ def session(
         from heavylegs.store import latest_assessment
 
         kb = _kb()
-        with open_db(db) as store:
+        with open_db(db, creates=True) as store:
             with store.session() as s:
                 latest = latest_assessment(s)
             plan_do, avoid = None, None
@@ -679,7 +731,7 @@ def _session_preamble(console: Console, latest: Any, plan: Any) -> None:
         console.print("[red]A session does not replace that.[/]")
     console.print(f"[bold]Session: {plan.name}[/bold]")
     for step in plan.steps:
-        amount = f"{step.reps} reps" if step.reps else f"{step.seconds} s"
+        amount = f"{step.reps} reps" if step.reps else duration_text(step.seconds or 0)
         console.print(f"  • {step.title}: set {step.set_no}/{step.sets}, {amount}", markup=False)
     for skipped in plan.skipped:
         console.print(f"  skipped {skipped.measure}: {skipped.reason}", style="dim", markup=False)

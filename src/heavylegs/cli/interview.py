@@ -91,8 +91,9 @@ def _prompt(question: Question) -> str:
 def interview(console: Console, prefill: dict[str, Any] | None = None) -> dict[str, Any] | None:
     """Ask the questions; return schema answers, or ``None`` if the person stopped (Ctrl-C).
 
-    ``prefill`` holds answers already known (e.g. running figures from watch files): those
-    questions are not asked, and the running questions are asked only if something is missing.
+    ``prefill`` holds answers already known (running figures from watch files, sex and age from
+    the saved profile): those questions are not asked, and the running questions are asked
+    only if something is missing.
     """
 
     answers: dict[str, Any] = {}
@@ -124,8 +125,11 @@ def interview(console: Console, prefill: dict[str, Any] | None = None) -> dict[s
                 set_answer(answers, question.path, known[question.path])
                 if question.path != "meta.runs":
                     value = known[question.path]
+                    number = isinstance(value, int | float) and not isinstance(value, bool)
+                    shown = f"{value:g}" if number else str(value)
+                    origin = "watch files" if question.path.startswith("running.") else "profile"
                     console.print(
-                        Text(f"  {question.text} {value:g} (from your watch files)", style="dim")
+                        Text(f"  {question.text} {shown} (from your {origin})", style="dim")
                     )
                 continue
             if not should_ask(question, answers):

@@ -51,3 +51,29 @@ def run_sources(*, json_output: bool) -> int:
 
     render_sources(console(), kb)
     return 0
+
+
+def run_list(*, json_output: bool, asked: bool) -> int:
+    """``explain --list`` (also ``explain`` alone): the ids of warning signs, causes, measures."""
+    from heavylegs.knowledge import load_knowledge
+
+    kb = load_knowledge()
+    if json_output:
+        doc = {
+            "red_flags": [
+                {"id": f.id, "title": f.title, "level": f.level.value}
+                for f in kb.red_flags.values()
+            ],
+            "causes": [{"id": c.id, "title": c.title} for c in kb.causes.values()],
+            "measures": [{"id": m.id, "title": m.title} for m in kb.measures.values()],
+        }
+        sys.stdout.write(json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
+        return 0
+    from heavylegs.cli.render import render_index
+
+    if not asked:
+        console().print(
+            "Give an id to explain; here is every one (also: heavylegs explain --list).\n"
+        )
+    render_index(console(), kb)
+    return 0

@@ -24,7 +24,7 @@ app = typer.Typer(
         "builds a safe plan. It informs; it does not diagnose."
     ),
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
@@ -35,9 +35,47 @@ FACES = (
     "heavylegs.cli.diary",
     "heavylegs.cli.training",
     "heavylegs.cli.web",
+    "heavylegs.cli.info",
+    "heavylegs.cli.profile",
+    "heavylegs.cli.records",
     "heavylegs.cli.report",
 )
 """Modules that add their own commands through ``register(app)`` (each a stage's face)."""
+
+
+def _version(value: bool) -> None:
+    if value:
+        from importlib.metadata import version
+
+        typer.echo(f"heavylegs {version('heavylegs')}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    db: Annotated[
+        str | None,
+        typer.Option(
+            "--db",
+            metavar="URL|FILE",
+            help="Database for every command: a SQLite file path or a URL such as "
+            "postgresql://user@host/heavylegs [default: $HEAVYLEGS_DB, else a SQLite file in "
+            "your user data folder; see heavylegs info].",
+            show_default=False,
+        ),
+    ] = None,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Print the version and stop."
+        ),
+    ] = False,
+) -> None:
+    """Heavy legs? heavylegs checks for warning signs first, then explains likely causes and
+    builds a safe plan. It informs; it does not diagnose."""
+    from heavylegs.cli.output import choose_db
+
+    choose_db(db)
 
 
 @app.command()
@@ -102,12 +140,21 @@ def assess(
 
 @app.command()
 def explain(
-    entry_id: Annotated[str, typer.Argument(help="A cause, measure, red flag or FAQ id.")],
+    entry_id: Annotated[
+        str | None,
+        typer.Argument(help="A cause, measure, red flag or FAQ id.", show_default=False),
+    ] = None,
+    list_ids: Annotated[
+        bool,
+        typer.Option("--list", help="List every cause, measure and warning sign with its id."),
+    ] = False,
     json_output: Annotated[bool, typer.Option("--json", help="Print the entry as JSON.")] = False,
 ) -> None:
     """Explain a cause, measure or warning sign from the knowledge base, with its sources."""
-    from heavylegs.cli.knowledge import run_explain
+    from heavylegs.cli.knowledge import run_explain, run_list
 
+    if list_ids or entry_id is None:
+        raise typer.Exit(run_list(json_output=json_output, asked=list_ids))
     raise typer.Exit(run_explain(entry_id, json_output=json_output))
 
 
@@ -132,7 +179,27 @@ def _register_faces() -> None:
         module.register(app)
 
 
+def _summaries() -> None:
+    """``-h`` lists each command with the first sentence of its help, whole (Click would cut it
+    at 45 characters or at the dot of "e.g.")."""
+    from heavylegs.cli.output import first_sentence
+
+    apps = [app]
+    while apps:
+        current = apps.pop()
+        for info in current.registered_commands:
+            if info.short_help is None and info.callback is not None:
+                info.short_help = first_sentence(info.help or info.callback.__doc__ or "")
+        for group in current.registered_groups:
+            sub = group.typer_instance
+            if sub is not None:
+                apps.append(sub)
+                if group.short_help is None:
+                    group.short_help = first_sentence(str(group.help or sub.info.help or ""))
+
+
 _register_faces()
+_summaries()
 
 
 def run() -> None:

@@ -6,7 +6,8 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import typer
 
@@ -29,14 +30,117 @@ def error_lines(problems: list[str]) -> None:
         sys.stderr.write(f"error: {problem}\n")
 
 
-def open_db(db: str | None) -> Store:
+_chosen_db: list[str | None] = [None]
+"""``--db`` given before the command name (``heavylegs --db X diary``); set by the app callback."""
+
+
+def choose_db(db: str | None) -> None:
+    """Remember ``--db`` given before the command name, for :func:`open_db`."""
+    _chosen_db[0] = db
+
+
+def resolve_db(db: str | None) -> tuple[str, bool]:
+    """The database URL a command uses, and whether the person chose it (else the default).
+
+    ``--db`` after the command wins over ``--db`` before it, which wins over ``$HEAVYLEGS_DB``.
+    A plain file path means a SQLite file; a URL of an unknown kind is refused here, with the
+    kinds that work, instead of a traceback from deep inside SQLAlchemy.
+    """
+    import os
+
+    from heavylegs.store import default_url
+    from heavylegs.store.engine import DB_ENV
+
+    chosen = db or _chosen_db[0] or os.environ.get(DB_ENV)
+    if not chosen:
+        return default_url(), False
+    return database_url(chosen), True
+
+
+def database_url(text: str) -> str:
+    """``text`` as a SQLAlchemy URL: a file path becomes ``sqlite:///ABSOLUTE``."""
+    from sqlalchemy import make_url
+    from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+
+    from heavylegs.store.engine import normalise_url
+
+    kinds = "use a file path, sqlite:///FILE or postgresql://USER@HOST/NAME"
+    if "://" not in text:
+        if not text.strip():
+            raise Fail([f"--db: empty; {kinds}"])
+        return f"sqlite:///{Path(text).expanduser().absolute()}"
+    try:
+        url = make_url(normalise_url(text))
+    except ArgumentError:
+        raise Fail([f"--db: not a database URL: {text!r}; {kinds}"]) from None
+    try:
+        url.get_dialect()
+    except NoSuchModuleError:
+        raise Fail(
+            [f"--db: unknown kind of database {url.get_backend_name()!r} in {text!r}; {kinds}"]
+        ) from None
+    except ImportError:
+        pass  # a known kind whose driver is missing: the store says which package to install
+    return text
+
+
+def sqlite_file(url: str) -> Path | None:
+    """The file behind a SQLite URL (``None`` for other databases and in-memory SQLite)."""
+    from sqlalchemy import make_url
+
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return None
+    return Path(parsed.database).expanduser()
+
+
+def open_db(db: str | None, *, creates: bool = False) -> Store | _NewStore:
     """Open (and migrate) the database for a command; use it as ``with open_db(db) as store``.
 
+    A SQLite file the person named but that does not exist is refused (a typo must not look
+    like lost data) unless the command ``creates`` data; then stderr says it was created.
+    The default file in the user data folder is created when first needed.
     SQLAlchemy is imported here, not at start-up, so commands without a database stay fast.
     """
     from heavylegs.store import open_store
 
-    return open_store(db)
+    url, explicit = resolve_db(db)
+    path = sqlite_file(url)
+    new = path is not None and not path.exists()
+    if new and explicit and not creates:
+        raise Fail(
+            [
+                f"no database at {path}: check the path or --db (nothing was created), or "
+                "record something first, e.g. heavylegs log --heaviness 4 --db …"
+            ],
+            1,
+        )
+    store = open_store(url)
+    if new and path is not None:
+        return _NewStore(store.engine, store._factory, path)
+    return store
+
+
+class _NewStore:
+    """A database this command created: "created …" when the command succeeds; when it fails,
+    the new file is removed again, so a refused command leaves nothing behind."""
+
+    def __init__(self, engine: Any, factory: Any, path: Path) -> None:
+        from heavylegs.store import Store
+
+        self.store = Store(engine, factory)
+        self.path = path
+
+    def __enter__(self) -> Store:
+        return self.store
+
+    def __exit__(self, exc_type: object, *rest: object) -> None:
+        self.store.close()
+        if exc_type is None:
+            sys.stderr.write(f"created the database {self.path}\n")
+            return
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            self.path.with_name(self.path.name + suffix).unlink(missing_ok=True)
 
 
 class Fail(Exception):
@@ -69,3 +173,34 @@ def guard(codes: dict[type[Exception], int] | None = None) -> Iterator[None]:
     except extra as exc:
         error_lines(list(getattr(exc, "problems", [str(exc)])))
         raise typer.Exit((codes or {})[type(exc)]) from None
+
+
+_NOT_AN_END = ("e.g.", "i.e.", "etc.", "vs.", "cf.")
+
+
+def first_sentence(text: str) -> str:
+    """The first sentence of ``text``, whole: up to the first ``.``, ``?`` or ``!`` that ends a
+    sentence (not the dot of "e.g."), with the line breaks of a docstring folded."""
+    words = " ".join(text.split()).split(" ")
+    taken: list[str] = []
+    depth = 0
+    for word in words:
+        taken.append(word)
+        depth += word.count("(") - word.count(")")
+        if depth <= 0 and word.endswith((".", "?", "!")) and word.lower() not in _NOT_AN_END:
+            break
+    return " ".join(taken)
+
+
+def plural(n: int, one: str, many: str) -> str:
+    """``1 day logged``, ``3 days logged``: the count with the right word."""
+    return f"{n} {one if n == 1 else many}"
+
+
+def duration_text(seconds: float) -> str:
+    """``45 s``, ``12 min``, ``1 min 30 s``: a duration as a person says it."""
+    whole = round(seconds)
+    if whole < 60:
+        return f"{whole} s"
+    minutes, rest = divmod(whole, 60)
+    return f"{minutes} min" + (f" {rest} s" if rest else "")

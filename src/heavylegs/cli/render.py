@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from rich.console import Console, Group
+from rich.padding import Padding
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
@@ -102,21 +105,54 @@ def render_entry(console: Console, kb: KnowledgeBase, entry: Entry) -> None:
         body.append(
             Text(f"\nCaution: {caution.text} [{', '.join(caution.sources)}]", style="yellow")
         )
-    table = Table(show_header=False, box=None, padding=(0, 1))
-    for source_id in entry.sources:
-        source = kb.sources[source_id]
-        table.add_row(source_id, f"{source.title} — {source.publisher}", source.url or "")
     body.append(Text("\nSources", style="bold"))
-    body.append(table)
+    body.append(_source_table(kb, entry.sources))
     console.print(Panel(Group(*body), title=f"{entry.title}  ({kind.lower()} {entry.id})"))
 
 
+def _source_table(kb: KnowledgeBase, ids: Iterable[str]) -> Table:
+    """Sources as id + "title — publisher" with the link on its own line. Links fold at the
+    edge instead of being cut with "…", so a narrow terminal still shows every address whole."""
+    table = Table(show_header=False, box=None, padding=(0, 1, 0, 0))
+    table.add_column("id", style="bold", no_wrap=True)
+    table.add_column("source", overflow="fold")
+    for source_id in ids:
+        source = kb.sources[source_id]
+        where = source.url or (f"seed file {source.file}" if source.file else "")
+        table.add_row(
+            source_id,
+            Text.assemble(
+                f"{source.title} — {source.publisher}", ("\n" + where, "dim") if where else ""
+            ),
+        )
+    return table
+
+
 def render_sources(console: Console, kb: KnowledgeBase) -> None:
-    table = Table(title="Sources heavylegs cites")
-    table.add_column("id", style="bold")
-    table.add_column("title")
-    table.add_column("publisher")
-    table.add_column("link / file")
+    """Every source: its id on one line, then title, publisher and link (folded, never cut)."""
+    console.print(Text("Sources heavylegs cites", style="bold underline"))
     for source in kb.sources.values():
-        table.add_row(source.id, source.title, source.publisher, source.url or source.file or "")
-    console.print(table)
+        where = source.url or (f"seed file {source.file}" if source.file else "")
+        console.print(Text(f"\n{source.id}", style="bold"))
+        console.print(Padding(Text(f"{source.title} — {source.publisher}"), (0, 0, 0, 2)))
+        if where:
+            console.print(Padding(Text(where, style="dim", overflow="fold"), (0, 0, 0, 2)))
+
+
+def render_index(console: Console, kb: KnowledgeBase) -> None:
+    """``explain --list``: every warning sign, cause and measure with the id to explain it by."""
+    sections: list[tuple[str, Iterable[Entry]]] = [
+        ("Warning signs", kb.red_flags.values()),
+        ("Causes", kb.causes.values()),
+        ("Measures", kb.measures.values()),
+    ]
+    for title, entries in sections:
+        table = Table(title=title, title_justify="left", box=None, padding=(0, 2, 0, 0))
+        table.add_column("id", style="bold", no_wrap=True)
+        table.add_column("what", overflow="fold")
+        for entry in entries:
+            level = f"  ({entry.level.value})" if isinstance(entry, RedFlag) else ""
+            table.add_row(entry.id, f"{entry.title}{level}")
+        console.print(table)
+        console.print()
+    console.print(Text("heavylegs explain ID tells more about any of them.", style="dim"))

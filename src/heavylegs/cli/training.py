@@ -1,7 +1,8 @@
 """Training commands: ``import``, ``activities``, ``training``. A thin face over ``training``.
 
 Only Typer is imported at module level. Exit codes: 0 done (an import batch that skipped bad
-files still ran: 0), 1 the database cannot do it or ``--on-error stop`` stopped the batch,
+files still ran: 0), 1 the database cannot do it, ``--on-error stop`` stopped the batch, or
+nothing at all was imported and some file was refused (the JSON summary is printed all the same),
 2 unusable arguments (one ``error: …`` line each on stderr, nothing on stdout).
 The clock is a module attribute so tests can replace it.
 """
@@ -80,12 +81,14 @@ def import_activities(
             mode = OnError.SKIP
         if problems:
             raise Fail(problems)
-        with open_db(db) as store, _progress() as report_progress:
+        with open_db(db, creates=True) as store, _progress() as report_progress:
             try:
                 report = import_paths(
                     store, paths, now=now(), on_error=mode, progress=report_progress
                 )
-                code = 0
+                # nothing at all came in and some file was refused: that is a failure
+                nothing = not (report.imported or report.duplicates or report.merged)
+                code = 1 if nothing and report.skipped else 0
             except ImportStopped as stopped:
                 report = stopped.report
                 code = 1
@@ -96,7 +99,12 @@ def import_activities(
         if code:
             from heavylegs.cli.output import error_lines
 
-            error_lines([f"stopped at {report.skipped[-1].file}: {report.skipped[-1].message}"])
+            last = report.skipped[-1]
+            error_lines(
+                [f"stopped at {last.file}: {last.message}"]
+                if mode is OnError.STOP
+                else ["nothing imported: no file was an activity heavylegs can read"]
+            )
             raise typer.Exit(code)
 
 
@@ -217,7 +225,14 @@ def training(
         if problems:
             raise Fail(problems)
         with open_db(db) as store, store.session() as session:
-            document = training_overview(session, now(), HeartInputs(hr_rest, hr_max), weeks=weeks)
+            from heavylegs.store.person import load_profile
+
+            saved = load_profile(session)  # heart rates given here win over the profile's
+            heart = HeartInputs(
+                hr_rest if hr_rest is not None else saved.resting_hr,
+                hr_max if hr_max is not None else saved.max_hr,
+            )
+            document = training_overview(session, now(), heart, weeks=weeks)
         if chart is not None:
             from heavylegs.training.charts import render_chart
 

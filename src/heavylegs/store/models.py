@@ -174,3 +174,23 @@ class Activity(Base):
     avg_cadence_spm: Mapped[float | None] = mapped_column(Double)
     elevation_gain_m: Mapped[float | None] = mapped_column(Double)
     source_sha256: Mapped[str] = mapped_column(String(64), unique=True)
+
+
+class PersonalProfileRow(Base):
+    """What the person says about themselves once (``heavylegs profile``): one row, id 1.
+
+    Used to pre-fill the assessment (sex, age), for heart-rate training load (resting and
+    maximum heart rate) and for reminders inside working hours (the calendar).
+    """
+
+    __tablename__ = "personal_profile"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    sex: Mapped[str | None] = mapped_column(String(8))
+    age: Mapped[int | None] = mapped_column(Integer)
+    resting_hr: Mapped[int | None] = mapped_column(Integer)
+    max_hr: Mapped[int | None] = mapped_column(Integer)
+    work_start: Mapped[str | None] = mapped_column(String(5))
+    work_end: Mapped[str | None] = mapped_column(String(5))
+    work_days: Mapped[str | None] = mapped_column(String(32))
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime)

@@ -11,7 +11,7 @@ import datetime as dt
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Table, delete, insert, select, update
 from sqlalchemy.orm import Session
@@ -21,6 +21,9 @@ from heavylegs.store.models import Base
 from heavylegs.training.codec import decode_stream, encode_stream
 from heavylegs.training.dedupe import START_TOLERANCE_S, Key, same_activity
 from heavylegs.training.model import ParsedActivity, SourceFormat, Stream
+
+if TYPE_CHECKING:
+    from heavylegs.store.undo import Snapshot
 
 ACTIVITIES: Table = Base.metadata.tables["activities"]
 FILES: Table = Base.metadata.tables["activity_files"]
@@ -261,3 +264,50 @@ def count_rows(session: Session) -> dict[str, int]:
 
     tables: Sequence[Table] = (ACTIVITIES, FILES, DETAILS)
     return {t.name: int(session.scalar(select(func.count()).select_from(t)) or 0) for t in tables}
+
+
+def delete_activity(session: Session, activity_id: int) -> Snapshot | None:
+    """Remove an activity with its files and details; the snapshot puts them back (undo).
+
+    ``None`` when there is no such activity. Its files can be imported again afterwards.
+    """
+    from heavylegs.store.undo import Snapshot, take
+
+    rows = take(session, "activities", "id", activity_id) if 0 < activity_id < 2**31 else []
+    if not rows:
+        return None
+    snapshot = Snapshot(
+        f"activity {activity_id} ({rows[0]['sport']}, {rows[0]['start_utc']:%Y-%m-%d})",
+        {
+            "activities": rows,
+            "activity_files": take(session, "activity_files", "activity_id", activity_id),
+            "activity_details": take(session, "activity_details", "activity_id", activity_id),
+        },
+    )
+    for table in (FILES, DETAILS):
+        session.execute(delete(table).where(table.c.activity_id == activity_id))
+    session.execute(delete(ACTIVITIES).where(ACTIVITIES.c.id == activity_id))
+    return snapshot
+
+
+def edit_activity(
+    session: Session, activity_id: int, *, title: str | None, rpe: float | None
+) -> Snapshot | None:
+    """Set the title and/or perceived exertion (RPE 0–10) a person gives an activity.
+
+    ``None`` when there is no such activity; else a snapshot of the details before the change.
+    """
+    from heavylegs.store.undo import Snapshot, take
+
+    before = take(session, "activity_details", "activity_id", activity_id)
+    if not before or not 0 < activity_id < 2**31:
+        return None
+    values: dict[str, Any] = {}
+    if title is not None:
+        values["title"] = title.strip()[:256] or None
+    if rpe is not None:
+        values["rpe"] = rpe
+    if values:
+        query = update(DETAILS).where(DETAILS.c.activity_id == activity_id)
+        session.execute(query.values(**values))
+    return Snapshot(f"activity {activity_id}", {"activity_details": before})

@@ -1,0 +1,137 @@
+"""``heavylegs profile``: show or change the personal profile (a face over ``store.person``).
+
+Sex and age pre-fill the assessment, the heart rates feed training load, the working hours place
+calendar reminders. Exit codes: 0 done, 1 the database cannot do it, 2 bad input.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from typing import Annotated, Any
+
+import typer
+
+from heavylegs.cli.output import Fail, console, guard, open_db
+
+
+def now() -> dt.datetime:
+    """The wall clock (aware, UTC); tests replace it."""
+    return dt.datetime.now(dt.UTC)
+
+
+def profile(
+    sex: Annotated[
+        str | None, typer.Option(metavar="female|male|other", show_default=False)
+    ] = None,
+    age: Annotated[str | None, typer.Option(metavar="YEARS", show_default=False)] = None,
+    resting_hr: Annotated[
+        str | None,
+        typer.Option(
+            metavar="BPM", help="Resting heart rate (in bed, after waking).", show_default=False
+        ),
+    ] = None,
+    max_hr: Annotated[
+        str | None,
+        typer.Option(
+            metavar="BPM",
+            help="Highest heart rate you reach (from a hard effort).",
+            show_default=False,
+        ),
+    ] = None,
+    work_hours: Annotated[
+        str | None,
+        typer.Option(
+            metavar="HH:MM-HH:MM", help="Working hours, e.g. 09:00-17:30.", show_default=False
+        ),
+    ] = None,
+    work_days: Annotated[
+        str | None,
+        typer.Option(
+            metavar="DAYS", help="Working days, e.g. mon-fri or mon,wed,thu.", show_default=False
+        ),
+    ] = None,
+    clear: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--clear",
+            metavar="FIELD",
+            help="Forget a field (sex, age, resting_hr, max_hr, work_hours, work_days).",
+            show_default=False,
+        ),
+    ] = None,
+    json_output: Annotated[bool, typer.Option("--json", help="Print the profile as JSON.")] = False,
+    db: Annotated[
+        str | None,
+        typer.Option(
+            "--db", metavar="URL|FILE", help="Database (see heavylegs --help).", show_default=False
+        ),
+    ] = None,
+) -> None:
+    """Show or change your profile: sex, age, resting and maximum heart rate, working hours."""
+    from heavylegs.store.person import ProfileError, load_profile, parse_profile, save_profile
+
+    changes: dict[str, Any] = {
+        name: value
+        for name, value in (
+            ("sex", sex),
+            ("age", age),
+            ("resting_hr", resting_hr),
+            ("max_hr", max_hr),
+            ("work_days", work_days),
+        )
+        if value is not None
+    }
+    problems: list[str] = []
+    if work_hours is not None:
+        start, dash, end = work_hours.partition("-")
+        if not dash:
+            problems.append(f"work_hours: give start-end, e.g. 09:00-17:30 (got {work_hours!r})")
+        changes.update(work_start=start, work_end=end)
+    for name in clear or []:
+        if name == "work_hours":
+            changes.update(work_start=None, work_end=None)
+        else:
+            changes[name] = None
+    with guard({ProfileError: 2}):
+        if problems:
+            raise Fail(problems)
+        with open_db(db, creates=bool(changes)) as store, store.session() as session:
+            current = load_profile(session)
+            if changes:
+                current = parse_profile(changes, current)
+                save_profile(session, current, now())
+    if json_output:
+        sys.stdout.write(json.dumps(current.model_dump(mode="json"), indent=2) + "\n")
+        return
+    print_profile(current, saved=bool(changes))
+
+
+def print_profile(current: Any, *, saved: bool) -> None:
+    from heavylegs.store.person import LABELS
+
+    out = console()
+    shown = current.shown()
+    if saved:
+        out.print("Profile saved.")
+    if not shown:
+        out.print(
+            "No profile yet. For example: heavylegs profile --age 44 --resting-hr 52 "
+            "--max-hr 182 --work-hours 09:00-17:30 --work-days mon-fri",
+            markup=False,
+        )
+        return
+    for name, value in shown.items():
+        if name == "work_end":
+            continue
+        if name == "work_start":
+            label, value = "working hours", f"{value}–{shown['work_end']}"
+        else:
+            label = LABELS[name]
+        out.print(f"  {label + ':':<20} {value}", markup=False)
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``profile`` to ``app`` (called by ``heavylegs.cli.main``)."""
+    app.command("profile")(profile)
