@@ -18,7 +18,7 @@ from heavylegs.assessment.questionnaire import QUESTIONS
 from heavylegs.assessment.validation import AnswersError, parse_answers
 from heavylegs.web.app import create_app
 from tests.assessment.strategies import SCHEMA, answers_documents
-from tests.web.conftest import NOW
+from tests.web.conftest import NOW, BrowserLikeClient
 
 json_values = st.recursive(
     st.none()
@@ -61,7 +61,7 @@ def mutated_answers(draw: st.DrawFn) -> dict[str, Any]:
 def api() -> Any:
     folder = Path(tempfile.mkdtemp(prefix="heavylegs-fuzz-"))
     app = create_app(f"sqlite:///{folder / 'fuzz.sqlite3'}", clock=lambda: NOW)
-    with TestClient(app) as client:
+    with BrowserLikeClient(app) as client:
         yield client
 
 
@@ -143,7 +143,7 @@ _CLIENT: list[TestClient] = []
 
 def _shared_client() -> TestClient:
     if not _CLIENT:
-        _CLIENT.append(TestClient(create_app(None, clock=lambda: NOW)))
+        _CLIENT.append(BrowserLikeClient(create_app(None, clock=lambda: NOW)))
     return _CLIENT[0]
 
 

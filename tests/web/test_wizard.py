@@ -22,7 +22,7 @@ from heavylegs.web import wizard
 from heavylegs.web.app import create_app
 from tests.assessment.strategies import answers_documents
 from tests.cli.test_interview import script_for
-from tests.web.conftest import NOW
+from tests.web.conftest import NOW, BrowserLikeClient
 
 SHOWN = re.compile(r'name="shown" value="([^"]+)"')
 BY_PATH = {q.path: q for q in QUESTIONS}
@@ -171,5 +171,5 @@ def _client(tmp_path: Path) -> TestClient:
     if key not in _CLIENTS:
         _CLIENTS.clear()
         app = create_app(f"sqlite:///{tmp_path / 'wizard.sqlite3'}", clock=lambda: NOW)
-        _CLIENTS[key] = TestClient(app)
+        _CLIENTS[key] = BrowserLikeClient(app)
     return _CLIENTS[key]

@@ -6,6 +6,7 @@ Only Typer is imported here at start-up; FastAPI and uvicorn load when the comma
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Annotated
 
 import typer
@@ -27,12 +28,21 @@ def serve(
             show_default=False,
         ),
     ] = None,
+    allow_host: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--allow-host",
+            help="A host name the app answers to besides the loopback names (repeatable), e.g. "
+            "the machine's name on your network. Other Host headers get 400 (DNS rebinding).",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Start the web app (assessment, results, guided sessions, diary) and the JSON API."""
-    raise typer.Exit(run_serve(host, port, db))
+    raise typer.Exit(run_serve(host, port, db, allow_host or []))
 
 
-def run_serve(host: str, port: int, db: str | None) -> int:
+def run_serve(host: str, port: int, db: str | None, allow_host: Sequence[str] = ()) -> int:
     """Exit code: 0 after a clean stop, 1 when the database or the port cannot be used."""
     import socket
     import sys
@@ -56,7 +66,7 @@ def run_serve(host: str, port: int, db: str | None) -> int:
     from heavylegs.web.app import create_app
 
     try:
-        app = create_app(url, allowed_hosts=_allowed_hosts(host))
+        app = create_app(url, allowed_hosts=allowed_hosts(host, allow_host))
     except StoreError as exc:
         sys.stderr.write(f"error: {exc}\n")
         return 1
@@ -71,17 +81,34 @@ def run_serve(host: str, port: int, db: str | None) -> int:
             file=sys.stderr,
             flush=True,
         )
+        if not allow_host:
+            print(
+                "note: only loopback names are answered; add --allow-host NAME for the name "
+                "others use to reach this computer",
+                file=sys.stderr,
+                flush=True,
+            )
     uvicorn.run(app, host=host.strip("[]"), port=port, log_level="warning", access_log=False)
     return 0
 
 
-def _allowed_hosts(host: str) -> list[str] | None:
-    """Loopback names, plus the address itself; ``None`` (any) when listening on all interfaces."""
-    if host in ("0.0.0.0", "::", "[::]"):
-        return None
-    return sorted(
-        {"127.0.0.1", "localhost", "[::1]", host if ":" not in host else f"[{host.strip('[]')}]"}
-    )
+WILDCARDS = ("0.0.0.0", "::", "[::]")
+
+
+def allowed_hosts(host: str, extra: Sequence[str] = ()) -> list[str]:
+    """The ``Host`` names answered: loopback, the address listened on, and ``--allow-host``.
+
+    Why never "any": a page on another site can make its own name resolve to 127.0.0.1 (DNS
+    rebinding) and read the answers; its requests carry its own name as ``Host``. So even on
+    ``0.0.0.0`` only the names given are answered; a wildcard address itself is not a name.
+    """
+    names = {"127.0.0.1", "localhost", "[::1]"}
+    for name in (host, *extra):
+        name = name.strip().lower()
+        if not name or name in WILDCARDS:
+            continue
+        names.add(f"[{name.strip('[]')}]" if ":" in name else name)
+    return sorted(names)
 
 
 def _hide_password(url: str) -> str:

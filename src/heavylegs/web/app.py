@@ -37,6 +37,7 @@ log = logging.getLogger("heavylegs.web")
 
 SECRET_ENV = "HEAVYLEGS_WEB_SECRET"
 DB_ENV = "HEAVYLEGS_WEB_DB"
+HOSTS_ENV = "HEAVYLEGS_WEB_ALLOW_HOSTS"
 
 
 def _is_api(request: Request) -> bool:
@@ -101,7 +102,7 @@ def create_app(
     ):
         app.include_router(module.router)
     _add_error_handlers(app)
-    app.add_middleware(Guard, allowed_hosts=allowed_hosts)
+    app.add_middleware(Guard, allowed_hosts=allowed_hosts, secret=key)
 
     def custom_openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
@@ -113,8 +114,14 @@ def create_app(
 
 
 def app_from_env() -> FastAPI:
-    """Factory for ``uvicorn --factory``: database from ``HEAVYLEGS_WEB_DB`` (unset: none)."""
-    return create_app(os.environ.get(DB_ENV) or None)
+    """Factory for ``uvicorn --factory``: database from ``HEAVYLEGS_WEB_DB`` (unset: none).
+
+    Answers the loopback names only, plus the comma-separated ``HEAVYLEGS_WEB_ALLOW_HOSTS``.
+    """
+    extra = [h.strip() for h in os.environ.get(HOSTS_ENV, "").split(",") if h.strip()]
+    return create_app(
+        os.environ.get(DB_ENV) or None, allowed_hosts=["127.0.0.1", "localhost", "[::1]", *extra]
+    )
 
 
 def openapi_document(app: FastAPI) -> dict[str, Any]:

@@ -8,6 +8,13 @@ this site's own scripts and styles (htmx is vendored, nothing comes from a CDN).
 policy is ``same-origin``, not ``no-referrer``: with the latter browsers send ``Origin: null`` on
 form posts and the origin check could not tell our own forms from anyone else's.
 
+Every state-changing request also needs a CSRF token (:mod:`heavylegs.web.csrf`): a page's form in
+its hidden field or htmx's header; an API call that carries the browser's cookie in the
+``X-CSRF-Token`` header. API bodies must be ``application/json`` (415 otherwise): a cross-site
+form can send ``text/plain`` that parses as JSON, but never ``application/json`` without a CORS
+preflight, which this app does not answer. Bodies are read as counted streams with limits
+(:mod:`heavylegs.web.bodies`): 413 as soon as one goes past, even when chunked.
+
 Plain ASGI rather than ``BaseHTTPMiddleware``: it adds almost nothing to each request.
 """
 
@@ -16,8 +23,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from starlette.datastructures import Headers
-from starlette.responses import PlainTextResponse
+from starlette.responses import PlainTextResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from heavylegs.web import bodies, csrf
 
 CSP = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
@@ -36,12 +45,18 @@ API_HEADERS: list[tuple[bytes, bytes]] = [
 ]
 """JSON is never rendered as a page, so the API skips the page-only headers (and their cost)."""
 UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+NO_STORE = (b"cache-control", b"no-store")
+"""Every page and answer but the static files may hold health data (results, the diary, the
+backup): none is kept in a browser's or a proxy's cache."""
 
 
 class Guard:
-    def __init__(self, app: ASGIApp, allowed_hosts: Sequence[str] | None = None) -> None:
+    def __init__(
+        self, app: ASGIApp, allowed_hosts: Sequence[str] | None = None, secret: bytes = b""
+    ) -> None:
         self.app = app
         self.allowed = {h.lower() for h in allowed_hosts} if allowed_hosts is not None else None
+        self.secret = secret
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -52,24 +67,132 @@ class Guard:
         if self.allowed is not None and _hostname(host) not in self.allowed:
             await PlainTextResponse("Unknown host name.", status_code=400)(scope, receive, send)
             return
-        origin = headers.get("origin")
-        if (
-            scope["method"] in UNSAFE
-            and origin is not None
-            and origin not in (f"http://{host}", f"https://{host}")
-        ):
-            refusal = PlainTextResponse("Cross-site request refused.", status_code=403)
-            await refusal(scope, receive, send)
-            return
+        path: str = scope["path"]
+        api = path.startswith("/api/")
+        cookie = _cookie(headers.get("cookie", ""), csrf.COOKIE)
+        nonce = cookie if csrf.valid_nonce(cookie) else None
+        fresh = nonce is None
+        if nonce is None:
+            nonce = csrf.new_nonce()
+        scope.setdefault("state", {})["csrf_token"] = csrf.token_for(self.secret, nonce)
 
-        extra = API_HEADERS if scope["path"].startswith("/api/") else HEADERS
+        if scope["method"] in UNSAFE:
+            try:
+                receive = await self._check_write(scope, headers, receive, None if fresh else nonce)
+            except Refusal as refusal:
+                await _refuse(scope, receive, send, refusal.status, str(refusal), api)
+                return
+
+        extra = list(API_HEADERS if api else HEADERS)
+        if not path.startswith("/static/"):
+            extra.append(NO_STORE)
+        if fresh and not api:
+            extra.append((b"set-cookie", _cookie_header(nonce)))
+        started = False
 
         async def send_with_headers(message: Message) -> None:
+            nonlocal started
             if message["type"] == "http.response.start":
+                started = True
                 message = {**message, "headers": [*message.get("headers", []), *extra]}
             await send(message)
 
-        await self.app(scope, receive, send_with_headers)
+        try:
+            await self.app(scope, receive, send_with_headers)
+        except bodies.TooLarge as exc:
+            if started:
+                raise
+            await _refuse(scope, receive, send, 413, _too_large(exc.limit), api)
+
+    async def _check_write(
+        self, scope: Scope, headers: Headers, receive: Receive, nonce: str | None
+    ) -> Receive:
+        """The ``receive`` the app may read from, or :class:`Refusal`."""
+        host = headers.get("host", "")
+        origin = headers.get("origin")
+        if origin is not None and origin not in (f"http://{host}", f"https://{host}"):
+            raise Refusal(403, "Cross-site request refused.")
+        if headers.get("sec-fetch-site", "same-origin") not in ("same-origin", "none"):
+            raise Refusal(403, "Cross-site request refused.")
+        path: str = scope["path"]
+        limit = bodies.limit_for(path)
+        declared = headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > limit:
+            raise Refusal(413, _too_large(limit))
+        has_body = (declared.isdigit() and int(declared) > 0) or "transfer-encoding" in headers
+        content_type = headers.get("content-type", "").split(";")[0].strip().lower()
+        limited = bodies.Limited(receive, limit)
+        header_token = headers.get(csrf.HEADER)
+        if path.startswith("/api/"):
+            if has_body and content_type != "application/json":
+                raise Refusal(415, "the body must be JSON sent as Content-Type: application/json")
+            if nonce is not None and not csrf.token_ok(self.secret, nonce, header_token):
+                raise Refusal(403, "a browser request needs the X-CSRF-Token header")
+            return limited
+        if header_token is not None:
+            if not csrf.token_ok(self.secret, nonce, header_token):
+                raise Refusal(403, EXPIRED)
+            return limited
+        if nonce is None:
+            raise Refusal(403, EXPIRED)
+        try:
+            read = await bodies.read_form_token(limited, content_type, csrf.FIELD)
+        except bodies.TooLarge as exc:
+            raise Refusal(413, _too_large(exc.limit)) from None
+        except bodies.BadForm as exc:
+            raise Refusal(413, f"This form cannot be used: {exc}.") from None
+        if not csrf.token_ok(self.secret, nonce, read.token):
+            raise Refusal(403, EXPIRED)
+        limited.replay = read.messages
+        return limited
+
+
+EXPIRED = (
+    "This form has expired or was sent from another site. Go back, reload the page and try again."
+)
+
+
+class Refusal(Exception):
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+def _too_large(limit: int) -> str:
+    return f"too large (at most {limit} bytes)"
+
+
+async def _refuse(
+    scope: Scope, receive: Receive, send: Send, status: int, message: str, api: bool
+) -> None:
+    response: Response
+    if api:
+        from heavylegs.web.problems import single
+
+        response = single(status, message[:1].lower() + message[1:].rstrip("."))
+    elif "app" in scope:
+        from starlette.requests import Request
+
+        from heavylegs.web.templating import page
+
+        what = message[:1].upper() + message[1:]
+        response = page(Request(scope, receive), "not_found.html", {"what": what}, status)
+    else:
+        response = PlainTextResponse(message, status_code=status)
+    response.headers["cache-control"] = "no-store"
+    await response(scope, receive, send)
+
+
+def _cookie(header: str, name: str) -> str | None:
+    for part in header.split(";"):
+        key, _, value = part.strip().partition("=")
+        if key == name:
+            return value
+    return None
+
+
+def _cookie_header(nonce: str) -> bytes:
+    return f"{csrf.COOKIE}={nonce}; Path=/; HttpOnly; SameSite=Lax".encode("ascii")
 
 
 def _hostname(host: str) -> str:

@@ -13,6 +13,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from pydantic import ValidationError
+from starlette.concurrency import run_in_threadpool
 
 from heavylegs.assessment.questionnaire import SECTIONS, Kind, Question
 from heavylegs.assessment.result import Assessment
@@ -24,7 +25,21 @@ from heavylegs.web.templating import context, page, redirect
 router = APIRouter(include_in_schema=False)
 
 DRAFT_COOKIE = "heavylegs_draft"
-DRAFT_MAX_AGE_S = 7 * 24 * 3600
+DRAFT_MAX_AGE_S = 24 * 3600
+"""A day: long enough to come back to unfinished answers, short for health data in a cookie."""
+ALERTED = "_alerted"
+"""Draft key: the most serious level the wizard already stopped for (it stops once per level)."""
+SERIOUS = (Urgency.URGENT, Urgency.EMERGENCY)
+
+
+def _interrupts(level: Urgency, draft: dict[str, Any]) -> bool:
+    """Whether the answers so far should stop the wizard now: an emergency or a same-day result
+    the wizard has not stopped for yet. Why same-day too: clot signs known at step 5 must not
+    wait three more steps."""
+    if level not in SERIOUS:
+        return False
+    shown = draft.get(ALERTED)
+    return shown is None or (shown == Urgency.URGENT.value and level is Urgency.EMERGENCY)
 
 
 def load_draft(request: Request) -> dict[str, Any] | None:
@@ -134,10 +149,19 @@ def step_page(
             "can_finish": step >= wizard.FINISH_EARLY_FROM,
             "none_value": wizard.NONE_OF_THESE,
             "answered": wizard.answered_count(draft),
+            "level_so_far": _serious_so_far(step, draft),
         },
         status=status,
     )
     return keep_draft(request, response, draft)
+
+
+def _serious_so_far(step: int, draft: dict[str, Any]) -> str | None:
+    """The level to show above the step when the answers so far are already serious."""
+    if step <= wizard.FIRST_CHECK:
+        return None
+    level = _level(draft)
+    return level.value if level in SERIOUS else None
 
 
 def _step_or_404(request: Request, step: int) -> Response | None:
@@ -187,11 +211,15 @@ async def post_step(request: Request, step: int) -> Response:
             new=result.revealed,
             status=422 if result.errors else 200,
         )
-    if wizard.checks_after(step) and _level(result.draft) is Urgency.EMERGENCY:
-        response = redirect(request, f"/assess/alert?after={step}", full_page=True)
-        return keep_draft(request, response, result.draft)
+    if step >= wizard.FIRST_CHECK and step < wizard.STEP_COUNT:
+        level = _level(result.draft)
+        if level is not None and _interrupts(level, result.draft):
+            result.draft[ALERTED] = level.value
+            response = redirect(request, f"/assess/alert?after={step}", full_page=True)
+            return keep_draft(request, response, result.draft)
     if step == wizard.STEP_COUNT or (nav == "finish" and step >= wizard.FINISH_EARLY_FROM):
-        return finish(request, result.draft)
+        # finish() stores the assessment: on a worker thread, off the event loop.
+        return await run_in_threadpool(finish, request, result.draft)
     return keep_draft(request, redirect(request, f"/assess/{step + 1}"), result.draft)
 
 
@@ -259,16 +287,35 @@ def finish(request: Request, draft: dict[str, Any]) -> Response:
             result,
             ctx.now(),
         )
-    return keep_draft(request, redirect(request, f"/results/{saved}", full_page=True), draft)
+    response = redirect(request, f"/results/{saved}", full_page=True)
+    response.delete_cookie(DRAFT_COOKIE, path="/", httponly=True, samesite="lax")
+    return response
+
+
+@router.post("/assess/again/{assessment_id:int}")
+def assess_again(request: Request, assessment_id: int) -> Response:
+    """Change the answers of a saved assessment: a new draft from them (the saved one stays).
+
+    Why: the draft cookie is cleared once an assessment is saved (answers do not linger in the
+    browser), so "Change my answers" starts from the stored answers instead.
+    """
+    ctx = context(request)
+    with ctx.session() as session:
+        item = records.load_assessment(session, ctx.owner, assessment_id)
+    if item is None:
+        return page(request, "not_found.html", {"what": "No such assessment."}, status=404)
+    draft = wizard.prefill({k: v for k, v in item.answers.items() if isinstance(v, dict)})
+    return keep_draft(request, redirect(request, "/assess/1", full_page=True), draft)
 
 
 @router.get("/assess/alert")
 def alert(request: Request, after: int = 3) -> Response:
-    """Warning signs point to an emergency: say so now, before any more questions."""
+    """The answers so far point to an emergency or a same-day visit: say so now, before any more
+    questions (the person may still go on answering)."""
     draft = load_draft(request) or {}
     outcome = _assess(draft, request)
     after = min(max(after, 1), wizard.STEP_COUNT - 1)
-    if isinstance(outcome, list) or outcome[1].triage.level is not Urgency.EMERGENCY:
+    if isinstance(outcome, list) or outcome[1].triage.level not in SERIOUS:
         return redirect(request, f"/assess/{after + 1}")
     return page(request, "alert.html", {**result_values(outcome[1]), "next_step": after + 1})
 

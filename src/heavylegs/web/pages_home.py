@@ -47,6 +47,8 @@ def home(request: Request) -> Response:
             if result is not None:
                 values.update(result_values(result))
                 values["latest"] = latest
+                age = ctx.now() - latest.at.astimezone()
+                values["latest_recent"] = age <= dt.timedelta(days=RECENT_DAYS)
     return page(request, "home.html", values)
 
 

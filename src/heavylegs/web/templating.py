@@ -6,6 +6,7 @@ into its title, a triage level into words (colour is never the only signal).
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,7 @@ from fastapi.templating import Jinja2Templates
 from markupsafe import Markup, escape
 
 from heavylegs.knowledge.models import KnowledgeBase, Urgency
+from heavylegs.web import csrf
 from heavylegs.web.context import WebContext
 
 HERE = Path(__file__).parent
@@ -93,9 +95,26 @@ def page(
     """Render ``name`` with ``values``; every page knows the request and whether a DB is there."""
     templates: Jinja2Templates = request.app.state.templates
     ctx = context(request)
-    data = {"has_db": ctx.has_db, "today": ctx.today(), **(values or {})}
+    token = csrf_token(request)
+    data = {"has_db": ctx.has_db, "today": ctx.today(), "csrf_token": token, **(values or {})}
     response = templates.TemplateResponse(request, name, data, status_code=status)
+    body = bytes(response.body)
+    if token and b'method="post"' in body:
+        field = f'<input type="hidden" name="{csrf.FIELD}" value="{token}">'
+        response.body = _POST_FORM.sub(lambda m: m.group(0) + field, body.decode()).encode()
+        response.init_headers()
     return response
+
+
+_POST_FORM = re.compile(r'<form\b[^>]*\bmethod="post"[^>]*>', re.IGNORECASE)
+"""Every ``method="post"`` form gets the CSRF field as its first field (the guard reads an
+upload's first part only), so no template, present or future, can forget it."""
+
+
+def csrf_token(request: Request) -> str:
+    """This browser's CSRF token, set by :class:`heavylegs.web.guard.Guard` ("" without it)."""
+    state = request.scope.get("state") or {}
+    return str(state.get("csrf_token", ""))
 
 
 def redirect(request: Request, url: str, *, full_page: bool = False) -> Response:

@@ -43,6 +43,10 @@ NONE_OF_THESE = "__none__"
 FINISH_EARLY_FROM = SECTIONS.index("Whole body") + 2
 """Steps from which "see my result now" is offered: only once every warning sign was asked."""
 
+FIRST_CHECK = min(SECTIONS.index(name) for name in CHECK_AFTER) + 1
+"""From this step on the answers so far are assessed after each step: an emergency or a same-day
+result stops the wizard (see :func:`heavylegs.web.pages_assess.post_step`)."""
+
 Draft = dict[str, Any]
 
 
