@@ -147,22 +147,34 @@ def test_worsening_heart_failure_is_told_not_to_drink_more() -> None:
     assert "fluid" in avoid_why["high_fluid_intake"].lower()
 
 
-def test_water_tablets_rule_out_drinking_targets_even_in_the_heat() -> None:
-    result = run(
-        {
-            "about": {"age": 58, "sex": "male"},
-            "symptoms": {
-                "legs": "both",
-                "heaviness": 4,
-                "when": ["end_of_day", "in_heat"],
-                "night_cramps": True,
-                "swelling": "none",
-            },
-            "history": {"medications": ["diuretic"]},
-            "lifestyle": {"work": "active", "water_liters_per_day": 0.8, "hot_climate": True},
-        }
-    )
-    check(result, not_do={"high_fluid_intake"}, avoid={"high_fluid_intake"})
+HOT_CRAMPS_ON_A_WATER_TABLET: dict[str, Any] = {
+    "about": {"age": 58, "sex": "male"},
+    "symptoms": {
+        "legs": "both",
+        "heaviness": 4,
+        "when": ["end_of_day", "in_heat"],
+        "night_cramps": True,
+        "swelling": "none",
+    },
+    "history": {"medications": ["diuretic"]},
+    "lifestyle": {"work": "active", "water_liters_per_day": 0.8, "hot_climate": True},
+}
+
+
+def test_a_water_tablet_alone_does_not_restrict_drinking_in_the_heat() -> None:
+    """A diuretic is often a blood-pressure tablet: in the heat it calls for drinking."""
+    result = run(HOT_CRAMPS_ON_A_WATER_TABLET)
+    assert "high_fluid_intake" not in avoid_ids(result)
+    assert "high_fluid_intake" in do_ids(result)
+
+
+@pytest.mark.parametrize("condition", ["heart_failure", "kidney_disease", "liver_disease"])
+def test_a_water_tablet_with_heart_kidney_or_liver_disease_rules_out_drinking_targets(
+    condition: str,
+) -> None:
+    data = {**HOT_CRAMPS_ON_A_WATER_TABLET}
+    data["history"] = {"medications": ["diuretic"], "conditions": [condition]}
+    check(run(data), not_do={"high_fluid_intake"}, avoid={"high_fluid_intake"})
 
 
 def test_kidney_disease_gets_no_minerals() -> None:
@@ -697,10 +709,8 @@ def test_safety_rules_hold_for_everyone(data: dict[str, Any]) -> None:
     if about.get("pregnant"):
         assert not done & {"legs_up_the_wall", "leg_elevation", "horse_chestnut"}
         assert not done & {"magnesium_supplement", "plyometrics", "heavy_squats"}
-    if (
-        conditions & {"heart_failure", "kidney_disease", "liver_disease"}
-        or "diuretic" in medications
-    ):
+    if conditions & {"heart_failure", "kidney_disease", "liver_disease"}:
+        # a water tablet alone does not restrict fluids (issue 9); these conditions do
         assert "high_fluid_intake" not in done
     if "heart_failure" in conditions:
         assert not done & {"legs_up_the_wall", "compression_stockings"}

@@ -15,6 +15,8 @@ def test_trusted_equals_model_construct() -> None:
         "likelihood": 0.5,
         "why": ["a"],
         "sources": ["seed-000"],
+        "against": ["b"],
+        "criteria": None,
     }
     fast, slow = trusted(CauseResult, **values), CauseResult.model_construct(**values)
     assert fast == slow

@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from heavylegs.assessment.engine import assess
+from heavylegs.assessment.result import Assessment
 from heavylegs.assessment.validation import AnswersError, parse_answers
 
 LEVELS = ("self_care", "routine", "urgent", "emergency")
@@ -78,4 +79,24 @@ def _run_expect_case(case: dict[str, Any]) -> list[str]:
     for reason in expect.get("reasons_include") or []:
         if reason not in {r.id for r in result.triage.reasons}:
             failures.append(f"red flag {reason} did not fire")
+    failures.extend(_check_wording(expect, result))
+    return failures
+
+
+def _check_wording(expect: dict[str, Any], result: Assessment) -> list[str]:
+    """Expectations on what the person reads: the top cause, the headline, the cause list."""
+    failures: list[str] = []
+    ids = [c.id for c in result.causes]
+    top = expect.get("top_cause_any")
+    if top and (not ids or ids[0] not in top):
+        failures.append(f"top cause {ids[:1]} not one of {top}")
+    if "causes_exactly" in expect and ids != expect["causes_exactly"]:
+        failures.append(f"causes {ids} are not exactly {expect['causes_exactly']}")
+    for text in expect.get("headline_includes") or []:
+        if text.lower() not in result.triage.headline.lower():
+            failures.append(f"headline does not mention {text!r}: {result.triage.headline!r}")
+    avoid = {item.id for item in result.plan.avoid}
+    for measure in expect.get("must_not_avoid") or []:
+        if measure in avoid:
+            failures.append(f"{measure} is in plan.avoid")
     return failures

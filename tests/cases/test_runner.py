@@ -26,6 +26,10 @@ def test_a_passing_case_passes() -> None:
         ({"must_not_do": ["get_same_day_care"]}, "plan.do"),
         ({"must_avoid": ["swimming_in_lava"]}, "plan.avoid"),
         ({"reasons_include": ["cauda_equina"]}, "did not fire"),
+        ({"top_cause_any": ["glycogen_depletion"]}, "top cause"),
+        ({"causes_exactly": ["deep_vein_thrombosis"]}, "not exactly"),
+        ({"headline_includes": ["sepsis"]}, "headline"),
+        ({"must_not_avoid": ["massage"]}, "plan.avoid"),
     ],
 )
 def test_a_wrong_expectation_fails(change: dict[str, object], fragment: str) -> None:

@@ -57,6 +57,9 @@ Condition = Literal[
     "clotting_disorder",
     "back_problems",
     "atrial_fibrillation",
+    "lymph_nodes_removed_or_irradiated",
+    "gout",
+    "rheumatoid_or_inflammatory_arthritis",
 ]
 Recent = Literal[
     "long_journey",
@@ -77,6 +80,9 @@ Medication = Literal[
     "regular_nsaid",
     "steroid",
     "insulin_or_diabetes_tablets",
+    "pioglitazone",
+    "gabapentin_or_pregabalin",
+    "dopamine_agonist",
     "other",
 ]
 Work = Literal["sitting", "standing", "mixed", "active", "none"]
@@ -100,6 +106,7 @@ TriedMeasure = Literal[
     "weight_loss",
 ]
 Improving = Literal["yes", "partly", "no", "worse"]
+SwellingElsewhere = Literal["face_or_eyelids", "belly", "hands", "genitals"]
 
 
 class _Strict(BaseModel):
@@ -155,6 +162,12 @@ class Symptoms(_Strict):
     skin_changes: bool | None = None
     wound_not_healing: bool | None = None
     itching: bool | None = None
+    hard_tender_vein: bool | None = None
+    bleeding_from_vein: bool | None = None
+    pain_out_of_proportion: bool | None = None
+    skin_dark_blistering_or_numb_patch: bool | None = None
+    swelling_gone_by_morning: bool | None = None
+    cannot_bear_weight: bool | None = None
 
 
 class WholeBody(_Strict):
@@ -172,6 +185,11 @@ class WholeBody(_Strict):
     feels_cold_weight_gain_dry_skin: bool | None = None
     heavy_periods: bool | None = None
     pregnancy_warning_signs: bool | None = None
+    face_arm_or_speech_problem: bool | None = None
+    confused_or_very_drowsy: bool | None = None
+    frothy_urine: bool | None = None
+    passing_much_less_urine: bool | None = None
+    swelling_elsewhere: Unique[SwellingElsewhere] | None = None
 
 
 class History(_Strict):

@@ -16,6 +16,7 @@ from heavylegs.assessment.result import (
     Assessment,
     AvoidItem,
     CauseResult,
+    CriteriaResult,
     Plan,
     PlanItem,
     Reason,
@@ -31,10 +32,12 @@ from heavylegs.assessment.rules import (
     compile_condition,
 )
 from heavylegs.knowledge import KnowledgeBase, Urgency, load_knowledge
-from heavylegs.knowledge.conditions import Cond
+from heavylegs.knowledge.conditions import Cond, Leaf, walk
 from heavylegs.knowledge.models import (
     AvoidRule,
     Cause,
+    CauseList,
+    Criteria,
     Measure,
     MeasureKind,
     RedFlag,
@@ -48,6 +51,15 @@ LIKELY = 0.25
 """A cause at or above this likelihood, and in the top three, shapes the plan."""
 MAX_CAUSES = 6
 MAX_MEASURES = 8
+WARNING_SECTIONS = ("symptoms.", "whole_body.")
+"""A red flag's answer paths in these sections are warning-sign questions; when none of them is
+answered, a calm result could only mean nothing was checked, and the headline says so."""
+CONTEXT_PATHS = frozenset(
+    {"symptoms.legs", "symptoms.heaviness", "symptoms.duration_days", "symptoms.when"}
+)
+"""Paths red flags read that describe the complaint rather than ask about a warning sign."""
+
+CriterionTest = tuple[str, Predicate, Predicate | None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +88,9 @@ class Compiled:
     """cause id -> (measure index, priority, condition index in ``plan_test`` or -1)."""
     by_situation: tuple[tuple[int, float, int], ...]
     offerable: tuple[Measure, ...]
+    criteria: dict[int, tuple[Criteria, tuple[CriterionTest, ...]]]
+    """cause index -> its criteria set with each item's met / not-met predicates."""
+    warning_paths: frozenset[str]
 
 
 _COMPILED: dict[str, Compiled] = {}
@@ -135,9 +150,37 @@ def compile_knowledge(kb: KnowledgeBase) -> Compiled:
             f.id: Reason.model_construct(id=f.id, message=f.message, sources=list(f.sources))
             for f in kb.red_flags.values()
         },
+        criteria={
+            i: (
+                c.criteria,
+                tuple(
+                    (
+                        item.text,
+                        rule(f"cause {c.id} criteria", item.when),
+                        maybe(f"cause {c.id} criteria", item.unless),
+                    )
+                    for item in c.criteria.items
+                ),
+            )
+            for i, c in enumerate(causes)
+            if c.criteria is not None
+        },
+        warning_paths=_warning_paths(flags),
     )
     _COMPILED[kb.version] = compiled
     return compiled
+
+
+def _warning_paths(flags: tuple[RedFlag, ...]) -> frozenset[str]:
+    """Every answer path a red flag asks about (see ``WARNING_SECTIONS``)."""
+    return frozenset(
+        node.path
+        for flag in flags
+        for node in walk(flag.when)
+        if isinstance(node, Leaf)
+        and node.path.startswith(WARNING_SECTIONS)
+        and node.path not in CONTEXT_PATHS
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,7 +227,7 @@ def assess(answers: Answers, kb: KnowledgeBase | None = None) -> Assessment:
     hits = compiled.answers_test(ctx)
     flag_count = len(compiled.red_flags)
     fired = [compiled.red_flags[i] for i in hits if i < flag_count]
-    triage = _triage(compiled, fired)
+    triage = _triage(compiled, fired, ctx.flat)
     scores = _score_causes(compiled, [i - flag_count for i in hits if i >= flag_count], fired)
     ids = compiled.cause_ids
     plan_ctx = Context(
@@ -196,13 +239,17 @@ def assess(answers: Answers, kb: KnowledgeBase | None = None) -> Assessment:
     )
     worth = sum(1 for p in scores.likelihood if p >= 0.1)
     shown = scores.order[: max(3, worth)][:MAX_CAUSES]
+    for flag in fired:  # a stroke is not a leg problem: no leg causes beside it
+        if flag.cause_list is CauseList.ONLY_FLAG_CAUSE and flag.cause is not None:
+            shown = [compiled.cause_index[flag.cause]]
+            break
     # model_construct: every piece comes from the validated knowledge base, and validating
     # again would cost more than the whole assessment.
     return trusted(
         Assessment,
         schema_version=1,
         triage=triage,
-        causes=[_cause_result(compiled, scores, i) for i in shown],
+        causes=[_cause_result(compiled, scores, i, ctx) for i in shown],
         plan=_plan(compiled, plan_ctx, fired, triage.level),
         see_a_doctor_if=[
             s.text for s, test in compiled.safety_net if test is None or test(plan_ctx)
@@ -212,13 +259,14 @@ def assess(answers: Answers, kb: KnowledgeBase | None = None) -> Assessment:
     )
 
 
-def _triage(compiled: Compiled, fired: list[RedFlag]) -> Triage:
-    """The highest level among fired red flags; the most serious one's headline comes first."""
+def _triage(compiled: Compiled, fired: list[RedFlag], flat: dict[str, object]) -> Triage:
+    """The highest level among fired red flags; the headline is the first of them in file order,
+    which the knowledge base keeps from most to least specific (sepsis before a lung clot)."""
     ordered = sorted(fired, key=lambda f: -f.level.rank)  # stable: file order within a level
     if not ordered:
-        return trusted(
-            Triage, level=Urgency.SELF_CARE, headline=compiled.kb.self_care_headline, reasons=[]
-        )
+        checked = not compiled.warning_paths.isdisjoint(flat)
+        headline = compiled.kb.self_care_headline if checked else compiled.kb.unchecked_headline
+        return trusted(Triage, level=Urgency.SELF_CARE, headline=headline, reasons=[])
     return trusted(
         Triage,
         level=ordered[0].level,
@@ -261,16 +309,47 @@ def _score_causes(compiled: Compiled, matched: list[int], fired: list[RedFlag]) 
     return _Scores(likelihood, order, steps)
 
 
-def _cause_result(compiled: Compiled, scores: _Scores, index: int) -> CauseResult:
+def _cause_result(compiled: Compiled, scores: _Scores, index: int, ctx: Context) -> CauseResult:
+    """A feature that lowered the score is evidence against the cause, never a reason for it."""
     cause = compiled.causes[index]
     steps = sorted(scores.steps.get(index, ()), key=lambda s: -abs(s[0]))
+    found = compiled.criteria.get(index)
     return trusted(
         CauseResult,
         id=cause.id,
-        title=cause.title,
         likelihood=scores.likelihood[index],
-        why=[why for _, why in steps],
+        why=[why for weight, why in steps if weight > 0],
         sources=list(cause.sources),
+        title=cause.title,
+        against=[why for weight, why in steps if weight < 0],
+        criteria=None if found is None else _criteria(found[0], found[1], ctx),
+    )
+
+
+def _criteria(
+    criteria: Criteria, tests: tuple[CriterionTest, ...], ctx: Context
+) -> CriteriaResult | None:
+    """Which criteria the answers meet; ``None`` when none is met (nothing worth showing)."""
+    met: list[str] = []
+    not_met: list[str] = []
+    unknown: list[str] = []
+    for text, holds, fails in tests:
+        if holds(ctx):
+            met.append(text)
+        elif fails is not None and fails(ctx):
+            not_met.append(text)
+        else:
+            unknown.append(text)
+    if not met:
+        return None
+    return trusted(
+        CriteriaResult,
+        name=criteria.name,
+        met=met,
+        not_met=not_met,
+        unknown=unknown,
+        note=criteria.note,
+        sources=list(criteria.sources),
     )
 
 
@@ -295,6 +374,8 @@ def _plan(compiled: Compiled, ctx: Context, fired: list[RedFlag], level: Urgency
             do.append(compiled.items[measure_id])
 
     for flag in sorted(fired, key=lambda f: -f.level.rank):
+        if level is Urgency.EMERGENCY and flag.level is not Urgency.EMERGENCY:
+            break  # an emergency plan keeps only the emergency actions
         for action in flag.do_now:
             add(action)
     if level is Urgency.EMERGENCY:

@@ -11,11 +11,13 @@ from typing import Any
 
 from heavylegs.assessment.answers import SECTIONS, Answers
 
-CLOT_RECENT = frozenset(
-    {"long_journey", "surgery", "bed_rest", "leg_in_cast", "hospital_stay", "leg_injury"}
-)
+CLOT_RECENT = frozenset({"long_journey", "surgery", "bed_rest", "leg_in_cast", "hospital_stay"})
+"""A leg injury alone is not listed: it raises clot risk through immobilisation (a cast, bed
+rest) or an operation, which are counted themselves (NICE NG158, Wells score items)."""
 CLOT_CONDITIONS = frozenset({"previous_dvt_or_pe", "active_cancer", "clotting_disorder"})
 FLUID_CONDITIONS = frozenset({"heart_failure", "kidney_disease", "liver_disease"})
+"""Only these mean fluids may be restricted; a water tablet alone (often for blood pressure)
+does not, and heat, age or dizziness call for drinking, not for holding back."""
 POSTPARTUM_WEEKS = 12
 """Clot risk stays raised for weeks after birth (NICE NG158: the puerperium); 12 is cautious."""
 
@@ -36,6 +38,8 @@ DERIVED: dict[str, type] = {
     "overtraining_signs": int,
     "heart_failure_known": bool,
     "anticoagulated": bool,
+    "infection_signs": bool,
+    "weak_immunity": bool,
 }
 """Every derived name a rule may use, with its type (checked when rules compile)."""
 
@@ -114,11 +118,21 @@ def derive(flat: dict[str, Any]) -> dict[str, Any]:
         "clot_risk_count": risk_count,
         "runner": runner,
         "ramp_pct": ramp,
-        "fluid_restricted": bool(conditions & FLUID_CONDITIONS) or "diuretic" in medications,
+        "fluid_restricted": bool(conditions & FLUID_CONDITIONS),
         "arterial_disease": arterial,
         "diabetes": "diabetes" in conditions or "insulin_or_diabetes_tablets" in medications,
         "age": flat.get("about.age"),
         "overtraining_signs": overtraining,
         "heart_failure_known": "heart_failure" in conditions,
         "anticoagulated": "anticoagulant" in medications,
+        "infection_signs": any(
+            flat.get(f"symptoms.{name}") is True
+            for name in (
+                "warm_red_skin",
+                "redness_spreading",
+                "wound_not_healing",
+                "skin_dark_blistering_or_numb_patch",
+            )
+        ),
+        "weak_immunity": "active_cancer" in conditions or "steroid" in medications,
     }

@@ -29,12 +29,27 @@ class Triage(_Out):
     reasons: list[Reason]
 
 
+class CriteriaResult(_Out):
+    """Which items of a published criteria set the answers meet; unanswered ones are unknown."""
+
+    name: str
+    met: list[str]
+    not_met: list[str]
+    unknown: list[str]
+    note: str
+    sources: list[str]
+
+
 class CauseResult(_Out):
     id: str
     likelihood: float = Field(ge=0, le=1)
     why: list[str]
+    """Evidence for the cause only."""
     sources: list[str]
     title: str = ""
+    against: list[str] = Field(default_factory=list)
+    """Evidence against the cause (answers that lowered its score)."""
+    criteria: CriteriaResult | None = None
 
 
 class PlanItem(_Out):

@@ -108,13 +108,14 @@ def parse_knowledge(data_dir: Path = DATA_DIR) -> KnowledgeBase:
             if entry_id in tables[kind]:
                 raise KnowledgeError(f"{path.name}: duplicate {kind} id {entry_id!r}")
             tables[kind][entry_id] = entry
-    for key in ("disclaimer", "self_care_headline"):
+    for key in ("disclaimer", "self_care_headline", "unchecked_headline"):
         if not isinstance(meta.get(key), str):
             raise KnowledgeError(f"meta.yaml: needs a {key!r} text")
     kb = KnowledgeBase(
         version=_fingerprint(files)[:16],
         disclaimer=meta["disclaimer"],
         self_care_headline=meta["self_care_headline"],
+        unchecked_headline=meta["unchecked_headline"],
         **tables,
     )
     check_references(kb)
@@ -139,6 +140,14 @@ def check_references(kb: KnowledgeBase) -> None:
     for cause in kb.causes.values():
         for feature in cause.features:
             _check_condition(kb, feature.when, f"cause {cause.id}", problems, plan_rule=False)
+        if cause.criteria is not None:
+            for src in cause.criteria.sources:
+                need(kb.sources, src, "source", f"cause {cause.id} criteria")
+            for item in cause.criteria.items:
+                for cond in (item.when, item.unless):
+                    if cond is not None:
+                        where = f"cause {cause.id} criteria"
+                        _check_condition(kb, cond, where, problems, plan_rule=False)
     for flag in kb.red_flags.values():
         _check_condition(kb, flag.when, f"red_flag {flag.id}", problems, plan_rule=False)
         if flag.cause is not None:

@@ -100,9 +100,37 @@ class Feature(_Model):
     why: str
 
 
+class Criterion(_Model):
+    """One item of a validated questionnaire: met when ``when`` holds, not met when ``unless``
+    holds, unknown otherwise (an unanswered question is never counted as 'no')."""
+
+    text: str
+    when: Condition
+    unless: Condition | None = None
+
+
+class Criteria(_Model):
+    """A validated patient questionnaire or diagnostic criteria set shown with a cause, so a
+    person sees which published criteria their answers meet (e.g. IRLSSG 2012)."""
+
+    name: str
+    sources: list[Id] = Field(min_length=1)
+    note: str = Field(default="", description="What the criteria cannot check from answers.")
+    items: list[Criterion] = Field(min_length=1)
+
+
 class Cause(Entry):
     prior: float = Field(ge=-10, le=10, description="Log-odds before any answer is considered.")
     features: list[Feature] = Field(min_length=1)
+    criteria: Criteria | None = None
+
+
+class CauseList(StrEnum):
+    """What a fired red flag does to the cause list: ``ranked`` keeps the ranking;
+    ``only_flag_cause`` shows only the flag's own cause (a stroke is not a leg problem)."""
+
+    RANKED = "ranked"
+    ONLY_FLAG_CAUSE = "only_flag_cause"
 
 
 class RedFlag(Entry):
@@ -112,6 +140,7 @@ class RedFlag(Entry):
     message: str = Field(description="Why this matters, shown as the triage reason.")
     cause: Id | None = None
     do_now: list[Id] = Field(default_factory=list, description="Action measure ids, in order.")
+    cause_list: CauseList = CauseList.RANKED
 
 
 class Guided(_Model):
@@ -171,6 +200,9 @@ class KnowledgeBase(_Model):
     version: str
     disclaimer: str
     self_care_headline: str
+    unchecked_headline: str = Field(
+        description="Self-care headline when no warning-sign question was answered at all."
+    )
     sources: dict[str, Source]
     causes: dict[str, Cause]
     red_flags: dict[str, RedFlag]
