@@ -17,6 +17,11 @@ def main(argv: list[str]) -> int:
         spec = importlib.util.spec_from_file_location(path.stem, path)
         assert spec is not None and spec.loader is not None
         module = importlib.util.module_from_spec(spec)
+        # Registered under its own name (bench/ on the path) so a spawned child process can
+        # import it again to find its target function (pickled by module and name).
+        sys.modules[path.stem] = module
+        if str(here) not in sys.path:
+            sys.path.insert(0, str(here))
         spec.loader.exec_module(module)
         print(f"\n== {name} ==", flush=True)
         module.main()

@@ -15,9 +15,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from heavylegs.training.fit import decode_with_fitdecode, read_fit
+from heavylegs.training.fit import decode, decode_with_fitdecode, read_fit
 from heavylegs.training.fit_crc import crc16, crc16_slow
-from heavylegs.training.fit_fast import FitData, FitFormatError, NeedsFallback, decode_fit
+from heavylegs.training.fit_fast import FitData, NeedsFallback, decode_fit
 from heavylegs.training.fit_writer import steady_run, write_fit
 from heavylegs.training.model import ActivityFileError
 from tests.training.helpers import START, nan_equal
@@ -173,11 +173,25 @@ def test_bad_crc_is_a_warning_and_the_data_is_kept() -> None:
     assert any("CRC" in w for w in activity.warnings)
 
 
-@pytest.mark.parametrize("cut", [5, 11, 13, 200, -3])
-def test_truncated_files_are_refused_with_a_reason(cut: int) -> None:
+@pytest.mark.parametrize("cut", [5, 11, 13])
+def test_files_cut_before_any_data_are_refused_with_a_reason(cut: int) -> None:
     blob = write_fit(steady_run(START, 600))
     with pytest.raises(ActivityFileError, match="damaged FIT file"):
         read_fit(blob[:cut])
+
+
+@pytest.mark.parametrize("cut", [3000, 6000, -3])
+def test_truncated_files_keep_the_records_before_the_cut(cut: int) -> None:
+    blob = write_fit(steady_run(START, 600))
+    end = cut if cut > 0 else len(blob) + cut
+    activity = read_fit(blob[:cut])
+    assert activity.damage is not None and f"ends at byte {end}" in activity.damage
+    assert activity.damage in activity.warnings
+    full = read_fit(blob)
+    kept = activity.stream.size
+    assert 0 < kept <= full.stream.size
+    assert np.array_equal(activity.stream.t, full.stream.t[:kept])
+    assert full.damage is None
 
 
 def test_multisport_corpus_file_counts_only_the_run_leg(corpus: Path) -> None:
@@ -201,28 +215,52 @@ def test_corpus_run_summary_uses_the_session(corpus: Path) -> None:
 @pytest.mark.parametrize(
     ("name", "reason"),
     [
-        ("SYNTHETIC_truncated50_fr945_run.fit", "truncated"),
         ("SYNTHETIC_truncated_in_header_fr945_run.fit", "too short"),
-        ("fd_activity-settings-corruptheader.fit", "not a FIT header"),
-        ("fd_activity-unexpected-eof.fit", "truncated"),
-        ("fp_nick_sigma_truncated.fit", "past the end"),
-        ("fp_strava-android-app-201.10-b1218918.fit", "truncated"),
-        ("gb_lezyne_super_gps-bad-endian.fit", "damaged FIT file"),
         ("sa_empty-activities_header-datasize-0.fit", "no data"),
         ("sa_empty-sessions_0bytes.fit", "empty"),
     ],
 )
-def test_corrupt_corpus_files_are_refused(corpus: Path, name: str, reason: str) -> None:
+def test_corrupt_corpus_files_without_data_are_refused(
+    corpus: Path, name: str, reason: str
+) -> None:
     with pytest.raises(ActivityFileError, match=reason):
         read_fit((corpus / "corrupt" / name).read_bytes())
 
 
-def test_undefined_local_type_is_a_format_error() -> None:
+@pytest.mark.parametrize(
+    ("name", "records", "where"),
+    [  # records: what fitdecode, fitparse and the Garmin SDK recover (SOURCES.md)
+        ("SYNTHETIC_truncated50_fr945_run.fit", 2489, "ends at byte 125610"),
+        ("SYNTHETIC_bitflip16_fr945_run.fit", 4988, "CRC mismatch (FIT data ending at byte"),
+        ("fd_activity-activity-filecrc.fit", 28, "CRC mismatch"),
+        ("fd_activity-settings-corruptheader.fit", 14, "not a FIT header at byte 771"),
+        ("fd_activity-settings-nodata.fit", 14, "before byte 783"),
+        ("fd_activity-unexpected-eof.fit", 14, "ends at byte 768"),
+        ("fp_nick_sigma_truncated.fit", 14391, "byte 403454"),
+        ("fp_strava-android-app-201.10-b1218918.fit", 473, "local type 11 at byte 7471"),
+        ("gb_lezyne_super_gps-bad-endian.fit", 804, "near byte"),
+    ],
+)
+def test_damaged_corpus_files_keep_what_can_be_read(
+    corpus: Path, name: str, records: int, where: str
+) -> None:
+    blob = (corpus / "corrupt" / name).read_bytes()
+    decoded, _fast = decode(blob)
+    assert decoded.records["timestamp"].size == records
+    activity = read_fit(blob)
+    assert activity.damage is not None and where in activity.damage
+    assert activity.damage in activity.warnings
+    assert len(activity.warnings) <= 5  # fitdecode's per-field warnings are summarised
+
+
+def test_undefined_local_type_is_damage_at_its_byte() -> None:
     blob = write_fit(steady_run(START, 5))
     data = bytearray(blob)
     # the first data message after the header is file_id (local 0): point it at local 9
     at = 14 + 6 + 3 * 3
     assert data[at] == 0
     data[at] = 9
-    with pytest.raises(FitFormatError, match="undefined local type 9"):
-        decode_fit(bytes(data))
+    decoded = decode_fit(bytes(data))
+    assert decoded.damage is not None
+    assert f"undefined local type 9 at byte {at}" in decoded.damage
+    assert decoded.records["timestamp"].size == 0

@@ -112,19 +112,22 @@ def test_corrupt_corpus_files_are_skipped_with_reasons_and_nothing_partial(
     report = import_paths(store, [folder], now=NOW)
     skipped = {Path(n.file).name: n.message for n in report.skipped}
     assert set(skipped) == {
-        "SYNTHETIC_truncated50_fr945_run.fit", "SYNTHETIC_truncated_in_header_fr945_run.fit",
-        "fd_activity-settings-corruptheader.fit", "fd_activity-settings-nodata.fit",
-        "fd_activity-unexpected-eof.fit", "fp_nick_sigma_truncated.fit",
-        "fp_strava-android-app-201.10-b1218918.fit", "gb_lezyne_super_gps-bad-endian.fit",
+        "SYNTHETIC_truncated_in_header_fr945_run.fit",
         "sa_empty-activities_header-datasize-0.fit", "sa_empty-sessions_0bytes.fit",
     }  # fmt: skip
     assert all(reason for reason in skipped.values())
-    warned = {Path(n.file).name for n in report.warnings}
+    warned = {Path(n.file).name: n.message for n in report.warnings}
     assert {"SYNTHETIC_bitflip16_fr945_run.fit", "fd_activity-filecrc.fit",
             "sa_6037744996_strava_unbound-prefix.gpx",
-            "sa_6281425038_leading-whitespace.tcx"} <= warned  # fmt: skip
+            "sa_6281425038_leading-whitespace.tcx"} <= set(warned)  # fmt: skip
+    # damaged files keep what was read before the damage, with the byte offset in the warning
+    assert "ends at byte 125610" in warned["SYNTHETIC_truncated50_fr945_run.fit"]
+    assert "byte 403454" in warned["fp_nick_sigma_truncated.fit"]
     counts = _counts(store)
-    assert counts["activities"] == report.imported == 7
+    # the truncated and the bit-flipped copy of the same FR945 run are one activity
+    assert counts["activities"] == report.imported == 9
+    merged = {Path(m.file).name for m in report.merged} | {Path(m.kept).name for m in report.merged}
+    assert "SYNTHETIC_truncated50_fr945_run.fit" in merged
     assert counts["activity_files"] == report.imported + report.duplicates
 
 
@@ -241,3 +244,36 @@ def test_random_bytes_under_any_name_are_skipped_with_a_reason(blob: bytes, name
         assert _counts(store)["activities"] == 0
     finally:
         store.close()
+
+
+@pytest.mark.parametrize("order", ["damaged_first", "whole_first"])
+def test_between_two_copies_the_undamaged_one_is_kept(
+    store: Store, tmp_path: Path, order: str
+) -> None:
+    whole = fit_run(START, 1800)
+    cut = whole[: len(whole) // 2]
+    files = [("cut.fit", cut), ("whole.fit", whole)]
+    if order == "whole_first":
+        files.reverse()
+    for name, blob in files:
+        (tmp_path / name).write_bytes(blob)
+        import_paths(store, [tmp_path / name], now=NOW)
+    rows = _rows(store)
+    assert len(rows) == 1
+    assert rows[0]["duration_s"] == pytest.approx(1800, abs=2)  # the whole run, either way
+    with store.session() as session:
+        assert count_rows(session)["activity_files"] == 2
+
+
+def test_every_activity_of_a_tcx_history_file_is_imported(store: Store, corpus: Path) -> None:
+    path = corpus / "tcx" / "gc_activity_165850259_multi-session_fr305.tcx"
+    report = import_paths(store, [path], now=NOW)
+    assert report.imported == 4 and not report.skipped
+    assert [r["sport"] for r in _rows(store)] == ["running", "cycling", "running", "cycling"]
+    again = import_paths(store, [path], now=NOW)
+    assert (again.imported, again.duplicates) == (0, 1)
+
+
+def _rows(store: Store) -> list[dict[str, object]]:
+    with store.session() as session:
+        return sorted(contract_rows(session), key=lambda r: str(r["start_utc"]))

@@ -12,12 +12,20 @@ from hypothesis import strategies as st
 
 from heavylegs.training.load import (
     LoadMethod,
+    cr10_reserve,
     banister_trimp,
     heart_profile,
     session_load,
     trimp_per_minute,
 )
-from heavylegs.training.series import LoadSeries, RatioBand, monotony_strain, ratio_band
+from heavylegs.training.series import (
+    FITNESS_ALPHA,
+    MONOTONY_CAP,
+    LoadSeries,
+    RatioBand,
+    monotony_strain,
+    ratio_band,
+)
 
 MALE = heart_profile(hr_rest=60, hr_max=180, sex="male")
 FEMALE = heart_profile(hr_rest=60, hr_max=180, sex="female")
@@ -42,19 +50,29 @@ def test_trimp_clips_the_reserve() -> None:
     assert trimp_per_minute(1.4, "male") == pytest.approx(0.64 * math.exp(1.92))
 
 
-def test_session_load_falls_back_to_rpe_then_to_an_assumed_rpe() -> None:
+def test_session_load_falls_back_to_pace_then_rpe_then_an_assumed_rpe() -> None:
     by_hr = session_load([(150, 1800.0)], 30.0, 9.0, MALE)
-    assert by_hr.method is LoadMethod.HEART_RATE
-    # no heart rate, RPE 5, 40 min: 40 × 0.5 × 0.64 × e^(0.96 → 2.611696) = 33.430
+    assert by_hr.method is LoadMethod.HEART_RATE and not by_hr.estimated
+    # own load per minute at this pace wins over a stated RPE: 40 min × 2.5 = 100
+    by_pace = session_load([], 40.0, 5.0, MALE, pace_rate=2.5)
+    assert by_pace.method is LoadMethod.PACE and by_pace.value == pytest.approx(100.0)
+    # no heart rate, CR10 5 → 65 % HRR, 40 min: 40 × 0.65 × 0.64 × e^(1.248 → 3.483369) = 57.963
     by_rpe = session_load([], 40.0, 5.0, MALE)
-    assert by_rpe.method is LoadMethod.RPE
-    assert by_rpe.value == pytest.approx(33.430, abs=0.005)
+    assert by_rpe.method is LoadMethod.RPE and by_rpe.estimated
+    assert by_rpe.value == pytest.approx(57.963, abs=0.005)
     assumed = session_load([], 40.0, None, MALE)
-    assert assumed.method is LoadMethod.ASSUMED_RPE
-    # RPE 4: 40 × 0.4 × 0.64 × e^(0.768 → 2.155474) = 22.072
-    assert assumed.value == pytest.approx(22.072, abs=0.005)
+    assert assumed.method is LoadMethod.ASSUMED_RPE and assumed.estimated
+    # CR10 4 → 55 % HRR: 40 × 0.55 × 0.64 × e^(1.056 → 2.874849) = 40.478
+    assert assumed.value == pytest.approx(40.478, abs=0.005)
     # heart rate for only 10 of 60 minutes is not the session: RPE instead
     assert session_load([(150, 600.0)], 60.0, 5.0, MALE).method is LoadMethod.RPE
+
+
+@pytest.mark.parametrize(
+    ("rpe", "reserve"), [(0, 0.0), (4, 0.55), (4.5, 0.60), (5, 0.65), (10, 1.0), (12, 1.0)]
+)
+def test_cr10_maps_to_acsm_reserve(rpe: float, reserve: float) -> None:
+    assert cr10_reserve(rpe) == pytest.approx(reserve)
 
 
 def test_heart_profile_estimates_are_flagged() -> None:
@@ -70,7 +88,7 @@ def test_heart_profile_estimates_are_flagged() -> None:
 
 
 def test_ewma_series_by_hand() -> None:
-    series = LoadSeries.build([(D0, 100.0)], D0, D0 + dt.timedelta(days=1))
+    series = LoadSeries.build([(D0, 100.0)], D0, D0 + dt.timedelta(days=1), seed=0.0)
     # fatigue α = 1 - e^(-1/7) = 1 - 0.866878 = 0.133122; day 0: 13.3122;
     # day 1: 13.3122 × 0.866878 = 11.5401
     assert series.fatigue.tolist() == pytest.approx([13.3122, 11.5401], abs=1e-4)
@@ -82,14 +100,23 @@ def test_ewma_series_by_hand() -> None:
     assert series.form.tolist() == pytest.approx((series.fitness - series.fatigue).tolist())
 
 
-def test_ratio_needs_28_days_and_some_load() -> None:
-    days = [(D0 + dt.timedelta(days=i), 50.0) for i in range(40)]
-    series = LoadSeries.build(days, D0, D0 + dt.timedelta(days=39))
-    ratio = series.ratio()
-    assert np.isnan(ratio[:27]).all()
-    assert np.isfinite(ratio[27:]).all()
-    # steady load: acute and chronic both approach 50, the ratio approaches 1 from above
-    assert 1.0 < ratio[-1] < 1.1
+def test_a_steady_runner_reads_steady_from_day_one() -> None:
+    # 50 a day for 60 days: the seed is the first 42 days' mean, 50; every average starts
+    # there and stays there, so form is 0 and the ratio 1 throughout (from 0 they read form
+    # -35 and a ratio of 1.3 on day 28)
+    days = [(D0 + dt.timedelta(days=i), 50.0) for i in range(60)]
+    series = LoadSeries.build(days, D0, D0 + dt.timedelta(days=59))
+    assert series.seed == pytest.approx(50.0) and not series.seed_set
+    assert np.allclose(series.form, 0.0) and np.allclose(series.ratio(), 1.0)
+    assert series.calibrating()[:42].all() and not series.calibrating()[42:].any()
+    # runs every other day: seed 25 (rest days count as 0)
+    alternate = LoadSeries.build(days[::2], D0, D0 + dt.timedelta(days=59))
+    assert alternate.seed == pytest.approx(25.0)
+    assert abs(float(alternate.form[27])) < 5 and 0.8 < float(alternate.ratio()[27]) < 1.3
+    unseeded = LoadSeries.build(days, D0, D0 + dt.timedelta(days=59), seed=0.0)
+    assert unseeded.form[27] < -20 and unseeded.ratio()[27] > 1.1  # the old start-up
+    mine = LoadSeries.build(days, D0, D0 + dt.timedelta(days=59), seed=80.0)
+    assert mine.seed_set and mine.fitness[0] == pytest.approx(80 + FITNESS_ALPHA * (50 - 80))
     empty = LoadSeries.build([], D0, D0 + dt.timedelta(days=40))
     assert np.isnan(empty.ratio()).all()
 
@@ -109,7 +136,10 @@ def test_monotony_and_strain_by_hand() -> None:
     assert monotony == pytest.approx(1.1547, abs=1e-4)
     assert strain == pytest.approx(200 * 1.1547, abs=0.02)
     assert monotony_strain(np.zeros(7)) == (None, None)
-    assert monotony_strain(np.full(7, 30.0)) == (None, None)  # no variation: undefined
+    # the same load every day: no spread, the most monotonous week: capped at 10 (Runalyze)
+    assert monotony_strain(np.full(7, 30.0)) == (MONOTONY_CAP, 210 * MONOTONY_CAP)
+    # almost no spread: still the cap, not 10^6
+    assert monotony_strain(np.array([30, 30, 30, 30, 30, 30, 30.001]))[0] == MONOTONY_CAP
 
 
 @given(

@@ -8,8 +8,9 @@ import numpy as np
 import pytest
 
 from heavylegs.training.gpx import declare_missing_prefixes, read_gpx
-from heavylegs.training.model import ActivityFileError
-from heavylegs.training.tcx import read_tcx
+from heavylegs.training.model import ActivityFileError, Stream
+from heavylegs.training.samples import hr_seconds, moving_seconds, sample_seconds, steps_factor
+from heavylegs.training.tcx import read_tcx, read_tcx_all
 from tests.training.helpers import START, gpx_text
 
 
@@ -85,10 +86,26 @@ def test_tcx_with_whitespace_before_the_declaration_is_read(corpus: Path) -> Non
     assert any("whitespace" in w for w in activity.warnings)
 
 
-def test_tcx_history_export_with_several_activities_is_refused(corpus: Path) -> None:
+def test_tcx_history_export_gives_every_activity(corpus: Path) -> None:
     path = corpus / "tcx" / "gc_activity_165850259_multi-session_fr305.tcx"
-    with pytest.raises(ActivityFileError, match="4 separate activities"):
-        read_tcx(path.read_bytes())
+    found = read_tcx_all(path.read_bytes())
+    assert [a.sport for a in found] == ["running", "cycling", "running", "cycling"]
+    assert [a.start_utc.date().isoformat() for a in found] == [
+        "2011-11-29", "2011-12-01", "2011-12-04", "2011-12-07"
+    ]  # fmt: skip
+    assert all("4 separate activities" in " ".join(a.warnings) for a in found)
+    assert read_tcx(path.read_bytes()).start_utc == found[0].start_utc
+
+
+def test_tcx_without_any_time_is_refused_with_the_reason() -> None:
+    text = (
+        '<?xml version="1.0"?><TrainingCenterDatabase><Activities><Activity Sport="Running">'
+        "<Lap><TotalTimeSeconds>60</TotalTimeSeconds><Track><Trackpoint>"
+        "<DistanceMeters>10</DistanceMeters></Trackpoint></Track></Lap>"
+        "</Activity></Activities></TrainingCenterDatabase>"
+    )
+    with pytest.raises(ActivityFileError, match="date is unknown"):
+        read_tcx_all(text.encode())
 
 
 def test_tcx_lap_totals_are_the_summary(corpus: Path) -> None:
@@ -132,3 +149,31 @@ def test_garbage_is_a_reason_not_a_crash(blob: bytes) -> None:
         read_tcx(blob)
     with pytest.raises(ActivityFileError):
         read_gpx(blob)
+
+
+def test_step_or_stride_is_decided_by_step_length_against_speed() -> None:
+    speed = np.full(100, 1.5)  # uphill: 1.5 m/s
+    steps_uphill = np.full(100, 160.0)  # already steps: 0.56 m a step
+    assert steps_factor(steps_uphill, speed) == 1.0  # not 320
+    jog_strides = np.full(100, 85.0)
+    assert steps_factor(jog_strides, np.full(100, 2.0)) == 2.0  # 170 spm, 0.7 m
+    assert steps_factor(jog_strides, np.full(100, 3.2)) == 2.0  # 85 "steps" would be 2.3 m
+    writer_in_steps = np.full(100, 164.0)  # the TCX writer that gave 328 spm
+    assert steps_factor(writer_in_steps, np.full(100, 3.0)) == 1.0
+    walk_steps = np.full(100, 115.0)
+    assert steps_factor(walk_steps, np.full(100, 1.3), "walking") == 1.0
+    assert steps_factor(np.full(100, 55.0), np.full(100, 1.3), "walking") == 2.0
+    assert steps_factor(np.full(100, 170.0)) == 1.0  # no speed: the median rule
+    assert steps_factor(np.full(100, 85.0)) == 2.0
+
+
+def test_a_gap_where_the_runner_kept_running_is_moving_time() -> None:
+    t = np.array([0.0, 1.0, 2.0, 32.0, 33.0, 93.0, 94.0])
+    # 0-2 s: 3 m/s; 2→32 s: 90 m in 30 s (3 m/s, a "smart recording" gap);
+    # 33→93 s: 5 m in 60 s (a stop at a crossing)
+    d = np.array([0.0, 3.0, 6.0, 96.0, 99.0, 104.0, 107.0])
+    stream = Stream(t, d, np.full(7, 3.0), np.full(7, 150.0), np.full(7, np.nan))
+    assert sample_seconds(t).tolist() == [0, 1, 1, 0, 1, 0, 1]
+    assert sample_seconds(t, d).tolist() == [0, 1, 1, 30, 1, 0, 1]
+    assert moving_seconds(stream) == 34.0
+    assert sum(s for _, s in hr_seconds(stream)) == 34.0  # TRIMP follows the same rule

@@ -54,3 +54,5 @@ class ActivityDetail(Base):
     hr_seconds: Mapped[list[Any]] = mapped_column(JsonDoc, default=list)
     samples: Mapped[int] = mapped_column(Integer)
     stream: Mapped[str] = mapped_column(Text)
+    damage: Mapped[str | None] = mapped_column(String(256))
+    """Why the kept file is not whole (truncated, CRC mismatch); an undamaged copy replaces it."""

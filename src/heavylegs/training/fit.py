@@ -1,11 +1,12 @@
 """FIT files: the fast decoder first, fitdecode where it cannot, then one activity summary.
 
 The summary prefers the device's own ``session`` messages (distance, average heart rate and
-cadence, ascent, moving time), as the activities contract asks; the records fill what a file
-lacks. FIT running cadence is strides per minute plus ``fractional_cadence``: it is doubled into
-steps per minute for foot sports. A multisport file (triathlon) becomes one activity whose sport
-is ``multisport``; its cadence comes from the foot-sport legs only, and ``run_distance_m`` sums
-the running legs.
+cadence, ascent, moving time, else timer time), as the activities contract asks; the records
+fill what a file lacks. FIT running cadence is strides per minute plus ``fractional_cadence``:
+it is doubled into steps per minute for foot sports. A multisport file (triathlon) becomes one
+activity whose sport is ``multisport``; its cadence comes from the foot-sport legs only, and
+``run_distance_m`` sums the running legs. A damaged file keeps the records before the damage
+(:attr:`ParsedActivity.damage` says where).
 
 fitdecode runs with ``check_crc=CrcCheck.WARN`` on purpose: a bad file CRC alone does not stop
 the import. Its warnings are caught and returned as the activity's warnings, like the fast path's.
@@ -66,6 +67,7 @@ ACTIVITY_FILE = 4
 SYSTEM_TIME_LIMIT = 0x10000000
 """FIT date_time values below this are seconds since the device started, not dates."""
 MAX_OFFSET_S = 14 * 3600
+MAX_WARNINGS = 3
 
 
 def decode_with_fitdecode(data: bytes) -> FitData:
@@ -92,29 +94,59 @@ def decode_with_fitdecode(data: bytes) -> FitData:
     columns["altitude"] = []
     messages: dict[str, list[dict[str, float | None]]] = {name: [] for name in wanted}
     caught: list[str] = []
+    damage: str | None = None
+    source = io.BytesIO(data)
     with pywarnings.catch_warnings(record=True) as raised:
         pywarnings.simplefilter("always")
-        reader = fitdecode.FitReader(io.BytesIO(data), check_crc=fitdecode.CrcCheck.WARN)
-        with reader:
-            for frame in reader:
-                if not isinstance(frame, fitdecode.FitDataMessage):
-                    continue
-                if frame.name == "record":
-                    _fitdecode_record(frame, columns)
-                elif frame.name in wanted:
-                    fields = wanted[frame.name]
-                    values: dict[str, float | None] = {}
-                    for fld in frame.fields:
-                        definition = fld.field_def
-                        if definition is None or definition.is_dev:
-                            continue  # developer fields reuse numbers; expanded components
-                        spec = fields.get(fld.def_num)
-                        if spec is not None and isinstance(fld.raw_value, int | float):
-                            values[spec[0]] = float(fld.raw_value) / spec[1]
-                    messages[frame.name].append(values)
+        reader = fitdecode.FitReader(source, check_crc=fitdecode.CrcCheck.WARN)
+        try:
+            _read_frames(reader, wanted, columns, messages)
+        except Exception as exc:  # damage after some records: keep them (like the fast path)
+            if not columns["timestamp"]:
+                raise
+            damage = (
+                f"damaged near byte {source.tell()} ({_describe(exc)}); the "
+                f"{len(columns['timestamp'])} records before it are kept"
+            )
         caught = [str(w.message) for w in raised]
+    if len(caught) > MAX_WARNINGS:  # a broken file makes fitdecode warn once per field
+        caught = [
+            *caught[:MAX_WARNINGS],
+            f"… and {len(caught) - MAX_WARNINGS} more decoder warnings",
+        ]
+    if damage is None:
+        damage = next((w for w in caught if "CRC" in w), None)
+    else:
+        caught.append(damage)
     records = {name: np.asarray(values, dtype=np.float64) for name, values in columns.items()}
-    return FitData(records=records, messages=messages, warnings=caught)
+    return FitData(records=records, messages=messages, warnings=caught, damage=damage)
+
+
+def _read_frames(
+    reader: Any,
+    wanted: dict[str, dict[int, tuple[str, float]]],
+    columns: dict[str, list[float]],
+    messages: dict[str, list[dict[str, float | None]]],
+) -> None:
+    import fitdecode
+
+    with reader:
+        for frame in reader:
+            if not isinstance(frame, fitdecode.FitDataMessage):
+                continue
+            if frame.name == "record":
+                _fitdecode_record(frame, columns)
+            elif frame.name in wanted:
+                fields = wanted[frame.name]
+                values: dict[str, float | None] = {}
+                for fld in frame.fields:
+                    definition = fld.field_def
+                    if definition is None or definition.is_dev:
+                        continue  # developer fields reuse numbers; expanded components
+                    spec = fields.get(fld.def_num)
+                    if spec is not None and isinstance(fld.raw_value, int | float):
+                        values[spec[0]] = float(fld.raw_value) / spec[1]
+                messages[frame.name].append(values)
 
 
 _RECORD_NAMES = frozenset(
@@ -242,9 +274,11 @@ def activity_from_fit(decoded: FitData) -> ParsedActivity:
             f"{timer / 3600:.1f} h (device clock?); the timer time is used"
         )
         duration = timer
-    moving = _sum([s.get("total_moving_time") for s in sessions])
+    # The device's own moving time, else its timer time (stopped by auto-pause), else the
+    # samples (gaps over which the distance advanced at a moving pace count as moving).
+    moving = _sum([s.get("total_moving_time") for s in sessions]) or timer
     if moving is None:
-        moving = moving_seconds(stream) or timer  # no speed (pool, rowing machine): timer time
+        moving = moving_seconds(stream)
     if moving is not None and duration is not None:
         moving = min(moving, duration)
     distance = _sum([s.get("total_distance") for s in sessions])
@@ -254,7 +288,7 @@ def activity_from_fit(decoded: FitData) -> ParsedActivity:
     weights = [s.get("total_timer_time") or s.get("total_elapsed_time") or 0.0 for s in sessions]
     avg_hr = _weighted([_positive(s.get("avg_heart_rate")) for s in sessions], weights)
     if avg_hr is None:
-        avg_hr = weighted_mean(stream.heart_rate, sample_seconds(stream.t))
+        avg_hr = weighted_mean(stream.heart_rate, sample_seconds(stream.t, stream.distance_m))
     max_hr = max((v for s in sessions if (v := _positive(s.get("max_heart_rate")))), default=None)
     if max_hr is None:
         max_hr = finite_max(stream.heart_rate)
@@ -290,6 +324,7 @@ def activity_from_fit(decoded: FitData) -> ParsedActivity:
         stream=stream,
         warnings=tuple(warnings),
         hr_seconds=hr_seconds(stream),
+        damage=decoded.damage,
     )
 
 

@@ -9,8 +9,13 @@ numpy structured view over the gathered bytes.
 
 What it does not handle raises :class:`NeedsFallback`, and :mod:`heavylegs.training.fit` decodes
 the file with fitdecode instead: compressed-timestamp headers, ``compressed_speed_distance``,
-array-valued or odd-sized fields among the ones read here. Structural damage (truncation,
-undefined local types, a bad architecture byte) raises :class:`FitFormatError` with the place.
+array-valued or odd-sized fields among the ones read here.
+
+Damage: a file cut short, or broken inside (an undefined local type, a bad architecture byte, a
+corrupt header of a later chained segment), keeps every message complete before the damage; the
+place is a warning and :attr:`FitData.damage`. A file CRC that does not match is kept whole
+(its damage cannot be placed) and flagged the same way. Damage before any data (a broken first
+header, no data at all) raises :class:`FitFormatError` with the place.
 """
 
 from __future__ import annotations
@@ -32,6 +37,14 @@ FIT_EPOCH = 631_065_600
 
 class FitFormatError(ValueError):
     """The bytes are not a complete, well-formed FIT file; the message says where."""
+
+
+class _Damage(FitFormatError):
+    """Damage found while walking the messages, at byte ``pos``."""
+
+    def __init__(self, pos: int, reason: str) -> None:
+        super().__init__(reason)
+        self.pos = pos
 
 
 class NeedsFallback(Exception):
@@ -126,6 +139,8 @@ class FitData:
     records: dict[str, FloatArray]
     messages: dict[str, list[dict[str, float | None]]]
     warnings: list[str] = field(default_factory=list)
+    damage: str | None = None
+    """Why the file is not whole (truncated, broken, CRC mismatch), ``None`` when it is."""
 
 
 _MESSAGE_NAMES = {FILE_ID: "file_id", SPORT: "sport", SESSION: "session", ACTIVITY: "activity"}
@@ -153,23 +168,49 @@ def decode_fit(data: bytes) -> FitData:
     if total == 0:
         raise FitFormatError("empty file")
     segment = 0
+    damage: str | None = None
     while pos < total:
         segment += 1
-        pos = _segment(data, pos, segment, definitions, warnings)
-    return _assemble(data, definitions, warnings)
+        try:
+            pos = _segment(data, pos, segment, definitions, warnings)
+        except _Damage as exc:
+            if segment == 1 and exc.pos <= data[0]:
+                raise FitFormatError(str(exc)) from None
+            kept = _prune(definitions, exc.pos)
+            damage = f"{exc}; the {kept} records before byte {exc.pos} are kept"
+            warnings.append(damage)
+            break
+    if damage is None:
+        damage = next((w for w in warnings if "CRC mismatch" in w and "file CRC" in w), None)
+    decoded = _assemble(data, definitions, warnings)
+    decoded.damage = damage
+    return decoded
+
+
+def _prune(definitions: list[_Definition], limit: int) -> int:
+    """Drop messages that do not end by byte ``limit``; the record messages left."""
+    records = 0
+    for definition in definitions:
+        offsets = definition.offsets
+        while offsets and offsets[-1] + definition.size > limit:
+            offsets.pop()
+        if definition.global_num == RECORD:
+            records += len(offsets)
+    return records
 
 
 def _segment(
     data: bytes, start: int, segment: int, definitions: list[_Definition], warnings: list[str]
 ) -> int:
     where = f"FIT segment {segment}" if segment > 1 else "FIT header"
+    fail = FitFormatError if segment == 1 else (lambda reason: _Damage(start, reason))
     if len(data) - start < 12:
-        raise FitFormatError(f"{where}: {len(data) - start} bytes, too short for a FIT header")
+        raise fail(f"{where}: {len(data) - start} bytes, too short for a FIT header")
     header_size = data[start]
     if header_size < 12 or data[start + 8 : start + 12] != b".FIT":
-        raise FitFormatError(f"{where}: not a FIT header at byte {start}")
+        raise fail(f"{where}: not a FIT header at byte {start}")
     if len(data) - start < header_size:
-        raise FitFormatError(f"{where}: cut off inside the {header_size}-byte header")
+        raise fail(f"{where}: cut off inside the {header_size}-byte header")
     (data_size,) = struct.unpack_from("<I", data, start + 4)
     if header_size >= 14:
         (header_crc,) = struct.unpack_from("<H", data, start + 12)
@@ -178,11 +219,18 @@ def _segment(
     begin = start + header_size
     end = begin + data_size
     if data_size == 0:
-        raise FitFormatError(f"{where}: declares no data")
+        raise fail(f"{where}: declares no data")
     if end + 2 > len(data):
-        raise FitFormatError(
-            f"file ends at byte {len(data)} but the FIT data runs to byte {end + 2} (truncated)"
+        truncated = (
+            f"truncated: the file ends at byte {len(data)} but its FIT data runs to byte {end + 2}"
         )
+        try:
+            _walk(data, begin, len(data), definitions)
+        except _Damage as exc:
+            if exc.pos >= len(data) - 1:
+                raise _Damage(len(data), truncated) from None
+            raise _Damage(exc.pos, f"{exc} ({truncated})") from None
+        raise _Damage(len(data), truncated)
     _walk(data, begin, end, definitions)
     (file_crc,) = struct.unpack_from("<H", data, end)
     if file_crc != crc16(data[start:end]):
@@ -208,7 +256,7 @@ def _walk(data: bytes, pos: int, end: int, definitions: list[_Definition]) -> No
         if header < 16:
             size = sizes[header]
             if size < 0:
-                raise FitFormatError(f"data message of undefined local type {header} at byte {pos}")
+                raise _Damage(pos, f"data message of undefined local type {header} at byte {pos}")
             if header == previous:
                 # A run of one message type (most record streams): find where it ends in bulk.
                 ahead = view[pos:end:size]
@@ -232,8 +280,8 @@ def _walk(data: bytes, pos: int, end: int, definitions: list[_Definition]) -> No
         if header & 0x40 == 0:  # data message with reserved bits set
             current = local[header & 0x0F]
             if current is None:
-                raise FitFormatError(
-                    f"data message of undefined local type {header & 0x0F} at byte {pos}"
+                raise _Damage(
+                    pos, f"data message of undefined local type {header & 0x0F} at byte {pos}"
                 )
             current.offsets.append(pos + 1)
             pos += current.size + 1
@@ -246,7 +294,7 @@ def _walk(data: bytes, pos: int, end: int, definitions: list[_Definition]) -> No
         adders[number] = defined.offsets.append
         extenders[number] = defined.offsets.extend
     if pos != end:
-        raise FitFormatError(f"message runs past the end of the FIT data (byte {end})")
+        raise _Damage(end, f"message runs past the end of the FIT data (byte {end})")
 
 
 def _undefined(offset: int) -> None:  # pragma: no cover - guarded by sizes[] < 0
@@ -266,27 +314,27 @@ def _definition(
     definitions: list[_Definition],
 ) -> int:
     if pos + 6 > end:
-        raise FitFormatError(f"definition message cut off at byte {pos}")
+        raise _Damage(pos, f"definition message cut off at byte {pos}")
     arch = data[pos + 2]
     if arch > 1:
-        raise FitFormatError(f"invalid architecture byte {arch} at byte {pos + 2}")
+        raise _Damage(pos, f"invalid architecture byte {arch} at byte {pos + 2}")
     big = arch == 1
     (global_num,) = struct.unpack_from(">H" if big else "<H", data, pos + 3)
     count = data[pos + 5]
     fields_at = pos + 6
     after = fields_at + 3 * count
     if after > end:
-        raise FitFormatError(f"definition message cut off at byte {pos}")
+        raise _Damage(pos, f"definition message cut off at byte {pos}")
     raw = data[fields_at:after]
     fields = [(raw[i], raw[i + 1], raw[i + 2]) for i in range(0, 3 * count, 3)]
     size = sum(f[1] for f in fields)
     if header & 0x20:
         if after + 1 > end:
-            raise FitFormatError(f"definition message cut off at byte {pos}")
+            raise _Damage(pos, f"definition message cut off at byte {pos}")
         dev_count = data[after]
         dev_end = after + 1 + 3 * dev_count
         if dev_end > end:
-            raise FitFormatError(f"definition message cut off at byte {pos}")
+            raise _Damage(pos, f"definition message cut off at byte {pos}")
         size += sum(data[after + 2 : dev_end : 3])
         after = dev_end
     definition = _Definition(global_num, big, fields, size)

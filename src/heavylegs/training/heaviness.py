@@ -1,13 +1,17 @@
-"""Do the legs feel heavier after load? Diary heaviness against the previous 0-3 days' load.
+"""Do the legs feel heavier after load? Diary heaviness against the load of the days before.
 
-For each diary day with a heaviness score (the mean of that day's morning and evening scores),
-the load of that day and the three before it is summed. Days are split at the median of that
-sum into "after more load" and "after less load", and the difference of mean heaviness is given
-with a 95 % bootstrap interval (the diary's own :func:`mean_difference`) and as a standardised
-effect (Cohen's d with the pooled standard deviation).
+Each diary score is paired with the load of a :data:`WINDOW_DAYS`-day window that ends *before*
+the score was given: a morning score with the previous day and the three before it (today's run
+mostly comes after the morning score, so counting it would pair a score with load that had not
+happened yet); an evening score with that day and the three before it. Scores are split at the
+median of that load into "after more load" and "after less load", and the difference of mean
+heaviness is given with a 95 % *block* bootstrap interval: neighbouring days share most of their
+window (and the legs carry over from day to day), so single days are not independent; blocks of
+:data:`BLOCK_DAYS` consecutive days are resampled instead (the moving-block bootstrap, Künsch
+1989). The effect is also given as Cohen's d with the pooled standard deviation.
 
 Honesty rules: only diary days inside the period the activity files cover count (a day before
-the first file is not a rest day, it is unknown); with fewer than :data:`MIN_DAYS` days, or
+the first file is not a rest day, it is unknown); with fewer than :data:`MIN_DAYS` scores, or
 fewer than :data:`MIN_PER_GROUP` in a group, the verdict is ``too_few_data`` and no effect is
 claimed. A link is not a cause: heaviness and load can both follow a third thing (heat, a race).
 """
@@ -16,18 +20,24 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
 import numpy as np
+import numpy.typing as npt
 
 from heavylegs.diary.rows import EntryRow
-from heavylegs.diary.stats import mean_difference
+from heavylegs.diary.stats import Difference
+from heavylegs.training.model import FloatArray
 from heavylegs.training.series import LoadSeries
 
-WINDOW_DAYS = 4  # the day itself and the three before it
+BoolArray = npt.NDArray[np.bool_]
+
+WINDOW_DAYS = 4  # four days of load, ending the day before (morning) or that day (evening)
+BLOCK_DAYS = 7
+RESAMPLES = 2000
+CONFIDENCE = 0.95
 MIN_DAYS = 14
 MIN_PER_GROUP = 5
 SEED = 20_261_122
@@ -61,7 +71,11 @@ class HeavinessLink:
 
         return {
             "verdict": self.verdict.value,
-            "window": "load of the day and the 3 days before",
+            "window": (
+                "morning scores: load of the 4 days before that day; evening scores: load of "
+                "that day and the 3 days before"
+            ),
+            "interval": f"95 % moving-block bootstrap, blocks of {BLOCK_DAYS} days",
             "days": self.days,
             "n_more_load": self.n_more_load,
             "n_less_load": self.n_less_load,
@@ -76,12 +90,40 @@ class HeavinessLink:
         }
 
 
-def daily_heaviness(entries: Sequence[EntryRow]) -> dict[dt.date, float]:
-    scores: dict[dt.date, list[int]] = defaultdict(list)
-    for entry in entries:
-        if entry.heaviness is not None:
-            scores[entry.day].append(entry.heaviness)
-    return {day: sum(v) / len(v) for day, v in scores.items()}
+def scored_entries(entries: Sequence[EntryRow]) -> list[tuple[dt.date, int, float]]:
+    """``(day, lag, heaviness)`` per score: lag 1 for a morning score, 0 otherwise."""
+    return sorted(
+        (e.day, 1 if e.part == "morning" else 0, float(e.heaviness))
+        for e in entries
+        if e.heaviness is not None
+    )
+
+
+def block_bootstrap_difference(
+    scores: FloatArray, more: BoolArray, rng: np.random.Generator, block: int
+) -> tuple[float, float]:
+    """95 % moving-block bootstrap interval of ``mean(scores[more]) - mean(scores[~more])``.
+
+    ``scores`` are in time order; resamples are runs of ``block`` consecutive scores glued end
+    to end (a resample that leaves a group empty is dropped).
+    """
+    n = scores.size
+    block = max(1, min(block, n))
+    per = -(-n // block)
+    starts = rng.integers(0, n - block + 1, size=(RESAMPLES, per))
+    index = (starts[:, :, None] + np.arange(block)).reshape(RESAMPLES, per * block)[:, :n]
+    picked = scores[index]
+    group = more[index]
+    count_more = group.sum(axis=1)
+    count_less = n - count_more
+    ok = (count_more > 0) & (count_less > 0)
+    sum_more = np.where(group, picked, 0.0).sum(axis=1)
+    sum_less = picked.sum(axis=1) - sum_more
+    with np.errstate(divide="ignore", invalid="ignore"):
+        diffs = sum_more[ok] / count_more[ok] - sum_less[ok] / count_less[ok]
+    tail = (1 - CONFIDENCE) / 2
+    low, high = np.quantile(diffs, [tail, 1 - tail])
+    return float(low), float(high)
 
 
 def _too_few(days: int, more: int, less: int, split: float | None) -> HeavinessLink:
@@ -96,27 +138,37 @@ def heaviness_link(
     entries: Sequence[EntryRow], series: LoadSeries | None, last_activity_day: dt.date | None
 ) -> HeavinessLink:
     """The link between diary heaviness and recent load (see the module docstring)."""
-    heaviness = daily_heaviness(entries)
+    scored = scored_entries(entries)
     if series is None or last_activity_day is None:
         return _too_few(0, 0, 0, None)
     covered_until = last_activity_day + dt.timedelta(days=WINDOW_DAYS - 1)
-    pairs: list[tuple[float, float]] = []
-    for day, score in sorted(heaviness.items()):
-        if day < series.start + dt.timedelta(days=WINDOW_DAYS - 1) or day > covered_until:
+    rows: list[tuple[float, float]] = []
+    days: set[dt.date] = set()
+    for day, lag, score in scored:
+        end = series.index(day) - lag
+        if end - WINDOW_DAYS + 1 < 0 or day > covered_until:
             continue
-        end = series.index(day)
-        window = series.load[max(end - WINDOW_DAYS + 1, 0) : min(end + 1, series.load.size)]
-        pairs.append((float(window.sum()), score))
-    if len(pairs) < MIN_DAYS:
-        return _too_few(len(pairs), 0, 0, None)
-    loads = np.array([p[0] for p in pairs])
-    scores = np.array([p[1] for p in pairs])
+        window = series.load[end - WINDOW_DAYS + 1 : min(end + 1, series.load.size)]
+        rows.append((float(window.sum()), score))
+        days.add(day)
+    if len(rows) < MIN_DAYS:
+        return _too_few(len(rows), 0, 0, None)
+    loads = np.array([r[0] for r in rows])
+    scores = np.array([r[1] for r in rows])
     split = float(np.median(loads))
-    more = scores[loads > split]
-    less = scores[loads <= split]
+    is_more = loads > split
+    more = scores[is_more]
+    less = scores[~is_more]
     if more.size < MIN_PER_GROUP or less.size < MIN_PER_GROUP:
-        return _too_few(len(pairs), int(more.size), int(less.size), split)
-    diff = mean_difference(more, less, np.random.default_rng(SEED))
+        return _too_few(len(rows), int(more.size), int(less.size), split)
+    block = round(BLOCK_DAYS * len(rows) / max(len(days), 1))
+    low, high = block_bootstrap_difference(scores, is_more, np.random.default_rng(SEED), block)
+    difference = float(more.mean() - less.mean())
+    diff = Difference(
+        n_a=int(more.size), n_b=int(less.size), mean_a=float(more.mean()),
+        mean_b=float(less.mean()), difference=difference,
+        ci_low=min(low, difference), ci_high=max(high, difference),
+    )  # fmt: skip
     pooled = math.sqrt(
         ((more.size - 1) * more.var(ddof=1) + (less.size - 1) * less.var(ddof=1))
         / (more.size + less.size - 2)
@@ -138,6 +190,6 @@ def heaviness_link(
         verdict = LinkVerdict.NO_CLEAR_LINK
         message = "No clear difference in heaviness after days with more or less load."
     return HeavinessLink(
-        verdict, len(pairs), int(more.size), int(less.size), split, diff.mean_a, diff.mean_b,
+        verdict, len(rows), int(more.size), int(less.size), split, diff.mean_a, diff.mean_b,
         diff.difference, diff.ci_low, diff.ci_high, d, message,
     )  # fmt: skip

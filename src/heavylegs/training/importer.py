@@ -109,7 +109,14 @@ class ImportStopped(RuntimeError):
 
 
 def parse_bytes(data: bytes, fmt: SourceFormat | None, meta: SourceMeta | None) -> ParsedActivity:
-    """The activity in ``data``; :class:`ActivityFileError` with a reason for anything else."""
+    """The (first) activity in ``data``; :class:`ActivityFileError` with a reason otherwise."""
+    return parse_all(data, fmt, meta)[0]
+
+
+def parse_all(
+    data: bytes, fmt: SourceFormat | None, meta: SourceMeta | None
+) -> list[ParsedActivity]:
+    """Every activity in ``data`` (a TCX history file holds several), oldest first."""
     if not data:
         raise ActivityFileError("empty file")
     fmt = sniff(data) or fmt  # content first: names lie (a .fit that is really a GPX)
@@ -129,9 +136,10 @@ def parse_bytes(data: bytes, fmt: SourceFormat | None, meta: SourceMeta | None) 
 
             parsed = read_gpx(data, hint)
         else:
-            from heavylegs.training.tcx import read_tcx
+            from heavylegs.training.tcx import read_tcx_all
 
-            parsed = read_tcx(data, hint)
+            several = read_tcx_all(data, hint)
+            parsed = several[0]
     except ActivityFileError:
         raise
     except RecursionError:
@@ -140,9 +148,10 @@ def parse_bytes(data: bytes, fmt: SourceFormat | None, meta: SourceMeta | None) 
         text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
         detail = f"{type(exc).__name__}: {text}" if text else type(exc).__name__
         raise ActivityFileError(f"unreadable {fmt.value.upper()} file ({detail})") from None
-    if meta is not None and (meta.title or meta.rpe):
-        parsed = dataclasses.replace(parsed, title=meta.title, rpe=meta.rpe)
-    return parsed
+    found = several if fmt is SourceFormat.TCX else [parsed]
+    if meta is not None and (meta.title or meta.rpe) and len(found) == 1:
+        found = [dataclasses.replace(parsed, title=meta.title, rpe=meta.rpe)]
+    return found
 
 
 @dataclass(frozen=True)
@@ -213,7 +222,7 @@ class _Batch:
         from heavylegs.training import repository
 
         parsed = item.parsed
-        key = Key(parsed.start_utc, parsed.duration_s, parsed.distance_m)
+        key = Key(parsed.start_utc, parsed.duration_s, parsed.distance_m, parsed.damage is not None)
         match = repository.find_same_activity(session, key)
         if match is None:
             new_id = repository.insert_activity(session, parsed, item.sha, item.name, self.now)
@@ -221,7 +230,9 @@ class _Batch:
             self.report.activity_ids.append(new_id)
             return
         self.report.duplicates += 1
-        action = resolve(parsed.format, match.format)
+        action = resolve(
+            parsed.format, match.format, parsed.damage is not None, match.damage is not None
+        )
         if action is Resolution.KEEP_EXISTING:
             repository.add_file(session, match.id, item.sha, item.name, parsed.format, self.now)
             repository.enrich_activity(session, match.id, parsed.title, parsed.rpe)
@@ -296,12 +307,15 @@ def _one(
             batch.enrich.append((sha, item.meta))
         return
     try:
-        parsed = parse_bytes(data, item.format, item.meta)
+        found = parse_all(data, item.format, item.meta)
     except ActivityFileError as exc:
         fail(FileNote(item.name, str(exc)))
         return
-    report.warnings.extend(FileNote(item.name, w) for w in parsed.warnings)
-    batch.add(parsed, sha, item.name)
+    report.warnings.extend(FileNote(item.name, w) for w in found[0].warnings)
+    batch.add(found[0], sha, item.name)
+    for number, parsed in enumerate(found[1:], start=2):  # more activities in one file
+        name = f"{item.name} (activity {number} of {len(found)})"
+        batch.add(parsed, sha256_hex(f"{sha}#{number}".encode()), name)
 
 
 def import_paths(

@@ -1,15 +1,24 @@
-"""Session load: Banister's TRIMP from heart rate, or duration × perceived exertion without it.
+"""Session load: Banister's TRIMP from heart rate; without it an estimate, always flagged.
 
-TRIMP (Banister 1991) weighs each minute by the fraction of heart-rate reserve used,
+TRIMP (Banister 1991; the sex-specific weighting as published by Morton, Fitz-Clarke and
+Banister 1990) weighs each minute by the fraction of heart-rate reserve used,
 ``HRr = (HR - HRrest) / (HRmax - HRrest)``, and an exponential that grows with it:
 ``minutes × HRr × a × e^(b × HRr)`` with ``a = 0.64, b = 1.92`` for men and ``a = 0.86,
 b = 1.67`` for women. With the sex unknown, the mean of the two weights is used (and said).
+Runalyze uses 0.8218 instead of 0.86 as the women's factor; heavylegs keeps the published
+constants (docs/training.md lists this and the other known differences).
 
-Without heart rate, Foster's session RPE (minutes × exertion on the 0-10 scale) is the usual
-measure, but its numbers are on another scale than TRIMP. So that both can share one series,
-the exertion is read as a fraction of heart-rate reserve (RPE 5 ≈ HRr 0.5) and put through the
-same TRIMP weighting: a stated approximation, flagged on the session. With no exertion given,
-:data:`ASSUMED_RPE` is used and flagged too.
+Without heart rate (no strap, a manual entry), in this order:
+
+1. :attr:`LoadMethod.PACE`: the runner's own TRIMP per minute at a similar pace (the median of
+   their heart-rate runs within :data:`SIMILAR_PACE` of this speed, at least
+   :data:`PACE_MIN_RUNS` of them), times the minutes. Their own body, their own pace.
+2. :attr:`LoadMethod.RPE`: a stated exertion on the CR10 scale mapped to a heart-rate reserve
+   the way ACSM's intensity table relates them (CR10 4-5 ≈ 55-65 % HRR), then put through the
+   same TRIMP weighting.
+3. :attr:`LoadMethod.ASSUMED_RPE`: the same with :data:`ASSUMED_RPE` when nothing is known.
+
+Every load not from heart rate is *estimated* (:attr:`SessionLoad.estimated`) and shown so.
 
 Heart-rate limits come from the person when given; otherwise HRmax is the highest heart rate seen
 in the files or Tanaka's ``208 − 0.7 × age``, whichever is higher, and HRrest is assumed; every
@@ -31,10 +40,30 @@ MIN_HR_COVERAGE = 0.5
 """Heart rate must cover this share of the moving time for TRIMP to stand for the session."""
 
 
+SIMILAR_PACE = 0.10
+PACE_MIN_RUNS = 3
+CR10_RESERVE = (0.0, 0.25, 0.35, 0.45, 0.55, 0.65, 0.72, 0.80, 0.87, 0.93, 1.0)
+"""Heart-rate reserve for CR10 exertion 0..10 (linear in between): ACSM's relative-intensity
+table (light 30-39 %, moderate 40-59 %, vigorous 60-89 %, near-maximal ≥ 90 % HRR) set against
+the CR10 words (2 light, 3 moderate, 5 hard, 7 very hard, 10 maximal)."""
+
+
 class LoadMethod(StrEnum):
     HEART_RATE = "heart_rate"
+    PACE = "pace"
     RPE = "rpe"
     ASSUMED_RPE = "assumed_rpe"
+
+
+ESTIMATED = frozenset({LoadMethod.PACE, LoadMethod.RPE, LoadMethod.ASSUMED_RPE})
+
+
+def cr10_reserve(rpe: float) -> float:
+    """The heart-rate reserve an exertion of ``rpe`` (0-10, CR10) stands for (see the table)."""
+    x = min(max(rpe, 0.0), 10.0)
+    low = int(x) if x < 10 else 9
+    share = x - low
+    return CR10_RESERVE[low] + share * (CR10_RESERVE[low + 1] - CR10_RESERVE[low])
 
 
 @dataclass(frozen=True)
@@ -110,19 +139,36 @@ class SessionLoad:
     value: float
     method: LoadMethod
 
+    @property
+    def estimated(self) -> bool:
+        return self.method in ESTIMATED
+
+
+def has_heart_rate(hr_seconds: Sequence[tuple[int, float]], minutes: float | None) -> bool:
+    """Whether heart rate covers enough of the session for TRIMP to stand for it."""
+    covered = sum(seconds for _, seconds in hr_seconds) / 60.0
+    return covered > 0 and (not minutes or covered >= MIN_HR_COVERAGE * minutes)
+
 
 def session_load(
     hr_seconds: Sequence[tuple[int, float]],
     minutes: float | None,
     rpe: float | None,
     profile: HeartProfile,
+    pace_rate: float | None = None,
 ) -> SessionLoad:
-    """Load of one session (see the module docstring for the methods and their order)."""
-    covered = sum(seconds for _, seconds in hr_seconds) / 60.0
-    if covered > 0 and (not minutes or covered >= MIN_HR_COVERAGE * minutes):
+    """Load of one session (see the module docstring for the methods and their order).
+
+    ``pace_rate`` is the runner's own TRIMP per minute at this session's pace, when known.
+    """
+    if has_heart_rate(hr_seconds, minutes):
         return SessionLoad(banister_trimp(hr_seconds, profile), LoadMethod.HEART_RATE)
-    if not minutes or minutes <= 0:
-        return SessionLoad(0.0, LoadMethod.ASSUMED_RPE if rpe is None else LoadMethod.RPE)
     method = LoadMethod.RPE if rpe is not None else LoadMethod.ASSUMED_RPE
+    if pace_rate is not None:
+        method = LoadMethod.PACE
+    if not minutes or minutes <= 0:
+        return SessionLoad(0.0, method)
+    if pace_rate is not None:
+        return SessionLoad(minutes * pace_rate, method)
     exertion = rpe if rpe is not None else ASSUMED_RPE
-    return SessionLoad(minutes * trimp_per_minute(exertion / 10.0, profile.sex), method)
+    return SessionLoad(minutes * trimp_per_minute(cr10_reserve(exertion), profile.sex), method)

@@ -90,3 +90,6 @@ class ParsedActivity:
     rpe: float | None = None
     hr_seconds: tuple[tuple[int, float], ...] = field(default=())
     """Seconds spent at each whole heart rate (bpm): what any heart-rate load formula needs."""
+    damage: str | None = None
+    """Why the file is not whole (truncated, broken, CRC mismatch): what was read is kept, and
+    an undamaged copy of the same activity is preferred to it."""

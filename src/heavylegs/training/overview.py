@@ -18,7 +18,13 @@ from typing import TYPE_CHECKING, Any
 from heavylegs.training.heaviness import heaviness_link
 from heavylegs.training.load import HeartProfile, heart_profile
 from heavylegs.training.running import running_fill
-from heavylegs.training.series import LoadSeries, constants, ratio_band
+from heavylegs.training.series import (
+    CALIBRATION_DAYS,
+    SEED_DAYS,
+    LoadSeries,
+    constants,
+    ratio_band,
+)
 from heavylegs.training.signals import (
     SessionInfo,
     build_series,
@@ -39,6 +45,8 @@ class HeartInputs:
 
     hr_rest: float | None = None
     hr_max: float | None = None
+    seed_load: float | None = None
+    """Mean daily load to start the load model from (``None``: the first weeks' mean)."""
 
 
 def local_offset_s(now: dt.datetime) -> int:
@@ -76,11 +84,20 @@ def _num(value: float, digits: int = 2) -> float | None:
     return round(value, digits) if math.isfinite(value) else None
 
 
-def series_json(series: LoadSeries) -> dict[str, Any]:
+def series_json(series: LoadSeries, estimated: set[dt.date] | None = None) -> dict[str, Any]:
     ratio = series.ratio()
     form = series.form
+    calibrating = series.calibrating()
+    days = [series.start + dt.timedelta(days=i) for i in range(series.load.size)]
     return {
         "start": series.start.isoformat(),
+        "seed": round(series.seed, 1),
+        "seed_source": "yours" if series.seed_set else f"mean of the first {SEED_DAYS} days",
+        "calibrating_until": (
+            series.start + dt.timedelta(days=CALIBRATION_DAYS - 1)
+        ).isoformat(),
+        "calibrating": [bool(v) for v in calibrating.tolist()],
+        "estimated": [d in (estimated or set()) for d in days],
         "days": [
             (series.start + dt.timedelta(days=i)).isoformat() for i in range(series.load.size)
         ],
@@ -106,6 +123,7 @@ def today_json(series: LoadSeries | None, today: dt.date) -> dict[str, Any] | No
         "form": _num(float(series.fitness[i] - series.fatigue[i]), 1),
         "load_ratio": None if ratio is None else round(ratio, 2),
         "ratio_band": None if band is None else band.value,
+        "calibrating": bool(series.calibrating()[i]),
     }
 
 
@@ -123,7 +141,7 @@ def training_overview(
     items, profile = load_sessions(session, now, heart, default_offset_s)
     offset = local_offset_s(now) if default_offset_s is None else default_offset_s
     today = (now + dt.timedelta(seconds=offset)).date()
-    series = build_series(items, today)
+    series = build_series(items, today, (heart or HeartInputs()).seed_load)
     table = weekly(items, series, today)
     if weeks is not None:
         table = table[-weeks:]
@@ -132,15 +150,18 @@ def training_overview(
     link = heaviness_link(entries, series, last_day)
     fill = running_fill(items, now)
     methods = Counter(s.method.value for s in items)
+    estimated_days = {s.day for s in items if s.estimated}
     return {
         "as_of": now.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "activities": len(items),
         "constants": constants(),
         "heart_profile": profile.to_json(),
         "load_methods": dict(sorted(methods.items())),
+        "estimated_activities": sum(1 for s in items if s.estimated),
+        "units": {"distance": "km", "load": "load (TRIMP)", "cadence": "steps/min"},
         "today": today_json(series, today),
         "weeks": [w.to_json() for w in table],
-        "series": series_json(series) if series is not None else None,
+        "series": series_json(series, estimated_days) if series is not None else None,
         "cadence": [p.to_json() for p in cadence_trend(items)],
         "heaviness": link.to_json(),
         "diary": [

@@ -53,6 +53,7 @@ class Indexed:
     name: str
     title: str | None
     rpe: float | None
+    damage: str | None = None
 
 
 @dataclass(frozen=True)
@@ -105,6 +106,7 @@ def _detail_values(parsed: ParsedActivity, stream_text: str) -> dict[str, Any]:
         "hr_seconds": [[bpm, round(seconds, 3)] for bpm, seconds in parsed.hr_seconds],
         "samples": parsed.stream.size,
         "stream": stream_text,
+        "damage": parsed.damage[:256] if parsed.damage else None,
     }
 
 
@@ -126,6 +128,7 @@ def find_same_activity(session: Session, key: Key) -> Indexed | None:
             FILES.c.name,
             DETAILS.c.title,
             DETAILS.c.rpe,
+            DETAILS.c.damage,
         )
         .join(FILES, FILES.c.sha256 == ACTIVITIES.c.source_sha256)
         .outerjoin(DETAILS, DETAILS.c.activity_id == ACTIVITIES.c.id)
@@ -133,10 +136,13 @@ def find_same_activity(session: Session, key: Key) -> Indexed | None:
     )
     found = [
         Indexed(r.id, r.start_utc, r.duration_s, r.distance_m, SourceFormat(r.format), r.name,
-                r.title, r.rpe)
+                r.title, r.rpe, r.damage)
         for r in session.execute(query)
     ]  # fmt: skip
-    same = [i for i in found if same_activity(key, Key(i.start_utc, i.duration_s, i.distance_m))]
+    same = [
+        i for i in found
+        if same_activity(key, Key(i.start_utc, i.duration_s, i.distance_m, i.damage is not None))
+    ]  # fmt: skip
     if not same:
         return None
     return min(same, key=lambda i: (abs((i.start_utc - key.start_utc).total_seconds()), i.id))

@@ -6,19 +6,36 @@ the file has no summary of its own. Rules, and why:
 * At most one sample per second (the last one in each second): enough for load and cadence,
   and it keeps ten years of history small.
 * Samples whose time goes backwards are dropped (a clock jump, not a run).
-* A gap longer than :data:`PAUSE_GAP_S` is a pause: it adds no time, load or moving time.
+* A gap longer than :data:`PAUSE_GAP_S` is a pause (it adds no time, load or moving time),
+  unless the distance advanced over it at a moving pace (:data:`GAP_MIN_SPEED_MPS` to
+  :data:`GAP_MAX_SPEED_MPS`): devices that record "smartly" leave gaps of 20-60 s while the
+  runner keeps running, and counting those as stops made moving time 11-20 % short. Heart-rate
+  seconds (behind TRIMP) follow the same rule.
+* Cadence is one definition for every format: the time-weighted mean of the non-zero samples
+  (zero is standing still, not a cadence). Whether a file's cadence is per leg (strides, to be
+  doubled) or steps is decided by :func:`steps_factor` from the step length it implies at the
+  recorded speed, not from the cadence alone.
 * Values outside what a body or a runner can do (heart rate outside 20–250 bpm, speed above
   30 m/s, cadence above 300 spm) are treated as sensor errors (NaN).
 """
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
+import numpy.typing as npt
 
 from heavylegs.training.model import FloatArray, Stream
 
 PAUSE_GAP_S = 15.0
 MOVING_SPEED_MPS = 0.5
+GAP_MIN_SPEED_MPS = 1.0
+GAP_MAX_SPEED_MPS = 7.0
+STEP_LENGTH_M = (0.25, 2.0)
+"""Plausible step lengths (one foot strike to the next), walking uphill to sprinting."""
+STEP_RATE_SPM = (60.0, 240.0)
+"""Plausible steps per minute, slow walk to sprint."""
 ELEVATION_HYSTERESIS_M = 3.0
 HR_RANGE = (20.0, 250.0)
 MAX_SPEED_MPS = 30.0
@@ -84,12 +101,32 @@ def _with_speed_from_distance(stream: Stream) -> Stream:
     return Stream(stream.t, stream.distance_m, speed, stream.heart_rate, stream.cadence_spm)
 
 
-def sample_seconds(t: FloatArray) -> FloatArray:
-    """Seconds each sample stands for: the gap since the previous one, 0 across a pause."""
+def gap_moving(t: FloatArray, distance: FloatArray) -> npt.NDArray[np.bool_]:
+    """Per sample: a long gap before it over which the distance advanced at a moving pace."""
+    if t.size == 0:
+        return np.zeros(0, dtype=bool)
+    gaps = np.diff(t, prepend=t[0])
+    advanced = np.diff(distance, prepend=np.nan)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        pace = advanced / gaps
+        return (
+            (gaps > PAUSE_GAP_S) & (pace >= GAP_MIN_SPEED_MPS) & (pace <= GAP_MAX_SPEED_MPS)
+        )
+
+
+def sample_seconds(t: FloatArray, distance: FloatArray | None = None) -> FloatArray:
+    """Seconds each sample stands for: the gap since the previous one, 0 across a pause.
+
+    With ``distance``, a long gap over which the runner kept moving is not a pause (see the
+    module docstring).
+    """
     if t.size == 0:
         return np.empty(0)
     gaps = np.diff(t, prepend=t[0])
-    gaps[gaps > PAUSE_GAP_S] = 0.0
+    pause = gaps > PAUSE_GAP_S
+    if distance is not None:
+        pause &= ~gap_moving(t, distance)
+    gaps[pause] = 0.0
     return gaps
 
 
@@ -108,7 +145,7 @@ def finite_max(values: FloatArray) -> float | None:
 
 def hr_seconds(stream: Stream) -> tuple[tuple[int, float], ...]:
     """Seconds at each whole heart rate (rounded bpm), for heart-rate load formulas."""
-    weights = sample_seconds(stream.t)
+    weights = sample_seconds(stream.t, stream.distance_m)
     hr = stream.heart_rate
     ok = np.isfinite(hr) & (weights > 0)
     if not ok.any():
@@ -123,9 +160,9 @@ def moving_seconds(stream: Stream) -> float | None:
     speed = stream.speed_mps
     if not np.isfinite(speed).any():
         return None
-    weights = sample_seconds(stream.t)
+    weights = sample_seconds(stream.t, stream.distance_m)
     with np.errstate(invalid="ignore"):
-        moving = speed >= MOVING_SPEED_MPS
+        moving = (speed >= MOVING_SPEED_MPS) | gap_moving(stream.t, stream.distance_m)
     return float(weights[moving].sum())
 
 
@@ -161,7 +198,7 @@ def average_cadence(stream: Stream) -> float | None:
     cadence = stream.cadence_spm
     with np.errstate(invalid="ignore"):
         stepping = np.where(cadence > 0, cadence, np.nan)
-    return weighted_mean(stepping, sample_seconds(stream.t))
+    return weighted_mean(stepping, sample_seconds(stream.t, stream.distance_m))
 
 
 def haversine_m(lat: FloatArray, lon: FloatArray) -> FloatArray:
@@ -178,16 +215,69 @@ def haversine_m(lat: FloatArray, lon: FloatArray) -> FloatArray:
     return np.concatenate([[0.0], np.cumsum(step)])
 
 
-def strides_to_steps(cadence: FloatArray, sport: str) -> FloatArray:
-    """Double a per-leg cadence (strides or revolutions per minute) into steps per minute.
+def _speed_from(t: FloatArray, distance: FloatArray) -> FloatArray:
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.diff(distance, prepend=np.nan) / np.diff(t, prepend=np.nan)
 
-    Files from GPX writers differ: Garmin and Strava write strides per minute (a run shows
-    ~80-90), a few apps write steps (~160-180). A running file whose median non-zero cadence is
-    already 120 or more (walking: 80 or more) is taken as steps and left alone.
+
+def expected_cadence(speed_mps: float) -> float:
+    """A typical step rate at ``speed_mps``: ~135 spm walking briskly, ~170 at 3 m/s running."""
+    return min(max(110.0 + 20.0 * speed_mps, 110.0), 200.0)
+
+
+def steps_factor(
+    cadence: FloatArray, speed_mps: FloatArray | None = None, sport: str = "running"
+) -> float:
+    """1.0 when ``cadence`` is already steps per minute, 2.0 when it counts one leg (strides).
+
+    Decided by the step length each reading implies at the recorded speed: only a factor whose
+    median step rate (:data:`STEP_RATE_SPM`) and step length (:data:`STEP_LENGTH_M`) are both
+    plausible qualifies; if both do, the one nearer the usual step rate at that speed wins. An
+    uphill run in steps (160 at 1.5 m/s) stays 160, not 320; a jog in strides (85 at 2 m/s)
+    becomes 170. Without speed, the median cadence decides (a running file at 120 or more, a
+    walk at 80 or more, is taken as steps).
     """
-    positive = cadence[np.isfinite(cadence) & (cadence > 0)]
+    ok = np.isfinite(cadence) & (cadence > 0)
+    if speed_mps is not None and speed_mps.size == cadence.size:
+        with np.errstate(invalid="ignore"):
+            moving = ok & np.isfinite(speed_mps) & (speed_mps >= MOVING_SPEED_MPS)
+        if moving.sum() >= 1:
+            rate = float(np.median(cadence[moving]))
+            speed = float(np.median(speed_mps[moving]))
+            step = float(np.median(speed_mps[moving] * 60.0 / cadence[moving]))
+            plausible = [
+                f for f in (1.0, 2.0)
+                if STEP_RATE_SPM[0] <= rate * f <= STEP_RATE_SPM[1]
+                and STEP_LENGTH_M[0] <= step / f <= STEP_LENGTH_M[1]
+            ]  # fmt: skip
+            if len(plausible) == 1:
+                return plausible[0]
+            if plausible:
+                usual = expected_cadence(speed)
+                return min(plausible, key=lambda f: abs(math.log(rate * f / usual)))
+    positive = cadence[ok]
     if positive.size:
         threshold = 120.0 if sport == "running" else 80.0
         if float(np.median(positive)) >= threshold:
-            return cadence.astype(np.float64, copy=True)
-    return cadence * 2.0
+            return 1.0
+    return 2.0
+
+
+def strides_to_steps(
+    cadence: FloatArray,
+    sport: str,
+    speed_mps: FloatArray | None = None,
+    *,
+    t: FloatArray | None = None,
+    distance_m: FloatArray | None = None,
+) -> FloatArray:
+    """Cadence in steps per minute, doubling a per-leg cadence (see :func:`steps_factor`).
+
+    Files from GPX and TCX writers differ: Garmin and Strava write strides per minute (a run
+    shows ~80-90), a few apps write steps (~160-180). The speed comes from ``speed_mps`` or,
+    when that has no values, from ``distance_m`` over ``t``.
+    """
+    speed = speed_mps
+    if (speed is None or not np.isfinite(speed).any()) and t is not None and distance_m is not None:
+        speed = _speed_from(t, distance_m)
+    return cadence * steps_factor(cadence, speed, sport)

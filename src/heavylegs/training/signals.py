@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import statistics
 from collections.abc import Sequence
@@ -20,14 +21,22 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from heavylegs.training.load import HeartProfile, LoadMethod, session_load
+from heavylegs.training.load import (
+    PACE_MIN_RUNS,
+    SIMILAR_PACE,
+    HeartProfile,
+    LoadMethod,
+    banister_trimp,
+    has_heart_rate,
+    session_load,
+)
 from heavylegs.training.model import RUNNING
 from heavylegs.training.repository import ActivityRow
-from heavylegs.training.series import LoadSeries, monotony_strain
+from heavylegs.training.series import CALIBRATION_DAYS, LoadSeries, monotony_strain
 
 BASELINE_DAYS = 90
-SIMILAR_PACE = 0.10
 BASELINE_MIN_RUNS = 3
+PACE_NEIGHBOURS = 10
 
 
 @dataclass(frozen=True)
@@ -44,6 +53,8 @@ class SessionInfo:
     mean_reserve: float | None
     cadence_spm: float | None
     speed_mps: float | None
+    estimated: bool = False
+    """The load is an estimate (no heart rate): see :mod:`heavylegs.training.load`."""
 
 
 def local_day(row: ActivityRow, default_offset_s: int) -> dt.date:
@@ -59,24 +70,74 @@ def run_km(row: ActivityRow) -> float:
     return 0.0
 
 
+def _speed(row: ActivityRow) -> float | None:
+    seconds = row.moving_s or row.duration_s
+    if row.distance_m and seconds and seconds > 0:
+        return row.distance_m / seconds
+    return None
+
+
+class PaceRates:
+    """The runner's own TRIMP per minute by sport and speed, from their heart-rate sessions.
+
+    :meth:`rate` is the median rate of the (at most :data:`PACE_NEIGHBOURS` nearest in time)
+    heart-rate sessions of the same sport within :data:`SIMILAR_PACE` of a speed, once there
+    are :data:`PACE_MIN_RUNS` of them.
+    """
+
+    def __init__(self) -> None:
+        self.by_sport: dict[str, list[tuple[float, dt.datetime, float]]] = {}
+
+    def add(self, sport: str, speed: float, when: dt.datetime, rate: float) -> None:
+        self.by_sport.setdefault(sport, []).append((speed, when, rate))
+
+    def freeze(self) -> None:
+        for pool in self.by_sport.values():
+            pool.sort(key=lambda item: item[0])
+
+    def rate(self, sport: str, speed: float | None, when: dt.datetime) -> float | None:
+        pool = self.by_sport.get(sport)
+        if not pool or speed is None or speed <= 0:
+            return None
+        low = bisect.bisect_left(pool, speed * (1 - SIMILAR_PACE), key=lambda item: item[0])
+        high = bisect.bisect_right(pool, speed * (1 + SIMILAR_PACE), key=lambda item: item[0])
+        similar = pool[low:high]
+        if len(similar) < PACE_MIN_RUNS:
+            return None
+        nearest = sorted(similar, key=lambda item: abs((item[1] - when).total_seconds()))
+        return statistics.median(item[2] for item in nearest[:PACE_NEIGHBOURS])
+
+
 def sessions(
     rows: Sequence[ActivityRow], profile: HeartProfile, default_offset_s: int
 ) -> list[SessionInfo]:
-    """Every activity as a session with its local day, running km, hours and load."""
-    out = []
+    """Every activity as a session with its local day, running km, hours and load.
+
+    Sessions without enough heart rate get an estimated load (see :mod:`load`): first the
+    runner's own load per minute at a similar pace, from their heart-rate sessions.
+    """
     span = profile.hr_max - profile.hr_rest
+    rates = PaceRates()
     for row in rows:
         seconds = row.moving_s or row.duration_s or 0.0
-        load = session_load(row.hr_seconds, seconds / 60.0 if seconds else None, row.rpe, profile)
+        speed = _speed(row)
+        if seconds > 0 and speed is not None and has_heart_rate(row.hr_seconds, seconds / 60.0):
+            rate = banister_trimp(row.hr_seconds, profile) / (seconds / 60.0)
+            rates.add(row.sport, speed, row.start_utc, rate)
+    rates.freeze()
+    out = []
+    for row in rows:
+        seconds = row.moving_s or row.duration_s or 0.0
+        minutes = seconds / 60.0 if seconds else None
+        speed = _speed(row)
+        pace_rate = None
+        if not has_heart_rate(row.hr_seconds, minutes):
+            pace_rate = rates.rate(row.sport, speed, row.start_utc)
+        load = session_load(row.hr_seconds, minutes, row.rpe, profile, pace_rate)
         covered = sum(s for _, s in row.hr_seconds)
         reserve = (
             sum(s * (bpm - profile.hr_rest) / span for bpm, s in row.hr_seconds) / covered
-            if covered > 0
-            else None
-        )
-        speed = (
-            row.distance_m / row.moving_s
-            if row.distance_m and row.moving_s and row.moving_s > 0
+            if covered > 0 and not load.estimated
             else None
         )
         out.append(
@@ -93,16 +154,20 @@ def sessions(
                 mean_reserve=reserve,
                 cadence_spm=row.avg_cadence_spm if row.sport == RUNNING else None,
                 speed_mps=speed,
+                estimated=load.estimated,
             )
         )
     return out
 
 
-def build_series(items: Sequence[SessionInfo], end: dt.date) -> LoadSeries | None:
+def build_series(
+    items: Sequence[SessionInfo], end: dt.date, seed: float | None = None
+) -> LoadSeries | None:
+    """The daily series from the first session's day to ``end`` (``seed``: the runner's)."""
     if not items:
         return None
     start = min(s.day for s in items)
-    return LoadSeries.build(((s.day, s.load) for s in items), start, max(end, start))
+    return LoadSeries.build(((s.day, s.load) for s in items), start, max(end, start), seed)
 
 
 def monday(day: dt.date) -> dt.date:
@@ -126,6 +191,14 @@ class Week:
     ramp_4w_pct: float | None
     monotony: float | None
     strain: float | None
+    partial: bool = False
+    """The history starts inside this week: its totals are not a whole week's."""
+    in_progress: bool = False
+    """The week is not over yet (it holds today)."""
+    calibrating: bool = False
+    """The week starts inside the load model's calibration period."""
+    estimated_load: float = 0.0
+    """The part of ``load`` that is estimated (sessions without heart rate)."""
 
     def to_json(self) -> dict[str, object]:
         def r(value: float | None, digits: int = 1) -> float | None:
@@ -143,30 +216,49 @@ class Week:
             "ramp_4w_pct": r(self.ramp_4w_pct),
             "monotony": r(self.monotony, 2),
             "strain": r(self.strain),
+            "partial": self.partial,
+            "in_progress": self.in_progress,
+            "calibrating": self.calibrating,
+            "estimated_load": r(self.estimated_load),
         }
 
 
 def weekly(items: Sequence[SessionInfo], series: LoadSeries | None, end: dt.date) -> list[Week]:
-    """One row per Monday-to-Sunday week from the first session's week to ``end``'s week."""
+    """One row per Monday-to-Sunday week from the first session's week to ``end``'s week.
+
+    Changes are left out (``None``) against a partial week: a first week holding only the
+    history's first days would make a normal second week read "+425 %".
+    """
     if not items or series is None:
         return []
-    first = monday(min(s.day for s in items))
+    first_day = min(s.day for s in items)
+    first = monday(first_day)
     last = monday(end)
     count = (last - first).days // 7 + 1
     km = np.zeros(count)
     runs = np.zeros(count, dtype=int)
     longest = np.zeros(count)
     hours = np.zeros(count)
+    estimated = np.zeros(count)
     for s in items:
         w = (monday(s.day) - first).days // 7
         if not 0 <= w < count:
             continue
         hours[w] += s.hours
+        if s.estimated:
+            estimated[w] += s.load
         if s.run_km > 0:
             km[w] += s.run_km
             runs[w] += 1
             longest[w] = max(longest[w], s.run_km)
-    out = []
+    out: list[Week] = []
+    partial_first = first_day != first
+
+    def change(w: int, back: int) -> float | None:
+        if w < back or (partial_first and w - back == 0):
+            return None
+        return _pct(km[w], km[w - back])
+
     for w in range(count):
         start = first + dt.timedelta(weeks=w)
         a = series.index(start)
@@ -184,10 +276,14 @@ def weekly(items: Sequence[SessionInfo], series: LoadSeries | None, end: dt.date
                 longest_run_share_pct=float(longest[w] / km[w] * 100) if km[w] > 0 else None,
                 hours=float(hours[w]),
                 load=float(days.sum()),
-                change_pct=_pct(km[w], km[w - 1]) if w >= 1 else None,
-                ramp_4w_pct=_pct(km[w], km[w - 4]) if w >= 4 else None,
+                change_pct=change(w, 1),
+                ramp_4w_pct=change(w, 4),
                 monotony=monotony,
                 strain=strain,
+                partial=partial_first and w == 0,
+                in_progress=start + dt.timedelta(days=6) > end,
+                calibrating=bool(a < CALIBRATION_DAYS),
+                estimated_load=float(estimated[w]),
             )
         )
     return out

@@ -5,14 +5,21 @@ every point), returns nothing for multisport files and refuses whitespace before
 declaration. Here every trackpoint counts, a multisport session becomes one ``multisport``
 activity, and leading whitespace is ignored with a warning.
 
-Lap totals are the file's own summary: distance, timer time, average and maximum heart rate,
-average running cadence (``AvgRunCadence``, strides per minute, doubled). What laps lack comes
-from the trackpoints. A file holding several separate activities (a history export) is refused
-with that reason: heavylegs keeps one activity per file.
+Lap totals are the file's own summary: distance, timer time (the moving time), average and
+maximum heart rate, average running cadence (``AvgRunCadence``). What laps lack comes from the
+trackpoints. Cadence is per leg in most writers and steps in a few: the samples' step length at
+the recorded speed decides, for the trackpoints and the lap value alike
+(:func:`samples.steps_factor`).
+
+A file may hold several activities: a history export (the Garmin FR305's holds four, days
+apart, even inside one ``MultiSportSession``). Activities that follow each other within
+:data:`SAME_SESSION_GAP_S` are one session (a triathlon: ``multisport``); the others are
+separate activities, and :func:`read_tcx_all` returns each of them.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
@@ -24,6 +31,7 @@ from heavylegs.training.model import (
     FOOT_SPORTS,
     RUNNING,
     ActivityFileError,
+    FloatArray,
     ParsedActivity,
     SourceFormat,
 )
@@ -37,12 +45,12 @@ from heavylegs.training.samples import (
     hr_seconds,
     moving_seconds,
     sample_seconds,
-    strides_to_steps,
+    steps_factor,
     weighted_mean,
 )
 from heavylegs.training.sports import normalise_sport
 
-SEPARATE_ACTIVITIES_S = 12 * 3600
+SAME_SESSION_GAP_S = 3 * 3600
 
 
 def _local(tag: str) -> str:
@@ -94,7 +102,12 @@ def _extension(element: ET.Element, name: str) -> float:
 
 
 def read_tcx(data: bytes, sport_hint: str | None = None) -> ParsedActivity:
-    """One activity from a TCX file (see the module docstring)."""
+    """The first activity of a TCX file (see :func:`read_tcx_all` for every one)."""
+    return read_tcx_all(data, sport_hint)[0]
+
+
+def read_tcx_all(data: bytes, sport_hint: str | None = None) -> list[ParsedActivity]:
+    """Every activity of a TCX file, oldest first (see the module docstring)."""
     text, warnings = decode_xml_text(data)
     try:
         root = ET.fromstring(text)
@@ -103,17 +116,49 @@ def read_tcx(data: bytes, sport_hint: str | None = None) -> ParsedActivity:
     if _local(root.tag) != "TrainingCenterDatabase":
         raise ActivityFileError("not a TCX file (no TrainingCenterDatabase element)")
     activities = [e for e in root.iter() if _local(e.tag) == "Activity"]
-    laps = [lap for activity in activities for lap in _children(activity, "Lap")]
-    if not laps:
+    if not any(True for a in activities for _ in _children(a, "Lap")):
         raise ActivityFileError("no laps: the TCX file holds no recorded activity")
-    starts = sorted(t for a in activities if (t := _activity_start(a)) == t)
-    if len(starts) > 1 and starts[-1] - starts[0] > SEPARATE_ACTIVITIES_S:
-        raise ActivityFileError(
-            f"holds {len(activities)} separate activities (a history export); "
-            "heavylegs imports one activity per file: export them one by one"
-        )
+    groups = _sessions(activities)
+    out = [_read_group(group, sport_hint, warnings) for group in groups]
+    if len(out) > 1:
+        warnings.append(f"holds {len(out)} separate activities: each is imported")
+        out = [dataclasses.replace(a, warnings=tuple(warnings)) for a in out]
+    return out
+
+
+def _sessions(activities: list[ET.Element]) -> list[list[ET.Element]]:
+    """Activities grouped into sessions: each follows the previous one's end within the gap."""
+    timed = []
+    for activity in activities:
+        laps = list(_children(activity, "Lap"))
+        if not laps:
+            continue
+        begin = _activity_start(activity)
+        length = _nansum([_float(_child(lap, "TotalTimeSeconds")) for lap in laps]) or 0.0
+        timed.append((begin, length, activity))
+    known = sorted((t for t in timed if t[0] == t[0]), key=lambda t: t[0])
+    groups: list[list[ET.Element]] = []
+    end = float("-inf")
+    for begin, length, activity in known:
+        if not groups or begin > end + SAME_SESSION_GAP_S:
+            groups.append([])
+        groups[-1].append(activity)
+        end = max(end, begin + length)
+    undated = [t[2] for t in timed if t[0] != t[0]]
+    if undated:  # no Id and no lap start: its trackpoints decide (or it is refused)
+        if groups:
+            groups[0].extend(undated)
+        else:
+            groups.append(undated)
+    return groups
+
+
+def _read_group(
+    activities: list[ET.Element], sport_hint: str | None, warnings: list[str]
+) -> ParsedActivity:
+    laps = [lap for activity in activities for lap in _children(activity, "Lap")]
     sports = {normalise_sport(a.get("Sport")) for a in activities}
-    if sport_hint:
+    if sport_hint and len(activities) == 1:
         sport, sub_sport = normalise_sport(sport_hint)
     elif len(sports) == 1:
         sport, sub_sport = sports.pop()
@@ -135,10 +180,15 @@ def read_tcx(data: bytes, sport_hint: str | None = None) -> ParsedActivity:
             columns["v"].append(_extension(point, "Speed"))
             columns["alt"].append(_float(_child(point, "AltitudeMeters")))
     arrays = {k: np.asarray(v, dtype=np.float64) for k, v in columns.items()}
-    cadence = arrays["cad"]
-    cadence = (
-        strides_to_steps(cadence, sport) if sport in FOOT_SPORTS else np.full(cadence.size, np.nan)
-    )
+    lap_time = [_float(_child(lap, "TotalTimeSeconds")) for lap in laps]
+    lap_distance = [_float(_child(lap, "DistanceMeters")) for lap in laps]
+    lap_cadence = np.asarray([_extension(lap, "AvgRunCadence") for lap in laps])
+    factor = 2.0
+    if sport in FOOT_SPORTS:
+        factor = _cadence_factor(arrays, lap_cadence, lap_time, lap_distance, sport)
+        cadence = arrays["cad"] * factor
+    else:
+        cadence = np.full(arrays["cad"].size, np.nan)
     stream, start, altitude = build_stream(
         arrays["t"], arrays["d"], arrays["v"], arrays["hr"], cadence, arrays["alt"]
     )
@@ -146,11 +196,10 @@ def read_tcx(data: bytes, sport_hint: str | None = None) -> ParsedActivity:
     if lap_starts:
         start = min(lap_starts)
     if start is None:
-        raise ActivityFileError("no times in the TCX file")
+        raise ActivityFileError("no times in the TCX file: its date is unknown")
 
-    lap_time = [_float(_child(lap, "TotalTimeSeconds")) for lap in laps]
     timer = _nansum(lap_time)
-    distance = _nansum([_float(_child(lap, "DistanceMeters")) for lap in laps])
+    distance = _nansum(lap_distance)
     if distance is None:
         distance = distance_covered(stream)
     duration = elapsed_seconds(stream)
@@ -158,7 +207,7 @@ def read_tcx(data: bytes, sport_hint: str | None = None) -> ParsedActivity:
         duration = float(stream.t[-1]) + (stream_start_gap(start, arrays["t"]))
     if duration is None or duration <= 0:
         duration = timer
-    moving = moving_seconds(stream) or timer
+    moving = timer or moving_seconds(stream)  # the lap timer is the device's moving time
     if moving is not None and duration is not None:
         moving = min(moving, duration)
     weights = [w if w == w else 0.0 for w in lap_time]
@@ -166,14 +215,14 @@ def read_tcx(data: bytes, sport_hint: str | None = None) -> ParsedActivity:
         [_float(_child(lap, "AverageHeartRateBpm", "Value")) for lap in laps], weights
     )
     if avg_hr is None:
-        avg_hr = weighted_mean(stream.heart_rate, sample_seconds(stream.t))
+        avg_hr = weighted_mean(stream.heart_rate, sample_seconds(stream.t, stream.distance_m))
     max_hr = _nanmax([_float(_child(lap, "MaximumHeartRateBpm", "Value")) for lap in laps])
     if max_hr is None:
         max_hr = finite_max(stream.heart_rate)
     avg_cadence: float | None = None
     if sport in FOOT_SPORTS:
-        lap_cadence = _weighted([_extension(lap, "AvgRunCadence") for lap in laps], weights)
-        avg_cadence = 2.0 * lap_cadence if lap_cadence else average_cadence(stream)
+        lap_value = _weighted(lap_cadence.tolist(), weights)
+        avg_cadence = factor * lap_value if lap_value else average_cadence(stream)
     return ParsedActivity(
         format=SourceFormat.TCX,
         sport=sport,
@@ -192,6 +241,30 @@ def read_tcx(data: bytes, sport_hint: str | None = None) -> ParsedActivity:
         warnings=tuple(warnings),
         hr_seconds=hr_seconds(stream),
     )
+
+
+def _cadence_factor(
+    arrays: dict[str, FloatArray],
+    lap_cadence: FloatArray,
+    lap_time: list[float],
+    lap_distance: list[float],
+    sport: str,
+) -> float:
+    """Steps or strides: from the trackpoints' speed when they have cadence, else the laps'."""
+    if np.isfinite(arrays["cad"]).any() and (arrays["cad"] > 0).any():
+        return steps_factor(
+            arrays["cad"], _point_speed(arrays["t"], arrays["d"], arrays["v"]), sport
+        )
+    with np.errstate(divide="ignore", invalid="ignore"):
+        lap_speed = np.asarray(lap_distance) / np.asarray(lap_time)
+    return steps_factor(lap_cadence, lap_speed, sport)
+
+
+def _point_speed(t: FloatArray, distance: FloatArray, speed: FloatArray) -> FloatArray:
+    if np.isfinite(speed).any():
+        return speed
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.diff(distance, prepend=np.nan) / np.diff(t, prepend=np.nan)
 
 
 def stream_start_gap(start: float, times: np.ndarray[tuple[int], np.dtype[np.float64]]) -> float:
