@@ -613,6 +613,7 @@ def export(
             tmp.write_text(text, encoding="utf-8")
             tmp.replace(target)
         except OSError as exc:
+            tmp.unlink(missing_ok=True)  # a full disk must not leave a half-written file behind
             raise Fail([f"--out: cannot write {out}: {exc.strerror}"], 1) from None
         _console().print(f"Exported to {out}")
 
@@ -623,16 +624,15 @@ def import_backup(
 ) -> None:
     """Restore an export into an empty database (all or nothing)."""
     with _guard():
-        import json
-
+        from heavylegs.safejson import JsonInputError, loads
         from heavylegs.store import import_backup as restore
 
         try:
-            document = json.loads(file.read_text(encoding="utf-8"))
+            document = loads(file.read_bytes())
         except OSError as exc:
             raise Fail([f"file: cannot read {file}: {exc.strerror}"]) from None
-        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-            raise Fail([f"file: not JSON: {exc}"]) from None
+        except JsonInputError as exc:
+            raise Fail([f"file: not JSON heavylegs can read: {exc}"]) from None
         with open_db(db, creates=True) as store, store.session() as session:
             counts = restore(session, document)
         listed = ", ".join(f"{n} {name}" for name, n in sorted(counts.items()) if n)

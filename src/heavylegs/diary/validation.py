@@ -116,9 +116,16 @@ class MeasureDoneIn(_In):
 
     @field_validator("at")
     @classmethod
-    def _aware(cls, value: dt.datetime | None) -> dt.datetime | None:
+    def _aware(cls, value: dt.datetime | None, info: ValidationInfo) -> dt.datetime | None:
         if value is not None and value.tzinfo is None:
             raise ValueError("must include a time zone")
+        if value is None:
+            return value
+        # Bounded like ``date``: year 1 or 9999 cannot be converted to UTC and stored.
+        today = (info.context or {}).get("today")
+        latest = today + dt.timedelta(days=2) if isinstance(today, dt.date) else dt.date(9000, 1, 1)
+        if not EARLIEST_DAY <= value.date() <= latest:
+            raise ValueError(f"must be between {EARLIEST_DAY.isoformat()} and {latest.isoformat()}")
         return value
 
 

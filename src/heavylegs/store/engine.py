@@ -15,6 +15,7 @@ Why it looks like this:
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -23,11 +24,17 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, inspect, make_url, text
-from sqlalchemy.exc import ArgumentError, DBAPIError
+from sqlalchemy.exc import (
+    ArgumentError,
+    DBAPIError,
+    InterfaceError,
+    InternalError,
+    OperationalError,
+)
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
 
-HEAD_REVISION = "0004"
+HEAD_REVISION = "0003"
 """The newest migration; a test checks it against the migration scripts."""
 
 DB_ENV = "HEAVYLEGS_DB"
@@ -37,6 +44,20 @@ _PG_MIGRATION_LOCK = 0x6865_6176  # "heav": serialises concurrent first opens on
 
 class StoreError(RuntimeError):
     """The database cannot be opened or used; the message says what to do about it."""
+
+
+class DatabaseBusy(StoreError):
+    """Another program holds the write lock longer than the busy timeout: try again shortly."""
+
+    retry_after_s = 2
+
+
+class DatabaseFull(StoreError):
+    """The disk (or the database's quota) is full: nothing of the failed transaction was kept."""
+
+
+class DatabaseReadOnly(StoreError):
+    """The database (or its folder) cannot be written by this user."""
 
 
 def default_url() -> str:
@@ -75,9 +96,16 @@ class Store:
 
     @contextmanager
     def session(self) -> Iterator[Session]:
-        """One transaction: committed when the block ends, rolled back if it raises."""
-        with self._factory.begin() as session:
-            yield session
+        """One transaction: committed when the block ends, rolled back if it raises.
+
+        A database that is busy, full, read-only or gone raises the matching :class:`StoreError`
+        (one line, no SQL and no values), wherever in the block it happened.
+        """
+        try:
+            with self._factory.begin() as session:
+                yield session
+        except (OperationalError, InterfaceError, InternalError) as exc:
+            raise store_error(self.engine, exc) from None
 
     def close(self) -> None:
         self.engine.dispose()
@@ -89,9 +117,16 @@ class Store:
         self.close()
 
 
-def open_store(url: str | None = None, *, migrate: bool = True) -> Store:
-    """Open (and create if needed) the database at ``url`` (default: :func:`default_url`)."""
-    engine = make_engine(url or default_url())
+def open_store(
+    url: str | None = None, *, migrate: bool = True, busy_timeout_ms: int = SQLITE_BUSY_TIMEOUT_MS
+) -> Store:
+    """Open (and create if needed) the database at ``url`` (default: :func:`default_url`).
+
+    ``busy_timeout_ms``: how long a transaction waits for another writer before
+    :class:`DatabaseBusy` (the web app waits less than a command: a request should get a quick
+    503 rather than hang).
+    """
+    engine = make_engine(url or default_url(), busy_timeout_ms=busy_timeout_ms)
     try:
         if migrate:
             upgrade(engine)
@@ -101,13 +136,21 @@ def open_store(url: str | None = None, *, migrate: bool = True) -> Store:
     return Store(engine, sessionmaker(engine, expire_on_commit=False))
 
 
-def make_engine(url: str) -> Engine:
-    """An engine with the SQLite pragmas and locking described in the module docstring."""
+def make_engine(url: str, *, busy_timeout_ms: int = SQLITE_BUSY_TIMEOUT_MS) -> Engine:
+    """An engine with the SQLite pragmas and locking described in the module docstring.
+
+    ``hide_parameters``: a failed statement's values (a diary note, answers) never reach an
+    error message or a log. Text is stored without NUL characters (PostgreSQL refuses them), see
+    :func:`strip_nul`.
+    """
     try:
         parsed = make_url(normalise_url(url))
     except ArgumentError as exc:
         raise StoreError(f"--db: not a database URL: {url!r} ({exc})") from None
-    kwargs: dict[str, Any] = {}
+    kwargs: dict[str, Any] = {
+        "hide_parameters": True,
+        "json_serializer": lambda value: json.dumps(strip_nul(value)),
+    }
     is_sqlite = parsed.get_backend_name() == "sqlite"
     if is_sqlite:
         if parsed.database in (None, "", ":memory:"):
@@ -122,18 +165,75 @@ def make_engine(url: str) -> Engine:
             f"--db {parsed.render_as_string(hide_password=True)}: the database driver is not "
             f"installed ({exc.name}); for PostgreSQL install 'psycopg[binary]'"
         ) from None
+    event.listen(engine, "before_cursor_execute", _strip_nul_parameters, retval=True)
     if is_sqlite:
-        event.listen(engine, "connect", _sqlite_on_connect)
+        timeout = max(0, int(busy_timeout_ms))
+
+        def on_connect(dbapi_connection: Any, _record: Any) -> None:
+            _sqlite_on_connect(dbapi_connection, timeout)
+
+        event.listen(engine, "connect", on_connect)
         event.listen(engine, "begin", _sqlite_begin)
+    else:
+        event.listen(engine, "connect", _pg_on_connect(busy_timeout_ms))
     return engine
 
 
-def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
+def strip_nul(value: Any) -> Any:
+    """``value`` with NUL characters removed from every string in it (keys included)."""
+    if isinstance(value, str):
+        return value.replace("\x00", "") if "\x00" in value else value
+    if isinstance(value, dict):
+        return {strip_nul(k): strip_nul(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [strip_nul(v) for v in value]
+    return value
+
+
+def _strip_nul_parameters(
+    _conn: Any, _cursor: Any, statement: str, parameters: Any, _context: Any, _many: bool
+) -> tuple[str, Any]:
+    """Plain text parameters without NUL characters (JSON goes through ``json_serializer``)."""
+
+    def clean(params: Any) -> Any:
+        if isinstance(params, dict):
+            if any(isinstance(v, str) and "\x00" in v for v in params.values()):
+                return {k: strip_nul(v) if isinstance(v, str) else v for k, v in params.items()}
+            return params
+        if isinstance(params, tuple | list) and any(
+            isinstance(v, str) and "\x00" in v for v in params
+        ):
+            return type(params)(strip_nul(v) if isinstance(v, str) else v for v in params)
+        return params
+
+    if _many and isinstance(parameters, list):
+        return statement, [clean(p) for p in parameters]
+    return statement, clean(parameters)
+
+
+def _pg_on_connect(busy_timeout_ms: int) -> Any:
+    """PostgreSQL waits for a row lock at most ``busy_timeout_ms`` (then :class:`DatabaseBusy`)."""
+
+    def on_connect(dbapi_connection: Any, _record: Any) -> None:
+        if getattr(dbapi_connection, "autocommit", None) is None:
+            return  # not psycopg 3: leave the server's defaults
+        previous = dbapi_connection.autocommit
+        dbapi_connection.autocommit = True
+        try:
+            with dbapi_connection.cursor() as cursor:
+                cursor.execute(f"SET lock_timeout = {max(0, int(busy_timeout_ms))}")
+        finally:
+            dbapi_connection.autocommit = previous
+
+    return on_connect
+
+
+def _sqlite_on_connect(dbapi_connection: Any, busy_timeout_ms: int) -> None:
     # Take transaction control away from the sqlite3 module; _sqlite_begin emits BEGIN itself.
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     try:
-        cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute(f"PRAGMA busy_timeout = {busy_timeout_ms}")
         cursor.execute("PRAGMA journal_mode = WAL")
         cursor.execute("PRAGMA foreign_keys = ON")
     finally:
@@ -181,6 +281,32 @@ def upgrade(engine: Engine) -> None:
         ) from None
     except DBAPIError as exc:
         raise StoreError(_unreachable(engine, exc)) from None
+
+
+_SQLITE_BUSY = {5, 6}  # SQLITE_BUSY, SQLITE_LOCKED
+_SQLITE_FULL = 13
+_SQLITE_READONLY = 8
+_PG_BUSY = {"55P03", "40P01", "40001", "57014"}
+_PG_READONLY = {"25006", "42501"}
+
+
+def store_error(engine: Engine, exc: DBAPIError) -> StoreError:
+    """The :class:`StoreError` for a driver error: busy, full, read-only, or unusable."""
+    orig = exc.orig
+    name = engine.url.render_as_string(hide_password=True)
+    code = getattr(orig, "sqlite_errorcode", None)
+    primary = code & 0xFF if isinstance(code, int) else None
+    state = str(getattr(orig, "sqlstate", "") or "")
+    text_ = str(orig).lower() if orig is not None else ""
+    if primary in _SQLITE_BUSY or state in _PG_BUSY or "database is locked" in text_:
+        return DatabaseBusy(
+            f"the database {name} is busy (another program is writing to it); try again shortly"
+        )
+    if primary == _SQLITE_FULL or state.startswith("53") or "disk is full" in text_:
+        return DatabaseFull(f"the database {name} cannot grow: the disk is full; nothing was kept")
+    if primary == _SQLITE_READONLY or state in _PG_READONLY or "readonly" in text_:
+        return DatabaseReadOnly(f"the database {name} is read-only for this user; nothing was kept")
+    return StoreError(_unreachable(engine, exc))
 
 
 def _unreachable(engine: Engine, exc: DBAPIError) -> str:

@@ -39,6 +39,8 @@ MAX_RATIO = 200
 RATIO_FLOOR_BYTES = 4 * 1024 * 1024
 MAX_MEMBERS = 500_000
 MAX_DEPTH = 2
+READ_CHUNK_BYTES = 64 * 1024
+INFLATE_CHUNK_BYTES = 1024 * 1024
 SUFFIXES = {".fit": SourceFormat.FIT, ".gpx": SourceFormat.GPX, ".tcx": SourceFormat.TCX}
 
 
@@ -105,19 +107,44 @@ def sniff(data: bytes) -> SourceFormat | None:
 
 def gunzip(data: bytes, name: str) -> bytes:
     """Decompress a gzip file within the size and ratio limits."""
+    return gunzip_stream(io.BytesIO(data).read, name)
+
+
+def gunzip_stream(read: Callable[[int], bytes], name: str) -> bytes:
+    """Decompress gzip data read in chunks from ``read``, checking the limits as it grows.
+
+    Why in chunks: a gzip bomb is refused once its output passes :data:`MAX_RATIO` times the
+    compressed bytes read so far (beyond :data:`RATIO_FLOOR_BYTES`), so it costs a few
+    megabytes, never the 256 MB the size limit alone would allow; the gzip header's size field is
+    never trusted.
+    """
     inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
-    try:
-        out = inflater.decompress(data, MAX_FILE_BYTES + 1)
-    except zlib.error as exc:
-        raise ActivityFileError(f"damaged gzip data ({exc})") from None
-    if len(out) > MAX_FILE_BYTES or inflater.unconsumed_tail:
-        raise ActivityFileError(
-            f"refused: decompresses to more than {MAX_FILE_BYTES // 2**20} MB (gzip bomb guard)"
-        )
+    parts: list[bytes] = []
+    size = consumed = 0
+    while not inflater.eof:
+        chunk = read(READ_CHUNK_BYTES)
+        if not chunk:
+            break
+        consumed += len(chunk)
+        if consumed > MAX_FILE_BYTES:
+            raise ActivityFileError(f"refused: larger than {MAX_FILE_BYTES // 2**20} MB")
+        while chunk and not inflater.eof:
+            try:
+                out = inflater.decompress(chunk, INFLATE_CHUNK_BYTES)
+            except zlib.error as exc:
+                raise ActivityFileError(f"damaged gzip data ({exc})") from None
+            size += len(out)
+            if size > MAX_FILE_BYTES:
+                raise ActivityFileError(
+                    f"refused: decompresses to more than {MAX_FILE_BYTES // 2**20} MB "
+                    "(gzip bomb guard)"
+                )
+            _check_ratio(size, consumed, name)
+            parts.append(out)
+            chunk = inflater.unconsumed_tail
     if not inflater.eof:
         raise ActivityFileError("truncated gzip data")
-    _check_ratio(len(out), len(data), name)
-    return out
+    return b"".join(parts)
 
 
 def _check_ratio(size: int, compressed: int, name: str) -> None:
@@ -176,10 +203,12 @@ def _path(path: Path, plan: Plan) -> Iterator[Item]:
             size = path.stat().st_size
             if size > MAX_FILE_BYTES:
                 raise ActivityFileError(f"refused: larger than {MAX_FILE_BYTES // 2**20} MB")
-            data = path.read_bytes()
+            if gzipped:
+                with path.open("rb") as handle:
+                    return gunzip_stream(handle.read, name)
+            return path.read_bytes()
         except OSError as exc:
             raise ActivityFileError(f"cannot read: {exc.strerror or exc}") from None
-        return gunzip(data, name) if gzipped else data
 
     yield Candidate(name, fmt, load)
 
@@ -192,10 +221,12 @@ def _file_object(name: str, stream: BinaryIO, plan: Plan) -> Iterator[Item]:
     fmt, gzipped = format_of(name)
 
     def load() -> bytes:
+        if gzipped:
+            return gunzip_stream(stream.read, name)
         data = stream.read(MAX_FILE_BYTES + 1)
         if len(data) > MAX_FILE_BYTES:
             raise ActivityFileError(f"refused: larger than {MAX_FILE_BYTES // 2**20} MB")
-        return gunzip(data, name) if gzipped else data
+        return data
 
     yield Candidate(name, fmt, load)
 
@@ -267,13 +298,17 @@ def _member_loader(
         _check_ratio(info.file_size, info.compress_size, member)
         try:
             with archive.open(info) as handle:
+                if gzipped:  # the member's own header bounds the compressed bytes read
+                    return gunzip_stream(handle.read, member)
                 data = handle.read(MAX_FILE_BYTES + 1)
         except (zipfile.BadZipFile, OSError, EOFError, zlib.error, NotImplementedError,
                 ValueError) as exc:  # fmt: skip
+            if isinstance(exc, ActivityFileError):
+                raise
             raise ActivityFileError(f"damaged archive member ({exc})") from None
         if len(data) > MAX_FILE_BYTES:
             raise ActivityFileError(f"refused: larger than {MAX_FILE_BYTES // 2**20} MB")
-        return gunzip(data, member) if gzipped else data
+        return data
 
     return load
 

@@ -9,7 +9,6 @@ The request schemas still appear in ``/openapi.json`` (see :func:`heavylegs.web.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Callable, Coroutine
 from typing import Any
 
@@ -17,6 +16,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 from fastapi.routing import APIRoute
 
+from heavylegs import safejson
 from heavylegs.assessment.result import Assessment
 from heavylegs.web import records
 from heavylegs.web.problems import Problems, from_lines, response, single
@@ -68,10 +68,11 @@ async def _body(request: Request) -> bytes:
 async def _json_object(request: Request) -> dict[str, Any]:
     body = await _body(request)
     try:
-        data = json.loads(body)
-    except (ValueError, RecursionError) as exc:
-        reason = "nested too deeply" if isinstance(exc, RecursionError) else "not valid JSON"
-        raise BodyProblem(single(422, reason)) from None
+        data = safejson.loads(body)
+    except safejson.JsonInputError as exc:
+        reason = str(exc)
+        # The decoder's line and column mean little in a request body: the short form is enough.
+        raise BodyProblem(single(422, reason.split(" (", 1)[0])) from None
     if not isinstance(data, dict):
         raise BodyProblem(single(422, "must be a JSON object"))
     return data
@@ -128,14 +129,11 @@ async def post_assessment(request: Request) -> Response:
     result = assess(answers, ctx.kb)
     headers = {}
     if ctx.has_db and store:
-        with ctx.session() as session:
-            saved = records.save_assessment(
-                session,
-                ctx.owner,
-                answers.model_dump(mode="json", exclude_none=True),
-                result,
-                ctx.now(),
-            )
+        answers_json = answers.model_dump(mode="json", exclude_none=True)
+        now = ctx.now()
+        saved = await ctx.in_session(
+            lambda session: records.save_assessment(session, ctx.owner, answers_json, result, now)
+        )
         headers["Location"] = f"/api/v1/assessments/{saved}"
     return Response(result.model_dump_json(), media_type="application/json", headers=headers)
 
@@ -211,8 +209,10 @@ async def post_entry(request: Request) -> Response:
     try:
         data = await _json_object(request)
         entry = parse_entry(data, today=ctx.today())
-        with ctx.session() as session:
-            entry_id = records.add_entry(session, ctx.owner, entry, ctx.now())
+        now = ctx.now()
+        entry_id = await ctx.in_session(
+            lambda session: records.add_entry(session, ctx.owner, entry, now)
+        )
     except BodyProblem as problem:
         return problem.response
     except DiaryInputError as exc:
@@ -249,8 +249,9 @@ async def post_measure(request: Request) -> Response:
     try:
         data = await _json_object(request)
         done = parse_measure_done(data, today=ctx.today(), known=frozenset(ctx.kb.measures))
-        with ctx.session() as session:
-            done_id = records.add_measure(session, ctx.owner, done)
+        done_id = await ctx.in_session(
+            lambda session: records.add_measure(session, ctx.owner, done)
+        )
     except BodyProblem as problem:
         return problem.response
     except DiaryInputError as exc:

@@ -38,6 +38,8 @@ log = logging.getLogger("heavylegs.web")
 SECRET_ENV = "HEAVYLEGS_WEB_SECRET"
 DB_ENV = "HEAVYLEGS_WEB_DB"
 HOSTS_ENV = "HEAVYLEGS_WEB_ALLOW_HOSTS"
+BUSY_TIMEOUT_MS = 2_000
+"""A request waits this long for another program's write lock, then gets a 503 to retry."""
 
 
 def _is_api(request: Request) -> bool:
@@ -59,7 +61,7 @@ def create_app(
     if db_url:
         from heavylegs.store import open_store
 
-        store = open_store(db_url)
+        store = open_store(db_url, busy_timeout_ms=BUSY_TIMEOUT_MS)
     key = secret or os.environ.get(SECRET_ENV, "").encode() or secrets.token_bytes(32)
 
     @asynccontextmanager
@@ -173,10 +175,20 @@ def _add_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StoreError)
     async def store_error(request: Request, exc: StoreError) -> Response:
+        from heavylegs.store.engine import DatabaseBusy, DatabaseFull
+
         log.error("database error: %s", exc)
+        # A lock clears by itself (retry soon); a full disk needs the person (507, RFC 4918).
+        status = 507 if isinstance(exc, DatabaseFull) else 503
+        result: Response
         if _is_api(request):
-            return single(503, str(exc))
-        return page(request, "not_found.html", {"what": f"The database cannot be used: {exc}"}, 503)
+            result = single(status, str(exc))
+        else:
+            what = {"what": f"The database cannot be used: {exc}"}
+            result = page(request, "not_found.html", what, status)
+        if isinstance(exc, DatabaseBusy):
+            result.headers["Retry-After"] = str(exc.retry_after_s)
+        return result
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception) -> Response:

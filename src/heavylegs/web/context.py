@@ -9,7 +9,7 @@ import datetime as dt
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from heavylegs.knowledge.models import KnowledgeBase
 
@@ -17,6 +17,8 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
     from heavylegs.store import Store
+
+T = TypeVar("T")
 
 Clock = Callable[[], dt.datetime]
 """Returns the current time, time-zone aware. Injected so tests can fix "now"."""
@@ -54,6 +56,20 @@ class WebContext:
     @property
     def has_db(self) -> bool:
         return self.store is not None
+
+    async def in_session(self, work: Callable[[Session], T]) -> T:
+        """``work(session)`` in one transaction on a worker thread, for ``async`` routes.
+
+        Why: a database call inside an ``async`` route runs on the event loop, and while another
+        program holds the SQLite write lock every request of the server would wait with it.
+        """
+        from starlette.concurrency import run_in_threadpool
+
+        def run() -> T:
+            with self.session() as session:
+                return work(session)
+
+        return await run_in_threadpool(run)
 
     @contextmanager
     def session(self) -> Iterator[Session]:

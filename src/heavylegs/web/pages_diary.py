@@ -201,8 +201,8 @@ async def post_entry(request: Request) -> Response:
     }
     try:
         entry = parse_entry(data, today=ctx.today())
-        with ctx.session() as session:
-            records.add_entry(session, ctx.owner, entry, ctx.now())
+        now = ctx.now()
+        await ctx.in_session(lambda session: records.add_entry(session, ctx.owner, entry, now))
     except DiaryInputError as exc:
         values = diary_values(request, _days(str(form.get("days") or "")))
         values.update(form=data, errors=_errors(exc.problems))
@@ -229,8 +229,7 @@ async def post_measure(request: Request) -> Response:
         data["at"] = ctx.now()
     try:
         done = parse_measure_done(data, today=ctx.today(), known=frozenset(ctx.kb.measures))
-        with ctx.session() as session:
-            records.add_measure(session, ctx.owner, done)
+        await ctx.in_session(lambda session: records.add_measure(session, ctx.owner, done))
     except DiaryInputError as exc:
         values = diary_values(request, 28)
         values.update(measure_form=data, measure_errors=_errors(exc.problems))

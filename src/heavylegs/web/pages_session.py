@@ -207,10 +207,8 @@ async def session_done(request: Request, name: str) -> Response:
             request, name, ["Nothing to record yet: tick what you did, or run the timer."]
         )
     started = now - dt.timedelta(seconds=total_s)
-    with ctx.session() as session:
-        records.add_session(
-            session, ctx.owner, SessionRecord(plan.name, started, now, outcome.value, done)
-        )
+    record = SessionRecord(plan.name, started, now, outcome.value, done)
+    await ctx.in_session(lambda session: records.add_session(session, ctx.owner, record))
     return redirect(request, "/diary?saved=session", full_page=True)
 
 
