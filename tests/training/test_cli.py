@@ -54,8 +54,20 @@ def test_import_json_contract_and_exit_0_with_skipped_files(
     assert set(rows[0]) == {
         "id", "sport", "start_utc", "utc_offset_s", "duration_s", "moving_s", "distance_m",
         "avg_hr", "max_hr", "avg_cadence_spm", "elevation_gain_m", "source_sha256",
+        "name", "sub_sport",  # additive
     }  # fmt: skip
     assert rows[0]["avg_cadence_spm"] == 170.0 and len(rows[0]["source_sha256"]) == 64
+    starts = [r["start_utc"] for r in rows]
+    assert starts == sorted(starts, reverse=True)  # newest first
+    newest = CliRunner().invoke(app, ["activities", "--json", "--limit", "3", "--db", db_url])
+    assert json.loads(newest.stdout) == rows[:3]
+    day = starts[5][:10]
+    one_day = CliRunner().invoke(
+        app, ["activities", "--json", "--since", day, "--until", day, "--db", db_url]
+    )
+    assert {r["start_utc"][:10] for r in json.loads(one_day.stdout)} == {day}
+    bad = CliRunner().invoke(app, ["activities", "--since", "yesterday", "--db", db_url])
+    assert bad.exit_code == 2 and "--since" in bad.stderr
 
 
 def test_unusable_arguments_exit_2_with_nothing_on_stdout(app: typer.Typer, tmp_path: Path) -> None:
@@ -64,8 +76,9 @@ def test_unusable_arguments_exit_2_with_nothing_on_stdout(app: typer.Typer, tmp_
     assert "no such file or folder" in result.stderr
     result = CliRunner().invoke(app, ["import", str(tmp_path), "--on-error", "maybe"])
     assert result.exit_code == 2 and "--on-error" in result.stderr
-    result = CliRunner().invoke(app, ["training", "--chart", str(tmp_path / "x.pdf")])
-    assert result.exit_code == 2 and "--chart" in result.stderr
+    for option in ("--plot", "--chart"):  # --chart: the old name, kept as an alias
+        result = CliRunner().invoke(app, ["training", option, str(tmp_path / "x.pdf")])
+        assert result.exit_code == 2 and "--plot" in result.stderr
     result = CliRunner().invoke(app, ["training", "--hr-rest", "300"])
     assert result.exit_code == 2 and "--hr-rest" in result.stderr
 
@@ -112,6 +125,9 @@ def test_training_json_and_chart(
 
 
 def test_training_text_without_activities(app: typer.Typer, sqlite_url: str) -> None:
+    from heavylegs.store import open_store
+
+    open_store(sqlite_url).close()  # an existing, empty database (--db never creates one)
     result = CliRunner().invoke(app, ["training", "--db", sqlite_url])
     assert result.exit_code == 0 and "heavylegs import" in result.stdout
 

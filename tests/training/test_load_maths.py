@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 
 from heavylegs.training.load import (
     LoadMethod,
-    cr10_reserve,
     banister_trimp,
+    cr10_reserve,
     heart_profile,
     session_load,
     trimp_per_minute,

@@ -159,12 +159,46 @@ def _print_report(report: ImportReport) -> None:
 # -------------------------------------------------------------------------------- activities
 
 
-def activities(json_output: Json = False, db: Db = None) -> None:
-    """List imported activities (cadence in steps per minute)."""
-    from heavylegs.training.repository import contract_rows
+def _day(value: str | None, name: str, problems: list[str]) -> dt.datetime | None:
+    if value is None:
+        return None
+    try:
+        return dt.datetime.combine(dt.date.fromisoformat(value), dt.time(), dt.UTC)
+    except ValueError:
+        problems.append(f"{name}: a date as YYYY-MM-DD (got {value!r})")
+        return None
 
-    with guard(), open_db(db) as store, store.session() as session:
-        rows = contract_rows(session)
+
+def activities(
+    json_output: Json = False,
+    since: Annotated[
+        str | None, typer.Option("--since", metavar="YYYY-MM-DD", help="From this day on.")
+    ] = None,
+    until: Annotated[
+        str | None,
+        typer.Option("--until", metavar="YYYY-MM-DD", help="Up to and including this day."),
+    ] = None,
+    limit: Annotated[
+        int | None, typer.Option("--limit", min=1, help="Only the newest N activities.")
+    ] = None,
+    db: Db = None,
+) -> None:
+    """List imported activities, newest first, with their names from Strava/Garmin exports."""
+    from heavylegs.training.repository import listed_rows
+
+    with guard():
+        problems: list[str] = []
+        start = _day(since, "--since", problems)
+        end = _day(until, "--until", problems)
+        if problems:
+            raise Fail(problems)
+        with open_db(db) as store, store.session() as session:
+            rows = listed_rows(
+                session,
+                since=start,
+                until=end + dt.timedelta(days=1) if end is not None else None,
+                limit=limit,
+            )
     if json_output:
         _print_json(rows)
         return
@@ -172,13 +206,15 @@ def activities(json_output: Json = False, db: Db = None) -> None:
 
     from heavylegs.cli.output import console
 
-    table = Table("id", "start (UTC)", "sport", "km", "time", "avg HR", "cadence")
+    table = Table("id", "start (UTC)", "name", "type", "km", "time", "avg HR", "cadence")
     for row in rows:
         seconds = row["moving_s"] or row["duration_s"] or 0
+        kind = row["sport"] + (f" ({row['sub_sport']})" if row["sub_sport"] else "")
         table.add_row(
             str(row["id"]),
             row["start_utc"].replace("T", " ").rstrip("Z"),
-            row["sport"],
+            row["name"] or "",
+            kind,
             "" if row["distance_m"] is None else f"{row['distance_m'] / 1000:.2f}",
             f"{int(seconds // 3600)}:{int(seconds % 3600 // 60):02d}",
             "" if row["avg_hr"] is None else f"{row['avg_hr']:.0f}",
@@ -199,7 +235,10 @@ def _heart_value(value: float | None, name: str, low: float, high: float) -> lis
 def training(
     json_output: Json = False,
     chart: Annotated[
-        Path | None, typer.Option("--chart", help="Write the load chart to this .png or .svg.")
+        Path | None,
+        typer.Option(
+            "--plot", "--chart", metavar="FILE", help="Write the load chart to FILE.png or .svg."
+        ),
     ] = None,
     weeks: Annotated[
         int, typer.Option("--weeks", min=1, max=1000, help="Weeks in the table.")
@@ -210,6 +249,17 @@ def training(
     hr_max: Annotated[
         float | None, typer.Option("--hr-max", help="Your maximum heart rate (bpm).")
     ] = None,
+    seed_load: Annotated[
+        float | None,
+        typer.Option(
+            "--seed-load",
+            min=0,
+            max=1000,
+            help="Your usual daily load (TRIMP) to start the load model from "
+            "[default: the mean of your first 6 weeks].",
+            show_default=False,
+        ),
+    ] = None,
     db: Db = None,
 ) -> None:
     """Weekly load, fitness/fatigue/form, load ratio, cadence, and heaviness against load."""
@@ -219,7 +269,7 @@ def training(
         problems = _heart_value(hr_rest, "--hr-rest", 25, 120)
         problems += _heart_value(hr_max, "--hr-max", 100, 240)
         if chart is not None and chart.suffix.lower() not in (".png", ".svg"):
-            problems.append(f"--chart: the file must end in .png or .svg (got {chart.name!r})")
+            problems.append(f"--plot: the file must end in .png or .svg (got {chart.name!r})")
         if hr_rest is not None and hr_max is not None and hr_max <= hr_rest + 20:
             problems.append("--hr-max: must be well above --hr-rest")
         if problems:
@@ -231,6 +281,7 @@ def training(
             heart = HeartInputs(
                 hr_rest if hr_rest is not None else saved.resting_hr,
                 hr_max if hr_max is not None else saved.max_hr,
+                seed_load,
             )
             document = training_overview(session, now(), heart, weeks=weeks)
         if chart is not None:
@@ -252,31 +303,47 @@ def _print_training(document: dict[str, Any], chart: Path | None) -> None:
     if not document["activities"]:
         out.print("No activities yet: import your watch files with 'heavylegs import PATH'.")
         return
-    table = Table("week", "run km", "runs", "longest", "hours", "load", "vs last", "vs 4 wk",
-                  "monotony")  # fmt: skip
+    table = Table("week of", "run (km)", "runs", "longest run (km)", "hours", "load (TRIMP)",
+                  "vs last week", "vs 4 weeks", "monotony")  # fmt: skip
 
     def pct(value: float | None) -> str:
-        return "" if value is None else f"{value:+.0f}%"
+        return "–" if value is None else f"{value:+.0f} %"
 
     for week in document["weeks"]:
+        marks = ""
+        if week.get("partial"):
+            marks += " (first days only)"
+        if week.get("in_progress"):
+            marks += " (so far)"
+        if week.get("calibrating"):
+            marks += " c"
+        load = f"{week['load']:.0f}"
+        if week.get("estimated_load"):
+            load += f" (~{week['estimated_load']:.0f} est.)"
         table.add_row(
-            week["week_start"],
+            week["week_start"] + marks,
             f"{week['run_km']:.1f}",
             str(week["runs"]),
-            ""
-            if week["longest_run_share_pct"] is None
-            else f"{week['longest_run_share_pct']:.0f}%",
+            f"{week['longest_run_km']:.1f}" if week["longest_run_km"] else "–",
             f"{week['hours']:.1f}",
-            f"{week['load']:.0f}",
+            load,
             pct(week["change_pct"]),
             pct(week["ramp_4w_pct"]),
-            "" if week["monotony"] is None else f"{week['monotony']:.1f}",
+            "–" if week["monotony"] is None else f"{week['monotony']:.1f}",
         )
     out.print(table)
+    series = document.get("series") or {}
+    out.print(
+        f"[dim]c = calibrating: the load model starts from {series.get('seed')} a day "
+        f"({series.get('seed_source')}) and settles by {series.get('calibrating_until')}. "
+        "est. = estimated load (no heart rate: your own load per minute at that pace, "
+        "else your stated exertion).[/dim]"
+    )
     today = document["today"]
     if today:
         out.print(
-            f"Today: fitness {today['fitness']}, fatigue {today['fatigue']}, form {today['form']}."
+            f"Today: fitness {today['fitness']}, fatigue {today['fatigue']}, form {today['form']}"
+            f" (load (TRIMP) per day){' — still calibrating' if today.get('calibrating') else ''}."
         )
         if today["load_ratio"] is not None:
             out.print(

@@ -223,14 +223,52 @@ def contract_rows(session: Session) -> list[dict[str, Any]]:
     query = select(*columns).order_by(ACTIVITIES.c.start_utc, ACTIVITIES.c.id)
     out = []
     for row in session.execute(query).mappings():
-        item = {name: row[name] for name in CONTRACT_FIELDS}
-        item["start_utc"] = row["start_utc"].strftime("%Y-%m-%dT%H:%M:%SZ")
-        for key in ("duration_s", "moving_s", "distance_m", "avg_hr", "max_hr",
-                    "avg_cadence_spm", "elevation_gain_m"):  # fmt: skip
-            value = item[key]
-            item[key] = None if value is None else round(float(value), 3)
+        out.append(_contract_item(row))
+    return out
+
+
+def listed_rows(
+    session: Session,
+    *,
+    since: dt.datetime | None = None,
+    until: dt.datetime | None = None,
+    limit: int | None = None,
+) -> list[dict[str, Any]]:
+    """``heavylegs activities``: newest first, the contract fields plus ``name`` (the title
+    from a Strava or Garmin export, ``None`` without one) and ``sub_sport``.
+
+    ``since`` and ``until`` bound the start (``until`` exclusive); ``limit`` keeps the newest.
+    """
+    a = ACTIVITIES.c
+    columns = [a[name] for name in CONTRACT_FIELDS]
+    query = (
+        select(*columns, DETAILS.c.title, DETAILS.c.sub_sport)
+        .outerjoin(DETAILS, DETAILS.c.activity_id == a.id)
+        .order_by(a.start_utc.desc(), a.id.desc())
+    )
+    if since is not None:
+        query = query.where(a.start_utc >= since)
+    if until is not None:
+        query = query.where(a.start_utc < until)
+    if limit is not None:
+        query = query.limit(limit)
+    out = []
+    for row in session.execute(query).mappings():
+        item = _contract_item(row)
+        item["name"] = row["title"]
+        item["sub_sport"] = row["sub_sport"]
         out.append(item)
     return out
+
+
+def _contract_item(row: Any) -> dict[str, Any]:
+    item = {name: row[name] for name in CONTRACT_FIELDS}
+    item["start_utc"] = row["start_utc"].strftime("%Y-%m-%dT%H:%M:%SZ")
+    for key in ("duration_s", "moving_s", "distance_m", "avg_hr", "max_hr",
+                "avg_cadence_spm", "elevation_gain_m"):  # fmt: skip
+        value = item[key]
+        item[key] = None if value is None else round(float(value), 3)
+    return item
 
 
 def activity_rows(session: Session, since: dt.datetime | None = None) -> list[ActivityRow]:
