@@ -213,7 +213,9 @@ def read_gpx(data: bytes, sport_hint: str | None = None) -> ParsedActivity:
         distance = haversine_m(arrays["lat"], arrays["lon"])
     cadence = arrays["cad"]
     cadence = (
-        strides_to_steps(cadence, sport) if sport in FOOT_SPORTS else np.full(cadence.size, np.nan)
+        strides_to_steps(cadence, sport, arrays["speed"], t=arrays["t"], distance_m=distance)
+        if sport in FOOT_SPORTS
+        else np.full(cadence.size, np.nan)
     )
     stream, start, altitude = build_stream(
         arrays["t"], distance, arrays["speed"], arrays["hr"], cadence, arrays["ele"]
