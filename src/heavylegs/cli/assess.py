@@ -35,7 +35,7 @@ def run_assess(
     """Exit code: 0 done, 2 unusable input (one line per problem on stderr), 130 interrupted."""
     from heavylegs.assessment.validation import AnswersError, parse_answers, parse_answers_json
 
-    if store or from_activities:
+    if store or from_activities or source is None:
         from heavylegs.cli.output import Fail, resolve_db
 
         try:
@@ -154,6 +154,9 @@ def _record(answers: Any, result: Any, db: str | None) -> None:
             upsert_profile(session, answers_json, now)
     except (StoreError, OSError) as exc:
         sys.stderr.write(f"warning: assessment not stored: {exc}\n")
+        return
+    except Exception as exc:  # the result still prints whatever the database did
+        sys.stderr.write(f"warning: assessment not stored ({type(exc).__name__})\n")
         return
     if path is not None and not existed:
         sys.stderr.write(f"created the database {path}\n")

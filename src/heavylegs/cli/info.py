@@ -40,8 +40,8 @@ def info(
         return
     out = console()
     out.print(f"heavylegs {facts['version']}", markup=False)
-    out.print(f"data folder:  {facts['data_folder']}", markup=False, overflow="fold")
-    out.print(f"database:     {facts['database']}", markup=False, overflow="fold")
+    out.print(f"data folder:  {facts['data_folder']}", markup=False, soft_wrap=True)
+    out.print(f"database:     {facts['database']}", markup=False, soft_wrap=True)
     if facts["size_bytes"] is not None:
         out.print(f"size:         {_size(facts['size_bytes'])}", markup=False)
     if facts["counts"] is None:

@@ -104,9 +104,12 @@ class PersonalProfile(BaseModel):
             problems.append("max_hr: must be well above the resting heart rate")
         if (self.work_start is None) != (self.work_end is None):
             problems.append("work_end: give both the start and the end of the working day")
-        elif self.work_start is not None and self.work_end is not None:
-            if self.work_end <= self.work_start:
-                problems.append("work_end: must be after the start of the working day")
+        elif (
+            self.work_start is not None
+            and self.work_end is not None
+            and (self.work_end <= self.work_start)
+        ):
+            problems.append("work_end: must be after the start of the working day")
         if problems:
             raise ValueError("\n".join(problems))
         return self
