@@ -50,11 +50,17 @@ def diary_chart_svg(data: ReportData) -> bytes | None:
         return _read_svg(path)
 
 
+def recent_training(data: ReportData) -> bool:
+    """Whether any imported activity falls in the overview's recent weeks (else: no chart)."""
+    weeks = (data.training or {}).get("weeks") or []
+    return any(w.get("runs") or w.get("hours") for w in weeks)
+
+
 def training_chart_svg(data: ReportData) -> bytes | None:
-    """Weekly km, load, load ratio, cadence and heaviness; ``None`` without activities."""
+    """Weekly km, load, load ratio, cadence and heaviness; ``None`` without recent activities."""
     from heavylegs.training.charts import render_chart
 
-    if not data.training or not data.training.get("activities"):
+    if not data.training or not recent_training(data):
         return None
     _deterministic()
     with tempfile.TemporaryDirectory(prefix="heavylegs-report-") as tmp:

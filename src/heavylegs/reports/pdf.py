@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from heavylegs.reports import NothingToReport, facts
+from heavylegs.reports.charts import recent_training
 from heavylegs.reports.gather import ReportData
 
 if TYPE_CHECKING:
@@ -288,6 +289,14 @@ def _page_two(pdf: FPDF, data: ReportData, diary_svg: bytes | None) -> None:
         _svg(pdf, diary_svg, min(pdf.epw, 165))
     _effects(pdf, data)
     _notes(pdf, data)
+    training = data.training
+    if training and not recent_training(data):
+        _heading(pdf, "Running load")
+        _text(
+            pdf,
+            f"{training.get('activities', 0)} activities imported, none in the last 12 weeks: "
+            "no recent load to show.",
+        )
 
 
 def _effects(pdf: FPDF, data: ReportData) -> None:

@@ -1,0 +1,151 @@
+"""The clinician PDF, read back through its text layer (pdftotext) and page sizes (pdfinfo)."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from heavylegs import __version__
+from heavylegs.reports import NothingToReport
+from heavylegs.reports.gather import ReportData
+from heavylegs.reports.pdf import MAX_PAGES, Paper, render_report
+from tests.reports.conftest import NOTE
+
+pytestmark = pytest.mark.skipif(
+    shutil.which("pdftotext") is None,
+    reason="LOUD: pdftotext (Debian poppler-utils) is missing; make test installs it "
+    "(scripts/ensure-poppler.sh)",
+)
+
+
+def pdf_text(content: bytes, tmp_path: Path, *args: str) -> str:
+    path = tmp_path / "report.pdf"
+    path.write_bytes(content)
+    out = subprocess.run(
+        ["pdftotext", "-layout", *args, str(path), "-"], capture_output=True, check=True
+    )
+    return out.stdout.decode()
+
+
+def pdf_info(content: bytes, tmp_path: Path) -> dict[str, str]:
+    path = tmp_path / "info.pdf"
+    path.write_bytes(content)
+    out = subprocess.run(["pdfinfo", str(path)], capture_output=True, check=True, text=True)
+    return dict(
+        (k.strip(), v.strip())
+        for k, _, v in (line.partition(":") for line in out.stdout.splitlines())
+    )
+
+
+def squash(text: str) -> str:
+    return re.sub(r"\s+", " ", text)
+
+
+def test_page_one_has_what_a_busy_clinician_needs(full: ReportData, tmp_path: Path) -> None:
+    first = squash(pdf_text(render_report(full), tmp_path, "-f", "1", "-l", "1"))
+    assert "SELF-CARE" in first
+    assert "age 30–39" in first and "sex male" in first
+    assert "8 weeks (60 days)" in first  # duration
+    assert "Warning signs asked" in first
+    assert "calf tender to touch" in first  # answered "no" in the example
+    assert "Not asked" in first and "warm red skin" in first
+    assert "statin" in first  # medications
+    assert "Ankle pumps and circles: done on 11 days" in first
+    assert "elevation, compression for 3 weeks; improving: partly" in first
+    # the ankles drifted 2.2 cm apart: marked for the clinician
+    assert "left 23 cm, right 25.2 cm, difference 2.2 cm" in first
+    assert "2 cm or more (one-sided swelling)" in first
+    assert "Assessments: heaviness 3/10" in first
+
+
+def test_pages_footer_and_unicode(full: ReportData, tmp_path: Path) -> None:
+    content = render_report(full)
+    info = pdf_info(content, tmp_path)
+    assert int(info["Pages"]) == MAX_PAGES
+    text = pdf_text(content, tmp_path)
+    for page in range(1, MAX_PAGES + 1):
+        assert f"page {page} of {MAX_PAGES}" in text
+    assert text.count(f"heavylegs {__version__} · made 21 Nov 2026") == MAX_PAGES
+    assert text.count("heavylegs informs, it does not diagnose") >= MAX_PAGES
+    assert NOTE in squash(text)  # Zoë, Łódź and ≥ survive: the font is embedded Unicode
+    fonts = subprocess.run(
+        ["pdffonts", str(tmp_path / "info.pdf")], capture_output=True, text=True, check=True
+    ).stdout
+    assert "DejaVu" in fonts and "yes" in fonts  # embedded
+
+
+def test_second_and_third_pages(full: ReportData, tmp_path: Path) -> None:
+    text = squash(pdf_text(render_report(full), tmp_path, "-f", "2"))
+    assert "Questions to ask" in text
+    assert "My ankles differ by 2.2 cm" in text
+    assert "Diary: the last 12 weeks" in text
+    assert "Personal measure effects" in text and "95% CI" in text
+    assert "Running load (imported watch data)" in text
+    assert "Weekly running distance" in text
+    assert "2 activities imported in all" in text
+
+
+def test_a4_and_letter(full: ReportData, tmp_path: Path) -> None:
+    a4 = pdf_info(render_report(full, Paper.A4), tmp_path)["Page size"]
+    letter = pdf_info(render_report(full, Paper.LETTER), tmp_path)["Page size"]
+    assert a4.startswith("595.28 x 841.89")
+    assert letter.startswith("612 x 792")
+
+
+def test_same_data_same_bytes(full: ReportData) -> None:
+    assert render_report(full) == render_report(full)
+
+
+def test_urgent_triage_comes_first_with_reasons_and_sources(
+    full: ReportData, tmp_path: Path
+) -> None:
+    latest = full.assessments[-1]
+    output = {
+        **latest.output,
+        "triage": {
+            "level": "urgent",
+            "headline": "Get seen today.",
+            "reasons": [
+                {"id": "suspected_dvt", "message": "One calf is swollen.", "sources": ["seed-001"]}
+            ],
+        },
+    }
+    data = dataclasses.replace(
+        full, assessments=[*full.assessments[:-1], dataclasses.replace(latest, output=output)]
+    )
+    first = squash(pdf_text(render_report(data), tmp_path, "-f", "1", "-l", "1"))
+    assert first.index("URGENT: be seen by a clinician today") < first.index("Symptoms")
+    assert "One calf is swollen. [seed-001]" in first
+    assert "Sources: seed-001:" in first
+
+
+def test_diary_only_report_is_one_or_two_pages(full: ReportData, tmp_path: Path) -> None:
+    data = dataclasses.replace(full, assessments=[], training=None)
+    content = render_report(data)
+    text = squash(pdf_text(content, tmp_path))
+    assert int(pdf_info(content, tmp_path)["Pages"]) <= 2
+    assert "No assessment stored yet" in text
+    assert "Running load" not in text
+
+
+def test_nothing_stored_is_refused(full: ReportData) -> None:
+    empty = dataclasses.replace(full, assessments=[], entries=[], measures=[], training=None)
+    with pytest.raises(NothingToReport, match="nothing stored yet"):
+        render_report(empty)
+
+
+def test_old_activities_are_named_not_charted(full: ReportData, tmp_path: Path) -> None:
+    later = dataclasses.replace(full, now=full.now + dt.timedelta(days=200))
+    assert later.training is not None
+    old_weeks = [{**w, "runs": 0, "hours": 0} for w in later.training["weeks"]]
+    data = dataclasses.replace(later, training={**later.training, "weeks": old_weeks})
+    content = render_report(data)
+    text = squash(pdf_text(content, tmp_path))
+    assert "none in the last 12 weeks" in text
+    assert int(pdf_info(content, tmp_path)["Pages"]) == 2
