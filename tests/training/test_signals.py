@@ -4,14 +4,22 @@ from __future__ import annotations
 
 import datetime as dt
 
+import numpy as np
 import pytest
 
 from heavylegs.diary.rows import EntryRow
 from heavylegs.training.dedupe import Key, same_activity
-from heavylegs.training.heaviness import LinkVerdict, heaviness_link
+from heavylegs.training.heaviness import (
+    LinkVerdict,
+    block_bootstrap_difference,
+    heaviness_link,
+    scored_entries,
+    window_load,
+)
 from heavylegs.training.load import LoadMethod, heart_profile
 from heavylegs.training.repository import ActivityRow
 from heavylegs.training.running import is_hard, running_fill
+from heavylegs.training.series import LoadSeries
 from heavylegs.training.signals import (
     SessionInfo,
     build_series,
@@ -165,3 +173,52 @@ def test_heaviness_link_is_honest_about_too_few_days() -> None:
     assert link.verdict is LinkVerdict.TOO_FEW_DATA
     assert link.difference is None and "Not enough data" in link.message
     assert heaviness_link(_entries(scores), None, None).verdict is LinkVerdict.TOO_FEW_DATA
+
+
+def test_a_morning_score_is_paired_with_the_load_before_it() -> None:
+    series = LoadSeries.build([(MON + dt.timedelta(days=5), 100.0)], MON,
+                              MON + dt.timedelta(days=10), seed=0.0)  # fmt: skip
+    run_day = MON + dt.timedelta(days=5)
+    assert window_load(series, run_day, lag=1) == 0.0  # the morning came before the run
+    assert window_load(series, run_day, lag=0) == 100.0  # the evening came after it
+    assert window_load(series, run_day + dt.timedelta(days=1), lag=1) == 100.0
+    assert window_load(series, MON + dt.timedelta(days=3), lag=1) is None  # before the files
+    entries = [EntryRow(day=run_day, part="morning", heaviness=4),
+               EntryRow(day=run_day, part="evening", heaviness=6)]  # fmt: skip
+    assert scored_entries(entries) == [(run_day, 0, 6.0), (run_day, 1, 4.0)]
+
+
+def test_block_bootstrap_is_wider_than_single_days_for_runs_of_alike_days() -> None:
+    # heaviness and load both come in 7-day spells: single days are not independent
+    rng = np.random.default_rng(3)
+    spells = np.repeat(rng.integers(0, 2, size=12).astype(bool), 7)
+    scores = np.where(spells, 5.5, 5.0) + np.repeat(rng.normal(0, 1.5, size=12), 7)
+    narrow = block_bootstrap_difference(scores, spells, np.random.default_rng(1), 1)
+    wide = block_bootstrap_difference(scores, spells, np.random.default_rng(1), 7)
+    assert wide[1] - wide[0] > narrow[1] - narrow[0]
+
+
+def test_strapless_runs_are_estimated_from_own_load_at_similar_pace() -> None:
+    with_hr = [row(i, at(MON + dt.timedelta(days=i)), 9, minutes=50) for i in range(4)]  # 3 m/s
+    strapless = row(10, at(MON + dt.timedelta(days=5)), 7.3, minutes=40, hr=None)  # 3.04 m/s
+    sprint = row(11, at(MON + dt.timedelta(days=6)), 12, minutes=40, hr=None)  # 5 m/s
+    items = {s.id: s for s in sessions([*with_hr, strapless, sprint], PROFILE, 0)}
+    per_minute = items[0].load / 50
+    assert items[10].method is LoadMethod.PACE and items[10].estimated
+    assert items[10].load == pytest.approx(40 * per_minute)
+    assert items[11].method is LoadMethod.ASSUMED_RPE and items[11].estimated
+    assert not items[0].estimated and items[0].method is LoadMethod.HEART_RATE
+
+
+def test_a_partial_first_week_is_not_compared_against() -> None:
+    friday = MON + dt.timedelta(days=4)
+    rows = [row(1, at(friday), 5)] + [
+        row(2 + i, at(MON + dt.timedelta(days=7 + i)), 8) for i in range(0, 7, 2)
+    ]
+    items = sessions(rows, PROFILE, 0)
+    end = MON + dt.timedelta(days=18)  # a Friday: the week is not over
+    weeks = weekly(items, build_series(items, end), end)
+    assert weeks[0].partial and not weeks[1].partial
+    assert weeks[1].change_pct is None  # not "+540 %" against one Friday run
+    assert weeks[2].change_pct == pytest.approx(-100.0) and weeks[2].in_progress
+    assert all(w.calibrating for w in weeks)

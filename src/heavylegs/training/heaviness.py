@@ -99,6 +99,15 @@ def scored_entries(entries: Sequence[EntryRow]) -> list[tuple[dt.date, int, floa
     )
 
 
+def window_load(series: LoadSeries, day: dt.date, lag: int) -> float | None:
+    """Load of the :data:`WINDOW_DAYS` days ending ``lag`` days before ``day`` (``None`` when
+    the window starts before the first file: unknown, not rest)."""
+    end = series.index(day) - lag
+    if end - WINDOW_DAYS + 1 < 0:
+        return None
+    return float(series.load[end - WINDOW_DAYS + 1 : min(end + 1, series.load.size)].sum())
+
+
 def block_bootstrap_difference(
     scores: FloatArray, more: BoolArray, rng: np.random.Generator, block: int
 ) -> tuple[float, float]:
@@ -145,11 +154,10 @@ def heaviness_link(
     rows: list[tuple[float, float]] = []
     days: set[dt.date] = set()
     for day, lag, score in scored:
-        end = series.index(day) - lag
-        if end - WINDOW_DAYS + 1 < 0 or day > covered_until:
+        load = window_load(series, day, lag)
+        if load is None or day > covered_until:
             continue
-        window = series.load[end - WINDOW_DAYS + 1 : min(end + 1, series.load.size)]
-        rows.append((float(window.sum()), score))
+        rows.append((load, score))
         days.add(day)
     if len(rows) < MIN_DAYS:
         return _too_few(len(rows), 0, 0, None)
