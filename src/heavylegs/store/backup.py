@@ -8,8 +8,9 @@ database only, in one transaction: either the whole backup is in, or nothing is.
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Mapping
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Boolean, Date, Double, Integer, String, Table, func, select, text
@@ -17,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.types import JSON, TypeEngine
 
+from heavylegs.safejson import INT64_MAX, INT64_MIN, check_depth
 from heavylegs.store.engine import HEAD_REVISION
 from heavylegs.store.models import Base, UtcDateTime
 
@@ -142,10 +144,96 @@ def _parse_row(table: Table, row: object, where: str, problems: list[str]) -> di
             out[col.name] = None
             continue
         try:
-            out[col.name] = _from_json(value, col.type)
-        except (TypeError, ValueError) as exc:
+            out[col.name] = _checked(table.name, col.name, _from_json(value, col.type), col.type)
+        except (TypeError, ValueError, OverflowError) as exc:
             problems.append(f"{where}.{col.name}: {exc}")
     return out
+
+
+EARLIEST = datetime(1900, 1, 1, tzinfo=UTC)
+EARLIEST_ACTIVITY = datetime(1980, 1, 1, tzinfo=UTC)
+"""The importer's own bounds (see ``training.sanity``): a restored activity obeys them too."""
+PROFILE_SECTIONS = frozenset({"about", "history", "lifestyle", "running"})
+
+
+def _checked(table: str, column: str, value: Any, kind: TypeEngine[Any]) -> Any:
+    """Refuse values that would restore but break the app later (an export, the training page).
+
+    Why here and not only in the faces: a backup is written outside heavylegs' control, and a
+    row that restores must be one heavylegs itself could have written.
+    """
+    now = datetime.now(UTC)
+    if isinstance(kind, UtcDateTime):
+        earliest = EARLIEST_ACTIVITY if (table, column) == ("activities", "start_utc") else EARLIEST
+        latest = now + (timedelta(days=1) if earliest is EARLIEST_ACTIVITY else timedelta(days=366))
+        if not earliest <= value <= latest:
+            raise ValueError(f"must be between {earliest.date()} and {latest.date()}")
+    elif isinstance(kind, Date):
+        if not EARLIEST.date() <= value <= (now + timedelta(days=366)).date():
+            raise ValueError(f"must be between {EARLIEST.date()} and a year from now")
+    elif isinstance(kind, Integer) and not INT64_MIN <= value <= INT64_MAX:
+        raise ValueError("must fit in 64 bits")
+    elif isinstance(kind, Double) and not math.isfinite(value):
+        raise ValueError("must be a finite number")
+    elif isinstance(kind, String):
+        if "\x00" in value:
+            raise ValueError("must not contain NUL characters")
+        if kind.length is not None and len(value) > kind.length:
+            raise ValueError(f"at most {kind.length} characters")
+    elif isinstance(kind, JSON):
+        _check_document(table, column, value)
+    return value
+
+
+def _check_document(table: str, column: str, value: Any) -> None:
+    """The shapes heavylegs writes into its JSON columns."""
+    check_depth(value)
+    if table == "profile" and column in PROFILE_SECTIONS:
+        if not isinstance(value, dict):
+            raise TypeError("must be an object of answers")
+        for key, item in value.items():
+            flat = item if isinstance(item, list) else [item]
+            if any(isinstance(v, dict | list) for v in flat):
+                raise TypeError(f"{key}: must be a value or a list of values")
+        return
+    if column == "hr_seconds":
+        if not isinstance(value, list) or not all(_hr_pair(pair) for pair in value):
+            raise TypeError("must be a list of [bpm, seconds] pairs of finite numbers")
+        return
+    if not isinstance(value, dict | list):
+        raise TypeError("must be a JSON object or list")
+    _check_leaves(value)
+
+
+def _hr_pair(pair: Any) -> bool:
+    return (
+        isinstance(pair, list)
+        and len(pair) == 2
+        and all(isinstance(v, int | float) and not isinstance(v, bool) for v in pair)
+        and 0 <= pair[0] <= 300
+        and math.isfinite(pair[1])
+        and 0 <= pair[1] <= 14 * 86400
+    )
+
+
+def _check_leaves(value: Any) -> None:
+    """No infinite numbers, integers beyond 64 bits or NUL characters anywhere in a document."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            if any("\x00" in k for k in item):
+                raise ValueError("must not contain NUL characters")
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+        elif isinstance(item, float) and not math.isfinite(item):
+            raise ValueError("must not contain infinite numbers or NaN")
+        elif isinstance(item, int) and not isinstance(item, bool):
+            if not INT64_MIN <= item <= INT64_MAX:
+                raise ValueError("holds an integer beyond 64 bits")
+        elif isinstance(item, str) and "\x00" in item:
+            raise ValueError("must not contain NUL characters")
 
 
 def _to_json(value: Any, kind: TypeEngine[Any]) -> Any:

@@ -39,6 +39,7 @@ HEAD_REVISION = "0003"
 
 DB_ENV = "HEAVYLEGS_DB"
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+BUSY_ENV = "HEAVYLEGS_BUSY_TIMEOUT_MS"
 _PG_MIGRATION_LOCK = 0x6865_6176  # "heav": serialises concurrent first opens on PostgreSQL
 
 
@@ -58,6 +59,11 @@ class DatabaseFull(StoreError):
 
 class DatabaseReadOnly(StoreError):
     """The database (or its folder) cannot be written by this user."""
+
+
+def _env_ms(name: str, default: int) -> int:
+    text = os.environ.get(name, "").strip()
+    return int(text) if text.isdigit() and len(text) < 10 else default
 
 
 def default_url() -> str:
@@ -118,14 +124,16 @@ class Store:
 
 
 def open_store(
-    url: str | None = None, *, migrate: bool = True, busy_timeout_ms: int = SQLITE_BUSY_TIMEOUT_MS
+    url: str | None = None, *, migrate: bool = True, busy_timeout_ms: int | None = None
 ) -> Store:
     """Open (and create if needed) the database at ``url`` (default: :func:`default_url`).
 
     ``busy_timeout_ms``: how long a transaction waits for another writer before
     :class:`DatabaseBusy` (the web app waits less than a command: a request should get a quick
-    503 rather than hang).
+    503 rather than hang); unset, ``$HEAVYLEGS_BUSY_TIMEOUT_MS`` or 30 s.
     """
+    if busy_timeout_ms is None:
+        busy_timeout_ms = _env_ms(BUSY_ENV, SQLITE_BUSY_TIMEOUT_MS)
     engine = make_engine(url or default_url(), busy_timeout_ms=busy_timeout_ms)
     try:
         if migrate:
