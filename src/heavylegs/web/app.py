@@ -89,6 +89,7 @@ def create_app(
         pages_assess,
         pages_diary,
         pages_home,
+        pages_reports,
         pages_session,
         pages_training,
     )
@@ -101,6 +102,7 @@ def create_app(
         pages_diary,
         pages_ask,
         pages_training,
+        pages_reports,
     ):
         app.include_router(module.router)
     _add_error_handlers(app)

@@ -1,0 +1,99 @@
+"""Take it to a clinician, from the browser: the PDF report, the calendar and the FHIR bundle.
+
+``GET /report.pdf`` (``?paper=a4|letter``), ``GET /calendar.ics`` (``?start=09:00&end=17:30``)
+and ``GET /api/v1/export/fhir`` give the same files as ``heavylegs report``, ``heavylegs
+calendar`` and ``heavylegs export --format fhir``: the routes gather the stored data with
+:func:`heavylegs.reports.gather.gather` and hand it to the same pure functions. Nothing stored
+yet is a 404 that says what to do first; an urgent plan's calendar is a 409 that says why.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, TypeVar
+
+from fastapi import APIRouter, HTTPException, Request
+from fastapi.responses import Response
+
+from heavylegs.web.context import LOCAL_OWNER
+from heavylegs.web.problems import single
+from heavylegs.web.templating import context, page
+
+if TYPE_CHECKING:
+    from heavylegs.reports.gather import ReportData
+
+router = APIRouter()
+T = TypeVar("T")
+
+
+def _build(request: Request, build: Callable[[ReportData], T], *, with_training: bool) -> T:
+    from heavylegs.reports.gather import gather
+
+    ctx = context(request)
+    if ctx.owner != LOCAL_OWNER:  # one person's data per local store (see web.records)
+        raise HTTPException(404)
+    with ctx.session() as session:
+        data = gather(session, ctx.now(), ctx.kb, with_training=with_training)
+    return build(data)
+
+
+def _download(content: bytes, media_type: str, name: str, inline: bool = False) -> Response:
+    how = "inline" if inline else "attachment"
+    return Response(
+        content,
+        media_type=media_type,
+        headers={"Content-Disposition": f'{how}; filename="{name}"', "Cache-Control": "no-store"},
+    )
+
+
+@router.get("/report.pdf", include_in_schema=False)
+def report_pdf(request: Request, paper: str = "a4") -> Response:
+    from heavylegs.reports import NothingToReport
+    from heavylegs.reports.pdf import Paper, render_report
+
+    try:
+        size = Paper(paper.lower())
+    except ValueError:
+        return page(request, "not_found.html", {"what": "paper: must be a4 or letter"}, 422)
+    try:
+        content = _build(request, lambda d: render_report(d, size), with_training=True)
+    except NothingToReport as exc:
+        return page(request, "not_found.html", {"what": f"No report yet: {exc}"}, 404)
+    day = context(request).today().isoformat()
+    return _download(content, "application/pdf", f"heavylegs-report-{day}.pdf")
+
+
+@router.get("/calendar.ics", include_in_schema=False)
+def calendar_ics(request: Request, start: str = "09:00", end: str = "17:30") -> Response:
+    from heavylegs.reports import NoRoutineCalendar, NothingToReport
+    from heavylegs.reports.calendar import HoursError, WorkingDay, local_zone, render_calendar
+
+    try:
+        hours = WorkingDay.parse(start, end)
+    except HoursError as exc:
+        return page(request, "not_found.html", {"what": str(exc)}, 422)
+    zone = local_zone()
+    try:
+        content = _build(request, lambda d: render_calendar(d, hours, zone), with_training=False)
+    except NothingToReport as exc:
+        return page(request, "not_found.html", {"what": f"No calendar yet: {exc}"}, 404)
+    except NoRoutineCalendar as exc:
+        return page(request, "not_found.html", {"what": f"No calendar: {exc}"}, 409)
+    return _download(content, "text/calendar; charset=utf-8", "heavylegs.ics", inline=True)
+
+
+@router.get(
+    "/api/v1/export/fhir",
+    summary="Everything stored, as a FHIR R4 Bundle (collection)",
+    response_class=Response,
+    responses={200: {"content": {"application/fhir+json": {}}}},
+)
+def export_fhir(request: Request) -> Response:
+    from heavylegs.reports import NothingToReport
+    from heavylegs.reports.fhir import dumps_bundle, render_bundle
+
+    try:
+        bundle = _build(request, render_bundle, with_training=False)
+    except NothingToReport as exc:
+        return single(404, str(exc))
+    return Response(dumps_bundle(bundle), media_type="application/fhir+json")
