@@ -107,7 +107,7 @@ def test_training_json_and_chart(
     CliRunner().invoke(app, ["import", str(runs), "--db", sqlite_url])
     chart = tmp_path / f"load{suffix}"
     result = CliRunner().invoke(
-        app, ["training", "--json", "--db", sqlite_url, "--chart", str(chart), "--hr-rest", "50",
+        app, ["training", "--json", "--db", sqlite_url, "--plot", str(chart), "--hr-rest", "50",
               "--hr-max", "190"],
     )  # fmt: skip
     assert result.exit_code == 0, result.output

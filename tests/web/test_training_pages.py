@@ -145,3 +145,19 @@ def test_chart_copes_with_sparse_documents() -> None:
     assert svg.startswith("<svg") and svg.endswith("</svg>")
     assert 'class="run"' not in svg and 'class="point"' not in svg
     assert "21 Nov" in svg
+
+
+def test_a_short_history_is_calibrating_and_strapless_runs_are_estimated(
+    db_client: TestClient,
+) -> None:
+    files = _runs(5)
+    strapless = fit_run(NOW - dt.timedelta(days=1, hours=6), 1800, heart_rate=0)
+    files.append(("files", ("strapless.fit", strapless, "application/octet-stream")))
+    db_client.post("/training/import", files=files)
+    html = db_client.get("/training").text
+    assert 'id="calibrating"' in html and "Calibrating" in html
+    assert 'id="estimated"' in html and "1 of 6 activities" in html
+    assert re.search(r'<small class="estimated" data-estimated="\d+">', html)
+    assert "Load (TRIMP)" in html and "Run (km)" in html
+    svg = html[html.index("<svg") : html.index("</svg>")]
+    assert 'class="calibrating"' in svg and 'class="estimated"' in svg

@@ -59,6 +59,19 @@ def render_chart(overview: Mapping[str, Any], path: Path, days: int | None = 84)
         axes[1].plot(x[keep], _nan(series["fatigue"])[keep], label="fatigue (7 d)", color="#c0504d")
         axes[1].plot(x[keep], _nan(series["form"])[keep], label="form", color="#4f9a3a")
         axes[1].axhline(0, color="grey", linewidth=0.5)
+        calibrating = [d for d, flag in zip(x[keep], series.get("calibrating", [])[keep],
+                                            strict=False) if flag]  # fmt: skip
+        for ax in (axes[1], axes[2]):
+            if calibrating:
+                ax.axvspan(calibrating[0], calibrating[-1], color="#eeeeee", zorder=0,
+                           label="calibrating" if ax is axes[1] else None)  # fmt: skip
+        estimated = [d for d, flag in zip(x[keep], series.get("estimated", [])[keep],
+                                          strict=False) if flag]  # fmt: skip
+        if estimated:
+            known = [v for v in _nan(series["form"])[keep] if v == v]
+            low = min(known) if known else 0.0
+            axes[1].plot(estimated, [low] * len(estimated), "^", color="#a23b00",
+                         label="estimated load (no heart rate)")  # fmt: skip
         axes[1].legend(loc="upper left", fontsize=8)
         axes[2].axhspan(0, 0.8, color="#dde8f4", label="low < 0.8")
         axes[2].axhspan(0.8, 1.3, color="#e3f1dc", label="0.8-1.3")
@@ -80,8 +93,8 @@ def render_chart(overview: Mapping[str, Any], path: Path, days: int | None = 84)
     if cadence:
         cx = [dt.date.fromisoformat(c["day"]) for c in cadence]
         axes[3].plot(cx, [c["cadence_spm"] for c in cadence], "o", color="#7f3f98", label="run")
-        axes[3].plot(cx, _nan([c["baseline_spm"] for c in cadence]), "-", color="grey",
-                     label="your baseline at that pace")  # fmt: skip
+        axes[3].plot(cx, _nan([c["baseline_spm"] for c in cadence]), "D", color="grey",
+                     fillstyle="none", label="your usual at that pace")  # fmt: skip
         axes[3].legend(loc="upper left", fontsize=8)
     diary = [d for d in overview.get("diary", [])
              if start is None or dt.date.fromisoformat(d["day"]) >= start]  # fmt: skip
@@ -93,8 +106,8 @@ def render_chart(overview: Mapping[str, Any], path: Path, days: int | None = 84)
         axes[4].legend(loc="upper left", fontsize=8)
     axes[4].set_ylim(0, 10.5)
     titles = (
-        "Running km per week",
-        "Fitness, fatigue and form (exponentially weighted load)",
+        "Running per week (km)",
+        "Fitness, fatigue and form (exponentially weighted load (TRIMP) per day)",
         "Load ratio 7:28: a ramp indicator, not an injury predictor (bands: Gabbett 2016)",
         "Cadence (steps/min)",
         "Diary: heaviness 0-10",

@@ -151,7 +151,19 @@ def training_svg(overview: Mapping[str, Any], days: int = DAYS) -> str:
     high = max([*finite, 10.0])
     low = min([*finite, 0.0])
     panel = _Panel(1, low * 1.1, high * 1.1, x)
-    parts.append(panel.frame("Fitness (solid), fatigue (dashed), form (dotted)", _ticks(low, high)))
+    parts.append(_calibrating(series, series_days, shown, x, panel))
+    parts.append(panel.frame("Fitness (solid), fatigue (dashed), form (dotted), load (TRIMP)",
+                             _ticks(low, high)))  # fmt: skip
+    estimated = series.get("estimated") or []
+    for i in keep:
+        if i < len(estimated) and estimated[i]:
+            day = series_days[i]
+            bottom = panel.top + PANEL_H
+            parts.append(
+                f'<g class="estimated" data-day="{day.isoformat()}"><title>{_label(day)}: load '
+                f'estimated (no heart rate)</title><path d="M{x(day) - 4},{bottom} '
+                f'L{x(day) + 4},{bottom} L{x(day)},{bottom - 7} Z" fill="#a23b00"/></g>'
+            )
     for key, colour, dash in (("fitness", FITNESS, ""), ("fatigue", FATIGUE, "6 4"),
                               ("form", FORM, "2 3")):  # fmt: skip
         parts.append(
@@ -181,10 +193,19 @@ def training_svg(overview: Mapping[str, Any], days: int = DAYS) -> str:
     low_spm = math.floor((min(spm) if spm else 150) / 10) * 10 - 10
     high_spm = math.ceil((max(spm) if spm else 190) / 10) * 10 + 10
     panel = _Panel(3, low_spm, high_spm, x)
-    parts.append(panel.frame("Cadence, steps/min (dots: runs; dashed: your usual at that pace)",
+    parts.append(panel.frame("Cadence, steps/min (dots: runs; diamonds: your usual at that pace)",
                              _ticks(low_spm, high_spm)))  # fmt: skip
-    points = [(dt.date.fromisoformat(c["day"]), c["baseline_spm"]) for c in cadence]
-    parts.append(panel.line(points, "#777777", "5 4"))
+    for c in cadence:  # the usual at each run's own pace: a point, not a line across paces
+        if c["baseline_spm"] is None:
+            continue
+        day = dt.date.fromisoformat(c["day"])
+        cy = panel.y(float(c["baseline_spm"]))
+        parts.append(
+            f'<g class="baseline" data-day="{day.isoformat()}"><title>{_label(day)}: your usual '
+            f"at that pace {c['baseline_spm']:.0f} steps/min</title>"
+            f'<rect x="{x(day) - 4}" y="{cy - 4}" width="8" height="8" fill="#fff" '
+            f'stroke="#777777" stroke-width="1.5" transform="rotate(45 {x(day)} {cy})"/></g>'
+        )
     for c in cadence:
         if c["cadence_spm"] is None:
             continue
@@ -231,6 +252,28 @@ def training_svg(overview: Mapping[str, Any], days: int = DAYS) -> str:
     return "".join(parts)
 
 
+def _calibrating(
+    series: Mapping[str, Any],
+    days: Sequence[dt.date],
+    shown: Callable[[dt.date], bool],
+    x: Callable[[dt.date], float],
+    panel: _Panel,
+) -> str:
+    """A hatched band over the calibrating days (the load model leans on its seed there)."""
+    flags = series.get("calibrating") or []
+    marked = [d for d, flag in zip(days, flags, strict=False) if flag and shown(d)]
+    if not marked:
+        return ""
+    left, right = x(marked[0]), x(marked[-1])
+    return (
+        f'<g class="calibrating"><title>Calibrating until {_label(marked[-1])}: the numbers '
+        f"start from your first weeks' average load</title>"
+        f'<rect x="{left}" y="{panel.top}" width="{max(right - left, 2):.1f}" '
+        f'height="{PANEL_H}" fill="#eeeeee"/>'
+        f'<text class="axis" x="{left + 4}" y="{panel.top + 12}">calibrating</text></g>'
+    )
+
+
 def _summary(overview: Mapping[str, Any]) -> str:
     if not overview.get("activities"):
         return "No activities imported yet."
@@ -242,6 +285,10 @@ def _summary(overview: Mapping[str, Any]) -> str:
         )
         if today.get("load_ratio") is not None:
             bits.append(f"Load ratio {today['load_ratio']} ({today['ratio_band']}).")
+        if today.get("calibrating"):
+            bits.append("Still calibrating (history shorter than 6 weeks).")
+    if overview.get("estimated_activities"):
+        bits.append(f"{overview['estimated_activities']} activities have an estimated load.")
     heaviness = overview.get("heaviness") or {}
     if heaviness.get("message"):
         bits.append(str(heaviness["message"]))
