@@ -77,6 +77,14 @@ def _childbearing(f: Flat) -> bool:
     return _female(f) and (age is None or 12 <= age <= 55)
 
 
+def _in_pain(f: Flat) -> bool:
+    return f.get("symptoms.pain") != "none"
+
+
+def _varicose(f: Flat) -> bool:
+    return f.get("symptoms.visible_varicose_veins") is True
+
+
 def _runner(f: Flat) -> bool:
     return f.get(RUNS) is True
 
@@ -214,6 +222,12 @@ QUESTIONS: tuple[Question, ...] = (
         ask_if=_swollen,
     ),
     _yn("symptoms.sock_marks", "Do socks leave a deep mark that lasts?", L, ask_if=_swollen),
+    _yn(
+        "symptoms.swelling_gone_by_morning",
+        "Is the swelling gone, or nearly, after a night's sleep?",
+        L,
+        ask_if=_swollen,
+    ),
     Question(
         "symptoms.pain",
         "What kind of pain, if any?",
@@ -232,6 +246,20 @@ QUESTIONS: tuple[Question, ...] = (
             "Burning",
         ),
     ),
+    # Stroke signs and new confusion come first: like the other emergencies they cannot wait.
+    _yn(
+        "whole_body.face_arm_or_speech_problem",
+        "Right now or today: is your face drooping on one side, an arm weak, or your speech "
+        "slurred or confused?",
+        W,
+        help="Face, Arms, Speech, Time: any of these means call the emergency number now.",
+    ),
+    _yn(
+        "whole_body.confused_or_very_drowsy",
+        "Are you (or the person you are answering for) newly confused, unusually drowsy or hard "
+        "to wake?",
+        W,
+    ),
     _yn("symptoms.calf_tender_to_touch", "Is a calf tender when you squeeze it?", W),
     _yn("symptoms.warm_red_skin", "Is an area of the leg warm, red or darker than usual?", W),
     _yn(
@@ -241,6 +269,33 @@ QUESTIONS: tuple[Question, ...] = (
         ask_if=lambda f: f.get("symptoms.warm_red_skin") is True,
     ),
     _yn("symptoms.fever_or_chills", "Do you have a fever, shivers or chills?", W),
+    _yn(
+        "symptoms.skin_dark_blistering_or_numb_patch",
+        "Has part of the red or swollen skin turned purple, grey or black, blistered, or gone "
+        "numb?",
+        W,
+        ask_if=lambda f: f.get("symptoms.warm_red_skin") is True or _swollen(f),
+    ),
+    _yn(
+        "symptoms.pain_out_of_proportion",
+        "Is the pain much worse than the wound, injury or redness looks, or getting worse by the "
+        "hour?",
+        W,
+        ask_if=_in_pain,
+    ),
+    _yn(
+        "symptoms.cannot_bear_weight",
+        "Since an injury or a sudden pain, are you unable to put weight on the leg or take four "
+        "steps?",
+        W,
+        ask_if=_in_pain,
+    ),
+    _yn(
+        "symptoms.hard_tender_vein",
+        "Does a vein just under the skin feel hard, lumpy or tender, perhaps with red skin along "
+        "it?",
+        W,
+    ),
     _yn(
         "symptoms.sudden_cold_pale_or_blue_leg",
         "Did the leg or foot suddenly become cold, pale or blue, with pain?",
@@ -297,6 +352,12 @@ QUESTIONS: tuple[Question, ...] = (
     ),
     _yn("symptoms.night_cramps", "Do you get cramps at night?", W),
     _yn("symptoms.visible_varicose_veins", "Can you see bulging, twisted (varicose) veins?", W),
+    _yn(
+        "symptoms.bleeding_from_vein",
+        "Has a varicose vein, or the skin over one, bled (now or in the last few days)?",
+        W,
+        ask_if=_varicose,
+    ),
     _yn(
         "symptoms.skin_changes",
         "Is the skin around the ankles brown, itchy and eczema-like, or hardened?",
@@ -362,6 +423,29 @@ QUESTIONS: tuple[Question, ...] = (
         B,
     ),
     _yn("whole_body.heavy_periods", "Are your periods heavy?", B, ask_if=_childbearing),
+    Question(
+        "whole_body.swelling_elsewhere",
+        "Has anywhere else swollen up as well as the legs? (choose all that apply)",
+        Kind.MULTI,
+        B,
+        _c(
+            "face_or_eyelids",
+            "Face or eyelids",
+            "belly",
+            "Belly",
+            "hands",
+            "Hands",
+            "genitals",
+            "Genitals",
+        ),
+        ask_if=_swollen,
+    ),
+    _yn("whole_body.frothy_urine", "Has your urine become frothy or foamy?", B),
+    _yn(
+        "whole_body.passing_much_less_urine",
+        "Have you passed much less urine than usual, or none, for a day?",
+        B,
+    ),
     _yn(
         "whole_body.pregnancy_warning_signs",
         "Severe headache, vision problems, pain below the ribs, or sudden swelling of face, hands "
@@ -405,6 +489,12 @@ QUESTIONS: tuple[Question, ...] = (
             "Back problems",
             "atrial_fibrillation",
             "Atrial fibrillation",
+            "lymph_nodes_removed_or_irradiated",
+            "Lymph nodes removed or treated with radiotherapy",
+            "gout",
+            "Gout",
+            "rheumatoid_or_inflammatory_arthritis",
+            "Rheumatoid or other inflammatory arthritis",
         ),
     ),
     Question(
@@ -453,6 +543,12 @@ QUESTIONS: tuple[Question, ...] = (
             "Steroid tablets",
             "insulin_or_diabetes_tablets",
             "Insulin or diabetes tablets",
+            "pioglitazone",
+            "Pioglitazone (a diabetes tablet)",
+            "gabapentin_or_pregabalin",
+            "Gabapentin or pregabalin",
+            "dopamine_agonist",
+            "A dopamine agonist (e.g. ropinirole, pramipexole)",
             "other",
             "Other regular medicines",
         ),
@@ -522,6 +618,14 @@ QUESTIONS: tuple[Question, ...] = (
         ),
     ),
     _yn("lifestyle.hot_climate", "Is it hot where you live or work at the moment?", D),
+    Question(
+        "lifestyle.bmi",
+        "Your body mass index (BMI), if you know it?",
+        Kind.NUMBER,
+        D,
+        minimum=10,
+        maximum=80,
+    ),
     _yn(RUNS, "Do you run?", R),
     Question(
         "running.weekly_km",

@@ -1,0 +1,127 @@
+"""The questionnaire asks every field of the input schema, with the schema's own choices, and asks
+the time-critical warning signs (stroke, confusion) first among the warning signs."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from heavylegs.assessment.engine import assess
+from heavylegs.assessment.questionnaire import (
+    CHECK_AFTER,
+    QUESTIONS,
+    RUNS,
+    Kind,
+    set_answer,
+    should_ask,
+    to_schema,
+)
+from heavylegs.assessment.validation import parse_answers
+from tests.conftest import SHARED
+
+SCHEMA: dict[str, Any] = json.loads(
+    (SHARED / "spec" / "assessment-input.schema.json").read_text(encoding="utf-8")
+)
+FIELDS = {
+    f"{section}.{name}": node
+    for section, part in SCHEMA["properties"].items()
+    if isinstance(part, dict) and "properties" in part
+    for name, node in part["properties"].items()
+}
+BY_PATH = {q.path: q for q in QUESTIONS}
+
+
+def test_every_schema_field_is_asked_once() -> None:
+    paths = [q.path for q in QUESTIONS if q.path != RUNS]
+    assert len(paths) == len(set(paths)), "a field is asked twice"
+    assert set(paths) == set(FIELDS), set(FIELDS) ^ set(paths)
+
+
+@pytest.mark.parametrize("path", sorted(FIELDS))
+def test_choices_are_the_schema_enum(path: str) -> None:
+    node, question = FIELDS[path], BY_PATH[path]
+    enum = node.get("enum") or node.get("items", {}).get("enum")
+    if question.kind in (Kind.CHOICE, Kind.MULTI):
+        assert [value for value, _ in question.choices] == enum
+    else:
+        assert enum is None, f"{path} has choices in the schema but is asked as {question.kind}"
+
+
+def test_stroke_signs_and_confusion_open_the_warning_signs() -> None:
+    warning = [q.path for q in QUESTIONS if q.section == "Warning signs"]
+    assert warning[:2] == [
+        "whole_body.face_arm_or_speech_problem",
+        "whole_body.confused_or_very_drowsy",
+    ]
+    assert BY_PATH[warning[0]].ask_if is None and BY_PATH[warning[1]].ask_if is None
+    assert "Warning signs" in CHECK_AFTER
+
+
+def _interview(wanted: dict[str, Any]) -> tuple[dict[str, Any], str]:
+    """Follow the skip logic to the first early check; the answers and the level there."""
+    answers: dict[str, Any] = {}
+    section = QUESTIONS[0].section
+    for question in QUESTIONS:
+        if question.section != section:
+            if section in CHECK_AFTER:
+                break
+            section = question.section
+        if should_ask(question, answers):
+            set_answer(answers, question.path, wanted.get(question.path))
+    return answers, assess(parse_answers(to_schema(answers))).triage.level.value
+
+
+def test_a_stroke_is_caught_at_the_first_check() -> None:
+    answers, level = _interview(
+        {"symptoms.legs": "right", "whole_body.face_arm_or_speech_problem": True}
+    )
+    assert level == "emergency"
+    assert answers["whole_body"]["face_arm_or_speech_problem"] is True
+
+
+@pytest.mark.parametrize(
+    ("wanted", "asked", "skipped"),
+    [
+        (
+            {"symptoms.legs": "left", "symptoms.swelling": "none", "symptoms.pain": "none"},
+            ["whole_body.confused_or_very_drowsy", "symptoms.hard_tender_vein"],
+            [
+                "symptoms.swelling_gone_by_morning",
+                "symptoms.pain_out_of_proportion",
+                "symptoms.cannot_bear_weight",
+                "symptoms.bleeding_from_vein",
+                "symptoms.skin_dark_blistering_or_numb_patch",
+            ],
+        ),
+        (
+            {
+                "symptoms.legs": "left",
+                "symptoms.swelling": "one_leg",
+                "symptoms.pain": "sharp",
+                "symptoms.warm_red_skin": True,
+                "symptoms.visible_varicose_veins": True,
+            },
+            [
+                "symptoms.swelling_gone_by_morning",
+                "symptoms.pain_out_of_proportion",
+                "symptoms.cannot_bear_weight",
+                "symptoms.bleeding_from_vein",
+                "symptoms.skin_dark_blistering_or_numb_patch",
+            ],
+            [],
+        ),
+    ],
+)
+def test_follow_up_questions_only_when_they_matter(
+    wanted: dict[str, Any], asked: list[str], skipped: list[str]
+) -> None:
+    answers: dict[str, Any] = {}
+    seen: list[str] = []
+    for question in QUESTIONS:
+        if should_ask(question, answers):
+            seen.append(question.path)
+            set_answer(answers, question.path, wanted.get(question.path))
+    assert set(asked) <= set(seen)
+    assert not set(skipped) & set(seen)
