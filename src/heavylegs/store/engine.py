@@ -260,7 +260,7 @@ def current_revision(engine: Engine) -> str | None:
                 return None
             value = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
     except DBAPIError as exc:
-        raise StoreError(_unreachable(engine, exc)) from None
+        raise store_error(engine, exc) from None
     return None if value is None else str(value)
 
 
@@ -288,7 +288,7 @@ def upgrade(engine: Engine) -> None:
             f"this heavylegs knows (written by a newer version?): {exc}"
         ) from None
     except DBAPIError as exc:
-        raise StoreError(_unreachable(engine, exc)) from None
+        raise store_error(engine, exc) from None
 
 
 _SQLITE_BUSY = {5, 6}  # SQLITE_BUSY, SQLITE_LOCKED
