@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 SHARED ?= $(abspath ../shared)
 export HEAVYLEGS_SHARED := $(SHARED)
 
-.PHONY: run test lint bench setup setup-test golden clean help
+.PHONY: run test lint bench setup setup-test golden clean help fuzz
 
 help:
 	@echo "make run    - set up and start the heavylegs web app on http://127.0.0.1:8000 (SQLite)"
@@ -13,6 +13,7 @@ help:
 	@echo "make lint   - ruff + mypy --strict on src/"
 	@echo "make bench  - benchmarks (ratios against baselines measured in the same run)"
 	@echo "make golden - regenerate golden files"
+	@echo "make fuzz   - long fuzz run of the activity readers (nightly; FUZZ_EXAMPLES=N)"
 
 $(BIN)/python:
 	@command -v uv >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet uv
@@ -44,6 +45,10 @@ test: setup-test lint
 	scripts/ensure-chromium.sh
 	scripts/ensure-poppler.sh
 	scripts/with-postgres.sh $(BIN)/python -m pytest
+
+# Nightly: the readers against many mutated corpus files (make test runs a few hundred).
+fuzz: setup-test
+	HEAVYLEGS_FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-20000} $(BIN)/python -m pytest tests/hostile/test_fuzz.py -p no:cacheprovider -q
 
 golden: setup-test
 	$(BIN)/python -m tests.golden.regenerate
