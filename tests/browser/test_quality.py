@@ -93,7 +93,9 @@ def test_phone_sized_screen(browser: Browser, server: str, shot: Any) -> None:
         banner = page.locator("#triage")
         expect(banner).to_contain_text("URGENT")
         box = banner.bounding_box()
-        assert box is not None and box["y"] < 90 and box["height"] >= 0.7 * 844
+        header = page.locator("header.site").bounding_box()
+        assert box is not None and header is not None and header["height"] <= 110
+        assert box["y"] < header["height"] + 40 and box["height"] >= 0.7 * 844
         assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
         shot(page, "phone-result-urgent", full_page=False)
 

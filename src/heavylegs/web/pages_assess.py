@@ -17,8 +17,8 @@ from starlette.concurrency import run_in_threadpool
 
 from heavylegs.assessment.questionnaire import SECTIONS, Kind, Question
 from heavylegs.assessment.result import Assessment
-from heavylegs.knowledge.models import MeasureKind, Urgency
-from heavylegs.web import records, wizard
+from heavylegs.knowledge.models import KnowledgeBase, MeasureKind, Urgency
+from heavylegs.web import records, result_view, wizard
 from heavylegs.web.sealed import seal, unseal
 from heavylegs.web.templating import context, page, redirect
 
@@ -325,17 +325,30 @@ def finish_now(request: Request) -> Response:
     return finish(request, load_draft(request) or {})
 
 
-def result_values(result: Assessment) -> dict[str, Any]:
-    """What the result templates need: the banner's do-now actions apart from the rest."""
+def result_values(
+    result: Assessment,
+    *,
+    answers: dict[str, Any] | None = None,
+    kb: KnowledgeBase | None = None,
+) -> dict[str, Any]:
+    """What the result templates need: the banner's do-now actions apart from the rest, and the
+    avoid list grouped by reason (without runners' measures for a non-runner, see
+    :mod:`heavylegs.web.result_view`)."""
     actions = [item for item in result.plan.do if item.kind == MeasureKind.ACTION.value]
     others = [item for item in result.plan.do if item.kind != MeasureKind.ACTION.value]
     level = result.triage.level
+    runner_only = result_view.runner_only_measures(kb) if kb is not None else frozenset()
+    groups, left_out = result_view.avoid_groups(
+        result.plan.avoid, runner_only, result_view.runs(answers)
+    )
     return {
         "result": result,
         "level": level.value,
         "serious": level in (Urgency.EMERGENCY, Urgency.URGENT),
         "actions": actions,
         "plan_items": others,
+        "avoid_groups": groups,
+        "avoid_left_out": left_out,
     }
 
 
@@ -345,7 +358,11 @@ def draft_result(request: Request) -> Response:
     outcome = _assess(load_draft(request) or {}, request)
     if isinstance(outcome, list):
         return redirect(request, "/assess")
-    return page(request, "result.html", {**result_values(outcome[1]), "saved_id": None})
+    answers, result = outcome
+    values = result_values(
+        result, answers=answers.model_dump(exclude_none=True), kb=context(request).kb
+    )
+    return page(request, "result.html", {**values, "saved_id": None})
 
 
 @router.get("/results/{assessment_id:int}")
@@ -367,5 +384,9 @@ def stored_result(request: Request, assessment_id: int) -> Response:
     return page(
         request,
         "result.html",
-        {**result_values(result), "saved_id": item.id, "saved_at": item.at.astimezone()},
+        {
+            **result_values(result, answers=item.answers, kb=context(request).kb),
+            "saved_id": item.id,
+            "saved_at": item.at.astimezone(),
+        },
     )

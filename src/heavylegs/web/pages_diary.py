@@ -17,6 +17,7 @@ from fastapi.responses import Response
 from heavylegs.diary.rows import EntryRow, MeasureRow
 from heavylegs.web import records
 from heavylegs.web.chart import heaviness_svg
+from heavylegs.web.problems import plain
 from heavylegs.web.templating import context, page, redirect
 
 router = APIRouter(include_in_schema=False)
@@ -182,7 +183,7 @@ def _errors(problems: list[str]) -> dict[str, str]:
     out: dict[str, str] = {}
     for line in problems:
         name, _, message = line.partition(": ")
-        out.setdefault(name, message)
+        out.setdefault(name, plain(message))
     return out
 
 

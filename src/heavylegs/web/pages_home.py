@@ -45,7 +45,7 @@ def home(request: Request) -> Response:
             except ValidationError:
                 result = None
             if result is not None:
-                values.update(result_values(result))
+                values.update(result_values(result, answers=latest.answers, kb=ctx.kb))
                 values["latest"] = latest
                 age = ctx.now() - latest.at.astimezone()
                 values["latest_recent"] = age <= dt.timedelta(days=RECENT_DAYS)

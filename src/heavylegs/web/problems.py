@@ -91,3 +91,30 @@ def single(
     status: int, message: str, path: str = "(document)", where: str = "body"
 ) -> JSONResponse:
     return response(from_lines([f"{path}: {message}"], where), status)
+
+
+_PYDANTIC = (
+    (re.compile(r"^input should be a valid integer.*$"), "must be a whole number"),
+    (re.compile(r"^input should be a valid (number|decimal).*$"), "must be a number"),
+    (re.compile(r"^input should be a valid boolean.*$"), "must be yes or no"),
+    (re.compile(r"^input should be a valid date.*$"), "must be a date (YYYY-MM-DD)"),
+    (
+        re.compile(r"^string should have at most (\d+) characters?$"),
+        r"must be at most \1 characters",
+    ),
+    (
+        re.compile(r"^input should be (less|greater) than or equal to (\S+)$"),
+        r"must be \1 than or equal to \2",
+    ),
+    (re.compile(r"^input should be (.*)$"), r"must be \1"),
+)
+
+
+def plain(message: str) -> str:
+    """A stage's message in the words a page uses: pydantic's own phrasing ("input should be a
+    valid integer, unable to parse string as an integer") becomes "must be a whole number"."""
+    text = message.strip()
+    for pattern, replacement in _PYDANTIC:
+        if pattern.match(text):
+            return pattern.sub(replacement, text)
+    return text
