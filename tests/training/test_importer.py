@@ -41,6 +41,7 @@ def test_import_synthetic_files_and_list_them(store: Store, tmp_path: Path) -> N
     report = import_paths(store, [tmp_path], now=NOW, progress=seen.append)
     assert report.to_json() == {
         "imported": 2, "duplicates": 0, "skipped": [], "warnings": [], "merged": [], "ignored": 1,
+        "manual_entries": 0,
     }  # fmt: skip
     assert [p.done for p in seen] == [1, 2] and seen[-1].total == 2
     with store.session() as session:
@@ -277,3 +278,47 @@ def test_every_activity_of_a_tcx_history_file_is_imported(store: Store, corpus: 
 def _rows(store: Store) -> list[dict[str, object]]:
     with store.session() as session:
         return sorted(contract_rows(session), key=lambda r: str(r["start_utc"]))
+
+
+STRAVA_CSV = (
+    "Activity ID,Activity Date,Activity Name,Activity Type,Elapsed Time,Distance,Filename,"
+    "Elapsed Time,Moving Time,Distance,Perceived Exertion\n"
+    '1,"Mar 2, 2026, 7:00:00 AM",Morning run,Run,1800,5.2,activities/1.fit,1800,1790,5200.0,\n'
+    '2,"Mar 4, 2026, 6:30:00 PM",Treadmill by hand,Run,2400,"6.0",,2400,2400,6000.0,6\n'
+    '3,"Mar 6, 2026, 7:00:00 AM",Lost file,Run,1500,4.0,activities/3.gpx,1500,1500,4000.0,\n'
+    "4,,No date,Run,1500,4.0,,1500,1500,4000.0,\n"
+)
+
+
+def test_strava_manual_entries_are_imported_and_missing_files_reported(
+    store: Store, tmp_path: Path
+) -> None:
+    export = tmp_path / "export.zip"
+    export.write_bytes(
+        zip_bytes({"activities.csv": STRAVA_CSV.encode(), "activities/1.fit": fit_run(START)})
+    )
+    report = import_paths(store, [export], now=NOW)
+    assert (report.imported, report.manual) == (2, 1)
+    warned = " ".join(n.message for n in report.warnings)
+    assert "row 4 (Lost file" in warned and "activities/3.gpx is not in the export" in warned
+    assert any("row 5" in n.message and "no readable date" in n.message for n in report.skipped)
+    rows = {r["name"]: r for r in _listed(store)}
+    manual = rows["Treadmill by hand"]
+    assert manual["distance_m"] == 6000.0 and manual["moving_s"] == 2400.0
+    assert manual["start_utc"] == "2026-03-04T18:30:00Z" and manual["sport"] == "running"
+    with store.session() as session:
+        from heavylegs.training.overview import load_sessions
+
+        items, _ = load_sessions(session, NOW, default_offset_s=0)
+    by_day = {s.day.isoformat(): s for s in items}
+    assert by_day["2026-03-04"].estimated and by_day["2026-03-04"].load > 0  # its load counts
+    again = import_paths(store, [export], now=NOW)
+    assert (again.imported, again.manual) == (0, 0)
+    assert report.to_json()["manual_entries"] == 1
+
+
+def _listed(store: Store) -> list[dict[str, object]]:
+    from heavylegs.training.repository import listed_rows
+
+    with store.session() as session:
+        return listed_rows(session)

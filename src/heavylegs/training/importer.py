@@ -74,6 +74,8 @@ class ImportReport:
     merged: list[Merge] = field(default_factory=list)
     ignored: int = 0
     activity_ids: list[int] = field(default_factory=list)
+    manual: int = 0
+    """Strava manual entries among the imported (summary-only activities)."""
 
     def to_json(self) -> dict[str, Any]:
         """The contract's summary (plus ``merged`` and ``ignored``, which it allows)."""
@@ -86,6 +88,7 @@ class ImportReport:
                 {"file": m.file, "kept": m.kept, "activity_id": m.activity_id} for m in self.merged
             ],
             "ignored": self.ignored,
+            "manual_entries": self.manual,
         }
 
 
@@ -286,10 +289,31 @@ def import_sources(
         if batch.due():
             batch.flush()
         tick(item.name)
+    _strava_rows(sources, batch, report)
     batch.flush()
     report.ignored = plan.ignored
     report.warnings.extend(FileNote("(import)", note) for note in plan.notes)
     return report
+
+
+def _strava_rows(sources: Sequence[Path | Upload], batch: _Batch, report: ImportReport) -> None:
+    """Manual entries of Strava exports become summary-only activities; missing files are told."""
+    from heavylegs.training.strava import export_rows
+
+    for export in export_rows(sources):
+        report.warnings.extend(FileNote(export.csv_name, m) for m in export.missing)
+        report.skipped.extend(FileNote(export.csv_name, m) for m in export.refused)
+        for sha, parsed in export.manual:
+            if batch.seen(sha):
+                report.duplicates += 1
+                continue
+            name = f"{export.csv_name} (manual entry: {parsed.title or 'no name'})"
+            try:
+                batch.add(parsed, sha, name)
+            except ActivityFileError as exc:
+                report.skipped.append(FileNote(name, str(exc)))
+                continue
+            report.manual += 1
 
 
 def _one(

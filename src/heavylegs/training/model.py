@@ -21,11 +21,15 @@ class SourceFormat(StrEnum):
     FIT = "fit"
     TCX = "tcx"
     GPX = "gpx"
+    MANUAL = "manual"
+    """A summary typed in by hand on Strava (a row of an export's ``activities.csv``)."""
 
 
-FORMAT_PREFERENCE = {SourceFormat.FIT: 3, SourceFormat.TCX: 2, SourceFormat.GPX: 1}
+FORMAT_PREFERENCE = {
+    SourceFormat.FIT: 3, SourceFormat.TCX: 2, SourceFormat.GPX: 1, SourceFormat.MANUAL: 0
+}  # fmt: skip
 """When two files hold the same run, the higher one is kept: FIT has the device's own summary,
-TCX has lap totals, GPX has only points."""
+TCX has lap totals, GPX has only points, a manual entry only its totals."""
 
 FOOT_SPORTS = frozenset({"running", "walking", "hiking", "mountaineering", "snowshoeing"})
 """Sports whose cadence is counted in steps: for these, stored cadence is steps per minute."""
