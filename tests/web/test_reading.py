@@ -17,7 +17,9 @@ def test_pydantic_phrasing_becomes_plain_words() -> None:
     assert plain("input should be a valid integer, unable to parse string as an integer") == (
         "must be a whole number"
     )
-    assert plain("input should be a valid boolean, unable to interpret input") == "must be yes or no"
+    assert (
+        plain("input should be a valid boolean, unable to interpret input") == "must be yes or no"
+    )
     assert plain("string should have at most 2000 characters") == "must be at most 2000 characters"
     assert plain("must be between 0 and 10 (got 11)") == "must be between 0 and 10 (got 11)"
 
@@ -68,3 +70,17 @@ def test_the_avoid_list_is_grouped_and_skips_running_for_a_non_runner(
     runner = example("runner")
     db_client.post("/api/v1/assessments", json=runner)
     assert "left out" not in db_client.get("/results/2").text
+
+
+def test_the_api_changes_the_profile_only_when_asked(db_client: TestClient) -> None:
+    first = db_client.post("/api/v1/assessments", json=example("runner"))
+    assert first.headers["x-heavylegs-profile"] == "unchanged"
+    age = example("runner")["about"]["age"]
+    db_client.post("/assess/new")
+    assert f'value="{age}"' not in db_client.get("/assess/1").text  # nothing pre-filled
+    asked = db_client.post("/api/v1/assessments?profile=true", json=example("runner"))
+    assert asked.headers["x-heavylegs-profile"] == "updated"
+    db_client.post("/assess/new")
+    assert f'value="{age}"' in db_client.get("/assess/1").text
+    refused = db_client.post("/api/v1/assessments?store=false&profile=true", json=example("runner"))
+    assert refused.status_code == 422 and refused.json()["detail"][0]["loc"] == ["query", "profile"]

@@ -26,6 +26,7 @@ MAX_BODY_BYTES = 256 * 1024
 """Far above any real request; larger bodies get a 413 before they are parsed."""
 
 router = APIRouter(prefix="/api/v1", tags=["api"])
+PROFILE_HEADER = "X-Heavylegs-Profile"
 
 ERRORS: dict[int | str, dict[str, Any]] = {
     422: {"model": Problems, "description": "Bad input: one entry per problem, naming the field"},
@@ -104,7 +105,8 @@ async def post_assessment(request: Request) -> Response:
     """The answers JSON (``shared/spec`` schema) in, the assessment JSON out.
 
     With a database the assessment is also kept (as ``heavylegs assess`` does) and ``Location``
-    names it; ``?store=false`` only computes. (``store`` is read by hand rather than declared as
+    names it; ``?store=false`` only computes. The profile that pre-fills the web wizard changes
+    only with ``?profile=true`` (``X-Heavylegs-Profile`` says ``updated`` or ``unchanged``). (``store`` is read by hand rather than declared as
     a FastAPI parameter: declaring it cost more per request than the rest of the web layer.)
     The result is serialised once, by pydantic, straight to JSON bytes: no ``response_model``
     re-validation, and :class:`DirectRoute` skips FastAPI's dependency machinery.
@@ -117,6 +119,13 @@ async def post_assessment(request: Request) -> Response:
     store = _flag(request.query_params.get("store"), default=True) if query else True
     if store is None:
         return single(422, "must be true or false", "store", where="query")
+    profile = _flag(request.query_params.get("profile"), default=False) if query else False
+    if profile is None:
+        return single(422, "must be true or false", "profile", where="query")
+    if profile and not store:
+        return single(
+            422, "needs store=true (only a kept assessment updates it)", "profile", "query"
+        )
     try:
         data = await _json_object(request)
         answers = parse_answers(data)
@@ -132,9 +141,12 @@ async def post_assessment(request: Request) -> Response:
         answers_json = answers.model_dump(mode="json", exclude_none=True)
         now = ctx.now()
         saved = await ctx.in_session(
-            lambda session: records.save_assessment(session, ctx.owner, answers_json, result, now)
+            lambda session: records.save_assessment(
+                session, ctx.owner, answers_json, result, now, update_profile=profile
+            )
         )
         headers["Location"] = f"/api/v1/assessments/{saved}"
+        headers[PROFILE_HEADER] = "updated" if profile else "unchanged"
     return Response(result.model_dump_json(), media_type="application/json", headers=headers)
 
 
@@ -160,7 +172,17 @@ router.add_api_route(
                 "required": False,
                 "schema": {"type": "boolean", "default": True},
                 "description": "Keep the assessment when a database is configured.",
-            }
+            },
+            {
+                "name": "profile",
+                "in": "query",
+                "required": False,
+                "schema": {"type": "boolean", "default": False},
+                "description": "Also copy the stable answers (about you, history, day, running) to "
+                "the profile that pre-fills the next assessment in the web app. Off by default: "
+                "a client's answers never change the profile unasked. The "
+                "X-Heavylegs-Profile header says what happened (updated or unchanged).",
+            },
         ],
     },
 )

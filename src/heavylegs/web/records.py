@@ -33,16 +33,24 @@ def _check_owner(owner: str) -> None:
 
 
 def save_assessment(
-    session: Session, owner: str, answers: dict[str, Any], result: Assessment, at: dt.datetime
+    session: Session,
+    owner: str,
+    answers: dict[str, Any],
+    result: Assessment,
+    at: dt.datetime,
+    *,
+    update_profile: bool = True,
 ) -> int:
-    """Keep one assessment and fold its stable answers into the profile; the assessment id."""
+    """Keep one assessment and, unless told not to, fold its stable answers into the profile
+    that pre-fills the next one (the wizard does; the API only with ``?profile=true``)."""
     from heavylegs.store import record_assessment, upsert_profile
 
     _check_owner(owner)
     assessment_id = record_assessment(
         session, answers, result.model_dump(mode="json"), result.knowledge_version, at
     )
-    upsert_profile(session, answers, at)
+    if update_profile:
+        upsert_profile(session, answers, at)
     return assessment_id
 
 
