@@ -122,6 +122,17 @@ def test_training_json_and_chart(
     assert doc["running_answers"]["cadence_spm"] == 170.0
     assert doc["heaviness"]["verdict"] == "too_few_data"
     assert chart.stat().st_size > 1000
+    # the load model's start-up is stated and the first 42 days are marked calibrating
+    series = doc["series"]
+    assert series["seed"] > 0 and series["seed_source"].startswith("mean of the first 42")
+    assert series["calibrating"][:42] == [True] * min(42, len(series["days"]))
+    assert doc["today"]["calibrating"] == (len(series["days"]) <= 42)
+    assert doc["units"] == {"distance": "km", "load": "load (TRIMP)", "cadence": "steps/min"}
+    assert doc["estimated_activities"] == 0 and all(not e for e in series["estimated"])
+    assert "capped at 10" in doc["constants"]["monotony"]
+    text = CliRunner().invoke(app, ["training", "--db", sqlite_url, "--seed-load", "40"])
+    assert text.exit_code == 0 and "load (TRIMP)" in text.stdout and "km" in text.stdout
+    assert "from 40.0 a day (yours)" in " ".join(text.stdout.split())
 
 
 def test_training_text_without_activities(app: typer.Typer, sqlite_url: str) -> None:

@@ -177,3 +177,43 @@ def test_a_gap_where_the_runner_kept_running_is_moving_time() -> None:
     assert sample_seconds(t, d).tolist() == [0, 1, 1, 30, 1, 0, 1]
     assert moving_seconds(stream) == 34.0
     assert sum(s for _, s in hr_seconds(stream)) == 34.0  # TRIMP follows the same rule
+
+
+def _tcx(cadence: int, lap_cadence: int, seconds: int = 120, speed: float = 3.0) -> bytes:
+    ext = "http://www.garmin.com/xmlschemas/ActivityExtension/v2"
+    points = "".join(
+        f"<Trackpoint><Time>2026-03-02T07:{i // 60:02d}:{i % 60:02d}Z</Time>"
+        f"<DistanceMeters>{speed * i:.1f}</DistanceMeters><Extensions><ns3:TPX>"
+        f"<ns3:RunCadence>{cadence}</ns3:RunCadence></ns3:TPX></Extensions></Trackpoint>"
+        for i in range(seconds)
+    )
+    return (
+        f'<?xml version="1.0"?><TrainingCenterDatabase xmlns:ns3="{ext}"><Activities>'
+        '<Activity Sport="Running"><Id>2026-03-02T07:00:00Z</Id>'
+        '<Lap StartTime="2026-03-02T07:00:00Z">'
+        f"<TotalTimeSeconds>{seconds}</TotalTimeSeconds>"
+        f"<DistanceMeters>{speed * seconds}</DistanceMeters><Track>{points}</Track>"
+        f"<Extensions><ns3:LX><ns3:AvgRunCadence>{lap_cadence}</ns3:AvgRunCadence></ns3:LX>"
+        "</Extensions></Lap></Activity></Activities></TrainingCenterDatabase>"
+    ).encode()
+
+
+@pytest.mark.parametrize(("written", "expected"), [(82, 164), (164, 164)])
+def test_tcx_cadence_in_strides_or_steps_reads_as_steps(written: int, expected: int) -> None:
+    # a writer in strides (the TCX schema) and one in steps: both 164 spm, never 328
+    activity = read_tcx(_tcx(written, written))
+    assert activity.avg_cadence_spm == pytest.approx(expected)  # the lap value, same rule
+    assert np.nanmedian(activity.stream.cadence_spm) == pytest.approx(expected)
+
+
+def test_moving_time_of_a_smart_recording_file_is_not_short(corpus: Path) -> None:
+    # the same vivoactive HR run as FIT (timer time) and as Garmin Connect GPX (samples only):
+    # the GPX's long gaps were counted as stops (2474 s, 12 % short); now they are moving
+    from heavylegs.training.fit import read_fit
+    from heavylegs.training.gpx import read_gpx
+
+    fit = read_fit((corpus / "fit" / "sa_2067489619_vivoactiveHR_run.fit").read_bytes())
+    gpx = read_gpx((corpus / "gpx" / "sa_2067489619_garmin_connect_run.gpx").read_bytes())
+    assert fit.moving_s == pytest.approx(2820.172, abs=0.01)  # the session's timer time
+    assert gpx.moving_s is not None and gpx.moving_s >= 0.92 * fit.moving_s
+    assert sum(s for _, s in gpx.hr_seconds) >= 0.93 * fit.moving_s
