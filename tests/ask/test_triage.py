@@ -16,6 +16,7 @@ from heavylegs.ask import ask
 from heavylegs.ask.triage import (
     PatternError,
     build_answers,
+    hint_from_answers,
     load_patterns,
     parse_patterns,
     triage_hint,
@@ -200,3 +201,45 @@ def test_a_custom_pattern_file_drives_the_hint(tmp_path: Path, kb: KnowledgeBase
     hint = triage_hint("I saw a zebra", kb, load_patterns(path))
     assert hint is not None and hint.level is E and hint.matched == ("zap",)
     assert triage_hint("I saw no zebra", kb, load_patterns(path)) is None
+
+
+# --- hints from what the best answer is about ----------------------------------------------------
+
+PARAPHRASES = [
+    ("why does one of my legs look bigger than the other", U, "one_leg_swelling"),
+    ("I cannot feel my bottom", E, "cauda_equina"),
+]
+
+
+@pytest.mark.parametrize(("question", "level", "flag"), PARAPHRASES)
+def test_a_paraphrase_gets_the_hint_of_the_warning_sign_its_best_answer_is_about(
+    question: str, level: Urgency, flag: str, kb: KnowledgeBase
+) -> None:
+    assert triage_hint(question, kb) is None, "the phrase table alone misses it"
+    hint = ask(question, kb).triage_hint
+    assert hint is not None
+    assert (hint.level, hint.red_flags) == (level, (flag,))
+    assert hint.message == kb.red_flags[flag].headline
+
+
+@pytest.mark.parametrize("question", NO_HINT_QUESTIONS)
+def test_everyday_questions_get_no_hint_from_their_answers_either(
+    question: str, kb: KnowledgeBase
+) -> None:
+    hint = ask(question, kb).triage_hint
+    assert hint is None, (hint.level, hint.red_flags, hint.matched) if hint else None
+
+
+def test_only_the_best_answer_speaks_for_the_hint(kb: KnowledgeBase) -> None:
+    assert hint_from_answers([], kb) is None
+    assert hint_from_answers(["faq-walking-helps", "faq-one-leg-swollen"], kb) is None
+    hint = hint_from_answers(["faq-one-leg-swollen", "faq-walking-helps"], kb)
+    assert hint is not None and hint.red_flags == ("one_leg_swelling",)
+    direct = hint_from_answers(["acute_limb_ischemia"], kb)
+    assert direct is not None and direct.level is E
+
+
+def test_every_marked_warning_sign_is_a_red_flag(kb: KnowledgeBase) -> None:
+    marked = {f.warning_sign for f in kb.faq.values() if f.warning_sign is not None}
+    assert len(marked) >= 8
+    assert marked <= set(kb.red_flags)

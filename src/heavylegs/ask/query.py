@@ -15,7 +15,7 @@ from typing import Any
 from heavylegs.ask.index import Kind, SearchIndex, Stemmer, index_for, stemmer
 from heavylegs.ask.synonyms import Vocabulary, vocabulary
 from heavylegs.ask.text import Phrase, words
-from heavylegs.ask.triage import TriageHint, triage_hint
+from heavylegs.ask.triage import TriageHint, hint_from_answers, triage_hint
 from heavylegs.knowledge import KnowledgeBase, load_knowledge
 
 MAX_QUESTION_CHARS = 2000
@@ -161,4 +161,8 @@ def ask(question: str, kb: KnowledgeBase | None = None, limit: int = MAX_ANSWERS
     text = check_question(question)
     kb = kb if kb is not None else load_knowledge()
     answers = find_answers(text, index_for(kb), vocabulary(), max(0, min(limit, MAX_ANSWERS)))
-    return AskResult(question=text, answers=tuple(answers), triage_hint=triage_hint(text, kb))
+    hint = triage_hint(text, kb)
+    if hint is None:  # a paraphrase the phrase table misses: what is the best answer about?
+        best = answers or find_answers(text, index_for(kb), vocabulary(), 1)
+        hint = hint_from_answers([a.id for a in best], kb)
+    return AskResult(question=text, answers=tuple(answers), triage_hint=hint)

@@ -13,6 +13,7 @@ that maps to nothing, or only to self-care, gets no hint.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -170,6 +171,33 @@ def triage_hint(
         message=triage.headline,
         red_flags=tuple(r.id for r in triage.reasons),
         matched=tuple(matched),
+    )
+
+
+def hint_from_answers(entry_ids: Sequence[str], kb: KnowledgeBase) -> TriageHint | None:
+    """The warning sign the best answer is about, as a hint, when the phrase table found none.
+
+    People describe the same warning sign in endless ways ("one of my legs looks bigger than the
+    other"); the search already finds the entry about it. When the best answer is a red flag, or
+    a question-and-answer entry marked with the ``warning_sign`` it describes, the hint is that
+    flag's own level and headline — what the engine says when that warning sign fires.
+    """
+    if not entry_ids:
+        return None
+    best = entry_ids[0]
+    flag_id = best if best in kb.red_flags else None
+    if flag_id is None and best in kb.faq:
+        flag_id = kb.faq[best].warning_sign
+    if flag_id is None:
+        return None
+    flag = kb.red_flags[flag_id]
+    if flag.level not in HINT_LEVELS:
+        return None
+    return TriageHint(
+        level=flag.level,
+        message=flag.headline,
+        red_flags=(flag.id,),
+        matched=(f"answer:{best}",),
     )
 
 

@@ -173,6 +173,8 @@ def check_references(kb: KnowledgeBase) -> None:
         for rel in faq.related:
             if kb.entry(rel) is None:
                 problems.append(f"faq {faq.id}: unknown related entry {rel!r}")
+        if faq.warning_sign is not None:
+            need(kb.red_flags, faq.warning_sign, "red flag", f"faq {faq.id} warning_sign")
     if problems:
         raise KnowledgeError("; ".join(problems))
 

@@ -192,6 +192,11 @@ class Faq(Entry):
     question: str
     also_asked: list[str] = Field(default_factory=list)
     related: list[Id] = Field(default_factory=list)
+    warning_sign: Id | None = Field(
+        default=None,
+        description="The red flag this question describes: when it is the best answer, the "
+        "ask feature shows that flag's level and headline as its triage hint.",
+    )
 
 
 class KnowledgeBase(_Model):
