@@ -209,7 +209,8 @@ def activities(
     table = Table("id", "start (UTC)", "name", "type", "km", "time", "avg HR", "cadence")
     for row in rows:
         seconds = row["moving_s"] or row["duration_s"] or 0
-        kind = row["sport"] + (f" ({row['sub_sport']})" if row["sub_sport"] else "")
+        sub = row["sub_sport"]
+        kind = row["sport"] + (f" ({sub})" if sub and sub != "generic" else "")
         table.add_row(
             str(row["id"]),
             row["start_utc"].replace("T", " ").rstrip("Z"),
@@ -333,12 +334,17 @@ def _print_training(document: dict[str, Any], chart: Path | None) -> None:
         )
     out.print(table)
     series = document.get("series") or {}
-    out.print(
-        f"[dim]c = calibrating: the load model starts from {series.get('seed')} a day "
-        f"({series.get('seed_source')}) and settles by {series.get('calibrating_until')}. "
-        "est. = estimated load (no heart rate: your own load per minute at that pace, "
-        "else your stated exertion).[/dim]"
-    )
+    if any(w.get("calibrating") for w in document["weeks"]):
+        out.print(
+            f"[dim]c = calibrating: the load model starts from {series.get('seed')} a day "
+            f"({series.get('seed_source')}) and settles by {series.get('calibrating_until')}."
+            "[/dim]"
+        )
+    if any(w.get("estimated_load") for w in document["weeks"]):
+        out.print(
+            "[dim]est. = estimated load (no heart rate: your own load per minute at that pace, "
+            "else your stated exertion).[/dim]"
+        )
     today = document["today"]
     if today:
         out.print(
