@@ -141,7 +141,9 @@ def _cli_answers(wanted: dict[str, Any], tmp: Path) -> dict[str, Any]:
     saved.unlink(missing_ok=True)
     os.environ["HEAVYLEGS_INTERACTIVE"] = "1"
     try:
-        result = CliRunner().invoke(cli_app, ["assess", "--save", str(saved)], input=typed)
+        # no database: a saved profile would pre-fill (and skip) the sex and age questions
+        args = ["assess", "--no-store", "--db", str(tmp / "none.sqlite3"), "--save", str(saved)]
+        result = CliRunner().invoke(cli_app, args, input=typed)
     finally:
         del os.environ["HEAVYLEGS_INTERACTIVE"]
     assert result.exit_code == 0, result.output

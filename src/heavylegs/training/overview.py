@@ -62,12 +62,12 @@ def load_sessions(
     default_offset_s: int | None = None,
 ) -> tuple[list[SessionInfo], HeartProfile]:
     """Stored activities as sessions with their load, and the heart profile used."""
-    from heavylegs.store import get_profile
+    from heavylegs.store.person import load_profile
     from heavylegs.training.repository import activity_rows
 
     heart = heart or HeartInputs()
     rows = activity_rows(session)
-    about = get_profile(session).get("about", {})
+    about = load_profile(session).about()  # the saved profile, else the last assessment's
     observed = [r.max_hr for r in rows if r.max_hr is not None and r.max_hr <= MAX_OBSERVED_HR]
     profile = heart_profile(
         hr_rest=heart.hr_rest,
@@ -93,9 +93,7 @@ def series_json(series: LoadSeries, estimated: set[dt.date] | None = None) -> di
         "start": series.start.isoformat(),
         "seed": round(series.seed, 1),
         "seed_source": "yours" if series.seed_set else f"mean of the first {SEED_DAYS} days",
-        "calibrating_until": (
-            series.start + dt.timedelta(days=CALIBRATION_DAYS - 1)
-        ).isoformat(),
+        "calibrating_until": (series.start + dt.timedelta(days=CALIBRATION_DAYS - 1)).isoformat(),
         "calibrating": [bool(v) for v in calibrating.tolist()],
         "estimated": [d in (estimated or set()) for d in days],
         "days": [

@@ -88,7 +88,9 @@ def create_app(
         pages_ask,
         pages_assess,
         pages_diary,
+        pages_edits,
         pages_home,
+        pages_profile,
         pages_reports,
         pages_session,
         pages_training,
@@ -103,6 +105,8 @@ def create_app(
         pages_ask,
         pages_training,
         pages_reports,
+        pages_edits,
+        pages_profile,
     ):
         app.include_router(module.router)
     _add_error_handlers(app)

@@ -13,6 +13,7 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
+from starlette.concurrency import run_in_threadpool
 
 from heavylegs.diary.rows import EntryRow, MeasureRow
 from heavylegs.web import records
@@ -45,6 +46,7 @@ SAVED = {
     "entry": "Diary entry saved.",
     "measure": "Measure recorded.",
     "session": "Session recorded in your diary.",
+    "undone": "Undone: it is back as it was.",
 }
 
 
@@ -171,12 +173,32 @@ def _days(value: str | None) -> int:
 
 
 @router.get("/diary")
-def diary(request: Request, days: str | None = None, saved: str | None = None) -> Response:
+def diary(
+    request: Request,
+    days: str | None = None,
+    saved: str | None = None,
+    undo: str | None = None,
+    caution: str | None = None,
+) -> Response:
+    from heavylegs.web.pages_edits import undo_notice
+
     if not context(request).has_db:
         return page(request, "no_db.html", {"what": "The diary"})
     values = diary_values(request, _days(days))
     values["saved"] = SAVED.get(saved or "")
+    values["undo"] = undo_notice(request, undo)
+    values["caution"] = _caution(request, caution) if caution else None
     return page(request, "diary.html", values)
+
+
+def _caution(request: Request, measure: str) -> Any:
+    """The plan's reason to avoid ``measure`` (shown right after it was recorded), or ``None``."""
+    from heavylegs.diary.caution import caution_for
+
+    ctx = context(request)
+    with ctx.session() as session:
+        latest = records.latest_assessment(session, ctx.owner)
+    return caution_for(None if latest is None else latest.output, measure)
 
 
 def _errors(problems: list[str]) -> dict[str, str]:
@@ -236,8 +258,12 @@ async def post_measure(request: Request) -> Response:
         values.update(measure_form=data, measure_errors=_errors(exc.problems))
         return page(request, "diary.html", values, status=422)
     target = safe_next(form.get("next"), "/diary?saved=measure")
+    caution = await run_in_threadpool(_caution, request, done.measure)
     if request.headers.get("hx-request") == "true" and form.get("next"):
-        return page(request, "_done_badge.html", {"measure": done.measure})
+        values = {"measure": done.measure, "caution": caution}
+        return page(request, "_done_badge.html", values)
+    if caution is not None:
+        target += f"{'&' if '?' in target else '?'}caution={done.measure}"
     return redirect(request, target)
 
 

@@ -147,8 +147,10 @@ def import_activities(
 
 def training_overview(session: Session, owner: str, now: dt.datetime) -> dict[str, Any]:
     """The training document the CLI's ``heavylegs training --json`` prints."""
+    from heavylegs.store.person import load_profile
     from heavylegs.training.overview import HeartInputs
     from heavylegs.training.overview import training_overview as overview
 
     _check_owner(owner)
-    return overview(session, now, HeartInputs())
+    saved = load_profile(session)  # the heart rates set on the profile page
+    return overview(session, now, HeartInputs(saved.resting_hr, saved.max_hr))
