@@ -62,12 +62,12 @@ def load_sessions(
     default_offset_s: int | None = None,
 ) -> tuple[list[SessionInfo], HeartProfile]:
     """Stored activities as sessions with their load, and the heart profile used."""
-    from heavylegs.store.person import load_profile
+    from heavylegs.store import get_profile
     from heavylegs.training.repository import activity_rows
 
     heart = heart or HeartInputs()
     rows = activity_rows(session)
-    about = load_profile(session).about()  # the saved profile, else the last assessment's
+    about = get_profile(session).get("about", {})
     observed = [r.max_hr for r in rows if r.max_hr is not None and r.max_hr <= MAX_OBSERVED_HR]
     profile = heart_profile(
         hr_rest=heart.hr_rest,

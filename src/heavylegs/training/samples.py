@@ -109,9 +109,7 @@ def gap_moving(t: FloatArray, distance: FloatArray) -> npt.NDArray[np.bool_]:
     advanced = np.diff(distance, prepend=np.nan)
     with np.errstate(divide="ignore", invalid="ignore"):
         pace = advanced / gaps
-        return (
-            (gaps > PAUSE_GAP_S) & (pace >= GAP_MIN_SPEED_MPS) & (pace <= GAP_MAX_SPEED_MPS)
-        )
+        return (gaps > PAUSE_GAP_S) & (pace >= GAP_MIN_SPEED_MPS) & (pace <= GAP_MAX_SPEED_MPS)
 
 
 def sample_seconds(t: FloatArray, distance: FloatArray | None = None) -> FloatArray:

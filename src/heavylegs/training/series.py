@@ -159,8 +159,12 @@ class LoadSeries:
         return series
 
     def _recompute(self, begin: int) -> None:
-        for out, alpha in ((self.fitness, FITNESS_ALPHA), (self.fatigue, FATIGUE_ALPHA),
-                           (self.acute, ACUTE_LAMBDA), (self.chronic, CHRONIC_LAMBDA)):
+        for out, alpha in (
+            (self.fitness, FITNESS_ALPHA),
+            (self.fatigue, FATIGUE_ALPHA),
+            (self.acute, ACUTE_LAMBDA),
+            (self.chronic, CHRONIC_LAMBDA),
+        ):
             ewma_from(self.load, out, alpha, begin, self.seed)  # fmt: skip
 
     @property
