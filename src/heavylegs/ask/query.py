@@ -137,19 +137,27 @@ def find_answers(
         (match_expression(terms.primary), 1.0),
         (match_expression(terms.secondary), SECONDARY_WEIGHT),
     ]
-    return [
-        Answer(
-            id=h.entry.id,
-            kind=h.kind,
-            title=h.entry.title,
-            text=h.entry.text,
-            covers=tuple(h.entry.covers),
-            sources=tuple(h.entry.sources),
-            score=h.score,
-            cautions=tuple((c.text, tuple(c.sources)) for c in h.entry.cautions),
+    # A cause and its red flag can share an id (``cellulitis``): the better match speaks for it
+    # (the pool is not widened to refill: BM25 sums depend on it, and the ranking would shift).
+    seen: set[str] = set()
+    answers: list[Answer] = []
+    for h in index.search(parts, limit):
+        if h.entry.id in seen:
+            continue
+        seen.add(h.entry.id)
+        answers.append(
+            Answer(
+                id=h.entry.id,
+                kind=h.kind,
+                title=h.entry.title,
+                text=h.entry.text,
+                covers=tuple(h.entry.covers),
+                sources=tuple(h.entry.sources),
+                score=h.score,
+                cautions=tuple((c.text, tuple(c.sources)) for c in h.entry.cautions),
+            )
         )
-        for h in index.search(parts, limit)
-    ]
+    return answers
 
 
 def ask(question: str, kb: KnowledgeBase | None = None, limit: int = MAX_ANSWERS) -> AskResult:
