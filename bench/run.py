@@ -10,6 +10,7 @@ from pathlib import Path
 def main(argv: list[str]) -> int:
     here = Path(__file__).parent
     wanted = set(argv)
+    missed = []
     for path in sorted(here.glob("bench_*.py")):
         name = path.stem.removeprefix("bench_")
         if wanted and name not in wanted:
@@ -24,8 +25,11 @@ def main(argv: list[str]) -> int:
             sys.path.insert(0, str(here))
         spec.loader.exec_module(module)
         print(f"\n== {name} ==", flush=True)
-        module.main()
-    return 0
+        if module.main():  # a bench that returns non-zero missed its target
+            missed.append(name)
+    if missed:
+        print(f"\nmissed targets: {', '.join(missed)}")
+    return 1 if missed else 0
 
 
 if __name__ == "__main__":

@@ -149,3 +149,13 @@ def test_old_activities_are_named_not_charted(full: ReportData, tmp_path: Path) 
     text = squash(pdf_text(content, tmp_path))
     assert "none in the last 12 weeks" in text
     assert int(pdf_info(content, tmp_path)["Pages"]) == 2
+
+
+def test_vector_charts(full: ReportData, tmp_path: Path) -> None:
+    """``--charts vector``: the same pages, charts drawn as PDF paths instead of images."""
+    from heavylegs.reports.charts import ChartFormat
+
+    vector = render_report(full, charts=ChartFormat.VECTOR)
+    raster = render_report(full)
+    assert int(pdf_info(vector, tmp_path)["Pages"]) == MAX_PAGES
+    assert b"/Subtype /Image" in raster and b"/Subtype /Image" not in vector

@@ -91,17 +91,30 @@ def _done(message: str, out: str) -> None:
 def report(
     out: Annotated[str, typer.Option("--out", help="PDF file to write ('-' = standard output)")],
     paper: Annotated[str, typer.Option("--paper", metavar="a4|letter", help="Paper size")] = "a4",
+    charts: Annotated[
+        str,
+        typer.Option(
+            "--charts",
+            metavar="raster|vector",
+            help="raster: 120 dpi images (fast); vector: sharp at any zoom (about a second more)",
+        ),
+    ] = "raster",
     db: Db = None,
 ) -> None:
     """Write a one-to-three page PDF for a clinician: triage, symptoms, diary, running load."""
     with _guard():
+        from heavylegs.reports.charts import ChartFormat
         from heavylegs.reports.pdf import Paper, render_report
 
         try:
             size = Paper(paper.lower())
         except ValueError:
             raise Fail([f"--paper: must be a4 or letter (got {paper!r})"]) from None
-        content = _build(db, lambda data: render_report(data, size))
+        try:
+            kind = ChartFormat(charts.lower())
+        except ValueError:
+            raise Fail([f"--charts: must be raster or vector (got {charts!r})"]) from None
+        content = _build(db, lambda data: render_report(data, size, kind))
         write_atomically(out, content)
         _done(f"Report written to {out}", out)
 

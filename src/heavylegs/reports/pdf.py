@@ -8,7 +8,8 @@ Why these choices:
 
 * Fonts: DejaVu Sans, embedded (subset) from the copy matplotlib ships, a package installed
   with heavylegs: full Unicode ("Zoë", "Łódź", "≥") with nothing downloaded at run time.
-* Charts are SVG, drawn as vectors by fpdf2, so they stay sharp when printed or zoomed.
+* Charts come from the diary and training stages' own chart functions: PNG at 120 dpi by
+  default, SVG drawn as vectors on request (see :mod:`heavylegs.reports.charts` for why).
 * The clock is injected (``data.now``) and the PDF's creation date set from it: the same data
   always give the same bytes.
 * A red flag comes first and in colour; the "informs, does not diagnose" line is in every footer,
@@ -24,7 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from heavylegs.reports import NothingToReport, facts
-from heavylegs.reports.charts import recent_training
+from heavylegs.reports.charts import ChartFormat, recent_training
 from heavylegs.reports.gather import ReportData
 
 if TYPE_CHECKING:
@@ -58,21 +59,22 @@ def font_files() -> dict[str, Path]:
     return {"": folder / "DejaVuSans.ttf", "B": folder / "DejaVuSans-Bold.ttf"}
 
 
-def render_report(data: ReportData, paper: Paper = Paper.A4) -> bytes:
+def render_report(
+    data: ReportData, paper: Paper = Paper.A4, charts: ChartFormat = ChartFormat.RASTER
+) -> bytes:
     """The report as PDF bytes; :class:`NothingToReport` when nothing is stored yet."""
     if data.empty:
         raise NothingToReport(
             "nothing stored yet: run 'heavylegs assess' or log a diary entry first"
         )
-    from heavylegs.reports.charts import diary_chart_svg, training_chart_svg
+    from heavylegs.reports.charts import diary_chart, training_chart
 
     pdf = _new_pdf(data, paper)
     _page_one(pdf, data)
-    diary_svg = diary_chart_svg(data)
-    _page_two(pdf, data, diary_svg)
-    running_svg = training_chart_svg(data)
-    if running_svg is not None:
-        _page_running(pdf, data, running_svg)
+    _page_two(pdf, data, diary_chart(data, charts))
+    running = training_chart(data, charts)
+    if running is not None:
+        _page_running(pdf, data, running)
     return bytes(pdf.output())
 
 
@@ -145,12 +147,12 @@ def _bullets(pdf: FPDF, items: Sequence[str], colour: Sequence[int] = INK) -> No
         pdf.multi_cell(0, LINE, item, new_x="LMARGIN", new_y="NEXT")
 
 
-def _svg(pdf: FPDF, svg: bytes, width: float) -> None:
+def _chart(pdf: FPDF, image: bytes, width: float) -> None:
     x = pdf.l_margin + (pdf.epw - width) / 2
     # SVG shapes without their own colour take the current one: make that black
     pdf.set_fill_color(0, 0, 0)
     pdf.set_draw_color(0, 0, 0)
-    pdf.image(io.BytesIO(svg), x=x, w=width)
+    pdf.image(io.BytesIO(image), x=x, w=width)
 
 
 # ------------------------------------------------------------------------------------ page 1
@@ -257,7 +259,7 @@ def _warning_signs(pdf: FPDF, answers: dict[str, Any]) -> None:
 # ------------------------------------------------------------------------------------ page 2
 
 
-def _page_two(pdf: FPDF, data: ReportData, diary_svg: bytes | None) -> None:
+def _page_two(pdf: FPDF, data: ReportData, diary: bytes | None) -> None:
     pdf.add_page()
     _heading(pdf, "Questions to ask", 13)
     _bullets(pdf, facts.questions(data))
@@ -284,9 +286,9 @@ def _page_two(pdf: FPDF, data: ReportData, diary_svg: bytes | None) -> None:
                     for i in avoid
                 ],
             )
-    if diary_svg is not None:
+    if diary is not None:
         _heading(pdf, "Diary: the last 12 weeks")
-        _svg(pdf, diary_svg, min(pdf.epw, 165))
+        _chart(pdf, diary, min(pdf.epw, 165))
     _effects(pdf, data)
     _notes(pdf, data)
     training = data.training
@@ -358,7 +360,7 @@ def _notes(pdf: FPDF, data: ReportData) -> None:
 # ------------------------------------------------------------------------------------ page 3
 
 
-def _page_running(pdf: FPDF, data: ReportData, svg: bytes) -> None:
+def _page_running(pdf: FPDF, data: ReportData, chart: bytes) -> None:
     if pdf.page_no() >= MAX_PAGES:
         return
     training = data.training or {}
@@ -385,4 +387,4 @@ def _page_running(pdf: FPDF, data: ReportData, svg: bytes) -> None:
     lines.append(f"{training.get('activities', 0)} activities imported in all")
     _bullets(pdf, lines)
     height_left = pdf.h - pdf.b_margin - pdf.get_y() - 2
-    _svg(pdf, svg, min(pdf.epw, height_left * 10 / 11))
+    _chart(pdf, chart, min(pdf.epw, height_left * 10 / 11))
