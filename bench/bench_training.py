@@ -4,7 +4,7 @@
    the fast path (with its fitdecode fallback) against fitdecode alone; and a full import
    (parse + store into SQLite) in records/s. Target: import ≥ 30× fitdecode's records/s.
 2. A synthetic ten-year history: 3,000 one-hour runs at 1 Hz (≈ 11 M records) written as FIT
-   files, then imported by a fresh process into a fresh SQLite file. Targets: < 60 s and
+   files, then imported by a fresh process into a fresh SQLite file. Targets: < 30 s and
    < 500 MB peak memory (the child's maximum resident set size).
 3. One new activity on top of that history: parse + store + load + every series updated
    incrementally. Target: < 100 ms. Baseline: rebuilding every series from the stored rows.
@@ -140,7 +140,7 @@ def history(runs: int) -> None:
         size_mb = Path(f"{tmp}/history.sqlite3").stat().st_size / 2**20
         print(
             f"history: {runs} runs, {records:,} records written in {written:.1f} s; "
-            f"import {elapsed:.1f} s ({records / elapsed:,.0f} records/s, target < 60 s), "
+            f"import {elapsed:.1f} s ({records / elapsed:,.0f} records/s, target < 30 s), "
             f"peak RSS {peak_mb:.0f} MB (target < 500 MB), database {size_mb:.0f} MB; "
             f"{imported} imported, {skipped} skipped"
         )

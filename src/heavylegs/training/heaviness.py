@@ -138,8 +138,8 @@ def block_bootstrap_difference(
 def _too_few(days: int, more: int, less: int, split: float | None) -> HeavinessLink:
     return HeavinessLink(
         LinkVerdict.TOO_FEW_DATA, days, more, less, split, None, None, None, None, None, None,
-        f"Not enough data yet: {days} diary days overlap your training files; at least "
-        f"{MIN_DAYS} days with {MIN_PER_GROUP} on each side of your usual load are needed.",
+        f"Not enough data yet: {days} diary scores overlap your training files; at least "
+        f"{MIN_DAYS} scores with {MIN_PER_GROUP} on each side of your usual load are needed.",
     )  # fmt: skip
 
 
