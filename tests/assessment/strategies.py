@@ -76,6 +76,11 @@ RED_FLAG_CHANGES: list[tuple[str, str, Any]] = (
             "visible_varicose_veins",
             "skin_changes",
             "wound_not_healing",
+            "hard_tender_vein",
+            "bleeding_from_vein",
+            "pain_out_of_proportion",
+            "skin_dark_blistering_or_numb_patch",
+            "cannot_bear_weight",
         )
     ]
     + [
@@ -92,6 +97,10 @@ RED_FLAG_CHANGES: list[tuple[str, str, Any]] = (
             "severe_muscle_pain_and_weakness",
             "feels_cold_weight_gain_dry_skin",
             "pregnancy_warning_signs",
+            "face_arm_or_speech_problem",
+            "confused_or_very_drowsy",
+            "frothy_urine",
+            "passing_much_less_urine",
         )
     ]
     + [
@@ -103,6 +112,10 @@ RED_FLAG_CHANGES: list[tuple[str, str, Any]] = (
         ("history", "recent", "surgery"),
         ("history", "conditions", "heart_failure"),
         ("history", "conditions", "previous_dvt_or_pe"),
+        ("history", "conditions", "atrial_fibrillation"),
+        ("history", "conditions", "diabetes"),
+        ("history", "recent", "leg_injury"),
+        ("whole_body", "swelling_elsewhere", "face_or_eyelids"),
     ]
 )
 """Changes that add a warning sign or risk factor: none may lower the triage level."""

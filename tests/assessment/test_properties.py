@@ -60,3 +60,38 @@ def test_the_result_is_deterministic(doc: dict[str, Any]) -> None:
     first = assess(parse_answers(doc), KB).model_dump_json()
     second = assess(parse_answers(json.loads(json.dumps(doc))), KB).model_dump_json()
     assert first == second
+
+
+@settings(max_examples=400, deadline=None)
+@given(answers_documents)
+def test_a_plan_never_contradicts_itself(doc: dict[str, Any]) -> None:
+    """One 'how soon' (the triage level's) and one leg position per plan; an emergency plan
+    holds only what to do now (issue 17)."""
+    result = assess(parse_answers(doc), KB)
+    items = [KB.measures[item.id] for item in result.plan.do]
+    urgencies = {m.urgency for m in items if m.urgency is not None}
+    assert urgencies <= {result.triage.level}, (result.triage.level, urgencies)
+    positions = {m.position for m in items if m.position is not None}
+    assert len(positions) <= 1, positions
+    if result.triage.level.value == "emergency":
+        assert all(m.kind.value == "action" for m in items)
+        assert urgencies == {result.triage.level}
+
+
+def test_the_first_position_settles_the_plan() -> None:
+    """A blocked artery (keep the leg level) with a bled varicose vein (raise it): the
+    emergency action decides, and nothing raises the leg."""
+    doc = {
+        "schema_version": 1,
+        "symptoms": {
+            "legs": "left",
+            "onset": "sudden",
+            "sudden_cold_pale_or_blue_leg": True,
+            "bleeding_from_vein": True,
+            "visible_varicose_veins": True,
+        },
+    }
+    result = assess(parse_answers(doc), KB)
+    do = [item.id for item in result.plan.do]
+    assert do[:2] == ["call_emergency_number", "keep_leg_level_not_raised"]
+    assert "stop_vein_bleeding" not in do and "leg_elevation" not in do

@@ -38,6 +38,7 @@ from heavylegs.knowledge.models import (
     Cause,
     CauseList,
     Criteria,
+    LegPosition,
     Measure,
     MeasureKind,
     RedFlag,
@@ -367,17 +368,29 @@ def _plan(compiled: Compiled, ctx: Context, fired: list[RedFlag], level: Urgency
             holds.add(hit)
     do: list[PlanItem] = []
     seen: set[str] = set()
+    measures = compiled.kb.measures
+    position: list[LegPosition] = []
+    """The leg position the plan has settled on: the first item that sets one decides (actions
+    for the most serious warning sign come first), so a plan never says raise and do not raise."""
 
     def add(measure_id: str) -> None:
-        if measure_id not in seen and measure_id not in avoid:
-            seen.add(measure_id)
-            do.append(compiled.items[measure_id])
+        if measure_id in seen or measure_id in avoid:
+            return
+        placed = measures[measure_id].position
+        if placed is not None:
+            if position and position[0] is not placed:
+                return
+            position.append(placed)
+        seen.add(measure_id)
+        do.append(compiled.items[measure_id])
 
     for flag in sorted(fired, key=lambda f: -f.level.rank):
         if level is Urgency.EMERGENCY and flag.level is not Urgency.EMERGENCY:
             break  # an emergency plan keeps only the emergency actions
         for action in flag.do_now:
-            add(action)
+            urgency = measures[action].urgency
+            if urgency is None or urgency is level:  # one "how soon", the triage level's
+                add(action)
     if level is Urgency.EMERGENCY:
         return trusted(Plan, do=do, avoid=list(avoid.values()))
     if level is Urgency.ROUTINE and "book_appointment" in compiled.items:

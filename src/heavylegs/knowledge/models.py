@@ -160,6 +160,13 @@ class Indication(_Model):
     priority: int = Field(default=50, ge=0, le=100, description="Higher comes first.")
 
 
+class LegPosition(StrEnum):
+    """Where a plan item puts the leg; one plan never holds two different positions."""
+
+    RAISED = "raised"
+    LEVEL_OR_DOWN = "level_or_down"
+
+
 class Measure(Entry):
     kind: MeasureKind
     steps: list[str] = Field(default_factory=list)
@@ -172,6 +179,14 @@ class Measure(Entry):
         default=False, description="Safe to offer while waiting for urgent care."
     )
     guided: Guided | None = None
+    urgency: Urgency | None = Field(
+        default=None,
+        description="For actions that send the person to care: how soon. A plan keeps only the "
+        "one that matches its triage level.",
+    )
+    position: LegPosition | None = Field(
+        default=None, description="Where this item puts the leg, if anywhere."
+    )
 
 
 class AvoidRule(Entry):
