@@ -248,6 +248,30 @@ class _Batch:
         self.report.merged.append(Merge(match.name, item.name, match.id))
 
 
+@dataclass(frozen=True)
+class Checkpoints:
+    """Hooks for an import watched from another process (:mod:`heavylegs.training.isolation`).
+
+    Items (files and refusals, in walk order) before ``start`` were done by an earlier run and
+    are passed over, as are those in ``skip`` (a file that crashed or hung the reader).
+    ``reading`` hears of each item before it is read; ``committed`` after each write with the
+    number of items now stored for good and the report so far.
+    """
+
+    start: int = 0
+    skip: frozenset[int] = frozenset()
+    reading: Callable[[int, str], None] | None = None
+    committed: Callable[[int, ImportReport], None] | None = None
+
+    def passes(self, index: int, name: str) -> bool:
+        """Whether the item ``index`` is passed over; otherwise ``reading`` hears of it."""
+        if index < self.start or index in self.skip:
+            return True
+        if self.reading is not None:
+            self.reading(index, name)
+        return False
+
+
 def sha256_hex(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
@@ -259,6 +283,7 @@ def import_sources(
     now: dt.datetime,
     on_error: OnError = OnError.SKIP,
     progress: Callable[[Progress], None] | None = None,
+    checkpoints: Checkpoints | None = None,
 ) -> ImportReport:
     """Import every activity under ``sources`` (paths, or ``(name, file object)`` uploads)."""
     report = ImportReport()
@@ -281,6 +306,8 @@ def import_sources(
 
     for item in walk(sources, plan):
         done += 1
+        if checkpoints is not None and checkpoints.passes(done - 1, item.name):
+            continue
         if isinstance(item, Refused):
             fail(FileNote(item.name, item.reason))
             tick(item.name)
@@ -288,6 +315,8 @@ def import_sources(
         _one(item, batch, report, fail)
         if batch.due():
             batch.flush()
+            if checkpoints is not None and checkpoints.committed is not None:
+                checkpoints.committed(done, report)
         tick(item.name)
     _strava_rows(sources, batch, report)
     batch.flush()

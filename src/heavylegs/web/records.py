@@ -135,13 +135,20 @@ def backup_text(session: Session, owner: str) -> str:
 def import_activities(
     store: Store, owner: str, uploads: list[Upload], now: dt.datetime
 ) -> ImportReport:
-    """Import uploaded activity files (read as streams; archives are never unpacked to disk).
+    """Import uploaded activity files (archives are never unpacked to disk).
 
-    The importer runs its own short transactions, so it takes the store, not a session.
+    The importer runs its own short transactions, so it takes the store, not a session. The
+    files are read in a separate process with a memory cap and a time limit per file
+    (:mod:`heavylegs.training.isolation`): no upload can take the server down. Only an
+    in-memory database, which no other process can open, is imported in this process.
     """
     from heavylegs.training.importer import import_sources
+    from heavylegs.training.isolation import import_uploads, isolatable
 
     _check_owner(owner)
+    url = store.engine.url.render_as_string(hide_password=False)
+    if isolatable(url):
+        return import_uploads(url, list(uploads), now=now)
     return import_sources(store, list(uploads), now=now)
 
 
