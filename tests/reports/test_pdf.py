@@ -119,10 +119,11 @@ def test_urgent_triage_comes_first_with_reasons_and_sources(
     data = dataclasses.replace(
         full, assessments=[*full.assessments[:-1], dataclasses.replace(latest, output=output)]
     )
-    first = squash(pdf_text(render_report(data), tmp_path, "-f", "1", "-l", "1"))
+    content = render_report(data)
+    first = squash(pdf_text(content, tmp_path, "-f", "1", "-l", "1"))
     assert first.index("URGENT: be seen by a clinician today") < first.index("Symptoms")
     assert "One calf is swollen. [seed-001]" in first
-    assert "Sources: seed-001:" in first
+    assert "Sources of the triage reasons: seed-001: " in squash(pdf_text(content, tmp_path))
 
 
 def test_diary_only_report_is_one_or_two_pages(full: ReportData, tmp_path: Path) -> None:

@@ -314,3 +314,19 @@ def questions(data: ReportData) -> list[str]:
 
 def _dedupe(items: Sequence[str]) -> list[str]:
     return list(dict.fromkeys(items))
+
+
+def first_sentence(text: str) -> str:
+    """Up to the first full stop that ends a sentence (the rest is in the app and the FHIR)."""
+    head, dot, rest = text.partition(". ")
+    return head + "." if dot and rest else text
+
+
+def avoid_lines(items: Iterable[Any], titles: Mapping[str, str]) -> list[str]:
+    """ "Avoid A, B: why" — measures avoided for the same reason share one line."""
+    by_why: dict[str, list[str]] = {}
+    for item in items:
+        if isinstance(item, Mapping) and item.get("id"):
+            name = titles.get(str(item["id"]), words(item["id"]))
+            by_why.setdefault(str(item.get("why", "")), []).append(name[:1].lower() + name[1:])
+    return [f"Avoid {', '.join(names)}: {why}" for why, names in by_why.items()]

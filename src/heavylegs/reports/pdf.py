@@ -75,6 +75,7 @@ def render_report(
     running = training_chart(data, charts)
     if running is not None:
         _page_running(pdf, data, running)
+    _sources(pdf, data)
     return bytes(pdf.output())
 
 
@@ -217,24 +218,20 @@ def _triage_box(pdf: FPDF, data: ReportData, output: dict[str, Any], at: Any) ->
         new_y="NEXT",
     )
     reasons = [r for r in triage.get("reasons") or [] if isinstance(r, dict)]
+    serious = level in ("urgent", "emergency")
     for reason in reasons:
         sources = ", ".join(str(s) for s in reason.get("sources") or [])
+        message = str(reason.get("message", ""))
         pdf.set_x(pdf.l_margin + 3)
         pdf.set_font(FONT, "", BODY)
         pdf.multi_cell(
             0,
             LINE,
-            f"• {reason.get('message', '')}" + (f" [{sources}]" if sources else ""),
+            f"• {message if serious else facts.first_sentence(message)}"
+            + (f" [{sources}]" if sources else ""),
             new_x="LMARGIN",
             new_y="NEXT",
         )
-    cited = facts.cited(reasons)
-    if cited:
-        pdf.set_x(pdf.l_margin + 3)
-        pdf.set_font(FONT, "", 7.5)
-        pdf.set_text_color(*MUTED)
-        listed = "; ".join(f"{s}: {data.source_titles.get(s, s)}" for s in cited)
-        pdf.multi_cell(0, 3.6, f"Sources: {listed}", new_x="LMARGIN", new_y="NEXT")
     bottom = pdf.get_y() + 1
     pdf.set_fill_color(*colour)
     pdf.rect(pdf.l_margin, top, 1.6, bottom - top, style="F")
@@ -249,10 +246,15 @@ def _warning_signs(pdf: FPDF, answers: dict[str, Any]) -> None:
         [
             ("Yes", ", ".join(signs.yes) or "none"),
             ("No", ", ".join(signs.no) or "none"),
-            ("Not asked", ", ".join(signs.not_asked) or "none"),
         ],
         width=20,
     )
+    if signs.not_asked:
+        pdf.set_font(FONT, "B", 7.5)
+        pdf.set_text_color(*MUTED)
+        pdf.cell(20, 3.6, "Not asked")
+        pdf.set_font(FONT, "", 7.5)
+        pdf.multi_cell(0, 3.6, ", ".join(signs.not_asked), new_x="LMARGIN", new_y="NEXT")
     pdf.set_text_color(*INK)
 
 
@@ -260,14 +262,17 @@ def _warning_signs(pdf: FPDF, answers: dict[str, Any]) -> None:
 
 
 def _page_two(pdf: FPDF, data: ReportData, diary: bytes | None) -> None:
-    pdf.add_page()
+    if pdf.page_no() == 1:
+        pdf.add_page()
+    else:  # page one ran over: go on where it ended, so the running page still fits
+        pdf.ln(2)
     _heading(pdf, "Questions to ask", 13)
     _bullets(pdf, facts.questions(data))
     latest = data.latest
     if latest is not None:
         plan = latest.output.get("plan") or {}
-        do = [i for i in plan.get("do") or [] if isinstance(i, dict)][:6]
-        avoid = [i for i in plan.get("avoid") or [] if isinstance(i, dict)][:4]
+        do = [i for i in plan.get("do") or [] if isinstance(i, dict)][:5]
+        avoid = facts.avoid_lines(plan.get("avoid") or [], data.measure_titles)[:3]
         if do or avoid:
             _heading(pdf, "The plan heavylegs suggested")
             _bullets(
@@ -278,14 +283,7 @@ def _page_two(pdf: FPDF, data: ReportData, diary: bytes | None) -> None:
                     for i in do
                 ],
             )
-            _bullets(
-                pdf,
-                [
-                    f"Avoid {data.measure_titles.get(i.get('id', ''), facts.words(i.get('id')))}"
-                    f": {i.get('why', '')}"
-                    for i in avoid
-                ],
-            )
+            _bullets(pdf, avoid)
     if diary is not None:
         _heading(pdf, "Diary: the last 12 weeks")
         _chart(pdf, diary, min(pdf.epw, 165))
@@ -388,3 +386,20 @@ def _page_running(pdf: FPDF, data: ReportData, chart: bytes) -> None:
     _bullets(pdf, lines)
     height_left = pdf.h - pdf.b_margin - pdf.get_y() - 2
     _chart(pdf, chart, min(pdf.epw, height_left * 10 / 11))
+
+
+def _sources(pdf: FPDF, data: ReportData) -> None:
+    """The sources the triage reasons cite, in small print at the end (when there is room)."""
+    latest = data.latest
+    if latest is None:
+        return
+    cited = facts.cited((latest.output.get("triage") or {}).get("reasons") or [])
+    listed = "; ".join(f"{s}: {data.source_titles.get(s, s)}" for s in cited)
+    if not listed or pdf.will_page_break(3.4 * (2 + len(listed) // 150)):
+        return
+    pdf.ln(2)
+    pdf.set_font(FONT, "", 7)
+    pdf.set_text_color(*MUTED)
+    pdf.multi_cell(
+        0, 3.4, f"Sources of the triage reasons: {listed}", new_x="LMARGIN", new_y="NEXT"
+    )
