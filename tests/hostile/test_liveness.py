@@ -27,6 +27,11 @@ import pytest
 from heavylegs.store import open_store
 
 WRITERS = 6
+_PIDS: dict[int, int] = {}
+
+
+def _server_pid(port: int) -> int:
+    return _PIDS[port]
 
 
 def _call(
@@ -79,6 +84,7 @@ def server(tmp_path: Path) -> Iterator[tuple[str, Path]]:
             if process.poll() is not None:
                 pytest.fail("the server did not start")
             time.sleep(0.1)
+        _PIDS[port] = process.pid
         yield base, db
     finally:
         process.terminate()
@@ -113,3 +119,60 @@ def test_ask_answers_while_another_process_holds_the_write_lock(
     assert len(statuses) == WRITERS
     assert all(status == 503 and (after or "").isdigit() for status, after in statuses), statuses
     assert _entry(base, 20)[0] == 201  # the lock is gone: writes work again
+
+
+UPLOAD_MB = 150
+
+
+def _peak_rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    raise AssertionError("no VmHWM")  # pragma: no cover - Linux only
+
+
+def test_a_large_upload_does_not_grow_the_server(server: tuple[str, Path]) -> None:
+    """The server spools and copies uploads in chunks; reading happens in a child process."""
+    import http.client
+    import re
+
+    base, _ = server
+    port = int(base.rsplit(":", 1)[1])
+    with urllib.request.urlopen(f"{base}/training/import", timeout=30) as page:
+        cookie = page.headers["set-cookie"].split(";", 1)[0]
+        token = re.search(r'"X-CSRF-Token": "([^"]+)"', page.read().decode())
+    assert token is not None
+    boundary = "heavylegs-hostile-boundary"
+    head = (
+        f'--{boundary}\r\nContent-Disposition: form-data; name="files"; filename="big.fit"\r\n'
+        "Content-Type: application/octet-stream\r\n\r\n"
+    ).encode()
+    tail = f"\r\n--{boundary}--\r\n".encode()
+    block = bytes(range(256)) * 4096  # 1 MB, not an activity file
+
+    def body() -> Iterator[bytes]:
+        yield head
+        for _ in range(UPLOAD_MB):
+            yield block
+        yield tail
+
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=600)
+    connection.request(
+        "POST",
+        "/training/import",
+        body=body(),
+        headers={
+            "Content-Type": f"multipart/form-data; boundary={boundary}",
+            "Content-Length": str(len(head) + UPLOAD_MB * len(block) + len(tail)),
+            "Cookie": cookie,
+            "X-CSRF-Token": token.group(1),
+        },
+    )
+    response = connection.getresponse()
+    text = response.read().decode()
+    connection.close()
+    assert response.status == 200, text[:500]
+    assert "big.fit" in text  # skipped with its reason, on the page
+    server_pid = _server_pid(port)
+    peak = _peak_rss_mb(server_pid)
+    assert peak < 200, f"server peak RSS {peak:.0f} MB"
