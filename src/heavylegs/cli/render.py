@@ -51,6 +51,14 @@ def render_assessment(console: Console, result: Assessment, kb: KnowledgeBase) -
         )
         for why in cause.why[:5]:
             console.print(f"      · {why}")
+        for line in cause.against[:3]:
+            console.print(Text(f"      against: {line}", style="dim"))
+        if cause.criteria is not None:
+            criteria = cause.criteria
+            asked = len(criteria.met) + len(criteria.not_met) + len(criteria.unknown)
+            console.print(f"      {criteria.name}: {len(criteria.met)} of {asked} met")
+            for line in cause.criteria.met:
+                console.print(f"        ✓ {line}")
         console.print(Text(f"      sources: {', '.join(cause.sources)}", style="dim"))
     if result.triage.level not in (Urgency.EMERGENCY, Urgency.URGENT):
         _render_plan(console, result, "Your plan")
