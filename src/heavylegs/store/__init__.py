@@ -7,7 +7,11 @@ Opening
     else ``sqlite:///<platformdirs.user_data_dir("heavylegs")>/heavylegs.sqlite3``), creates the
     file if needed and migrates to the newest schema. ``store.session()`` is a context manager for
     one transaction (commit at the end, rollback on error). ``store.close()`` when done.
-    Errors a person can act on raise :class:`StoreError` with a message naming the database.
+    Errors a person can act on raise :class:`StoreError` with a message naming the database;
+    ``store.session()`` turns driver errors into its subclasses :class:`DatabaseBusy` (another
+    program holds the lock past ``busy_timeout_ms``; retry), :class:`DatabaseFull` and
+    :class:`DatabaseReadOnly`. Messages never hold SQL values (``hide_parameters``); NUL
+    characters are dropped from stored text (PostgreSQL refuses them).
 
 Assessments (for ``heavylegs assess``)::
 
@@ -52,6 +56,9 @@ from heavylegs.store.assessments import (
 from heavylegs.store.backup import BackupError, dumps_backup, export_backup, import_backup
 from heavylegs.store.engine import (
     HEAD_REVISION,
+    DatabaseBusy,
+    DatabaseFull,
+    DatabaseReadOnly,
     Store,
     StoreError,
     default_url,
@@ -62,6 +69,9 @@ from heavylegs.store.engine import (
 __all__ = [
     "HEAD_REVISION",
     "BackupError",
+    "DatabaseBusy",
+    "DatabaseFull",
+    "DatabaseReadOnly",
     "Store",
     "StoreError",
     "StoredAssessment",
