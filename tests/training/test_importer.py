@@ -322,3 +322,38 @@ def _listed(store: Store) -> list[dict[str, object]]:
 
     with store.session() as session:
         return listed_rows(session)
+
+
+def test_garmin_export_names_fill_the_titles(store: Store, tmp_path: Path) -> None:
+    import json
+
+    begin = int(START.timestamp() * 1000) + 20_000  # Garmin's start, 20 s after the file's
+    summary = [
+        {
+            "summarizedActivitiesExport": [
+                {"activityId": 1, "name": "Lunch Run", "beginTimestamp": begin,
+                 "activityType": {"typeKey": "running"}},
+                {"activityId": 2, "name": "Not imported", "beginTimestamp": begin + 86_400_000,
+                 "activityType": "running"},
+            ]
+        }
+    ]  # fmt: skip
+    inner = zip_bytes({"123456.fit": fit_run(START), "654321.fit": fit_run(START + WEEK)})
+    export = tmp_path / "garmin.zip"
+    export.write_bytes(
+        zip_bytes(
+            {
+                "DI_CONNECT/DI-Connect-Fitness/me_0_summarizedActivities.json": json.dumps(
+                    summary
+                ).encode(),
+                "DI_CONNECT/DI-Connect-Uploaded-Files/UploadedFiles_0-_Part1.zip": inner,
+            }
+        )
+    )
+    report = import_paths(store, [export], now=NOW)
+    assert report.imported == 2
+    names = {r["start_utc"]: r["name"] for r in _listed(store)}
+    assert names == {"2026-03-02T07:00:00Z": "Lunch Run", "2026-03-09T07:00:00Z": None}
+
+
+WEEK = dt.timedelta(days=7)

@@ -320,9 +320,28 @@ def import_sources(
         tick(item.name)
     _strava_rows(sources, batch, report)
     batch.flush()
+    _garmin_names(store, sources, report)
     report.ignored = plan.ignored
     report.warnings.extend(FileNote("(import)", note) for note in plan.notes)
     return report
+
+
+def _garmin_names(store: Store, sources: Sequence[Path | Upload], report: ImportReport) -> None:
+    """Names from a Garmin export's summaries fill the matching activities' empty titles."""
+    from heavylegs.training import repository
+    from heavylegs.training.garmin import export_names
+
+    named, notes = export_names(sources)
+    report.warnings.extend(FileNote("(import)", note) for note in notes)
+    if not any(n.name for n in named):
+        return
+    with store.session() as session:
+        for item in named:
+            if item.name is None:
+                continue
+            match = repository.find_same_activity(session, Key(item.start_utc, None, None))
+            if match is not None:
+                repository.enrich_activity(session, match.id, item.name, None)
 
 
 def _strava_rows(sources: Sequence[Path | Upload], batch: _Batch, report: ImportReport) -> None:

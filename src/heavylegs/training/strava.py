@@ -20,7 +20,7 @@ import datetime as dt
 import hashlib
 import io
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import BinaryIO, Protocol
@@ -142,13 +142,14 @@ def manual_activity(row: list[str], cell: _Cell) -> ParsedActivity | str:
     )
 
 
-def export_rows(sources: Sequence[Path | tuple[str, BinaryIO]]) -> list[ExportRows]:
-    """The manual and missing rows of every Strava export zip among ``sources``.
+def export_archives(
+    sources: Sequence[Path | tuple[str, BinaryIO]],
+) -> Iterator[tuple[str, zipfile.ZipFile]]:
+    """Each zip among ``sources``, open (an upload's stream is put back where it was).
 
-    Zips are opened once more just for their ``activities.csv`` (small); an upload's stream is
-    put back where it was.
+    The walk reads the archives for their files; this opens them once more for the export's
+    own summary files (small), without holding anything open between two archives.
     """
-    out = []
     for source in sources:
         if isinstance(source, tuple):
             name, stream = source
@@ -156,34 +157,48 @@ def export_rows(sources: Sequence[Path | tuple[str, BinaryIO]]) -> list[ExportRo
                 continue
             place = stream.tell()
             try:
-                found = _from_zip(stream, name)
+                stream.seek(0)
+                yield from _opened(stream, name)
             finally:
                 stream.seek(place)
         elif source.is_file() and source.name.lower().endswith(".zip"):
             with source.open("rb") as handle:
-                found = _from_zip(handle, str(source))
-        else:
-            continue
-        if found is not None:
-            out.append(found)
-    return out
+                yield from _opened(handle, str(source))
 
 
-def _from_zip(handle: BinaryIO, name: str) -> ExportRows | None:
+def _opened(handle: BinaryIO, name: str) -> Iterator[tuple[str, zipfile.ZipFile]]:
     try:
-        with zipfile.ZipFile(handle) as archive:
-            infos = [i for i in archive.infolist() if not i.is_dir()]
-            csv_info = next(
-                (i for i in infos if PurePosixPath(i.filename).name.lower() == "activities.csv"),
-                None,
-            )
-            if csv_info is None or csv_info.file_size > MAX_CSV_BYTES:
-                return None
-            with archive.open(csv_info) as member:
-                text = member.read(MAX_CSV_BYTES).decode("utf-8-sig", errors="replace")
-            folder = str(PurePosixPath(csv_info.filename).parent)
-            folder = "" if folder == "." else folder + "/"
-            members = {i.filename.replace("\\", "/") for i in infos}
-            return read_rows(text, members, folder, f"{name}/{csv_info.filename}")
+        archive = zipfile.ZipFile(handle)
     except (zipfile.BadZipFile, OSError, EOFError, ValueError):
-        return None  # the walk reports an unreadable archive itself
+        return  # the walk reports an unreadable archive itself
+    with archive:
+        yield name, archive
+
+
+def read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> str | None:
+    """A small text member (``None`` when too large or unreadable)."""
+    if info.file_size > MAX_CSV_BYTES:
+        return None
+    try:
+        with archive.open(info) as member:
+            return member.read(MAX_CSV_BYTES).decode("utf-8-sig", errors="replace")
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError):
+        return None
+
+
+def export_rows(sources: Sequence[Path | tuple[str, BinaryIO]]) -> list[ExportRows]:
+    """The manual and missing rows of every Strava export zip among ``sources``."""
+    out = []
+    for name, archive in export_archives(sources):
+        infos = [i for i in archive.infolist() if not i.is_dir()]
+        csv_info = next(
+            (i for i in infos if PurePosixPath(i.filename).name.lower() == "activities.csv"), None
+        )
+        text = read_member(archive, csv_info) if csv_info is not None else None
+        if csv_info is None or text is None:
+            continue
+        folder = str(PurePosixPath(csv_info.filename).parent)
+        folder = "" if folder == "." else folder + "/"
+        members = {i.filename.replace("\\", "/") for i in infos}
+        out.append(read_rows(text, members, folder, f"{name}/{csv_info.filename}"))
+    return out
