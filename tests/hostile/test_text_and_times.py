@@ -48,3 +48,10 @@ def test_nul_characters_never_reach_the_database(client: TestClient, db_url: str
     (entry,) = backup["tables"]["diary_entries"]
     assert entry["note"] == "beforeafter"
     assert "\u0000" not in str(backup)
+
+
+@pytest.mark.parametrize("as_of", ["0001-01-01", "9999-12-31"])
+def test_insights_as_of_out_of_range_is_422(client: TestClient, as_of: str) -> None:
+    response = client.get("/api/v1/insights", params={"as_of": as_of})
+    assert response.status_code == 422, response.text
+    assert response.json()["problems"][0].startswith("as_of: must be between")

@@ -300,9 +300,12 @@ def get_measures(
     summary="Trend, personal effect of each measure, and when to get checked",
     responses=ERRORS,
 )
-def get_insights(request: Request, as_of: dt.date | None = None) -> JSONResponse:
+def get_insights(request: Request, as_of: IsoDate | None = None) -> JSONResponse:
     ctx = context(request)
     day = as_of or ctx.today()
+    earliest, latest = dt.date(1900, 1, 1), ctx.today() + dt.timedelta(days=366)
+    if not earliest <= day <= latest:  # year 1 overflowed the insights' date arithmetic
+        return single(422, f"must be between {earliest} and {latest}", "as_of", where="query")
     return JSONResponse(compute(request, day).to_json())
 
 
