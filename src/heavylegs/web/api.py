@@ -300,7 +300,7 @@ def get_measures(
     summary="Trend, personal effect of each measure, and when to get checked",
     responses=ERRORS,
 )
-def get_insights(request: Request, as_of: IsoDate | None = None) -> JSONResponse:
+def get_insights(request: Request, as_of: dt.date | None = None) -> JSONResponse:
     ctx = context(request)
     day = as_of or ctx.today()
     earliest, latest = dt.date(1900, 1, 1), ctx.today() + dt.timedelta(days=366)
