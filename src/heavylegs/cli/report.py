@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
 
+from heavylegs.cli.diary import Db
 from heavylegs.cli.output import Fail, guard, open_db
 
 if TYPE_CHECKING:
@@ -28,18 +29,6 @@ T = TypeVar("T")
 def now() -> dt.datetime:
     """The wall clock (aware, UTC); tests replace it."""
     return dt.datetime.now(dt.UTC)
-
-
-Db = Annotated[
-    str | None,
-    typer.Option(
-        "--db",
-        metavar="URL",
-        help="Database URL (SQLAlchemy) [default: $HEAVYLEGS_DB, else a SQLite file in your "
-        "user data folder]",
-        show_default=False,
-    ),
-]
 
 
 @contextmanager

@@ -144,7 +144,7 @@ def render_bundle(data: ReportData) -> dict[str, Any]:
     resources.append(_questionnaire(items))
     kinds = {i["linkId"]: i for i in items}
     for stored in data.assessments:
-        qr = _response(stored.answers, stored.at, kinds, key, subject)
+        qr = questionnaire_response(stored.answers, stored.at, kinds, key, subject)
         resources.append(qr)
         resources.append(_risk(stored.output, stored.at, qr["id"], key, subject, data.cause_titles))
     for entry in data.entries:
@@ -208,7 +208,7 @@ def _answer(value: Any, item: Mapping[str, Any]) -> dict[str, Any]:
     return {"valueString": str(value)}
 
 
-def _response(
+def questionnaire_response(
     answers: Mapping[str, Any],
     at: dt.datetime,
     kinds: Mapping[str, Mapping[str, Any]],

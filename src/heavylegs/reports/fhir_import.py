@@ -94,7 +94,7 @@ def read_bundle(document: object, today: dt.date, known_measures: frozenset[str]
         if allowed is not None and status not in allowed:
             raise BundleError(f"{at}.status", f"must be one of {sorted(allowed)}")
         if kind == "QuestionnaireResponse":
-            out.assessments.append(_response(resource, at, items))
+            out.assessments.append(read_response(resource, at, items))
         elif kind == "Observation":
             _observation(resource, at, diary, out, today, known_measures)
     for (day, part), (at, values) in sorted(diary.items()):
@@ -114,7 +114,7 @@ def _check_structure(document: Mapping[str, Any]) -> None:
         raise BundleError(json_path(first["loc"]), str(first["msg"])) from None
 
 
-def _response(
+def read_response(
     resource: Mapping[str, Any], at: str, items: Mapping[str, Mapping[str, Any]]
 ) -> tuple[dt.datetime, dict[str, Any]]:
     from heavylegs.assessment.validation import AnswersError, parse_answers
