@@ -160,3 +160,12 @@ def test_recording_a_measure_to_avoid_shows_a_caution(db_client: TestClient) -> 
     assert "Careful:" in badge.text
     calm = db_client.post("/diary/measures", data={"measure": "get_same_day_care"})
     assert 'id="caution"' not in calm.text
+
+
+def test_a_new_assessment_starts_with_sex_and_age_from_the_profile(db_client: TestClient) -> None:
+    db_client.post("/profile", data={"sex": "male", "age": "61"})
+    started = db_client.post("/assess/new")
+    assert started.status_code == 200
+    first = db_client.get("/assess/1").text
+    assert 'value="61"' in first
+    assert re.search(r'value="male"[^>]*checked', first), "sex pre-filled"

@@ -79,10 +79,15 @@ def latest_assessment(session: Session, owner: str) -> StoredAssessment | None:
 
 
 def profile(session: Session, owner: str) -> dict[str, dict[str, Any]]:
+    """The answers that pre-fill the wizard: the last assessment's stable sections, with sex
+    and age from the saved profile (the profile page) where it has them."""
     from heavylegs.store import get_profile
+    from heavylegs.store.person import load_profile
 
     _check_owner(owner)
-    return get_profile(session)
+    sections = get_profile(session)
+    sections["about"] = {**sections.get("about", {}), **load_profile(session).about()}
+    return sections
 
 
 def add_entry(session: Session, owner: str, entry: EntryIn, now: dt.datetime) -> int:
