@@ -214,3 +214,20 @@ def test_plural_and_durations() -> None:
         "12 min",
         "1 min 30 s",
     ]
+
+
+def test_ask_answers_fit_80_columns_with_whole_links() -> None:
+    from heavylegs.ask import ask
+    from heavylegs.cli.ask import render_answers
+
+    kb = load_knowledge()
+    for question in ("compression socks for flying", "Should I walk with a blood clot?"):
+        result = ask(question, kb)
+        text = _at_80(lambda c, r=result: render_answers(c, r, kb))
+        assert max(len(line) for line in text.splitlines()) <= 80, question
+        squeezed = re.sub(r"\s", "", text)
+        for answer in result.answers:
+            for source_id in answer.sources:
+                url = kb.sources[source_id].url
+                if url:
+                    assert url in squeezed, url

@@ -55,6 +55,7 @@ def run_ask(question: str, *, json_output: bool) -> int:
 def render_answers(console: Console, result: AskResult, kb: KnowledgeBase) -> None:
     """Triage hint banner first (never buried), then each answer with its sources."""
     from rich.panel import Panel
+    from rich.table import Table
     from rich.text import Text
 
     from heavylegs.cli.render import LEVEL_STYLE
@@ -88,6 +89,13 @@ def render_answers(console: Console, result: AskResult, kb: KnowledgeBase) -> No
             if source is None:
                 console.print(Text(f"  · {source_id}", style="dim"))
                 continue
-            where = f" — {source.url}" if source.url else ""
-            console.print(Text(f"  · {source.title} ({source.publisher}){where}", style="dim"))
+            # a hanging indent, and the link on its own line, folded rather than cut
+            lines = f"{source.title} ({source.publisher})" + (
+                f"\n{source.url}" if source.url else ""
+            )
+            bullet = Table.grid(padding=(0, 1, 0, 0))
+            bullet.add_column(no_wrap=True)
+            bullet.add_column(overflow="fold")
+            bullet.add_row("  ·", Text(lines, style="dim"))
+            console.print(bullet)
     console.print(Text(f"\n{kb.disclaimer}", style="italic dim"))
