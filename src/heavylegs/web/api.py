@@ -9,21 +9,36 @@ The request schemas still appear in ``/openapi.json`` (see :func:`heavylegs.web.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Coroutine
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 from fastapi.routing import APIRoute
+from pydantic import BeforeValidator
 
 from heavylegs import safejson
 from heavylegs.assessment.result import Assessment
-from heavylegs.web import records
+from heavylegs.web import jsontypes, records
 from heavylegs.web.problems import Problems, from_lines, response, single
 from heavylegs.web.templating import context
 
 MAX_BODY_BYTES = 256 * 1024
 """Far above any real request; larger bodies get a 413 before they are parsed."""
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _iso_date(value: Any) -> Any:
+    """Only ``YYYY-MM-DD``: pydantic would also read ``0`` as 1 January 1970."""
+    if isinstance(value, str) and not _ISO_DATE.fullmatch(value):
+        raise ValueError("must be a date YYYY-MM-DD")
+    return value
+
+
+IsoDate = Annotated[dt.date, BeforeValidator(_iso_date)]
+"""A date in a query string, written ``YYYY-MM-DD`` and nothing else."""
 
 router = APIRouter(prefix="/api/v1", tags=["api"])
 PROFILE_HEADER = "X-Heavylegs-Profile"
@@ -66,7 +81,21 @@ async def _body(request: Request) -> bytes:
     return body
 
 
-async def _json_object(request: Request) -> dict[str, Any]:
+async def _json_object(request: Request, schema: str | None = None) -> dict[str, Any]:
+    """The body as a JSON object; with ``schema`` (a request schema of ``/openapi.json``), its
+    values checked against the JSON types documented there (:mod:`heavylegs.web.jsontypes`)."""
+    data = await _json_document(request)
+    if schema is None:
+        return data
+    defs = request.app.openapi()["components"]["schemas"]
+    checked, problems = jsontypes.normalise(data, defs[schema], defs)
+    if problems:
+        raise BodyProblem(response(from_lines(problems)))
+    result: dict[str, Any] = checked
+    return result
+
+
+async def _json_document(request: Request) -> dict[str, Any]:
     body = await _body(request)
     try:
         data = safejson.loads(body)
@@ -106,8 +135,9 @@ async def post_assessment(request: Request) -> Response:
 
     With a database the assessment is also kept (as ``heavylegs assess`` does) and ``Location``
     names it; ``?store=false`` only computes. The profile that pre-fills the web wizard changes
-    only with ``?profile=true`` (``X-Heavylegs-Profile`` says ``updated`` or ``unchanged``). (``store`` is read by hand rather than declared as
-    a FastAPI parameter: declaring it cost more per request than the rest of the web layer.)
+    only with ``?profile=true`` (``X-Heavylegs-Profile`` says ``updated`` or ``unchanged``).
+    (``store`` and ``profile`` are read by hand rather than declared as FastAPI parameters:
+    declaring them cost more per request than the rest of the web layer.)
     The result is serialised once, by pydantic, straight to JSON bytes: no ``response_model``
     re-validation, and :class:`DirectRoute` skips FastAPI's dependency machinery.
     """
@@ -122,11 +152,8 @@ async def post_assessment(request: Request) -> Response:
     profile = _flag(request.query_params.get("profile"), default=False) if query else False
     if profile is None:
         return single(422, "must be true or false", "profile", where="query")
-    if profile and not store:
-        return single(
-            422, "needs store=true (only a kept assessment updates it)", "profile", "query"
-        )
     try:
+        # parse_answers checks JSON types itself, with the messages the CLI prints.
         data = await _json_object(request)
         answers = parse_answers(data)
     except BodyProblem as problem:
@@ -229,7 +256,7 @@ async def post_entry(request: Request) -> Response:
 
     ctx = context(request)
     try:
-        data = await _json_object(request)
+        data = await _json_object(request, "EntryIn")
         entry = parse_entry(data, today=ctx.today())
         now = ctx.now()
         entry_id = await ctx.in_session(
@@ -247,7 +274,7 @@ async def post_entry(request: Request) -> Response:
 
 @router.get("/diary/entries", summary="Diary entries, oldest first")
 def get_entries(
-    request: Request, since: dt.date | None = None, until: dt.date | None = None
+    request: Request, since: IsoDate | None = None, until: IsoDate | None = None
 ) -> JSONResponse:
     import dataclasses
 
@@ -269,7 +296,7 @@ async def post_measure(request: Request) -> Response:
 
     ctx = context(request)
     try:
-        data = await _json_object(request)
+        data = await _json_object(request, "MeasureDoneIn")
         done = parse_measure_done(data, today=ctx.today(), known=frozenset(ctx.kb.measures))
         done_id = await ctx.in_session(
             lambda session: records.add_measure(session, ctx.owner, done)
@@ -285,7 +312,7 @@ async def post_measure(request: Request) -> Response:
 
 @router.get("/measures-done", summary="Measures done, oldest first")
 def get_measures(
-    request: Request, since: dt.date | None = None, until: dt.date | None = None
+    request: Request, since: IsoDate | None = None, until: IsoDate | None = None
 ) -> JSONResponse:
     import dataclasses
 
@@ -300,7 +327,7 @@ def get_measures(
     summary="Trend, personal effect of each measure, and when to get checked",
     responses=ERRORS,
 )
-def get_insights(request: Request, as_of: dt.date | None = None) -> JSONResponse:
+def get_insights(request: Request, as_of: IsoDate | None = None) -> JSONResponse:
     ctx = context(request)
     day = as_of or ctx.today()
     earliest, latest = dt.date(1900, 1, 1), ctx.today() + dt.timedelta(days=366)

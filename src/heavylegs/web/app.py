@@ -73,7 +73,10 @@ def create_app(
     app = FastAPI(
         title="heavylegs",
         version=__version__,
-        description="Local-first help for heavy legs. It informs; it does not diagnose.",
+        description="Local-first help for heavy legs. It informs; it does not diagnose. "
+        "Bodies are JSON sent as Content-Type: application/json; whole numbers are written "
+        "without a decimal point (18, not 18.0). A request from a browser that holds the app's "
+        "cookie needs the X-CSRF-Token header of its pages.",
         docs_url=None,
         redoc_url=None,
         openapi_url="/openapi.json",
@@ -146,7 +149,11 @@ def openapi_document(app: FastAPI) -> dict[str, Any]:
         for name, definition in schema.pop("$defs", {}).items():
             schemas.setdefault(name, definition)
         schemas[model.__name__] = schema
-    return document
+    from heavylegs.web.openapi import tighten
+
+    # The assessment refuses null and repeated choices; the diary's models take null for "not
+    # noted", so only the answers are tightened.
+    return tighten(document, [Answers.__name__], list(app.state.ctx.kb.measures))
 
 
 def _add_error_handlers(app: FastAPI) -> None:
@@ -171,6 +178,10 @@ def _add_error_handlers(app: FastAPI) -> None:
             )
         if exc.headers:
             result.headers.update(exc.headers)
+        if exc.status_code == 405:
+            from heavylegs.web.openapi import allowed_methods
+
+            result.headers["Allow"] = allowed_methods(request.app.routes, request.scope)
         return result
 
     @app.exception_handler(NoDatabase)
