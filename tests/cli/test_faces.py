@@ -231,3 +231,12 @@ def test_ask_answers_fit_80_columns_with_whole_links() -> None:
                 url = kb.sources[source_id].url
                 if url:
                     assert url in squeezed, url
+
+
+def test_serve_refuses_an_unknown_kind_of_database_before_listening(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from heavylegs.cli.web import run_serve
+
+    assert run_serve("127.0.0.1", 1, "bogus://x") == 2
+    assert "error: --db: unknown kind of database 'bogus'" in capsys.readouterr().err

@@ -47,9 +47,16 @@ def run_serve(host: str, port: int, db: str | None, allow_host: Sequence[str] = 
     import socket
     import sys
 
-    from heavylegs.store import StoreError, default_url
+    from heavylegs.cli.output import Fail, error_lines, resolve_db, sqlite_file
+    from heavylegs.store import StoreError
 
-    url = db or default_url()
+    try:
+        url = resolve_db(db)[0]  # a file path is SQLite; --db before "serve" counts too
+    except Fail as exc:
+        error_lines(exc.problems)
+        return 2
+    path = sqlite_file(url)
+    new = path is not None and not path.exists()
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     try:
         with socket.socket(family, socket.SOCK_STREAM) as probe:
@@ -73,7 +80,7 @@ def run_serve(host: str, port: int, db: str | None, allow_host: Sequence[str] = 
     shown = f"[{host.strip('[]')}]" if ":" in host else host
     address = f"http://{shown}:{port}"
     print(f"heavylegs is running at {address}  (Ctrl-C stops it)", flush=True)
-    print(f"database: {_hide_password(url)}", flush=True)
+    print(f"database: {_hide_password(url)}{' (created now)' if new else ''}", flush=True)
     if host not in LOOPBACK_NAMES:
         print(
             "warning: listening beyond this computer: anyone on your network can reach your "
