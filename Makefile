@@ -43,6 +43,7 @@ lint: setup-test
 
 test: setup-test lint
 	scripts/ensure-chromium.sh
+	scripts/ensure-axe.sh
 	scripts/ensure-poppler.sh
 	scripts/with-postgres.sh $(BIN)/python -m pytest
 
