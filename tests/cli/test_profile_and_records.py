@@ -114,7 +114,7 @@ def test_edit_and_delete_a_diary_entry(db: str) -> None:
     assert refused.exit_code == 2
     assert refused.stderr.splitlines() == ["error: heaviness: must be between 0 and 10 (got 12)"]
     assert run("delete", "entry", "1").exit_code == 2, "no terminal: --yes is needed"
-    assert "Deleted the diary entry 2026-11-20 morning." in ok("delete", "entry", "1", "--yes")
+    assert "Deleted diary entry 2026-11-20 morning." in ok("delete", "entry", "1", "--yes")
     assert json.loads(ok("diary", "--json"))["entries"] == []
     missing = run("delete", "entry", "1", "--yes")
     assert missing.exit_code == 1 and "no diary entry 1" in missing.stderr

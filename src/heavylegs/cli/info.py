@@ -11,7 +11,7 @@ from typing import Annotated, Any
 
 import typer
 
-from heavylegs.cli.output import console, guard, plural, resolve_db, sqlite_file
+from heavylegs.cli.output import DbOption, console, guard, plural, resolve_db, sqlite_file
 
 COUNTED = {
     "assessments": ("assessment", "assessments"),
@@ -25,12 +25,7 @@ COUNTED = {
 
 def info(
     json_output: Annotated[bool, typer.Option("--json", help="Print the facts as JSON.")] = False,
-    db: Annotated[
-        str | None,
-        typer.Option(
-            "--db", metavar="URL|FILE", help="Database (see heavylegs --help).", show_default=False
-        ),
-    ] = None,
+    db: DbOption = None,
 ) -> None:
     """Show the version, the data folder, the database (where, how big) and what it holds."""
     with guard():

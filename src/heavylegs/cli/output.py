@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -29,6 +29,17 @@ def error_lines(problems: list[str]) -> None:
     for problem in problems:
         sys.stderr.write(f"error: {problem}\n")
 
+
+DbOption = Annotated[
+    str | None,
+    typer.Option(
+        "--db",
+        metavar="URL|FILE",
+        help="Database: a SQLite file path or a URL (see heavylegs --help).",
+        show_default=False,
+    ),
+]
+"""The ``--db`` option of the newer commands (``--db`` before the command name works too)."""
 
 _chosen_db: list[str | None] = [None]
 """``--db`` given before the command name (``heavylegs --db X diary``); set by the app callback."""

@@ -13,7 +13,7 @@ from typing import Annotated, Any
 
 import typer
 
-from heavylegs.cli.output import Fail, console, guard, open_db
+from heavylegs.cli.output import DbOption, Fail, console, guard, open_db
 
 
 def now() -> dt.datetime:
@@ -62,12 +62,7 @@ def profile(
         ),
     ] = None,
     json_output: Annotated[bool, typer.Option("--json", help="Print the profile as JSON.")] = False,
-    db: Annotated[
-        str | None,
-        typer.Option(
-            "--db", metavar="URL|FILE", help="Database (see heavylegs --help).", show_default=False
-        ),
-    ] = None,
+    db: DbOption = None,
 ) -> None:
     """Show or change your profile: sex, age, resting and maximum heart rate, working hours."""
     from heavylegs.store.person import ProfileError, load_profile, parse_profile, save_profile

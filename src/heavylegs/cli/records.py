@@ -9,13 +9,18 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from heavylegs.cli.output import Fail, console, guard, open_db
+from heavylegs.cli.output import DbOption, Fail, console, guard, open_db
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from heavylegs.store.undo import Snapshot
 
 edit_app = typer.Typer(
     help="Correct a diary entry, a measure done or an activity.", no_args_is_help=True
@@ -24,12 +29,7 @@ delete_app = typer.Typer(
     help="Remove a diary entry, a measure done or an activity.", no_args_is_help=True
 )
 
-Db = Annotated[
-    str | None,
-    typer.Option(
-        "--db", metavar="URL|FILE", help="Database (see heavylegs --help).", show_default=False
-    ),
-]
+Db = DbOption
 Yes = Annotated[bool, typer.Option("--yes", "-y", help="Do not ask before deleting.")]
 Clear = Annotated[
     list[str] | None,
@@ -221,8 +221,8 @@ def _confirm(what: str, yes: bool) -> None:
     if yes:
         return
     if not sys.stdin.isatty():
-        raise Fail([f"delete: say --yes to delete the {what} (no terminal to ask)"])
-    if not typer.confirm(f"Delete the {what}?", default=False):
+        raise Fail([f"delete: say --yes to delete {what} (no terminal to ask)"])
+    if not typer.confirm(f"Delete {what}?", default=False):
         console().print("Nothing deleted.")
         raise typer.Exit(0)
 
@@ -235,18 +235,16 @@ def delete_entry(
     db: Db = None,
 ) -> None:
     """Remove a diary entry (given by id, or by date and part)."""
-    from heavylegs.diary import edits
-    from heavylegs.store.undo import take
+    from heavylegs.diary.edits import delete_entry as remove
 
-    with _guard(), open_db(db) as store:
-        with store.session() as session:
-            entry_id = _entry_id(session, entry, part)
-            rows = take(session, "diary_entries", "id", entry_id)
-        if rows:
-            _confirm(f"diary entry of {rows[0]['day'].isoformat()} {rows[0]['part']}", yes)
-        with store.session() as session:
-            gone = edits.delete_entry(session, entry_id)
-    console().print(f"Deleted the {gone.what}.", markup=False)
+    _delete(
+        db,
+        yes,
+        "diary_entries",
+        lambda session: _entry_id(session, entry, part),
+        lambda row: f"the diary entry of {row['day'].isoformat()} {row['part']}",
+        remove,
+    )
 
 
 @delete_app.command("measure")
@@ -258,17 +256,16 @@ def delete_measure(
     db: Db = None,
 ) -> None:
     """Remove a measure done."""
-    from heavylegs.diary import edits
-    from heavylegs.store.undo import take
+    from heavylegs.diary.edits import delete_measure as remove
 
-    with _guard(), open_db(db) as store:
-        with store.session() as session:
-            rows = take(session, "measures_done", "id", measure_id) if measure_id < 2**31 else []
-        if rows:
-            _confirm(f"{rows[0]['measure']} done on {rows[0]['day'].isoformat()}", yes)
-        with store.session() as session:
-            gone = edits.delete_measure(session, measure_id)
-    console().print(f"Deleted {gone.what}.", markup=False)
+    _delete(
+        db,
+        yes,
+        "measures_done",
+        lambda _session: measure_id,
+        lambda row: f"{row['measure']} done on {row['day'].isoformat()}",
+        remove,
+    )
 
 
 @delete_app.command("activity")
@@ -280,20 +277,48 @@ def delete_activity(
     db: Db = None,
 ) -> None:
     """Remove an activity (its file can be imported again)."""
-    from heavylegs.store.undo import take
     from heavylegs.training.repository import delete_activity as remove
+
+    _delete(
+        db,
+        yes,
+        "activities",
+        lambda _session: activity_id,
+        lambda row: f"activity {row['id']} ({row['sport']}, {row['start_utc']:%Y-%m-%d})",
+        remove,
+    )
+
+
+WHAT = {
+    "diary_entries": ("diary entry", "diary --ids"),
+    "measures_done": ("measure done", "diary --ids"),
+    "activities": ("activity", "activities"),
+}
+"""Each table's rows in plain words, and the command that lists their ids."""
+
+
+def _delete(
+    db: str | None,
+    yes: bool,
+    table: str,
+    resolve: Callable[[Session], int],
+    describe: Callable[[dict[str, Any]], str],
+    remove: Callable[[Session, int], Snapshot | None],
+) -> None:
+    """Find the row, ask (unless ``--yes``), remove it with the stage's function, say what."""
+    from heavylegs.store.undo import take
 
     with _guard(), open_db(db) as store:
         with store.session() as session:
-            rows = take(session, "activities", "id", activity_id) if activity_id < 2**31 else []
+            row_id = resolve(session)
+            rows = take(session, table, "id", row_id) if 0 < row_id < 2**31 else []
         if not rows:
-            raise Fail([f"ID: no activity {activity_id} (see heavylegs activities)"], 1)
-        _confirm(
-            f"activity {activity_id} ({rows[0]['sport']}, {rows[0]['start_utc']:%Y-%m-%d})", yes
-        )
+            what, where = WHAT[table]
+            raise Fail([f"ID: no {what} {row_id} (see heavylegs {where})"], 1)
+        _confirm(describe(rows[0]), yes)
         with store.session() as session:
-            gone = remove(session, activity_id)
-    console().print(f"Deleted {gone.what if gone else f'activity {activity_id}'}.", markup=False)
+            gone = remove(session, row_id)
+    console().print(f"Deleted {describe(rows[0]) if gone is None else gone.what}.", markup=False)
 
 
 def register(app: typer.Typer) -> None:

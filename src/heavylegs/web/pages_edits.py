@@ -12,13 +12,17 @@ from __future__ import annotations
 import secrets
 import threading
 from collections import OrderedDict
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from heavylegs.store.undo import Snapshot, put_back, take
 from heavylegs.web.templating import context, page, redirect
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 router = APIRouter(include_in_schema=False)
 
@@ -148,15 +152,30 @@ async def edit_entry(request: Request, entry_id: int) -> Response:
 
 @router.post("/diary/entries/{entry_id}/delete")
 def delete_entry(request: Request, entry_id: int) -> Response:
-    from heavylegs.diary.edits import NotFound, delete_entry
+    from heavylegs.diary.edits import delete_entry
 
-    ctx = context(request)
+    remove = lambda s: delete_entry(s, entry_id)  # noqa: E731
+    return _delete(request, remove, "No such diary entry", "/diary", verb="Deleted the")
+
+
+def _delete(
+    request: Request,
+    remove: Callable[[Session], Snapshot | None],
+    missing: str,
+    back: str,
+    verb: str = "Deleted",
+) -> Response:
+    """Run ``remove`` (a stage's delete) and answer with the page at ``back`` offering Undo."""
+    from heavylegs.diary.edits import NotFound
+
     try:
-        with ctx.session() as session:
-            gone = delete_entry(session, entry_id)
+        with context(request).session() as session:
+            gone = remove(session)
     except NotFound:
-        return page(request, "not_found.html", {"what": "No such diary entry"}, 404)
-    return _changed(request, gone, "Deleted the", "/diary")
+        gone = None
+    if gone is None:
+        return page(request, "not_found.html", {"what": missing}, 404)
+    return _changed(request, gone, verb, back)
 
 
 # ----------------------------------------------------------------------------- measure done
@@ -214,15 +233,11 @@ async def edit_measure(request: Request, measure_id: int) -> Response:
 
 @router.post("/diary/measures/{measure_id}/delete")
 def delete_measure(request: Request, measure_id: int) -> Response:
-    from heavylegs.diary.edits import NotFound, delete_measure
+    from heavylegs.diary.edits import delete_measure
 
-    ctx = context(request)
-    try:
-        with ctx.session() as session:
-            gone = delete_measure(session, measure_id)
-    except NotFound:
-        return page(request, "not_found.html", {"what": "No such measure done"}, 404)
-    return _changed(request, gone, "Deleted", "/diary")
+    return _delete(
+        request, lambda s: delete_measure(s, measure_id), "No such measure done", "/diary"
+    )
 
 
 # --------------------------------------------------------------------------------- activity
@@ -280,12 +295,12 @@ async def edit_activity(request: Request, activity_id: int) -> Response:
 def delete_activity(request: Request, activity_id: int) -> Response:
     from heavylegs.training.repository import delete_activity
 
-    ctx = context(request)
-    with ctx.session() as session:
-        gone = delete_activity(session, activity_id)
-    if gone is None:
-        return page(request, "not_found.html", {"what": "No such activity"}, 404)
-    return _changed(request, gone, "Deleted", "/training/activities")
+    return _delete(
+        request,
+        lambda s: delete_activity(s, activity_id),
+        "No such activity",
+        "/training/activities",
+    )
 
 
 # ------------------------------------------------------------------------------------- undo
