@@ -16,7 +16,7 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import Response
 
 from heavylegs.web.context import LOCAL_OWNER
-from heavylegs.web.problems import single
+from heavylegs.web.problems import Problems, single
 from heavylegs.web.templating import context, page
 
 if TYPE_CHECKING:
@@ -85,8 +85,16 @@ def calendar_ics(request: Request, start: str = "09:00", end: str = "17:30") -> 
 @router.get(
     "/api/v1/export/fhir",
     summary="Everything stored, as a FHIR R4 Bundle (collection)",
+    tags=["api"],
     response_class=Response,
-    responses={200: {"content": {"application/fhir+json": {}}}},
+    responses={
+        200: {
+            "description": "A FHIR R4 Bundle of type collection",
+            "content": {"application/fhir+json": {"schema": {"type": "object"}}},
+        },
+        404: {"model": Problems, "description": "Nothing stored yet"},
+        503: {"model": Problems, "description": "No database configured, or it cannot be used"},
+    },
 )
 def export_fhir(request: Request) -> Response:
     from heavylegs.reports import NothingToReport
