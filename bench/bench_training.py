@@ -57,7 +57,8 @@ def _fitdecode_records(blob: bytes) -> int:
     return count
 
 
-def corpus_speed() -> None:
+def corpus_speed() -> bool:
+    """Whether the import reached 30× fitdecode's records/s."""
     files = sorted(CORPUS.glob("*.fit"))
     blobs = [p.read_bytes() for p in files]
     t0 = time.perf_counter()
@@ -91,6 +92,7 @@ def corpus_speed() -> None:
         f"{fast_records / import_s / ref_rate:6.1f}x  target >= 30x  "
         f"[{report.imported} new, {report.duplicates} duplicates, {len(report.skipped)} skipped]"
     )
+    return fast_records / import_s / ref_rate >= 30
 
 
 def write_history(folder: Path, runs: int) -> int:
@@ -122,7 +124,8 @@ def _child_import(folder: str, url: str, queue: multiprocessing.Queue) -> None: 
     queue.put((elapsed, peak_mb, report.imported, len(report.skipped)))
 
 
-def history(runs: int) -> None:
+def history(runs: int) -> bool:
+    """Whether ten years imported in under 30 s and 500 MB, and one more run in 100 ms."""
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "fit"
         folder.mkdir()
@@ -144,10 +147,11 @@ def history(runs: int) -> None:
             f"peak RSS {peak_mb:.0f} MB (target < 500 MB), database {size_mb:.0f} MB; "
             f"{imported} imported, {skipped} skipped"
         )
-        incremental(url, folder, runs)
+        step_ok = incremental(url, folder, runs)
+        return elapsed < 30 and peak_mb < 500 and step_ok
 
 
-def incremental(url: str, folder: Path, runs: int) -> None:
+def incremental(url: str, folder: Path, runs: int) -> bool:
     from heavylegs.training.overview import load_sessions
     from heavylegs.training.signals import build_series
 
@@ -176,16 +180,20 @@ def incremental(url: str, folder: Path, runs: int) -> None:
         f"one new activity: import + load + incremental series {step_ms:.1f} ms "
         f"(target < 100 ms); rebuilding every series from the rows {rebuild_ms:.1f} ms"
     )
+    return step_ms < 100
 
 
-def main() -> None:
+def main() -> int:
+    """0 when every target is met, 1 otherwise (``bench/run.py`` lists the misses)."""
     quick = "--quick" in sys.argv
+    ok = True
     if CORPUS.is_dir():
-        corpus_speed()
+        ok = corpus_speed()
     else:
         print(f"corpus not found at {CORPUS}: set HEAVYLEGS_SHARED")
-    history(300 if quick else RUNS)
+        ok = False
+    return 0 if history(300 if quick else RUNS) and ok else 1
 
 
 if __name__ == "__main__":
-    main()
+    raise SystemExit(main())
