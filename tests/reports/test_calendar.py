@@ -106,3 +106,12 @@ def test_bad_hours(start: str, end: str) -> None:
 
 def test_file_is_deterministic(full: ReportData, tmp_path: Path) -> None:
     assert render_calendar(full, HOURS, BERLIN) == render_calendar(full, HOURS, BERLIN)
+
+
+def test_a_utc_machine_still_names_its_zone(full: ReportData) -> None:
+    cal = Calendar.from_ical(render_calendar(full, HOURS, ZoneInfo("Etc/UTC")))
+    (zone,) = cal.walk("VTIMEZONE")
+    assert str(zone["tzid"]) == "Etc/UTC"
+    for event in cal.walk("VEVENT"):
+        assert event["dtstart"].params["TZID"] == "Etc/UTC"
+        assert event["dtstart"].dt.utcoffset() == dt.timedelta(0)

@@ -223,7 +223,7 @@ def reminders(data: ReportData, hours: WorkingDay, zone: ZoneInfo) -> list[Remin
 
 def render_calendar(data: ReportData, hours: WorkingDay, zone: ZoneInfo) -> bytes:
     """The .ics bytes (see the module docstring)."""
-    from icalendar import Alarm, Calendar, Event
+    from icalendar import Alarm, Calendar, Event, Timezone
 
     from heavylegs import __version__
 
@@ -236,12 +236,21 @@ def render_calendar(data: ReportData, hours: WorkingDay, zone: ZoneInfo) -> byte
     cal.add("x-wr-calname", "heavylegs plan")
     cal.add("x-wr-timezone", str(zone.key))
     stamp = data.now.astimezone(dt.UTC)
+    # icalendar writes UTC times as "Z" with no VTIMEZONE; the file still names the local zone
+    fixed_utc = all(
+        dt.datetime(2026, month, 1, tzinfo=zone).utcoffset() == dt.timedelta(0) for month in (1, 7)
+    )
+    if fixed_utc:
+        cal.add_component(Timezone.from_tzinfo(zone, zone.key))
     for r in events:
         event = Event()
         event.add("uid", f"{stable_id('calendar', key, r.measure)}@heavylegs")
         event.add("dtstamp", stamp)
         event.add("summary", r.summary)
-        event.add("dtstart", r.first)
+        if fixed_utc:
+            event.add("dtstart", r.first.replace(tzinfo=None), parameters={"TZID": zone.key})
+        else:
+            event.add("dtstart", r.first)
         event.add("duration", dt.timedelta(minutes=r.minutes))
         event.add("rrule", r.rule)
         event.add("description", r.description)
