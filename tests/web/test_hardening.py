@@ -167,6 +167,8 @@ def test_uploads_carry_the_token_in_their_first_part(plain: TestClient) -> None:
     assert first.status_code in (200, 422) and "Import summary" in first.text
     missing = plain.post("/training/import", data={"other": "x"}, files=files)
     assert missing.status_code == 403
+    fields = {"csrf_token": token, **{f"f{i}": "x" for i in range(20)}}
+    assert plain.post("/training/import", data=fields, files=files).status_code == 400
 
 
 def test_host_names_default_to_loopback_and_allow_host_adds_some() -> None:

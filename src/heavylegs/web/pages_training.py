@@ -68,7 +68,8 @@ async def import_upload(request: Request) -> Response:
     ctx = context(request)
     if ctx.store is None:
         return page(request, "no_db.html", {"what": "Importing activities"}, status=503)
-    async with request.form(max_files=MAX_UPLOADS) as form:
+    # Besides the files, the form has one field (the CSRF token): 10 is room enough.
+    async with request.form(max_files=MAX_UPLOADS, max_fields=10, max_part_size=64 * 1024) as form:
         files = [f for f in form.getlist("files") if isinstance(f, UploadFile) and f.filename]
         if not files:
             values = {"report": None, "error": "choose at least one activity file or export zip"}
