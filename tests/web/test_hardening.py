@@ -223,3 +223,11 @@ def test_the_draft_cookie_is_cleared_once_the_result_is_saved(db_client: TestCli
     assert 'action="/assess/again/' in result.text
     again = db_client.post(done.headers["location"].replace("/results/", "/assess/again/"))
     assert again.url.path == "/assess/1" and 'value="52"' in again.text
+
+
+def test_only_pages_set_the_csrf_cookie(plain: TestClient) -> None:
+    """A stylesheet loaded with the first page must not replace the page's cookie."""
+    assert csrf.COOKIE not in plain.get("/static/app.css").headers.get("set-cookie", "")
+    assert csrf.COOKIE not in plain.get("/api/v1/ask?q=heavy").headers.get("set-cookie", "")
+    assert csrf.COOKIE in plain.get("/").headers["set-cookie"]
+    assert csrf.COOKIE not in plain.get("/diary").headers.get("set-cookie", "")  # already set

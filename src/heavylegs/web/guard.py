@@ -86,15 +86,18 @@ class Guard:
         extra = list(API_HEADERS if api else HEADERS)
         if not path.startswith("/static/"):
             extra.append(NO_STORE)
-        if fresh and not api:
-            extra.append((b"set-cookie", _cookie_header(nonce)))
         started = False
 
         async def send_with_headers(message: Message) -> None:
             nonlocal started
             if message["type"] == "http.response.start":
                 started = True
-                message = {**message, "headers": [*message.get("headers", []), *extra]}
+                headers = [*message.get("headers", []), *extra]
+                # The cookie goes with the page that carries its token, and only with a page: a
+                # stylesheet fetched alongside must not replace it with another one.
+                if fresh and not api and _is_html(headers):
+                    headers.append((b"set-cookie", _cookie_header(nonce)))
+                message = {**message, "headers": headers}
             await send(message)
 
         try:
@@ -181,6 +184,10 @@ async def _refuse(
         response = PlainTextResponse(message, status_code=status)
     response.headers["cache-control"] = "no-store"
     await response(scope, receive, send)
+
+
+def _is_html(headers: list[tuple[bytes, bytes]]) -> bool:
+    return any(k.lower() == b"content-type" and v.startswith(b"text/html") for k, v in headers)
 
 
 def _cookie(header: str, name: str) -> str | None:
