@@ -46,3 +46,21 @@ def test_warning_signs_are_yes_no_or_not_asked() -> None:
     assert "calf tender to touch" in signs.yes and "short of breath: sudden" in signs.yes
     assert signs.no == ["warm red skin"]
     assert "fever or chills" in signs.not_asked and "calf tender to touch" not in signs.not_asked
+
+
+def test_causes_show_evidence_for_and_against() -> None:
+    output = {
+        "causes": [
+            {
+                "id": "static_posture",
+                "likelihood": 0.8,
+                "why": ["sits all day"],
+                "against": ["walks a lot"],
+            },
+            {"id": "lymphedema", "likelihood": 0.1, "why": []},
+        ]
+    }
+    assert facts.causes(output, {"static_posture": "Long sitting"}) == [
+        "Long sitting (80%): sits all day (against: walks a lot)",
+        "lymphedema (10%)",
+    ]

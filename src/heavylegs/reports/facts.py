@@ -259,7 +259,9 @@ def causes(output: Mapping[str, Any], titles: Mapping[str, str], limit: int = 4)
         likelihood = cause.get("likelihood")
         pct = f" ({likelihood:.0%})" if isinstance(likelihood, int | float) else ""
         why = "; ".join(str(w) for w in (cause.get("why") or [])[:2])
-        out.append(f"{titles.get(cid, words(cid))}{pct}" + (f": {why}" if why else ""))
+        against = [str(w) for w in cause.get("against") or [] if isinstance(w, str)][:1]
+        line = f"{titles.get(cid, words(cid))}{pct}" + (f": {why}" if why else "")
+        out.append(line + (f" (against: {against[0]})" if against else ""))
     return out
 
 
