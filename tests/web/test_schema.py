@@ -48,6 +48,8 @@ def _whole(value: Any) -> Any:
     if isinstance(value, list):
         return [_whole(item) for item in value]
     return value
+
+
 _FOLDER = Path(tempfile.mkdtemp(prefix="heavylegs-schema-"))
 APP = create_app(f"sqlite:///{_FOLDER / 'schema.sqlite3'}", clock=lambda: NOW, secret=b"schema")
 schema = schemathesis.openapi.from_asgi("/openapi.json", APP)
