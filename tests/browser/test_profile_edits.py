@@ -16,7 +16,7 @@ TODAY = NOW.astimezone().date().isoformat()
 
 def test_profile_is_saved_and_shown_again(page: Page, server: str, shot: Any) -> None:
     page.goto(server + "/")
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Profile").click()
+    page.get_by_role("contentinfo").get_by_role("link", name="Your profile").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Your profile")
     page.get_by_label("Female").check()
     page.get_by_label("Age (years)").fill("44")

@@ -31,7 +31,8 @@ def _diary_json(client: TestClient) -> dict[str, list[dict[str, object]]]:
 
 def test_profile_page_saves_and_shows_problems_by_field(db_client: TestClient) -> None:
     page = db_client.get("/profile")
-    assert page.status_code == 200 and 'href="/profile" aria-current="page"' in page.text
+    assert page.status_code == 200 and "<h1>Your profile</h1>" in page.text
+    assert '<a href="/profile">Your profile</a>' in db_client.get("/diary").text, "in the footer"
     saved = db_client.post(
         "/profile",
         data={"sex": "female", "age": "44", "resting_hr": "52", "max_hr": "182",
