@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 from heavylegs.training.dedupe import Key, Resolution, resolve
 from heavylegs.training.model import ActivityFileError, ParsedActivity, SourceFormat
+from heavylegs.training.sanity import check_plausible
 from heavylegs.training.sources import Candidate, Plan, Refused, SourceMeta, Upload, sniff, walk
 from heavylegs.training.sports import normalise_sport
 
@@ -188,6 +189,7 @@ class _Batch:
         return sha in self.shas
 
     def add(self, parsed: ParsedActivity, sha: str, name: str) -> None:
+        check_plausible(parsed, self.now)  # a year-1 or 9999 start never reaches the store
         self.shas.add(sha)
         self.queue.append(_Queued(parsed, sha, name))
         if self.started is None:
@@ -200,7 +202,7 @@ class _Batch:
         return len(self.queue) >= BATCH_FILES or elapsed >= BATCH_SECONDS
 
     def flush(self) -> None:
-        from sqlalchemy.exc import IntegrityError
+        from sqlalchemy.exc import IntegrityError, InterfaceError, InternalError, OperationalError
 
         from heavylegs.training import repository
 
@@ -214,6 +216,12 @@ class _Batch:
                 except IntegrityError:
                     self.report.skipped.append(
                         FileNote(item.name, "already imported (by another import running now)")
+                    )
+                except (OperationalError, InterfaceError, InternalError):
+                    raise  # the database itself is busy, full or gone: the store says which
+                except Exception as exc:  # one row that cannot be written never loses the batch
+                    self.report.skipped.append(
+                        FileNote(item.name, f"could not be stored ({type(exc).__name__})")
                     )
             for sha, meta in self.enrich:
                 repository.enrich(session, sha, meta.title, meta.rpe)
@@ -312,7 +320,7 @@ def import_sources(
             fail(FileNote(item.name, item.reason))
             tick(item.name)
             continue
-        _one(item, batch, report, fail)
+        _guarded(item, batch, report, fail)
         if batch.due():
             batch.flush()
             if checkpoints is not None and checkpoints.committed is not None:
@@ -362,6 +370,24 @@ def _strava_rows(sources: Sequence[Path | Upload], batch: _Batch, report: Import
                 report.skipped.append(FileNote(name, str(exc)))
                 continue
             report.manual += 1
+
+
+def _guarded(
+    item: Candidate, batch: _Batch, report: ImportReport, fail: Callable[[FileNote], None]
+) -> None:
+    """:func:`_one`; any failure of one file is that file's skipped line, never the batch's."""
+    try:
+        _one(item, batch, report, fail)
+    except ImportStopped:
+        raise
+    except ActivityFileError as exc:
+        fail(FileNote(item.name, str(exc)))
+    except MemoryError:
+        fail(FileNote(item.name, "refused: too large to read within the memory limit"))
+    except RecursionError:
+        fail(FileNote(item.name, "unreadable: nested too deeply"))
+    except Exception as exc:
+        fail(FileNote(item.name, f"unreadable ({type(exc).__name__})"))
 
 
 def _one(
