@@ -222,7 +222,8 @@ def heaviness_trend(data: ReportData) -> list[str]:
         t = data.insights.trend
         if t.days_logged:
             lines.append(
-                f"Diary: {t.days_logged} days logged, {t.first_day:%d %b %Y} – "
+                f"Diary: {t.days_logged} day{'s' if t.days_logged != 1 else ''} logged, "
+                f"{t.first_day:%d %b %Y} – "
                 f"{t.last_day:%d %b %Y}; trend {words(t.direction.value)}"
             )
         if t.last_7_days is not None and t.previous_14_days is not None:
