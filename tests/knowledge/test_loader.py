@@ -108,6 +108,24 @@ def test_a_dangling_id_fails_loudly(data_copy: Path) -> None:
         parse_knowledge(data_copy)
 
 
+def test_a_faq_warning_sign_must_be_a_red_flag(data_copy: Path) -> None:
+    _edit(
+        data_copy / "faq_safety.yaml",
+        "warning_sign: one_leg_swelling",
+        "warning_sign: one_leg_swollen_ish",
+    )
+    with pytest.raises(
+        KnowledgeError, match=r"warning_sign: unknown red flag 'one_leg_swollen_ish'"
+    ):
+        parse_knowledge(data_copy)
+
+
+def test_criteria_sources_and_paths_are_checked(data_copy: Path) -> None:
+    _edit(data_copy / "causes.yaml", "sources: [ecq-1992, nice-cg147]", "sources: [ecq-1993]")
+    with pytest.raises(KnowledgeError, match=r"criteria: unknown source 'ecq-1993'"):
+        parse_knowledge(data_copy)
+
+
 def test_a_duplicate_id_fails_loudly(data_copy: Path) -> None:
     text = (data_copy / "causes.yaml").read_text(encoding="utf-8")
     first = text[text.index("- id: muscle_fatigue") : text.index("- id: overtraining")]
