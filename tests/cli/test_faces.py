@@ -240,3 +240,29 @@ def test_serve_refuses_an_unknown_kind_of_database_before_listening(
 
     assert run_serve("127.0.0.1", 1, "bogus://x") == 2
     assert "error: --db: unknown kind of database 'bogus'" in capsys.readouterr().err
+
+
+def test_insights_fit_80_columns_and_leave_out_what_cannot_be_compared(tmp_path: Path) -> None:
+    import datetime as dt
+
+    from heavylegs.diary.entries import record_entry, record_measure
+    from heavylegs.diary.validation import parse_entry, parse_measure_done
+    from heavylegs.store import open_store
+
+    target = tmp_path / "i.db"
+    today = dt.date.today()
+    now = dt.datetime.now(dt.UTC)
+    with open_store(f"sqlite:///{target}") as store, store.session() as session:
+        for back in range(1, 29):
+            day = today - dt.timedelta(days=back)
+            entry = {"date": day, "part": "evening", "heaviness": back % 6 + 2}
+            record_entry(session, parse_entry(entry, today=today), now)
+            if back % 2 == 0:
+                done = {"measure": "legs_up_the_wall", "date": day, "minutes": 12}
+                record_measure(session, parse_measure_done(done, today=today))
+    result = run("insights", "--db", str(target))
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert max(len(line) for line in lines) <= 80
+    assert "│ not enough" not in result.stdout and "is left out" in result.stdout
+    assert "Legs up the" in result.stdout

@@ -554,12 +554,18 @@ def _print_insights(result: Any, titles: dict[str, str]) -> None:
     t = result.trend
     weekly = sparkline([w.mean for w in t.weeks])
     console.print(f"Trend: {t.direction.value.replace('_', ' ')}; last 8 weeks {weekly}")
-    if not result.effects:
+    effects = [e for e in result.effects if e.verdict.value != "not_enough_data"]
+    if len(effects) < len(result.effects):
+        console.print(
+            "[dim]A comparison needs at least 5 days with and 5 without a measure; "
+            f"{plural(len(result.effects) - len(effects), 'is', 'are')} left out.[/dim]"
+        )
+    if not effects:
         return
     table = Table(title="Heaviness with vs without each measure")
     for name in ("measure", "compared on", "days with/without", "difference (95% CI)", "verdict"):
         table.add_column(name)
-    for e in result.effects:
+    for e in effects:
         diff = (
             ""
             if e.difference is None
