@@ -112,7 +112,8 @@ def _number(text: str | None) -> float:
         return float("nan")
 
 
-def _time(text: str | None) -> float:
+def iso_seconds(text: str | None) -> float:
+    """Seconds since the epoch of an ISO 8601 time (UTC when it names no zone); NaN if unusable."""
     if not text or len(text) > MAX_NUMBER_CHARS:
         return float("nan")
     try:
@@ -251,7 +252,7 @@ def _point(point: ET.Element, columns: dict[str, list[float]]) -> None:
     for child in point:
         name = _local(child.tag)
         if name == "time":
-            found["t"] = _time(child.text)
+            found["t"] = iso_seconds(child.text)
         elif name == "ele":
             found["ele"] = _number(child.text)
         elif name == "extensions":

@@ -27,6 +27,7 @@ from collections.abc import Iterator
 import numpy as np
 
 from heavylegs.training.gpx import decode_xml_text
+from heavylegs.training.gpx import iso_seconds as _time
 from heavylegs.training.model import (
     FOOT_SPORTS,
     RUNNING,
@@ -77,18 +78,6 @@ def _float(element: ET.Element | None) -> float:
         return float(element.text.strip())
     except ValueError:
         return float("nan")
-
-
-def _time(text: str | None) -> float:
-    if not text:
-        return float("nan")
-    try:
-        when = dt.datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
-    except ValueError:
-        return float("nan")
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=dt.UTC)
-    return when.timestamp()
 
 
 def _extension(element: ET.Element, name: str) -> float:
