@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 import heavylegs.cli.diary as diary_cli
 from heavylegs.cli.main import app
 from heavylegs.cli.output import console
+from tests.conftest import REPO
 
 NOW = dt.datetime(2026, 11, 21, 18, 30, tzinfo=dt.UTC)
 
@@ -185,3 +186,12 @@ def test_import_of_nothing_but_a_refused_file_exits_1(db: str, tmp_path: Path) -
     doc = json.loads(result.stdout)
     assert doc["imported"] == 0 and len(doc["skipped"]) == 1, "the JSON contract is kept"
     assert "nothing imported" in result.stderr
+
+
+def test_the_calendar_takes_the_working_hours_from_the_profile(db: str) -> None:
+    ok("assess", "--answers", str(REPO / "docs" / "examples" / "answers.json"), "--json")
+    usual = ok("calendar", "--out", "-")
+    assert "BYHOUR=10,11,12,13,14,15,16,17;" in usual, "09:00-17:30 without a profile"
+    ok("profile", "--work-hours", "07:00-15:00")
+    assert "BYHOUR=8,9,10,11,12,13,14;" in ok("calendar", "--out", "-")
+    assert "BYHOUR=11;" in ok("calendar", "--out", "-", "--start", "10:00", "--end", "12:00")

@@ -170,3 +170,10 @@ def test_a_new_assessment_starts_with_sex_and_age_from_the_profile(db_client: Te
     first = db_client.get("/assess/1").text
     assert 'value="61"' in first
     assert re.search(r'value="male"[^>]*checked', first), "sex pre-filled"
+
+
+def test_the_calendar_download_uses_the_profile_working_hours(db_client: TestClient) -> None:
+    db_client.post("/api/v1/assessments", json=example("office-worker"))
+    assert "BYHOUR=10,11,12,13,14,15,16,17;" in db_client.get("/calendar.ics").text
+    db_client.post("/profile", data={"work_start": "07:00", "work_end": "15:00"})
+    assert "BYHOUR=8,9,10,11,12,13,14;" in db_client.get("/calendar.ics").text

@@ -111,22 +111,52 @@ def report(
 def calendar(
     out: Annotated[str, typer.Option("--out", help="iCalendar file to write ('-' = stdout)")],
     start: Annotated[
-        str, typer.Option("--start", metavar="HH:MM", help="Start of the working day")
-    ] = "09:00",
+        str | None,
+        typer.Option(
+            "--start",
+            metavar="HH:MM",
+            help="Start of the working day [default: your profile's, else 09:00]",
+            show_default=False,
+        ),
+    ] = None,
     end: Annotated[
-        str, typer.Option("--end", metavar="HH:MM", help="End of the working day")
-    ] = "17:30",
+        str | None,
+        typer.Option(
+            "--end",
+            metavar="HH:MM",
+            help="End of the working day [default: your profile's, else 17:30]",
+            show_default=False,
+        ),
+    ] = None,
     db: Db = None,
 ) -> None:
     """Write your plan's recurring measures as calendar events with reminders (.ics)."""
     with _guard():
         from heavylegs.reports.calendar import WorkingDay, local_zone, render_calendar
 
-        hours = WorkingDay.parse(start, end)
+        saved = _saved_hours(db) if start is None or end is None else ("09:00", "17:30")
+        hours = WorkingDay.parse(start or saved[0], end or saved[1])
         zone = local_zone()
         content = _build(db, lambda data: render_calendar(data, hours, zone), with_training=False)
         write_atomically(out, content)
         _done(f"Calendar written to {out}: import it or subscribe to it in your calendar", out)
+
+
+def _saved_hours(db: str | None) -> tuple[str, str]:
+    """The working hours of the saved profile (``heavylegs profile``), else 09:00–17:30."""
+    from heavylegs.cli.output import resolve_db, sqlite_file
+    from heavylegs.store import open_store
+    from heavylegs.store.person import load_profile
+
+    url = resolve_db(db)[0]
+    path = sqlite_file(url)
+    if path is not None and not path.exists():
+        return ("09:00", "17:30")
+    with open_store(url) as store, store.session() as session:
+        saved = load_profile(session)
+    if saved.work_start is None or saved.work_end is None:
+        return ("09:00", "17:30")
+    return (saved.work_start.strftime("%H:%M"), saved.work_end.strftime("%H:%M"))
 
 
 def export_fhir(out: str, db: str | None) -> None:

@@ -64,12 +64,19 @@ def report_pdf(request: Request, paper: str = "a4") -> Response:
 
 
 @router.get("/calendar.ics", include_in_schema=False)
-def calendar_ics(request: Request, start: str = "09:00", end: str = "17:30") -> Response:
+def calendar_ics(request: Request, start: str | None = None, end: str | None = None) -> Response:
     from heavylegs.reports import NoRoutineCalendar, NothingToReport
     from heavylegs.reports.calendar import HoursError, WorkingDay, local_zone, render_calendar
+    from heavylegs.store.person import load_profile
 
+    saved_start, saved_end = "09:00", "17:30"  # the profile's working hours when it has them
+    if (start is None or end is None) and context(request).has_db:
+        with context(request).session() as session:
+            saved = load_profile(session)
+        if saved.work_start is not None and saved.work_end is not None:
+            saved_start, saved_end = (f"{t:%H:%M}" for t in (saved.work_start, saved.work_end))
     try:
-        hours = WorkingDay.parse(start, end)
+        hours = WorkingDay.parse(start or saved_start, end or saved_end)
     except HoursError as exc:
         return page(request, "not_found.html", {"what": str(exc)}, 422)
     zone = local_zone()
