@@ -29,6 +29,7 @@ from heavylegs.training.signals import (
     SessionInfo,
     build_series,
     cadence_trend,
+    monday,
     sessions,
     weekly,
 )
@@ -37,6 +38,11 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
 MAX_OBSERVED_HR = 230.0
+CADENCE_SHOWN = 10
+"""Runs with a cadence the views list, newest first (their points are always computed)."""
+LINK_DAYS = 365
+"""Heaviness against load looks at the diary scores of the last year: the person as they are
+now, and a view that costs the same after one year of diary as after ten."""
 
 
 @dataclass(frozen=True)
@@ -62,12 +68,12 @@ def load_sessions(
     default_offset_s: int | None = None,
 ) -> tuple[list[SessionInfo], HeartProfile]:
     """Stored activities as sessions with their load, and the heart profile used."""
-    from heavylegs.store import get_profile
+    from heavylegs.store.person import load_profile
     from heavylegs.training.repository import activity_rows
 
     heart = heart or HeartInputs()
     rows = activity_rows(session)
-    about = get_profile(session).get("about", {})
+    about = load_profile(session).about()  # the saved profile, else the last assessment's
     observed = [r.max_hr for r in rows if r.max_hr is not None and r.max_hr <= MAX_OBSERVED_HR]
     profile = heart_profile(
         hr_rest=heart.hr_rest,
@@ -84,24 +90,31 @@ def _num(value: float, digits: int = 2) -> float | None:
     return round(value, digits) if math.isfinite(value) else None
 
 
-def series_json(series: LoadSeries, estimated: set[dt.date] | None = None) -> dict[str, Any]:
-    ratio = series.ratio()
-    form = series.form
-    calibrating = series.calibrating()
-    days = [series.start + dt.timedelta(days=i) for i in range(series.load.size)]
+def series_json(
+    series: LoadSeries, estimated: set[dt.date] | None = None, since: dt.date | None = None
+) -> dict[str, Any]:
+    """The daily series from ``since`` (default: the series' start) to its end.
+
+    ``start`` stays the model's first day (the seed and the calibration count from it); the
+    per-day lists begin at ``shown_from``.
+    """
+    begin = 0 if since is None else min(max(series.index(since), 0), series.load.size)
+    ratio = series.ratio()[begin:]
+    form = series.form[begin:]
+    calibrating = series.calibrating()[begin:]
+    days = [series.start + dt.timedelta(days=i) for i in range(begin, series.load.size)]
     return {
         "start": series.start.isoformat(),
+        "shown_from": days[0].isoformat() if days else series.start.isoformat(),
         "seed": round(series.seed, 1),
         "seed_source": "yours" if series.seed_set else f"mean of the first {SEED_DAYS} days",
         "calibrating_until": (series.start + dt.timedelta(days=CALIBRATION_DAYS - 1)).isoformat(),
         "calibrating": [bool(v) for v in calibrating.tolist()],
         "estimated": [d in (estimated or set()) for d in days],
-        "days": [
-            (series.start + dt.timedelta(days=i)).isoformat() for i in range(series.load.size)
-        ],
-        "load": [_num(v, 1) for v in series.load.tolist()],
-        "fitness": [_num(v, 1) for v in series.fitness.tolist()],
-        "fatigue": [_num(v, 1) for v in series.fatigue.tolist()],
+        "days": [d.isoformat() for d in days],
+        "load": [_num(v, 1) for v in series.load[begin:].tolist()],
+        "fitness": [_num(v, 1) for v in series.fitness[begin:].tolist()],
+        "fatigue": [_num(v, 1) for v in series.fatigue[begin:].tolist()],
         "form": [_num(v, 1) for v in form.tolist()],
         "ratio": [_num(v) for v in ratio.tolist()],
     }
@@ -125,27 +138,55 @@ def today_json(series: LoadSeries | None, today: dt.date) -> dict[str, Any] | No
     }
 
 
+def shown_since(today: dt.date, weeks: int | None) -> dt.date | None:
+    """The Monday that starts the first of the last ``weeks`` weeks (``None``: everything)."""
+    if weeks is None:
+        return None
+    return monday(today) - dt.timedelta(weeks=weeks - 1)
+
+
+def _cadence_since(items: list[SessionInfo], since: dt.date | None) -> dt.date | None:
+    """``since``, moved back to cover at least the last :data:`CADENCE_SHOWN` runs with a
+    cadence (the page lists them even when they are older than the weeks shown)."""
+    if since is None:
+        return None
+    with_cadence = [s.day for s in items if s.cadence_spm is not None and s.cadence_spm > 0]
+    if len(with_cadence) >= CADENCE_SHOWN:
+        return min(since, sorted(with_cadence)[-CADENCE_SHOWN])
+    return None if with_cadence else since
+
+
 def training_overview(
     session: Session,
     now: dt.datetime,
     heart: HeartInputs | None = None,
     *,
     weeks: int | None = 12,
+    since: dt.date | None = None,
     default_offset_s: int | None = None,
 ) -> dict[str, Any]:
-    """The document behind ``heavylegs training`` and the web page (see the module docstring)."""
+    """The document behind ``heavylegs training`` and the web page (see the module docstring).
+
+    What a person looks at is shown: the daily series, cadence points and diary scores from
+    ``since`` (default: the first of the ``weeks`` in the table; ``weeks=None``: everything).
+    Today's figures and the series still start from the first activity, so they do not depend
+    on the period shown.
+    """
     from heavylegs.diary.entries import list_entries
 
     items, profile = load_sessions(session, now, heart, default_offset_s)
     offset = local_offset_s(now) if default_offset_s is None else default_offset_s
     today = (now + dt.timedelta(seconds=offset)).date()
+    shown = since if since is not None else shown_since(today, weeks)
     series = build_series(items, today, (heart or HeartInputs()).seed_load)
-    table = weekly(items, series, today)
-    if weeks is not None:
-        table = table[-weeks:]
+    table = weekly(items, series, today, shown=weeks)
     last_day = max((s.day for s in items), default=None)
-    entries = list_entries(session, series.start if series else None, today)
-    link = heaviness_link(entries, series, last_day)
+    link_from = today - dt.timedelta(days=LINK_DAYS - 1)
+    read_from = shown if series is None or shown is None else min(shown, link_from)
+    if series is not None:
+        read_from = series.start if read_from is None else max(read_from, series.start)
+    entries = list_entries(session, read_from, today)
+    link = heaviness_link([e for e in entries if e.day >= link_from], series, last_day)
     fill = running_fill(items, now)
     methods = Counter(s.method.value for s in items)
     estimated_days = {s.day for s in items if s.estimated}
@@ -159,13 +200,13 @@ def training_overview(
         "units": {"distance": "km", "load": "load (TRIMP)", "cadence": "steps/min"},
         "today": today_json(series, today),
         "weeks": [w.to_json() for w in table],
-        "series": series_json(series, estimated_days) if series is not None else None,
-        "cadence": [p.to_json() for p in cadence_trend(items)],
+        "series": series_json(series, estimated_days, shown) if series is not None else None,
+        "cadence": [p.to_json() for p in cadence_trend(items, _cadence_since(items, shown))],
         "heaviness": link.to_json(),
         "diary": [
             {"day": e.day.isoformat(), "part": e.part, "heaviness": e.heaviness}
             for e in entries
-            if e.heaviness is not None
+            if e.heaviness is not None and (shown is None or e.day >= shown)
         ],
         "running_answers": fill.answers,
         "running_notes": fill.notes,

@@ -26,6 +26,7 @@ from heavylegs.training.load import (
     SIMILAR_PACE,
     HeartProfile,
     LoadMethod,
+    SessionLoad,
     banister_trimp,
     has_heart_rate,
     session_load,
@@ -108,6 +109,30 @@ class PaceRates:
         return statistics.median(item[2] for item in nearest[:PACE_NEIGHBOURS])
 
 
+class _HeartFigures:
+    """A profile's TRIMP per minute for each whole heart rate, worked out once per bpm.
+
+    A history holds a few hundred distinct heart rates but hundreds of thousands of
+    (bpm, seconds) pairs: looking the rate up gives the same sum as
+    :func:`~heavylegs.training.load.banister_trimp`, term by term, at a fraction of the cost.
+    """
+
+    def __init__(self, profile: HeartProfile) -> None:
+        self.profile = profile
+        self.span = profile.hr_max - profile.hr_rest
+        self.per_bpm: dict[int, float] = {}
+
+    def trimp(self, hr_seconds: Sequence[tuple[int, float]]) -> float:
+        per_bpm = self.per_bpm
+        total = 0.0
+        for bpm, seconds in hr_seconds:
+            rate = per_bpm.get(bpm)
+            if rate is None:
+                rate = per_bpm[bpm] = banister_trimp([(bpm, 60.0)], self.profile)
+            total += seconds / 60.0 * rate
+        return total
+
+
 def sessions(
     rows: Sequence[ActivityRow], profile: HeartProfile, default_offset_s: int
 ) -> list[SessionInfo]:
@@ -117,27 +142,32 @@ def sessions(
     runner's own load per minute at a similar pace, from their heart-rate sessions.
     """
     span = profile.hr_max - profile.hr_rest
+    heart = _HeartFigures(profile)
+    trimps: list[float | None] = []
     rates = PaceRates()
     for row in rows:
         seconds = row.moving_s or row.duration_s or 0.0
+        minutes = seconds / 60.0 if seconds else None
+        trimp = heart.trimp(row.hr_seconds) if has_heart_rate(row.hr_seconds, minutes) else None
+        trimps.append(trimp)
         speed = _speed(row)
-        if seconds > 0 and speed is not None and has_heart_rate(row.hr_seconds, seconds / 60.0):
-            rate = banister_trimp(row.hr_seconds, profile) / (seconds / 60.0)
-            rates.add(row.sport, speed, row.start_utc, rate)
+        if trimp is not None and seconds > 0 and speed is not None:
+            rates.add(row.sport, speed, row.start_utc, trimp / (seconds / 60.0))
     rates.freeze()
     out = []
-    for row in rows:
+    for row, trimp in zip(rows, trimps, strict=True):
         seconds = row.moving_s or row.duration_s or 0.0
         minutes = seconds / 60.0 if seconds else None
         speed = _speed(row)
-        pace_rate = None
-        if not has_heart_rate(row.hr_seconds, minutes):
+        if trimp is not None:
+            load = SessionLoad(trimp, LoadMethod.HEART_RATE)
+        else:
             pace_rate = rates.rate(row.sport, speed, row.start_utc)
-        load = session_load(row.hr_seconds, minutes, row.rpe, profile, pace_rate)
-        covered = sum(s for _, s in row.hr_seconds)
+            load = session_load((), minutes, row.rpe, profile, pace_rate)
+        covered = sum(s for _, s in row.hr_seconds) if trimp is not None else 0.0
         reserve = (
             sum(s * (bpm - profile.hr_rest) / span for bpm, s in row.hr_seconds) / covered
-            if covered > 0 and not load.estimated
+            if covered > 0
             else None
         )
         out.append(
@@ -223,8 +253,14 @@ class Week:
         }
 
 
-def weekly(items: Sequence[SessionInfo], series: LoadSeries | None, end: dt.date) -> list[Week]:
-    """One row per Monday-to-Sunday week from the first session's week to ``end``'s week.
+def weekly(
+    items: Sequence[SessionInfo],
+    series: LoadSeries | None,
+    end: dt.date,
+    shown: int | None = None,
+) -> list[Week]:
+    """One row per Monday-to-Sunday week from the first session's week to ``end``'s week
+    (only the last ``shown`` weeks when given: the rows shown, the same as the tail of all of them).
 
     Changes are left out (``None``) against a partial week: a first week holding only the
     history's first days would make a normal second week read "+425 %".
@@ -259,7 +295,7 @@ def weekly(items: Sequence[SessionInfo], series: LoadSeries | None, end: dt.date
             return None
         return _pct(km[w], km[w - back])
 
-    for w in range(count):
+    for w in range(0 if shown is None else max(count - shown, 0), count):
         start = first + dt.timedelta(weeks=w)
         a = series.index(start)
         days = np.zeros(7)
@@ -312,17 +348,31 @@ class CadencePoint:
         }
 
 
-def cadence_trend(items: Sequence[SessionInfo]) -> list[CadencePoint]:
-    """Cadence of every run with a cadence, against the runner's baseline at similar pace."""
+def cadence_trend(items: Sequence[SessionInfo], since: dt.date | None = None) -> list[CadencePoint]:
+    """Cadence of every run with a cadence (from ``since`` on, when given), against the
+    runner's baseline at similar pace.
+
+    Linear in the history: each run looks back only over the runs of its
+    :data:`BASELINE_DAYS`-day window (found by moving a start pointer forward), never over
+    every earlier run.
+    """
     runs = [s for s in items if s.cadence_spm is not None and s.cadence_spm > 0]
+    # Runs are in start order; their local days can step back by up to two days across time
+    # zones, so the pointer stays that much behind the window and the day test is exact.
+    slack = dt.timedelta(days=BASELINE_DAYS + 2)
     out = []
+    first = 0
     for i, run in enumerate(runs):
         assert run.cadence_spm is not None
-        since = run.day - dt.timedelta(days=BASELINE_DAYS)
+        while first < i and runs[first].day < run.day - slack:
+            first += 1
+        if since is not None and run.day < since:
+            continue
+        window_start = run.day - dt.timedelta(days=BASELINE_DAYS)
         similar = [
             p.cadence_spm
-            for p in runs[:i]
-            if p.day >= since
+            for p in runs[first:i]
+            if p.day >= window_start
             and p.cadence_spm is not None
             and run.speed_mps is not None
             and p.speed_mps is not None
