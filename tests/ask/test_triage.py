@@ -60,6 +60,19 @@ RED_FLAG_QUESTIONS = [
     ("I fainted after my run", U, "fainting_or_palpitations"),
     ("my calf hurts when I walk and gets better when I stop", R, "claudication"),
     ("amlodipine made my ankles swell", R, "medication_swelling"),
+    ("my dad's face is drooping and his speech is slurred", E, "stroke_signs"),
+    ("my mum has a leg infection and is confused today", E, "sudden_confusion"),
+    ("both legs and my eyelids are swollen and my urine is frothy", U, "kidney_swelling"),
+    ("my legs are swollen and I have hardly passed any urine", U, "kidney_swelling"),
+    ("I twisted my ankle and can't put any weight on it", U, "cannot_bear_weight"),
+    ("a varicose vein on my ankle started bleeding", U, "bleeding_varicose_vein"),
+    ("there is a hard lumpy vein on my calf", U, "superficial_thrombophlebitis"),
+    ("the cut on my shin is red and the skin is turning black", E, "necrotising_infection"),
+    (
+        "my calf pain is far worse than it looks and getting worse by the hour",
+        U,
+        "severe_or_worsening_pain",
+    ),
 ]
 
 NO_HINT_QUESTIONS = [
@@ -77,6 +90,9 @@ NO_HINT_QUESTIONS = [
     "Does drinking cola cause cramps?",
     "my legs feel hot and heavy in summer",
     "Why do my feet feel cold?",
+    "I'm confused about which compression class to buy",
+    "Why do I get blisters when I run?",
+    "What is sepsis?",
 ]
 
 
@@ -230,12 +246,17 @@ def test_everyday_questions_get_no_hint_from_their_answers_either(
     assert hint is None, (hint.level, hint.red_flags, hint.matched) if hint else None
 
 
-def test_only_the_best_answer_speaks_for_the_hint(kb: KnowledgeBase) -> None:
+def test_only_a_clearly_best_answer_speaks_for_the_hint(kb: KnowledgeBase) -> None:
     assert hint_from_answers([], kb) is None
-    assert hint_from_answers(["faq-walking-helps", "faq-one-leg-swollen"], kb) is None
-    hint = hint_from_answers(["faq-one-leg-swollen", "faq-walking-helps"], kb)
+    assert hint_from_answers([("faq-walking-helps", 9.0), ("faq-one-leg-swollen", 8.0)], kb) is None
+    hint = hint_from_answers([("faq-one-leg-swollen", 17.0), ("faq-walking-helps", 9.0)], kb)
     assert hint is not None and hint.red_flags == ("one_leg_swelling",)
-    direct = hint_from_answers(["acute_limb_ischemia"], kb)
+    close = [("faq-one-leg-swollen", 10.0), ("faq-walking-helps", 9.0)]
+    assert hint_from_answers(close, kb) is None, "a close runner-up about something else"
+    agree = [("cauda_equina", 10.0), ("faq-back-numb", 9.0)]
+    agreed = hint_from_answers(agree, kb)
+    assert agreed is not None and agreed.level is E
+    direct = hint_from_answers([("acute_limb_ischemia", 3.0)], kb)
     assert direct is not None and direct.level is E
 
 

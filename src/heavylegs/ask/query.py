@@ -171,6 +171,6 @@ def ask(question: str, kb: KnowledgeBase | None = None, limit: int = MAX_ANSWERS
     answers = find_answers(text, index_for(kb), vocabulary(), max(0, min(limit, MAX_ANSWERS)))
     hint = triage_hint(text, kb)
     if hint is None:  # a paraphrase the phrase table misses: what is the best answer about?
-        best = answers or find_answers(text, index_for(kb), vocabulary(), 1)
-        hint = hint_from_answers([a.id for a in best], kb)
+        best = answers or find_answers(text, index_for(kb), vocabulary(), 2)
+        hint = hint_from_answers([(a.id, a.score) for a in best], kb)
     return AskResult(question=text, answers=tuple(answers), triage_hint=hint)

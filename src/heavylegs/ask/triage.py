@@ -174,22 +174,37 @@ def triage_hint(
     )
 
 
-def hint_from_answers(entry_ids: Sequence[str], kb: KnowledgeBase) -> TriageHint | None:
-    """The warning sign the best answer is about, as a hint, when the phrase table found none.
+CLEAR_LEAD = 1.5
+"""The best answer speaks alone for a hint when it scores this many times the next one."""
+
+
+def _sign_of(entry_id: str, kb: KnowledgeBase) -> str | None:
+    if entry_id in kb.red_flags:
+        return entry_id
+    faq = kb.faq.get(entry_id)
+    return None if faq is None else faq.warning_sign
+
+
+def hint_from_answers(ranked: Sequence[tuple[str, float]], kb: KnowledgeBase) -> TriageHint | None:
+    """The warning sign the best answers are about, as a hint, when the phrase table found none.
 
     People describe the same warning sign in endless ways ("one of my legs looks bigger than the
     other"); the search already finds the entry about it. When the best answer is a red flag, or
-    a question-and-answer entry marked with the ``warning_sign`` it describes, the hint is that
-    flag's own level and headline — what the engine says when that warning sign fires.
+    a question-and-answer entry marked with the ``warning_sign`` it describes, and it either
+    clearly leads (``CLEAR_LEAD``) or the runner-up is about the same sign, the hint is that
+    flag's own level and headline — what the engine says when that warning sign fires. A word
+    that merely occurs in a warning sign's text ("blisters") does not make a hint.
     """
-    if not entry_ids:
+    if not ranked:
         return None
-    best = entry_ids[0]
-    flag_id = best if best in kb.red_flags else None
-    if flag_id is None and best in kb.faq:
-        flag_id = kb.faq[best].warning_sign
+    best, score = ranked[0]
+    flag_id = _sign_of(best, kb)
     if flag_id is None:
         return None
+    if len(ranked) > 1:
+        runner_up, second = ranked[1]
+        if score < CLEAR_LEAD * second and _sign_of(runner_up, kb) != flag_id:
+            return None
     flag = kb.red_flags[flag_id]
     if flag.level not in HINT_LEVELS:
         return None
