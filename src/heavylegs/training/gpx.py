@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import xml.etree.ElementTree as ET
+from array import array
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, cast
@@ -100,7 +101,15 @@ def _first_line(exc: BaseException) -> str:
 def _local(tag: Any) -> str:
     if not isinstance(tag, str):
         return ""
-    return tag.rsplit("}", 1)[-1].rsplit(":", 1)[-1].lower()
+    name = _LOCAL_NAMES.get(tag)
+    if name is None:
+        name = tag.rsplit("}", 1)[-1].rsplit(":", 1)[-1].lower()
+        if len(_LOCAL_NAMES) < 1024:  # a file has a handful of distinct tags
+            _LOCAL_NAMES[tag] = name
+    return name
+
+
+_LOCAL_NAMES: dict[str, str] = {}
 
 
 def _number(text: str | None) -> float:
@@ -132,7 +141,10 @@ def iso_seconds(text: str | None) -> float:
 class GpxPoints:
     """Every track point of a GPX file as columns (NaN where a point lacks a value)."""
 
-    columns: dict[str, list[float]] = field(default_factory=lambda: {k: [] for k in COLUMNS})
+    columns: dict[str, array[float]] = field(
+        default_factory=lambda: {k: array("d") for k in COLUMNS}
+    )
+    """Packed doubles (8 bytes a value, not a 32-byte float object): a big file's points fit."""
     track_type: str | None = None
     typed: bool = True
 
@@ -245,7 +257,7 @@ def read_gpx(data: bytes, sport_hint: str | None = None) -> ParsedActivity:
     )
 
 
-def _point(point: ET.Element, columns: dict[str, list[float]]) -> None:
+def _point(point: ET.Element, columns: dict[str, array[float]]) -> None:
     columns["lat"].append(_number(point.get("lat")))
     columns["lon"].append(_number(point.get("lon")))
     found = dict.fromkeys(("t", "ele", "hr", "cad", "speed", "distance"), float("nan"))
