@@ -72,3 +72,18 @@ def test_a_truncated_gzip_is_a_reason() -> None:
 def test_the_reader_refuses_deep_xml_without_building_it() -> None:
     with pytest.raises(ActivityFileError, match="nested more than"):
         parse_bytes(gen.deeply_nested_gpx(), None, None)
+
+
+def test_a_zip_member_lying_about_its_size_is_a_reason(store: Store, tmp_path: Path) -> None:
+    (tmp_path / "export.zip").write_bytes(gen.zip_lying_about_size())
+    (tmp_path / "good.gpx").write_bytes(gen.good_gpx())
+    tracemalloc.start()
+    try:
+        report = import_paths(store, [tmp_path / "export.zip", tmp_path / "good.gpx"], now=NOW)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert report.imported == 1
+    ((name, reason),) = [(n.file, n.message) for n in report.skipped]
+    assert name.endswith("export.zip/activities/run.fit") and "damaged archive member" in reason
+    assert peak < 40 * 2**20

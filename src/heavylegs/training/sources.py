@@ -147,6 +147,22 @@ def gunzip_stream(read: Callable[[int], bytes], name: str) -> bytes:
     return b"".join(parts)
 
 
+def read_bounded(read: Callable[[int], bytes], limit: int) -> bytes:
+    """Everything ``read`` gives, in chunks, refused past ``limit`` bytes.
+
+    Why chunks: one big ``read(n)`` on a zip member lets the decompressor produce up to ``n``
+    bytes at once, whatever the member's header says (64 MB for a member claiming 1 KB).
+    """
+    parts: list[bytes] = []
+    size = 0
+    while chunk := read(INFLATE_CHUNK_BYTES):
+        size += len(chunk)
+        if size > limit:
+            raise ActivityFileError(f"refused: larger than {limit // 2**20} MB")
+        parts.append(chunk)
+    return b"".join(parts)
+
+
 def _check_ratio(size: int, compressed: int, name: str) -> None:
     if size > RATIO_FLOOR_BYTES and size > MAX_RATIO * max(compressed, 1):
         raise ActivityFileError(
@@ -300,14 +316,12 @@ def _member_loader(
             with archive.open(info) as handle:
                 if gzipped:  # the member's own header bounds the compressed bytes read
                     return gunzip_stream(handle.read, member)
-                data = handle.read(MAX_FILE_BYTES + 1)
+                data = read_bounded(handle.read, MAX_FILE_BYTES)
         except (zipfile.BadZipFile, OSError, EOFError, zlib.error, NotImplementedError,
                 ValueError) as exc:  # fmt: skip
             if isinstance(exc, ActivityFileError):
                 raise
             raise ActivityFileError(f"damaged archive member ({exc})") from None
-        if len(data) > MAX_FILE_BYTES:
-            raise ActivityFileError(f"refused: larger than {MAX_FILE_BYTES // 2**20} MB")
         return data
 
     return load
@@ -326,8 +340,8 @@ def _strava_meta(
     folder = "" if folder == "." else folder + "/"
     try:
         with archive.open(csv_info) as handle:
-            text = handle.read(MAX_FILE_BYTES).decode("utf-8-sig", errors="replace")
-    except (zipfile.BadZipFile, OSError, EOFError, zlib.error) as exc:
+            text = read_bounded(handle.read, MAX_FILE_BYTES).decode("utf-8-sig", errors="replace")
+    except (zipfile.BadZipFile, OSError, EOFError, zlib.error, ActivityFileError) as exc:
         plan.notes.append(f"{name}/{csv_info.filename}: unreadable ({exc}); sports not known")
         return {}
     return {folder + path: meta for path, meta in read_strava_csv(text).items()}
