@@ -37,6 +37,10 @@ from heavylegs.diary.stats import (
 )
 
 MIN_DAYS = 5
+RECENT_DAYS = 365
+"""The diary page's insights read the last year of rows (and the fortnight around the first
+measure ever done, which the no-improvement warning compares with): what helps the person now,
+at a cost that does not grow with years of diary. ``heavylegs insights`` and the API read all."""
 SMALLEST_DIFFERENCE = 0.5
 """Points on the 0–10 scale below which a difference is not worth calling a link."""
 TREND_CHANGE = 1.0

@@ -336,15 +336,24 @@ def get_insights(request: Request, as_of: IsoDate | None = None) -> JSONResponse
     return JSONResponse(compute(request, day).to_json())
 
 
-def compute(request: Request, day: dt.date) -> Any:
-    """The diary's insights as of ``day`` (shared by the diary page)."""
+def compute(request: Request, day: dt.date, since: dt.date | None = None) -> Any:
+    """The diary's insights as of ``day`` from the rows since ``since`` (shared by the diary
+    page, which looks at :data:`~heavylegs.diary.insights.RECENT_DAYS` days)."""
     from heavylegs.diary.escalation import wording_from_kb
     from heavylegs.diary.insights import compute_insights
 
     ctx = context(request)
     with ctx.session() as session:
-        entry_rows = records.entries(session, ctx.owner, until=day)
-        measure_rows = records.measures(session, ctx.owner, until=day)
+        entry_rows = records.entries(session, ctx.owner, since=since, until=day)
+        measure_rows = records.measures(session, ctx.owner, since=since, until=day)
+        began = records.first_measure_day(session, ctx.owner, until=day) if since else None
+        if began is not None and since is not None and began < since:
+            # The no-improvement warning compares with the week around the first measure
+            # ever done: those rows come too, so a window never changes a warning.
+            low = began - dt.timedelta(days=7)
+            high = min(began + dt.timedelta(days=6), since - dt.timedelta(days=1))
+            entry_rows = records.entries(session, ctx.owner, low, high) + entry_rows
+            measure_rows = records.measures(session, ctx.owner, low, high) + measure_rows
     titles = {mid: m.title for mid, m in ctx.kb.measures.items()}
     return compute_insights(
         entry_rows, measure_rows, as_of=day, wording=wording_from_kb(ctx.kb), titles=titles

@@ -130,6 +130,7 @@ def history(entries: list[EntryRow], measures: list[MeasureRow]) -> list[History
 
 def diary_values(request: Request, days: int) -> dict[str, Any]:
     """Everything the diary page shows, from the store, as of the injected clock's today."""
+    from heavylegs.diary.insights import RECENT_DAYS
     from heavylegs.web.api import compute
 
     ctx = context(request)
@@ -139,7 +140,7 @@ def diary_values(request: Request, days: int) -> dict[str, Any]:
         entry_rows = records.entries(session, ctx.owner, since=start, until=today)
         measure_rows = records.measures(session, ctx.owner, since=start, until=today)
     titles = {mid: m.title for mid, m in ctx.kb.measures.items()}
-    insights = compute(request, today)
+    insights = compute(request, today, since=today - dt.timedelta(days=RECENT_DAYS - 1))
     rows = history(entry_rows, measure_rows)
     return {
         "days": days,

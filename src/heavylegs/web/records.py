@@ -120,6 +120,16 @@ def entries(
     return list_entries(session, since=since, until=until)
 
 
+def first_measure_day(session: Session, owner: str, until: dt.date) -> dt.date | None:
+    """The first day a measure was done (up to ``until``), or ``None``."""
+    from sqlalchemy import func, select
+
+    from heavylegs.store.models import MeasureDone
+
+    _check_owner(owner)
+    return session.scalar(select(func.min(MeasureDone.day)).where(MeasureDone.day <= until))
+
+
 def measures(
     session: Session, owner: str, since: dt.date | None = None, until: dt.date | None = None
 ) -> list[MeasureRow]:
