@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -9,6 +10,8 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from heavylegs import safejson
 from heavylegs.web.app import create_app
@@ -62,3 +65,31 @@ def test_the_api_answers_422_naming_the_problem(body: bytes, problem: str) -> No
             )
             assert response.status_code == 422, (route, response.text)
             assert problem in response.json()["problems"][0]
+
+
+JSON_VALUES = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(-(2**63), 2**63 - 1)
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(),
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=8), children, max_size=4)
+    ),
+    max_leaves=20,
+)
+
+
+@settings(max_examples=200, derandomize=True)
+@given(st.binary(max_size=200))
+def test_any_bytes_give_a_value_or_a_named_refusal(data: bytes) -> None:
+    try:
+        safejson.loads(data)
+    except safejson.JsonInputError as exc:
+        assert str(exc)
+
+
+@settings(max_examples=200, derandomize=True)
+@given(JSON_VALUES)
+def test_documents_within_the_limits_read_as_json_reads_them(value: object) -> None:
+    assert safejson.loads(json.dumps(value)) == json.loads(json.dumps(value))
