@@ -183,3 +183,17 @@ def test_export_onto_a_full_disk_leaves_no_temporary_file(db_file: Path, tmp_pat
     assert done.returncode == 1, done.stderr
     _one_clean_line(done.stderr)
     assert list(out.parent.iterdir()) == []  # neither the backup nor its .tmp
+
+
+def test_a_full_disk_leaves_no_half_written_knowledge_cache(tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    done = subprocess.run(
+        [sys.executable, "-c", "from heavylegs.knowledge import load_knowledge; load_knowledge()"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "HEAVYLEGS_CACHE_DIR": str(cache)},
+        preexec_fn=_small_files,
+    )
+    assert done.returncode == 0, done.stderr
+    assert not [p.name for p in cache.rglob("*") if p.name.startswith(".knowledge-")]

@@ -231,6 +231,7 @@ def load_knowledge(data_dir: Path = DATA_DIR) -> KnowledgeBase:
 
 def _write_cache(target: Path, kb: KnowledgeBase) -> None:
     """Best effort and atomic: a read-only home must not stop the app."""
+    tmp = None
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".knowledge-")
@@ -238,4 +239,6 @@ def _write_cache(target: Path, kb: KnowledgeBase) -> None:
             pickle.dump(kb, fh, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, target)
     except OSError:
+        if tmp is not None:  # a full disk must not leave a half-written cache behind
+            Path(tmp).unlink(missing_ok=True)
         return
