@@ -94,3 +94,24 @@ def test_a_stroke_shows_no_leg_causes() -> None:
     assert [c.id for c in result.causes] == ["stroke"]
     assert "stroke" in result.triage.headline
     assert "one_leg_swelling" in {r.id for r in result.triage.reasons}, "the leg sign stays"
+
+
+def test_the_headline_is_about_the_most_likely_cause_at_the_top_level() -> None:
+    infected = run(
+        {
+            "legs": "right",
+            "swelling": "one_leg",
+            "pain": "dull_ache",
+            "warm_red_skin": True,
+            "redness_spreading": True,
+            "fever_or_chills": True,
+        }
+    )
+    reasons = [r.id for r in infected.triage.reasons]
+    assert infected.causes[0].id == "cellulitis"
+    assert reasons[0] == "cellulitis" and "suspected_dvt" in reasons
+    assert infected.triage.headline == KB.red_flags["cellulitis"].headline
+    clot = run(
+        {"legs": "left", "swelling": "one_leg", "pain": "cramping"}, history={"recent": ["surgery"]}
+    )
+    assert clot.triage.reasons[0].id == "suspected_dvt"

@@ -228,8 +228,8 @@ def assess(answers: Answers, kb: KnowledgeBase | None = None) -> Assessment:
     hits = compiled.answers_test(ctx)
     flag_count = len(compiled.red_flags)
     fired = [compiled.red_flags[i] for i in hits if i < flag_count]
-    triage = _triage(compiled, fired, ctx.flat)
     scores = _score_causes(compiled, [i - flag_count for i in hits if i >= flag_count], fired)
+    triage = _triage(compiled, fired, ctx.flat, compiled.cause_ids[scores.order[0]])
     ids = compiled.cause_ids
     plan_ctx = Context(
         ctx.flat,
@@ -260,14 +260,23 @@ def assess(answers: Answers, kb: KnowledgeBase | None = None) -> Assessment:
     )
 
 
-def _triage(compiled: Compiled, fired: list[RedFlag], flat: dict[str, object]) -> Triage:
-    """The highest level among fired red flags; the headline is the first of them in file order,
-    which the knowledge base keeps from most to least specific (sepsis before a lung clot)."""
+def _triage(
+    compiled: Compiled, fired: list[RedFlag], flat: dict[str, object], top_cause: str
+) -> Triage:
+    """The highest level among fired red flags, and the most relevant of them first: the one
+    about the most likely cause when it is at that level, else the first in file order, which
+    the knowledge base keeps from most to least specific (sepsis before a lung clot)."""
     ordered = sorted(fired, key=lambda f: -f.level.rank)  # stable: file order within a level
     if not ordered:
         checked = not compiled.warning_paths.isdisjoint(flat)
         headline = compiled.kb.self_care_headline if checked else compiled.kb.unchecked_headline
         return trusted(Triage, level=Urgency.SELF_CARE, headline=headline, reasons=[])
+    for i, flag in enumerate(ordered):
+        if flag.level is not ordered[0].level:
+            break
+        if flag.cause == top_cause:
+            ordered.insert(0, ordered.pop(i))
+            break
     return trusted(
         Triage,
         level=ordered[0].level,
