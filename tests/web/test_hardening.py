@@ -152,6 +152,11 @@ def test_forms_are_bounded_in_fields_and_field_size(plain: TestClient) -> None:
     assert plain.post("/diary/entries", data=dict(many)).status_code == 413
     long_note = {"csrf_token": token, "note": "x" * (bodies.FORM_FIELD_MAX_BYTES + 1)}
     assert plain.post("/diary/entries", data=long_note).status_code == 413
+    # the same bounds when the token comes in htmx's header
+    headers = {"X-CSRF-Token": token}
+    del long_note["csrf_token"]
+    assert plain.post("/diary/entries", data=long_note, headers=headers).status_code == 413
+    assert plain.post("/diary/entries", data=dict(many[1:]), headers=headers).status_code == 413
     declared = plain.post(
         "/diary/entries",
         content=b"a" * 10,

@@ -28,6 +28,7 @@ FORM_FIELD_MAX_BYTES = 16 * 1024
 UPLOAD_MAX_BYTES = 1024 * 1024 * 1024
 """The whole of one upload form (several activity files or a Strava/Garmin export zip)."""
 UPLOAD_PATHS = frozenset({"/training/import"})
+URLENCODED = "application/x-www-form-urlencoded"
 FIRST_PART_MAX_BYTES = 8 * 1024
 
 
@@ -100,7 +101,7 @@ async def _read_until(limited: Limited, done: object) -> tuple[bytes, list[Messa
 
 async def read_form_token(limited: Limited, content_type: str, field: str) -> Read:
     """The form's CSRF field, reading no more of the body than needed (see the module doc)."""
-    if content_type == "application/x-www-form-urlencoded":
+    if content_type == URLENCODED:
         data, messages = await _read_until(limited, None)
         return Read(_urlencoded_token(data, field), messages)
     if content_type == "multipart/form-data":

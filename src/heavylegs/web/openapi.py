@@ -31,8 +31,12 @@ BODY_ERRORS = {
 }
 
 
+_SPACE = "\t-\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+"""What Python's ``str.strip`` removes (wider than a regular expression's ``\\s``)."""
 QUERY_RULES: dict[tuple[str, str], dict[str, Any]] = {
-    ("/api/v1/ask", "q"): {"pattern": r"^\s*\S([\s\S]{0,1998}\S)?\s*$"},
+    ("/api/v1/ask", "q"): {
+        "pattern": f"^[{_SPACE}]*[^{_SPACE}]([\\s\\S]{{0,1998}}[^{_SPACE}])?[{_SPACE}]*$"
+    },
 }
 """Query parameters the stage checks itself: a question is not empty and, without the spaces
 around it, at most 2,000 characters."""
