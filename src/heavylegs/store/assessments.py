@@ -13,13 +13,15 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Table, insert, select
 from sqlalchemy.orm import Session
 
-from heavylegs.store.models import AssessmentRow, Profile
+from heavylegs.store.models import AssessmentRow, Base, Profile
 
 PROFILE_SECTIONS = ("about", "history", "lifestyle", "running")
 _PROFILE_ID = 1
+_ASSESSMENTS: Table = Base.metadata.tables["assessments"]
+_INSERT_ASSESSMENT = insert(_ASSESSMENTS).returning(_ASSESSMENTS.c.id)
 
 
 @dataclass(frozen=True)
@@ -42,16 +44,18 @@ def record_assessment(
     level = output.get("triage", {}).get("level")
     if not isinstance(level, str):
         raise ValueError("output.triage.level: missing; pass the assessment output JSON")
-    row = AssessmentRow(
-        at=at,
-        knowledge_version=knowledge_version,
-        triage_level=level,
-        answers=dict(answers),
-        output=dict(output),
-    )
-    session.add(row)
-    session.flush()
-    return row.id
+    # One Core INSERT ... RETURNING: no ORM unit of work for a row that is written and let go.
+    new_id = session.execute(
+        _INSERT_ASSESSMENT,
+        {
+            "at": at,
+            "knowledge_version": knowledge_version,
+            "triage_level": level,
+            "answers": dict(answers),
+            "output": dict(output),
+        },
+    ).scalar_one()
+    return int(new_id)
 
 
 def latest_assessment(session: Session) -> StoredAssessment | None:
