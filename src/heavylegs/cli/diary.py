@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from heavylegs.cli.output import Fail, duration_text, guard, open_db, plural
+from heavylegs.cli.output import DbOption, Fail, duration_text, guard, open_db, plural
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -38,16 +38,7 @@ def now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
-Db = Annotated[
-    str | None,
-    typer.Option(
-        "--db",
-        metavar="URL",
-        help="Database URL (SQLAlchemy), e.g. sqlite:///diary.db or postgresql://… "
-        "[default: $HEAVYLEGS_DB, else a SQLite file in your user data folder]",
-        show_default=False,
-    ),
-]
+Db = DbOption
 DateOpt = Annotated[
     str | None,
     typer.Option("--date", metavar="YYYY-MM-DD", help="[default: today]", show_default=False),

@@ -110,7 +110,8 @@ def assess(
         typer.Option(
             "--db",
             envvar="HEAVYLEGS_DB",
-            help="Database URL (default: a SQLite file in your user data folder).",
+            help="Database: a SQLite file path or a URL "
+            "(default: a SQLite file in your user data folder; see heavylegs info).",
             show_default=False,
         ),
     ] = None,
