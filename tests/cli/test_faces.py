@@ -266,3 +266,8 @@ def test_insights_fit_80_columns_and_leave_out_what_cannot_be_compared(tmp_path:
     assert max(len(line) for line in lines) <= 80
     assert "│ not enough" not in result.stdout and "is left out" in result.stdout
     assert "Legs up the" in result.stdout
+
+
+def test_shell_completion_script_is_offered() -> None:
+    result = run("--show-completion", "bash")
+    assert result.exit_code == 0 and "_heavylegs_completion()" in result.stdout
