@@ -271,3 +271,11 @@ def test_insights_fit_80_columns_and_leave_out_what_cannot_be_compared(tmp_path:
 def test_shell_completion_script_is_offered() -> None:
     result = run("--show-completion", "bash")
     assert result.exit_code == 0 and "_heavylegs_completion()" in result.stdout
+
+
+def test_assess_from_activities_does_not_create_a_missing_database(tmp_path: Path) -> None:
+    target = tmp_path / "none.db"
+    answers = str(Path(__file__).parents[2] / "docs" / "examples" / "answers.json")
+    result = run("assess", "--from-activities", "--answers", answers, "--db", str(target))
+    assert result.exit_code == 2 and "no database at" in result.stderr
+    assert not target.exists()

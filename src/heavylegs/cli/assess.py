@@ -166,9 +166,13 @@ def _running_from_activities(db: str | None) -> tuple[dict[str, Any], str | None
     """The running answers the imported activities support, or a problem to report."""
     from datetime import UTC, datetime
 
+    from heavylegs.cli.output import sqlite_file
     from heavylegs.store import StoreError
     from heavylegs.training.running import running_answers_from_activities
 
+    path = sqlite_file(db) if db else None
+    if path is not None and not path.exists():
+        return {}, f"--from-activities: no database at {path}; import your watch files first"
     try:
         found = running_answers_from_activities(db, datetime.now(UTC))
     except StoreError as exc:
