@@ -158,7 +158,7 @@ def make_engine(url: str, *, busy_timeout_ms: int = SQLITE_BUSY_TIMEOUT_MS) -> E
         raise StoreError(f"--db: not a database URL: {url!r} ({exc})") from None
     kwargs: dict[str, Any] = {
         "hide_parameters": True,
-        "json_serializer": lambda value: json.dumps(strip_nul(value)),
+        "json_serializer": _json_without_nul,
     }
     is_sqlite = parsed.get_backend_name() == "sqlite"
     if is_sqlite:
@@ -186,6 +186,13 @@ def make_engine(url: str, *, busy_timeout_ms: int = SQLITE_BUSY_TIMEOUT_MS) -> E
     else:
         event.listen(engine, "connect", _pg_on_connect(busy_timeout_ms))
     return engine
+
+
+def _json_without_nul(value: Any) -> str:
+    """JSON text of ``value`` without NUL characters, walking the document only when its
+    text holds one (JSON writes NUL as ``\\u0000``; a look at the text is far cheaper)."""
+    text_ = json.dumps(value)
+    return json.dumps(strip_nul(value)) if "\\u0000" in text_ else text_
 
 
 def strip_nul(value: Any) -> Any:
