@@ -172,7 +172,10 @@ def _running_from_activities(db: str | None) -> tuple[dict[str, Any], str | None
 
     path = sqlite_file(db) if db else None
     if path is not None and not path.exists():
-        return {}, f"--from-activities: no database at {path}; import your watch files first"
+        return {}, (
+            f"--from-activities: no database at {path}; import your watch files first with "
+            "`heavylegs import PATH`"
+        )
     try:
         found = running_answers_from_activities(db, datetime.now(UTC))
     except StoreError as exc:
