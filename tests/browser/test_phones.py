@@ -175,8 +175,12 @@ def test_the_result_page_is_short_and_grouped(browser: Browser, server: str, sho
         expect(details.locator(".why")).to_be_hidden()
         details.locator("summary").click()
         expect(details.locator(".why")).to_be_visible()
+        # the audit measured 12,800 px on a phone and 7,900 on a desktop for this result
         height = page.evaluate("document.documentElement.scrollHeight")
-        assert height < 7000, f"the result page is {height} px tall on a phone"
+        assert height < 7600, f"the result page is {height} px tall on a phone"
         shot(page, "phone-result", full_page=True)
+        page.set_viewport_size({"width": 1100, "height": 860})
+        height = page.evaluate("document.documentElement.scrollHeight")
+        assert height < 5000, f"the result page is {height} px tall on a desktop"
     finally:
         context.close()
