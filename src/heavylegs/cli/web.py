@@ -32,6 +32,7 @@ def serve(
         list[str] | None,
         typer.Option(
             "--allow-host",
+            metavar="NAME",
             help="A host name the app answers to besides the loopback names (repeatable), e.g. "
             "the machine's name on your network. Other Host headers get 400 (DNS rebinding).",
             show_default=False,
