@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 SHARED ?= $(abspath ../shared)
 export HEAVYLEGS_SHARED := $(SHARED)
 
-.PHONY: run test lint bench setup setup-test golden clean help fuzz
+.PHONY: run test lint bench setup setup-test golden clean help fuzz screenshots
 
 help:
 	@echo "make run    - set up and start the heavylegs web app on http://127.0.0.1:8000 (SQLite)"
@@ -14,6 +14,7 @@ help:
 	@echo "make bench  - benchmarks (ratios against baselines measured in the same run)"
 	@echo "make golden - regenerate golden files"
 	@echo "make fuzz   - long fuzz run of the activity readers (nightly; FUZZ_EXAMPLES=N)"
+	@echo "make screenshots - renew the README's pictures (docs/screenshots) from the browser tests"
 
 $(BIN)/python:
 	@command -v uv >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet uv
@@ -50,6 +51,11 @@ test: setup-test lint
 # Nightly: the readers against many mutated corpus files (make test runs a few hundred).
 fuzz: setup-test
 	HEAVYLEGS_FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-20000} $(BIN)/python -m pytest tests/hostile/test_fuzz.py -p no:cacheprovider -q
+
+# The README's pictures are taken by the browser tests; this keeps them current.
+screenshots: setup-test
+	scripts/ensure-chromium.sh
+	HEAVYLEGS_SCREENSHOTS=docs/screenshots $(BIN)/python -m pytest tests/browser -p no:cacheprovider -q
 
 golden: setup-test
 	$(BIN)/python -m tests.golden.regenerate
