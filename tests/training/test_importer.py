@@ -41,7 +41,7 @@ def test_import_synthetic_files_and_list_them(store: Store, tmp_path: Path) -> N
     report = import_paths(store, [tmp_path], now=NOW, progress=seen.append)
     assert report.to_json() == {
         "imported": 2, "duplicates": 0, "skipped": [], "warnings": [], "merged": [], "ignored": 1,
-        "manual_entries": 0,
+        "manual_entries": 0, "activities": 2,
     }  # fmt: skip
     assert [p.done for p in seen] == [1, 2] and seen[-1].total == 2
     with store.session() as session:
@@ -269,7 +269,7 @@ def test_between_two_copies_the_undamaged_one_is_kept(
 def test_every_activity_of_a_tcx_history_file_is_imported(store: Store, corpus: Path) -> None:
     path = corpus / "tcx" / "gc_activity_165850259_multi-session_fr305.tcx"
     report = import_paths(store, [path], now=NOW)
-    assert report.imported == 4 and not report.skipped
+    assert (report.imported, report.activities) == (1, 4) and not report.skipped  # counts are files
     assert [r["sport"] for r in _rows(store)] == ["running", "cycling", "running", "cycling"]
     again = import_paths(store, [path], now=NOW)
     assert (again.imported, again.duplicates) == (0, 1)
@@ -298,7 +298,7 @@ def test_strava_manual_entries_are_imported_and_missing_files_reported(
         zip_bytes({"activities.csv": STRAVA_CSV.encode(), "activities/1.fit": fit_run(START)})
     )
     report = import_paths(store, [export], now=NOW)
-    assert (report.imported, report.manual) == (2, 1)
+    assert (report.imported, report.manual, report.activities) == (1, 1, 2)
     warned = " ".join(n.message for n in report.warnings)
     assert "row 4 (Lost file" in warned and "activities/3.gpx is not in the export" in warned
     assert any("row 5" in n.message and "no readable date" in n.message for n in report.skipped)

@@ -87,7 +87,8 @@ def import_activities(
                     store, paths, now=now(), on_error=mode, progress=report_progress
                 )
                 # nothing at all came in and some file was refused: that is a failure
-                nothing = not (report.imported or report.duplicates or report.merged)
+                came = report.imported or report.activities or report.duplicates or report.merged
+                nothing = not came
                 code = 1 if nothing and report.skipped else 0
             except ImportStopped as stopped:
                 report = stopped.report
@@ -145,8 +146,9 @@ def _print_report(report: ImportReport) -> None:
 
     out = console()
     out.print(
-        f"Imported {report.imported} new activit{'y' if report.imported == 1 else 'ies'}; "
-        f"{report.duplicates} duplicate file(s); {len(report.skipped)} skipped."
+        f"Imported {report.activities} new activit{'y' if report.activities == 1 else 'ies'} "
+        f"from {report.imported} new file(s); {report.duplicates} duplicate file(s); "
+        f"{len(report.skipped)} skipped."
     )
     for merge in report.merged:
         out.print(f"  merged: {merge.file} = {merge.kept} (activity {merge.activity_id})")

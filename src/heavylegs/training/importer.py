@@ -70,6 +70,8 @@ class ImportReport:
 
     imported: int = 0
     duplicates: int = 0
+    activities: int = 0
+    """New activities stored: one file can hold several (TCX history), a manual entry none."""
     skipped: list[FileNote] = field(default_factory=list)
     warnings: list[FileNote] = field(default_factory=list)
     merged: list[Merge] = field(default_factory=list)
@@ -90,6 +92,7 @@ class ImportReport:
             ],
             "ignored": self.ignored,
             "manual_entries": self.manual,
+            "activities": self.activities,
         }
 
 
@@ -163,6 +166,8 @@ class _Queued:
     parsed: ParsedActivity
     sha: str
     name: str
+    file: str | None
+    """The file it counts toward (activities of one history file share it); None: manual row."""
 
 
 class _Batch:
@@ -188,10 +193,10 @@ class _Batch:
     def seen(self, sha: str) -> bool:
         return sha in self.shas
 
-    def add(self, parsed: ParsedActivity, sha: str, name: str) -> None:
+    def add(self, parsed: ParsedActivity, sha: str, name: str, file: str | None) -> None:
         check_plausible(parsed, self.now)  # a year-1 or 9999 start never reaches the store
         self.shas.add(sha)
-        self.queue.append(_Queued(parsed, sha, name))
+        self.queue.append(_Queued(parsed, sha, name, file))
         if self.started is None:
             self.started = time.monotonic()
 
@@ -208,11 +213,14 @@ class _Batch:
 
         if not (self.queue or self.enrich):
             return
+        new_in_file: dict[str, bool] = {}  # the contract counts files, not activities
         with self.store.session() as session:
             for item in self.queue:
                 try:
                     with session.begin_nested():
-                        self._write(session, item)
+                        new = self._write(session, item)
+                    if item.file is not None:
+                        new_in_file[item.file] = new_in_file.get(item.file, False) or new
                 except IntegrityError:
                     self.report.skipped.append(
                         FileNote(item.name, "already imported (by another import running now)")
@@ -225,11 +233,17 @@ class _Batch:
                     )
             for sha, meta in self.enrich:
                 repository.enrich(session, sha, meta.title, meta.rpe)
+        for new in new_in_file.values():
+            if new:
+                self.report.imported += 1
+            else:
+                self.report.duplicates += 1
         self.queue.clear()
         self.enrich.clear()
         self.started = None
 
-    def _write(self, session: Session, item: _Queued) -> None:
+    def _write(self, session: Session, item: _Queued) -> bool:
+        """Store one activity; True when it is new, False when it matched a stored one."""
         from heavylegs.training import repository
 
         parsed = item.parsed
@@ -237,10 +251,9 @@ class _Batch:
         match = repository.find_same_activity(session, key)
         if match is None:
             new_id = repository.insert_activity(session, parsed, item.sha, item.name, self.now)
-            self.report.imported += 1
+            self.report.activities += 1
             self.report.activity_ids.append(new_id)
-            return
-        self.report.duplicates += 1
+            return True
         action = resolve(
             parsed.format, match.format, parsed.damage is not None, match.damage is not None
         )
@@ -248,12 +261,13 @@ class _Batch:
             repository.add_file(session, match.id, item.sha, item.name, parsed.format, self.now)
             repository.enrich_activity(session, match.id, parsed.title, parsed.rpe)
             self.report.merged.append(Merge(item.name, match.name, match.id))
-            return
+            return False
         better = dataclasses.replace(
             parsed, title=parsed.title or match.title, rpe=parsed.rpe or match.rpe
         )
         repository.replace_activity(session, match.id, better, item.sha, item.name, self.now)
         self.report.merged.append(Merge(match.name, item.name, match.id))
+        return False
 
 
 @dataclass(frozen=True)
@@ -361,11 +375,10 @@ def _strava_rows(sources: Sequence[Path | Upload], batch: _Batch, report: Import
         report.skipped.extend(FileNote(export.csv_name, m) for m in export.refused)
         for sha, parsed in export.manual:
             if batch.seen(sha):
-                report.duplicates += 1
-                continue
+                continue  # already stored; the file counts above are for files only
             name = f"{export.csv_name} (manual entry: {parsed.title or 'no name'})"
             try:
-                batch.add(parsed, sha, name)
+                batch.add(parsed, sha, name, None)
             except ActivityFileError as exc:
                 report.skipped.append(FileNote(name, str(exc)))
                 continue
@@ -410,10 +423,10 @@ def _one(
         fail(FileNote(item.name, str(exc)))
         return
     report.warnings.extend(FileNote(item.name, w) for w in found[0].warnings)
-    batch.add(found[0], sha, item.name)
+    batch.add(found[0], sha, item.name, sha)
     for number, parsed in enumerate(found[1:], start=2):  # more activities in one file
         name = f"{item.name} (activity {number} of {len(found)})"
-        batch.add(parsed, sha256_hex(f"{sha}#{number}".encode()), name)
+        batch.add(parsed, sha256_hex(f"{sha}#{number}".encode()), name, sha)
 
 
 def import_paths(
