@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 import statistics
+from pathlib import Path
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -86,3 +87,59 @@ def test_heart_rate_loads_equal_banister_exactly() -> None:
     for row, item in zip(rows, sessions(rows, PROFILE, 0), strict=True):
         if item.method.value == "heart_rate":
             assert item.load == banister_trimp(row.hr_seconds, PROFILE)
+
+
+def _store_history(url: str, rows: list[ActivityRow]) -> None:
+    from heavylegs.store import open_store
+    from heavylegs.store.models import Base
+
+    tables = Base.metadata.tables
+    now = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+    with open_store(url) as store, store.session() as session:
+        for r in rows:
+            session.execute(
+                tables["activities"].insert(),
+                {"id": r.id, "sport": r.sport, "start_utc": r.start_utc,
+                 "utc_offset_s": r.utc_offset_s, "duration_s": r.duration_s,
+                 "moving_s": r.moving_s, "distance_m": r.distance_m, "avg_hr": r.avg_hr,
+                 "max_hr": r.max_hr, "avg_cadence_spm": r.avg_cadence_spm,
+                 "elevation_gain_m": None, "source_sha256": f"{r.id:064x}"},
+            )  # fmt: skip
+            session.execute(
+                tables["activity_details"].insert(),
+                {"activity_id": r.id, "rpe": r.rpe, "samples": 0, "stream": "",
+                 "hr_seconds": [list(pair) for pair in r.hr_seconds]},
+            )  # fmt: skip
+            session.execute(
+                tables["activity_files"].insert(),
+                {"sha256": f"{r.id:064x}", "activity_id": r.id, "name": f"{r.id}.fit",
+                 "format": "fit", "imported_at": now},
+            )  # fmt: skip
+
+
+def test_stored_heart_figures_are_the_computed_ones_and_follow_the_profile(
+    tmp_path: Path,
+) -> None:
+    """The view reads stored figures; a changed profile recomputes and stores them once."""
+    from sqlalchemy import select
+
+    from heavylegs.store import open_store
+    from heavylegs.store.models import Base
+    from heavylegs.training.load import profile_key
+    from heavylegs.training.overview import HeartInputs, load_sessions
+    from heavylegs.training.repository import activity_rows
+
+    url = f"sqlite:///{tmp_path / 'figures.sqlite3'}"
+    _store_history(url, history(11, 60))
+    details = Base.metadata.tables["activity_details"]
+    now = START + dt.timedelta(days=200)
+    with open_store(url) as store:
+        for hr_rest in (50.0, 50.0, 62.0):
+            with store.session() as session:
+                items, profile = load_sessions(session, now, HeartInputs(hr_rest, 190.0), 0)
+            with store.session() as session:
+                keys = set(session.scalars(select(details.c.load_profile)))
+                full = sessions(activity_rows(session), profile, 0)
+            assert keys == {profile_key(profile)}
+            assert items == full  # stored figures give exactly what the seconds give
+    assert profile.hr_rest == 62.0

@@ -56,3 +56,10 @@ class ActivityDetail(Base):
     stream: Mapped[str] = mapped_column(Text)
     damage: Mapped[str | None] = mapped_column(String(256))
     """Why the kept file is not whole (truncated, CRC mismatch); an undamaged copy replaces it."""
+    hr_covered_s: Mapped[float | None] = mapped_column(Double)
+    """Seconds with a heart rate (the sum of ``hr_seconds``); the next three are a cache of the
+    training stage's figures under the heart profile named in ``load_profile`` (empty: not yet
+    computed; filled by ``heavylegs.training.repository.refresh_heart_figures``)."""
+    load_profile: Mapped[str | None] = mapped_column(String(64))
+    trimp: Mapped[float | None] = mapped_column(Double)
+    mean_reserve: Mapped[float | None] = mapped_column(Double)

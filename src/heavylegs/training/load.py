@@ -146,8 +146,59 @@ class SessionLoad:
 
 def has_heart_rate(hr_seconds: Sequence[tuple[int, float]], minutes: float | None) -> bool:
     """Whether heart rate covers enough of the session for TRIMP to stand for it."""
-    covered = sum(seconds for _, seconds in hr_seconds) / 60.0
+    return covers(sum(seconds for _, seconds in hr_seconds), minutes)
+
+
+def covers(covered_s: float, minutes: float | None) -> bool:
+    """:func:`has_heart_rate` from the seconds with a heart rate."""
+    covered = covered_s / 60.0
     return covered > 0 and (not minutes or covered >= MIN_HR_COVERAGE * minutes)
+
+
+def profile_key(profile: HeartProfile) -> str:
+    """What the heart-rate figures of a session depend on, as text (stored with them)."""
+    return f"{profile.hr_rest!r}/{profile.hr_max!r}/{profile.sex}"
+
+
+@dataclass(frozen=True)
+class HeartFigures:
+    """A session's heart-rate figures under one heart profile."""
+
+    covered_s: float
+    """Seconds with a heart rate (does not depend on the profile)."""
+    trimp: float | None
+    """:func:`banister_trimp` (``None`` without heart rate)."""
+    mean_reserve: float | None
+    """Mean fraction of heart-rate reserve over the covered seconds (``None`` without)."""
+
+
+class TrimpTable:
+    """A profile's TRIMP per minute for each whole heart rate, worked out once per bpm.
+
+    A history holds a few hundred distinct heart rates but hundreds of thousands of
+    (bpm, seconds) pairs: looking the rate up gives the same sum as :func:`banister_trimp`,
+    term by term, at a fraction of the cost.
+    """
+
+    def __init__(self, profile: HeartProfile) -> None:
+        self.profile = profile
+        self.per_bpm: dict[int, float] = {}
+
+    def figures(self, hr_seconds: Sequence[tuple[int, float]]) -> HeartFigures:
+        profile = self.profile
+        covered = sum(seconds for _, seconds in hr_seconds)
+        if not covered > 0:
+            return HeartFigures(covered, None, None)
+        per_bpm = self.per_bpm
+        total = 0.0
+        for bpm, seconds in hr_seconds:
+            rate = per_bpm.get(bpm)
+            if rate is None:
+                rate = per_bpm[bpm] = banister_trimp([(bpm, 60.0)], profile)
+            total += seconds / 60.0 * rate
+        span = profile.hr_max - profile.hr_rest
+        reserve = sum(s * (bpm - profile.hr_rest) / span for bpm, s in hr_seconds) / covered
+        return HeartFigures(covered, total, reserve)
 
 
 def session_load(

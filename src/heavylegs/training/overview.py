@@ -69,10 +69,10 @@ def load_sessions(
 ) -> tuple[list[SessionInfo], HeartProfile]:
     """Stored activities as sessions with their load, and the heart profile used."""
     from heavylegs.store.person import load_profile
-    from heavylegs.training.repository import activity_rows
+    from heavylegs.training.repository import activity_rows, refresh_heart_figures
 
     heart = heart or HeartInputs()
-    rows = activity_rows(session)
+    rows = activity_rows(session, heart_rates=False)
     about = load_profile(session).about()  # the saved profile, else the last assessment's
     observed = [r.max_hr for r in rows if r.max_hr is not None and r.max_hr <= MAX_OBSERVED_HR]
     profile = heart_profile(
@@ -83,6 +83,7 @@ def load_sessions(
         observed_max=max(observed) if observed else None,
     )
     offset = local_offset_s(now) if default_offset_s is None else default_offset_s
+    rows = refresh_heart_figures(session, rows, profile)
     return sessions(rows, profile, offset), profile
 
 

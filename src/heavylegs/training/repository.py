@@ -10,16 +10,17 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Table, delete, insert, select, update
+from sqlalchemy import Table, bindparam, delete, insert, select, update
 from sqlalchemy.orm import Session
 
 import heavylegs.store.activities  # noqa: F401  (registers the tables on Base.metadata)
 from heavylegs.store.models import Base
 from heavylegs.training.codec import decode_stream, encode_stream
 from heavylegs.training.dedupe import START_TOLERANCE_S, Key, same_activity
+from heavylegs.training.load import HeartFigures, HeartProfile, TrimpTable, profile_key
 from heavylegs.training.model import ParsedActivity, SourceFormat, Stream
 
 if TYPE_CHECKING:
@@ -75,6 +76,9 @@ class ActivityRow:
     elevation_gain_m: float | None
     rpe: float | None
     hr_seconds: tuple[tuple[int, float], ...]
+    figures: HeartFigures | None = None
+    """Stored heart-rate figures, valid for the heart profile named by ``figures_for``."""
+    figures_for: str | None = None
 
 
 def _finite(value: float | None) -> float | None:
@@ -271,30 +275,101 @@ def _contract_item(row: Any) -> dict[str, Any]:
     return item
 
 
-def activity_rows(session: Session, since: dt.datetime | None = None) -> list[ActivityRow]:
-    """Activities (oldest first) with their details, for the load and signal functions."""
+def activity_rows(
+    session: Session, since: dt.datetime | None = None, *, heart_rates: bool = True
+) -> list[ActivityRow]:
+    """Activities (oldest first) with their details, for the load and signal functions.
+
+    ``heart_rates=False`` reads the stored heart-rate figures instead of the seconds at each
+    heart rate (``hr_seconds`` left empty): what the views need, a fraction of the reading.
+    """
     a, d = ACTIVITIES.c, DETAILS.c
+    extra = (d.hr_seconds,) if heart_rates else (d.hr_covered_s, d.load_profile, d.trimp,
+                                                 d.mean_reserve)  # fmt: skip
     query = (
         select(
             a.id, a.sport, d.sub_sport, a.start_utc, a.utc_offset_s, a.duration_s, a.moving_s,
             a.distance_m, d.run_distance_m, a.avg_hr, a.max_hr, a.avg_cadence_spm,
-            a.elevation_gain_m, d.rpe, d.hr_seconds,
+            a.elevation_gain_m, d.rpe, *extra,
         )
         .outerjoin(DETAILS, d.activity_id == a.id)
         .order_by(a.start_utc, a.id)
     )  # fmt: skip
     if since is not None:
         query = query.where(a.start_utc >= since)
-    return [
-        ActivityRow(
-            id=r.id, sport=r.sport, sub_sport=r.sub_sport, start_utc=r.start_utc,
-            utc_offset_s=r.utc_offset_s, duration_s=r.duration_s, moving_s=r.moving_s,
-            distance_m=r.distance_m, run_distance_m=r.run_distance_m, avg_hr=r.avg_hr,
-            max_hr=r.max_hr, avg_cadence_spm=r.avg_cadence_spm,
-            elevation_gain_m=r.elevation_gain_m, rpe=r.rpe,
-            hr_seconds=tuple((int(b), float(s)) for b, s in (r.hr_seconds or ())),
+    out = []
+    for r in session.execute(query):
+        figures = None
+        if not heart_rates and r.load_profile is not None and r.hr_covered_s is not None:
+            figures = HeartFigures(r.hr_covered_s, r.trimp, r.mean_reserve)
+        out.append(
+            ActivityRow(
+                id=r.id, sport=r.sport, sub_sport=r.sub_sport, start_utc=r.start_utc,
+                utc_offset_s=r.utc_offset_s, duration_s=r.duration_s, moving_s=r.moving_s,
+                distance_m=r.distance_m, run_distance_m=r.run_distance_m, avg_hr=r.avg_hr,
+                max_hr=r.max_hr, avg_cadence_spm=r.avg_cadence_spm,
+                elevation_gain_m=r.elevation_gain_m, rpe=r.rpe,
+                hr_seconds=tuple((int(b), float(s)) for b, s in (r.hr_seconds or ()))
+                if heart_rates else (),
+                figures=figures, figures_for=r.load_profile if figures is not None else None,
+            )
+        )  # fmt: skip
+    return out
+
+
+REFRESH_CHUNK = 500
+
+
+def refresh_heart_figures(
+    session: Session, rows: Sequence[ActivityRow], profile: HeartProfile
+) -> list[ActivityRow]:
+    """``rows`` with heart-rate figures for ``profile``: the one place they are (re)computed.
+
+    Rows whose stored figures were computed for another profile (or never: a new import, a
+    database from before revision 0005) get theirs from the seconds at each heart rate, and
+    the new figures are stored, so the next view reads them. A changed profile costs one pass
+    over the history; otherwise only the activities imported since the last view are read.
+    """
+    key = profile_key(profile)
+    stale = [r.id for r in rows if r.figures_for != key]
+    if not stale:
+        return list(rows)
+    table = TrimpTable(profile)
+    fresh: dict[int, HeartFigures] = {}
+    for i in range(0, len(stale), REFRESH_CHUNK):
+        chunk = stale[i : i + REFRESH_CHUNK]
+        query = select(DETAILS.c.activity_id, DETAILS.c.hr_seconds).where(
+            DETAILS.c.activity_id.in_(chunk)
         )
-        for r in session.execute(query)
+        for activity_id, hr_seconds in session.execute(query):
+            pairs = tuple((int(b), float(s)) for b, s in (hr_seconds or ()))
+            fresh[activity_id] = table.figures(pairs)
+    if fresh:
+        session.execute(
+            update(DETAILS)
+            .where(DETAILS.c.activity_id == bindparam("which"))
+            .values(
+                hr_covered_s=bindparam("covered"),
+                load_profile=bindparam("key"),
+                trimp=bindparam("trimp_value"),
+                mean_reserve=bindparam("reserve"),
+            ),
+            [
+                {
+                    "which": i,
+                    "covered": f.covered_s,
+                    "key": key,
+                    "trimp_value": f.trimp,
+                    "reserve": f.mean_reserve,
+                }
+                for i, f in fresh.items()
+            ],
+        )
+    empty = HeartFigures(0.0, None, None)  # an activity without a details row
+    return [
+        r if r.figures_for == key
+        else replace(r, figures=fresh.get(r.id, empty), figures_for=key)
+        for r in rows
     ]  # fmt: skip
 
 

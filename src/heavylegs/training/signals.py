@@ -24,11 +24,13 @@ import numpy as np
 from heavylegs.training.load import (
     PACE_MIN_RUNS,
     SIMILAR_PACE,
+    HeartFigures,
     HeartProfile,
     LoadMethod,
     SessionLoad,
-    banister_trimp,
-    has_heart_rate,
+    TrimpTable,
+    covers,
+    profile_key,
     session_load,
 )
 from heavylegs.training.model import RUNNING
@@ -109,67 +111,43 @@ class PaceRates:
         return statistics.median(item[2] for item in nearest[:PACE_NEIGHBOURS])
 
 
-class _HeartFigures:
-    """A profile's TRIMP per minute for each whole heart rate, worked out once per bpm.
-
-    A history holds a few hundred distinct heart rates but hundreds of thousands of
-    (bpm, seconds) pairs: looking the rate up gives the same sum as
-    :func:`~heavylegs.training.load.banister_trimp`, term by term, at a fraction of the cost.
-    """
-
-    def __init__(self, profile: HeartProfile) -> None:
-        self.profile = profile
-        self.span = profile.hr_max - profile.hr_rest
-        self.per_bpm: dict[int, float] = {}
-
-    def trimp(self, hr_seconds: Sequence[tuple[int, float]]) -> float:
-        per_bpm = self.per_bpm
-        total = 0.0
-        for bpm, seconds in hr_seconds:
-            rate = per_bpm.get(bpm)
-            if rate is None:
-                rate = per_bpm[bpm] = banister_trimp([(bpm, 60.0)], self.profile)
-            total += seconds / 60.0 * rate
-        return total
-
-
 def sessions(
     rows: Sequence[ActivityRow], profile: HeartProfile, default_offset_s: int
 ) -> list[SessionInfo]:
     """Every activity as a session with its local day, running km, hours and load.
 
     Sessions without enough heart rate get an estimated load (see :mod:`load`): first the
-    runner's own load per minute at a similar pace, from their heart-rate sessions.
+    runner's own load per minute at a similar pace, from their heart-rate sessions. A row's
+    stored heart-rate figures are used when they were computed for ``profile``; otherwise
+    they are worked out from its seconds at each heart rate.
     """
-    span = profile.hr_max - profile.hr_rest
-    heart = _HeartFigures(profile)
-    trimps: list[float | None] = []
+    key = profile_key(profile)
+    table = TrimpTable(profile)
+    figures: list[HeartFigures] = []
     rates = PaceRates()
     for row in rows:
         seconds = row.moving_s or row.duration_s or 0.0
         minutes = seconds / 60.0 if seconds else None
-        trimp = heart.trimp(row.hr_seconds) if has_heart_rate(row.hr_seconds, minutes) else None
-        trimps.append(trimp)
+        known = row.figures if row.figures_for == key else None
+        heart = known if known is not None else table.figures(row.hr_seconds)
+        figures.append(heart)
         speed = _speed(row)
-        if trimp is not None and seconds > 0 and speed is not None:
-            rates.add(row.sport, speed, row.start_utc, trimp / (seconds / 60.0))
+        hr_load = heart.trimp is not None and covers(heart.covered_s, minutes)
+        if hr_load and heart.trimp is not None and seconds > 0 and speed is not None:
+            rates.add(row.sport, speed, row.start_utc, heart.trimp / (seconds / 60.0))
     rates.freeze()
     out = []
-    for row, trimp in zip(rows, trimps, strict=True):
+    for row, heart in zip(rows, figures, strict=True):
         seconds = row.moving_s or row.duration_s or 0.0
         minutes = seconds / 60.0 if seconds else None
         speed = _speed(row)
-        if trimp is not None:
-            load = SessionLoad(trimp, LoadMethod.HEART_RATE)
+        reserve = None
+        if heart.trimp is not None and covers(heart.covered_s, minutes):
+            load = SessionLoad(heart.trimp, LoadMethod.HEART_RATE)
+            reserve = heart.mean_reserve
         else:
             pace_rate = rates.rate(row.sport, speed, row.start_utc)
             load = session_load((), minutes, row.rpe, profile, pace_rate)
-        covered = sum(s for _, s in row.hr_seconds) if trimp is not None else 0.0
-        reserve = (
-            sum(s * (bpm - profile.hr_rest) / span for bpm, s in row.hr_seconds) / covered
-            if covered > 0
-            else None
-        )
         out.append(
             SessionInfo(
                 id=row.id,
@@ -276,8 +254,12 @@ def weekly(
     longest = np.zeros(count)
     hours = np.zeros(count)
     estimated = np.zeros(count)
+    # The rows shown need their own weeks and the four before them (the 4-week ramp).
+    needed = first + dt.timedelta(weeks=max(count - shown - 4, 0)) if shown else first
     for s in items:
-        w = (monday(s.day) - first).days // 7
+        if s.day < needed:
+            continue
+        w = (s.day - first).days // 7  # first is a Monday: the same week as monday(s.day)
         if not 0 <= w < count:
             continue
         hours[w] += s.hours
