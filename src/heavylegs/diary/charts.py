@@ -11,8 +11,13 @@ import datetime as dt
 import math
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from heavylegs.diary.series import DiarySeries
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
 
 BLOCKS = "▁▂▃▄▅▆▇█"
 GAP = "·"
@@ -50,12 +55,27 @@ def render_plot(series: DiarySeries, path: Path, titles: dict[str, str] | None =
 
     matplotlib.use("Agg")
     import matplotlib.dates as mdates
-    import numpy as np
     from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(10, 5.5), dpi=110, layout="constrained")
+    ax = draw_plot(fig, series, titles)
+    locator = mdates.AutoDateLocator()  # type: ignore[no-untyped-call]
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))  # type: ignore[no-untyped-call]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, format=fmt, metadata={"Date": None} if fmt == "svg" else None)
+
+
+def draw_plot(fig: Figure, series: DiarySeries, titles: dict[str, str] | None = None) -> Axes:
+    """Draw :func:`render_plot`'s chart on ``fig`` and return the heaviness axes.
+
+    Why apart from saving: the clinician report draws the same chart on a figure with a fixed
+    layout and its own date ticks (much cheaper than the constrained layout for ten years).
+    """
+    import numpy as np
 
     titles = titles or {}
     days = np.array([series.day(i) for i in range(series.size)], dtype="datetime64[D]")
-    fig = Figure(figsize=(10, 5.5), dpi=110, layout="constrained")
     ax = fig.add_subplot()
     ax.plot(days, series.daily, color="#1f4e79", linewidth=2, label="heaviness (day)")
     ax.plot(days, series.morning, color="#7fa7d1", linestyle="none", marker=".", label="morning")
@@ -76,9 +96,6 @@ def render_plot(series: DiarySeries, path: Path, titles: dict[str, str] | None =
     ax.set_yticks(range(0, 11, 2))
     ax.set_ylabel("heaviness (0–10)")
     ax.axhline(-0.5, color="#999999", linewidth=0.5)
-    locator = mdates.AutoDateLocator()  # type: ignore[no-untyped-call]
-    ax.xaxis.set_major_locator(locator)
-    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))  # type: ignore[no-untyped-call]
 
     handles, labels = ax.get_legend_handles_labels()
     ankles = _ankles_by_day(series)
@@ -106,8 +123,7 @@ def render_plot(series: DiarySeries, path: Path, titles: dict[str, str] | None =
         handles, labels, loc="outside lower center", ncols=4, fontsize="small", frameon=False
     )
     ax.set_title(f"Heaviness diary {series.start.isoformat()} – {series.as_of.isoformat()}")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, format=fmt, metadata={"Date": None} if fmt == "svg" else None)
+    return ax
 
 
 def _ankles_by_day(series: DiarySeries) -> dict[dt.date, tuple[float | None, float | None]]:

@@ -1,7 +1,7 @@
 """Take it to a clinician: the PDF report, the FHIR R4 bundle (export and import) and the calendar.
 
 Layout = data flow: :mod:`heavylegs.reports.gather` reads what the earlier stages keep and
-compute (stored assessments, the diary and its insights, the training overview) once, into a
+compute (stored assessments, the diary and its insights, the recent running load) once, into a
 :class:`~heavylegs.reports.gather.ReportData`; :mod:`~heavylegs.reports.pdf`,
 :mod:`~heavylegs.reports.fhir` and :mod:`~heavylegs.reports.calendar` are pure functions of it
 (and of an injected clock), so the same data always gives the same bytes. fpdf2, matplotlib,

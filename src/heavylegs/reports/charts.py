@@ -1,26 +1,32 @@
-"""The report's charts, drawn by the diary and training stages' own chart functions so the
-report shows exactly what ``heavylegs trends --plot`` and ``heavylegs training --chart`` show.
+"""The report's charts, drawn by the diary and training stages' own drawing functions so the
+report shows what ``heavylegs trends --plot`` and ``heavylegs training --chart`` show.
 
 Raster (PNG at :data:`RASTER_DPI` dpi) by default, vector (SVG, drawn as PDF paths by fpdf2) on
 request. Why raster by default: fpdf2 rebuilds every SVG marker and glyph as PDF drawing objects,
 about a second of CPU for the diary chart's hundreds of points, which alone breaks the report's
 2 s budget; at 120 dpi (about 185 dpi once scaled onto the page) the PNGs print clearly.
 
-Only the last :data:`WINDOW_DAYS` days are drawn: a clinician reads the recent weeks, and ten
-years of daily points would be an unreadable smear (and slow). matplotlib's SVG ids are salted
+Why cheaper than the stages' own files: only the last :data:`WINDOW_DAYS` days are drawn (a
+clinician reads the recent weeks; ten years of daily points would be an unreadable smear), on a
+plain Agg figure (no pyplot state) with a fixed layout instead of the constrained one (which
+measures every label several times) and one date tick per week. matplotlib's SVG ids are salted
 with a constant so the same data give the same bytes.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import io
+import math
 import re
-import tempfile
 from enum import StrEnum
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from heavylegs.reports.gather import ReportData
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
 
 WINDOW_DAYS = 84
 RASTER_DPI = 120
@@ -38,24 +44,48 @@ class ChartFormat(StrEnum):
 _METADATA = re.compile(rb"<metadata>.*?</metadata>", re.S)
 
 
-def _settings() -> Any:
-    """Same data, same bytes (salted SVG ids), and the raster resolution; for this chart only."""
+def _figure(width: float, height: float) -> Figure:
+    """A figure on its own Agg canvas: no pyplot, no backend switch, no layout engine."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(width, height), dpi=RASTER_DPI)
+    FigureCanvasAgg(fig)
+    return fig
+
+
+def _fixed_titles() -> Any:
+    """Titles sit just above their axes; matplotlib's default measures every tick label at
+    draw time to lift a title over top ticks, which these charts do not have."""
     import matplotlib
 
-    matplotlib.use("Agg")
-    return matplotlib.rc_context({"svg.hashsalt": "heavylegs-report", "savefig.dpi": RASTER_DPI})
+    return matplotlib.rc_context({"axes.titley": 1.0})
 
 
-def _read(path: Path) -> bytes:
-    if path.suffix == ".png":
-        return path.read_bytes()
-    # fpdf2 does not read SVG <metadata> (matplotlib's RDF block): drop it instead of a warning
-    return _METADATA.sub(b"", path.read_bytes())
+def _weekly_ticks(ax: Axes) -> None:
+    """One tick per Monday, "02 Nov": twelve labels, measured once each."""
+    import matplotlib.dates as mdates
+
+    ax.xaxis.set_major_locator(mdates.WeekdayLocator(byweekday=mdates.MO))  # type: ignore[no-untyped-call]
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%d %b"))  # type: ignore[no-untyped-call]
+
+
+def _save(fig: Figure, fmt: ChartFormat) -> bytes:
+    import matplotlib
+
+    out = io.BytesIO()
+    if fmt is ChartFormat.VECTOR:
+        with matplotlib.rc_context({"svg.hashsalt": "heavylegs-report"}):
+            fig.savefig(out, format="svg", metadata={"Date": None})
+        # fpdf2 does not read SVG <metadata> (matplotlib's RDF block): drop it, not a warning
+        return _METADATA.sub(b"", out.getvalue())
+    fig.savefig(out, format="png", dpi=RASTER_DPI)
+    return out.getvalue()
 
 
 def diary_chart(data: ReportData, fmt: ChartFormat = ChartFormat.RASTER) -> bytes | None:
     """Heaviness, ankles and measures over the last weeks; ``None`` without diary scores."""
-    from heavylegs.diary.charts import render_plot
+    from heavylegs.diary.charts import draw_plot
     from heavylegs.diary.series import build_series
 
     since = data.today - dt.timedelta(days=WINDOW_DAYS - 1)
@@ -64,10 +94,13 @@ def diary_chart(data: ReportData, fmt: ChartFormat = ChartFormat.RASTER) -> byte
         return None
     measures = [m for m in data.measures if m.day >= since]
     series = build_series(entries, measures, data.today)
-    with _settings(), tempfile.TemporaryDirectory(prefix="heavylegs-report-") as tmp:
-        path = Path(tmp) / f"diary{fmt.suffix}"
-        render_plot(series, path, data.measure_titles)
-        return _read(path)
+    fig = _figure(10, 5.5)
+    with _fixed_titles():
+        ax = draw_plot(fig, series, data.measure_titles)
+    _weekly_ticks(ax)
+    legend_rows = math.ceil((len(ax.get_lines()) + 1) / 4)
+    fig.subplots_adjust(left=0.07, right=0.92, top=0.93, bottom=(0.55 + 0.2 * legend_rows) / 5.5)
+    return _save(fig, fmt)
 
 
 def recent_training(data: ReportData) -> bool:
@@ -78,11 +111,13 @@ def recent_training(data: ReportData) -> bool:
 
 def training_chart(data: ReportData, fmt: ChartFormat = ChartFormat.RASTER) -> bytes | None:
     """Weekly km, load, load ratio, cadence and heaviness; ``None`` without recent activities."""
-    from heavylegs.training.charts import render_chart
+    from heavylegs.training.charts import draw_chart
 
     if not data.training or not recent_training(data):
         return None
-    with _settings(), tempfile.TemporaryDirectory(prefix="heavylegs-report-") as tmp:
-        path = Path(tmp) / f"training{fmt.suffix}"
-        render_chart(data.training, path, days=WINDOW_DAYS)
-        return _read(path)
+    fig = _figure(10, 11)
+    with _fixed_titles():
+        axes = draw_chart(fig, data.training, days=WINDOW_DAYS)
+    _weekly_ticks(axes[-1])
+    fig.subplots_adjust(left=0.06, right=0.97, top=0.97, bottom=0.03, hspace=0.3)
+    return _save(fig, fmt)

@@ -36,7 +36,8 @@ class ReportData:
     measures: list[MeasureRow]
     insights: Insights | None
     training: dict[str, Any] | None
-    """The training overview document, ``None`` when no activity was imported."""
+    """The recent running load (the training overview's keys for the last 12 weeks, see
+    :func:`heavylegs.training.recent.recent_load`), ``None`` when no activity was imported."""
     measure_titles: dict[str, str] = field(default_factory=dict)
     cause_titles: dict[str, str] = field(default_factory=dict)
     source_titles: dict[str, str] = field(default_factory=dict)
@@ -89,7 +90,7 @@ def titles(kb: KnowledgeBase) -> dict[str, dict[str, str]]:
 def gather(
     session: Session, now: dt.datetime, kb: KnowledgeBase, *, with_training: bool = True
 ) -> ReportData:
-    """Read the store and compute insights and the training overview as of ``now``."""
+    """Read the store and compute insights and the recent running load as of ``now``."""
     from heavylegs.diary.entries import list_entries, list_measures
     from heavylegs.diary.escalation import wording_from_kb
     from heavylegs.diary.insights import compute_insights
@@ -112,9 +113,9 @@ def gather(
         )
     training = None
     if with_training and count_rows(session).get("activities", 0):
-        from heavylegs.training.overview import training_overview
+        from heavylegs.training.recent import recent_load
 
-        training = training_overview(session, now)
+        training = recent_load(session, now)
     return ReportData(
         now=local_now,
         assessments=all_assessments(session),

@@ -12,7 +12,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
 
 FORMATS = {".png": "png", ".svg": "svg"}
 
@@ -45,6 +49,16 @@ def render_chart(overview: Mapping[str, Any], path: Path, days: int | None = 84)
     from matplotlib.figure import Figure
 
     fig = Figure(figsize=(10, 11), dpi=100, layout="constrained")
+    draw_chart(fig, overview, days)
+    fig.savefig(path, format=fmt)
+
+
+def draw_chart(fig: Figure, overview: Mapping[str, Any], days: int | None = 84) -> list[Axes]:
+    """Draw :func:`render_chart`'s five panels on ``fig``; returns their axes, top first.
+
+    Why apart from saving: the clinician report draws the same panels on a figure with a fixed
+    layout and its own date ticks (much cheaper than the constrained layout).
+    """
     axes = fig.subplots(5, 1, sharex=True)
     series = overview.get("series")
     start: dt.date | None = None
@@ -115,4 +129,4 @@ def render_chart(overview: Mapping[str, Any], path: Path, days: int | None = 84)
     for ax, title in zip(axes, titles, strict=True):
         ax.set_title(title, fontsize=10, loc="left")
         ax.grid(alpha=0.3)
-    fig.savefig(path, format=fmt)
+    return list(axes)
