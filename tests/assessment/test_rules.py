@@ -7,7 +7,8 @@ from typing import Any
 import pytest
 
 from heavylegs.assessment.rules import Context, RuleError, compile_condition
-from heavylegs.knowledge.conditions import parse_condition
+from heavylegs.knowledge import Urgency
+from heavylegs.knowledge.conditions import LEVELS, parse_condition
 
 
 def holds(raw: dict[str, Any], flat: dict[str, Any]) -> bool:
@@ -71,8 +72,30 @@ def test_bad_rules_are_refused(raw: dict[str, Any], message: str) -> None:
         {"at_least": {"n": 3, "of": [{"x.y": 1}]}},
         {"x.y": {"between": 1}},
         {"level_at_least": "soon"},
+        {"symptoms.heaviness": {"gte": float("inf")}},
+        {"symptoms.heaviness": {"lt": float("nan")}},
+        {"symptoms.heaviness": float("-inf")},
+        {"symptoms.heaviness": {"in": [1, float("nan")]}},
+        {"symptoms.heaviness": {"gte": "3"}},
+        {"symptoms.heaviness": {"eq": {"a": 1}}},
+        {"cause": {"id": "x", "gte": [1]}},
+        {"cause": {"id": "x", "gte": None}},
+        {"cause_in_top": {"ids": 3, "n": 1}},
+        {"cause_in_top": {"ids": ["x"], "n": "2"}},
     ],
 )
 def test_malformed_conditions_are_refused(raw: dict[str, Any]) -> None:
     with pytest.raises(ValueError):
         parse_condition(raw)
+
+
+def test_malformed_conditions_raise_value_errors_only() -> None:
+    """A ``ValueError`` becomes a knowledge error naming the entry; a ``TypeError`` would not."""
+    for raw in ({"cause": {"id": "x", "gte": {}}}, {"cause_in_top": {"ids": None, "n": []}}):
+        with pytest.raises(ValueError, match="cause"):
+            parse_condition(raw)
+
+
+def test_levels_follow_the_urgency_order() -> None:
+    assert [Urgency(level).rank for level in LEVELS] == list(range(len(Urgency)))
+    assert LEVELS[0] == Urgency.SELF_CARE and LEVELS[-1] == Urgency.EMERGENCY

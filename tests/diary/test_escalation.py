@@ -6,14 +6,14 @@ import dataclasses
 
 import pytest
 
-from heavylegs.diary.escalation import FALLBACK, escalations, wording_from_kb
+from heavylegs.diary.escalation import RED_FLAGS, Wording, escalations, wording_from_kb
 from heavylegs.diary.insights import compute_insights
 from heavylegs.diary.rows import EntryRow, MeasureRow
 from heavylegs.diary.series import build_series
-from heavylegs.knowledge import load_knowledge
+from heavylegs.knowledge import KnowledgeError, Urgency, load_knowledge
 from tests.diary.factory import AS_OF, day, diary
 
-NEEDED = ("one_leg_swelling", "persistent_swelling", "no_improvement")
+NEEDED = RED_FLAGS
 
 
 @pytest.fixture(scope="module")
@@ -76,10 +76,31 @@ def test_one_leg_newly_swollen_is_urgent_but_long_standing_is_routine() -> None:
     assert flags(both) == []
 
 
-def test_a_missing_knowledge_entry_falls_back_to_our_words() -> None:
+def test_a_missing_knowledge_entry_falls_back_to_the_installed_knowledge_base() -> None:
     entries = [EntryRow(day(0), "morning", heaviness=4, ankle_left_cm=22.0, ankle_right_cm=25.0)]
     (flag,) = flags(entries, wording={})
-    assert flag.wording == FALLBACK["one_leg_swelling"]
+    kb_flag = load_knowledge().red_flags["one_leg_swelling"]
+    assert flag.wording == Wording(kb_flag.headline, kb_flag.message, kb_flag.level)
+    assert flag.level is kb_flag.level
+
+
+def test_the_level_is_the_knowledge_base_s(wording) -> None:  # type: ignore[no-untyped-def]
+    entries = [EntryRow(day(0), "morning", heaviness=4, ankle_left_cm=22.0, ankle_right_cm=25.0)]
+    changed = dict(wording)
+    changed["one_leg_swelling"] = dataclasses.replace(
+        wording["one_leg_swelling"], level=Urgency.EMERGENCY
+    )
+    (flag,) = flags(entries, wording=changed)
+    assert flag.level is Urgency.EMERGENCY
+
+
+def test_a_knowledge_base_without_the_red_flag_fails_loudly(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from heavylegs.diary import escalation
+
+    monkeypatch.setattr(escalation, "_installed", dict)
+    entries = [EntryRow(day(0), "morning", heaviness=4, ankle_left_cm=22.0, ankle_right_cm=25.0)]
+    with pytest.raises(KnowledgeError, match="one_leg_swelling"):
+        flags(entries, wording={})
 
 
 def _four_weeks_of_measures(after: float) -> tuple[list[EntryRow], list[MeasureRow]]:

@@ -180,3 +180,56 @@ def test_a_corrupt_cache_is_ignored(
     load_knowledge.cache_clear()
     assert load_knowledge(data_copy).causes
     load_knowledge.cache_clear()
+
+
+@pytest.mark.parametrize("number", [".inf", "-.inf", ".nan"])
+def test_a_non_finite_number_in_a_rule_fails_the_load_naming_the_rule(
+    data_copy: Path, number: str
+) -> None:
+    _edit(
+        data_copy / "red_flags.yaml",
+        "symptoms.duration_days: {gte: 90}",
+        f"symptoms.duration_days: {{gte: {number}}}",
+    )
+    with pytest.raises(KnowledgeError, match=r"\(one_leg_swelling\).*needs a finite number"):
+        parse_knowledge(data_copy)
+
+
+def test_a_non_finite_value_compared_for_equality_fails_the_load(data_copy: Path) -> None:
+    _edit(
+        data_copy / "red_flags.yaml",
+        "symptoms.duration_days: {gte: 90}",
+        "symptoms.duration_days: .nan",
+    )
+    with pytest.raises(KnowledgeError, match=r"\(one_leg_swelling\).*needs a finite number"):
+        parse_knowledge(data_copy)
+
+
+@pytest.mark.parametrize(
+    ("rule", "message"),
+    [
+        ("{cause: {id: deep_vein_thrombosis, gte: [0.3]}}", "gte: needs a number"),
+        ("{cause: {id: [deep_vein_thrombosis], gte: 0.3}}", "id: needs a cause id"),
+        ("{cause: {id: deep_vein_thrombosis, gte: .inf}}", "needs a finite number"),
+        ("{cause_in_top: {ids: deep_vein_thrombosis, n: 3}}", "ids: needs a non-empty list"),
+        ("{cause_in_top: {ids: [deep_vein_thrombosis], n: three}}", "n: needs a whole number"),
+    ],
+)
+def test_a_mistyped_plan_rule_is_a_knowledge_error_naming_the_rule(
+    data_copy: Path, rule: str, message: str
+) -> None:
+    _edit(data_copy / "avoid.yaml", "{cause: {id: deep_vein_thrombosis, gte: 0.3}}", rule)
+    with pytest.raises(KnowledgeError, match=rf"avoid.yaml\[\d+\] \(\w+\): .*{message}"):
+        parse_knowledge(data_copy)
+
+
+def test_the_routine_action_must_be_an_action_in_the_knowledge_base(data_copy: Path) -> None:
+    _edit(data_copy / "meta.yaml", "routine_action: book_appointment", "routine_action: book_it")
+    with pytest.raises(KnowledgeError, match=r"meta routine_action: unknown measure 'book_it'"):
+        parse_knowledge(data_copy)
+    _edit(data_copy / "meta.yaml", "routine_action: book_it", "routine_action: ankle_pumps")
+    with pytest.raises(KnowledgeError, match=r"'ankle_pumps' is not an action"):
+        parse_knowledge(data_copy)
+    _edit(data_copy / "meta.yaml", "routine_action: ankle_pumps\n", "")
+    with pytest.raises(KnowledgeError, match=r"needs a 'routine_action'"):
+        parse_knowledge(data_copy)

@@ -402,8 +402,8 @@ def _plan(compiled: Compiled, ctx: Context, fired: list[RedFlag], level: Urgency
                 add(action)
     if level is Urgency.EMERGENCY:
         return trusted(Plan, do=do, avoid=list(avoid.values()))
-    if level is Urgency.ROUTINE and "book_appointment" in compiled.items:
-        add("book_appointment")
+    if level is Urgency.ROUTINE:
+        add(compiled.kb.routine_action)  # in the base: the loader checks it
     best: dict[int, float] = {}
     for rank, cause_id in enumerate(ctx.ranking):
         likelihood = ctx.likelihood[cause_id]

@@ -10,8 +10,10 @@ Rules (each names the fact from the diary, then the red flag's own wording from 
   dropped by at least 1 point from before the measures began → ``no_improvement`` (routine);
 * heaviness rising (see ``insights.trend``) → ``rising_trend``: answer the assessment again.
 
-The wording of red flags is passed in (``wording_from_kb``); if the knowledge base lacks an id the
-fallback text below is used, so a missing entry can never silence a warning.
+The level and wording of the three red flags are the knowledge base's (``wording_from_kb``); a
+mapping that lacks one falls back to the installed knowledge base, and a knowledge base without
+one fails loudly, so a missing entry can never silence a warning. Only ``rising_trend``, which is
+not a red flag, has its own words here.
 """
 
 from __future__ import annotations
@@ -40,31 +42,18 @@ STILL_BOTHERSOME = 2.0
 class Wording:
     headline: str
     message: str
+    level: Urgency
 
 
-FALLBACK: dict[str, Wording] = {
-    "one_leg_swelling": Wording(
-        "Have a doctor or nurse check your leg today: one leg swelling on its own can be a clot.",
-        "A clot in a deep leg vein often shows as one leg, calf or ankle getting bigger than the "
-        "other, sometimes warm or sore. It needs a same-day check; sudden breathlessness or chest "
-        "pain with it means calling the emergency number.",
-    ),
-    "persistent_swelling": Wording(
-        "Book an appointment to have the swelling of that leg looked at.",
-        "Swelling that stays or keeps coming back has a cause worth finding: veins, lymph "
-        "drainage, a medicine, or the heart or kidneys.",
-    ),
-    "no_improvement": Wording(
-        "Book an appointment: weeks of self-care have not eased the heaviness.",
-        "When the usual measures do not help, something else may be behind the heaviness and it "
-        "deserves an examination.",
-    ),
-    "rising_trend": Wording(
-        "Answer the assessment again (heavylegs assess): what changed may need a different plan.",
-        "Heaviness that climbs week after week is a change worth re-checking, including the "
-        "warning signs.",
-    ),
-}
+RED_FLAGS = ("one_leg_swelling", "persistent_swelling", "no_improvement")
+"""The knowledge base's red flags the diary can raise (tests/diary checks they exist)."""
+RISING_TREND = Wording(
+    "Answer the assessment again (heavylegs assess): what changed may need a different plan.",
+    "Heaviness that climbs week after week is a change worth re-checking, including the "
+    "warning signs.",
+    Urgency.SELF_CARE,
+)
+"""Not a red flag of the knowledge base: heavylegs' own words."""
 
 
 @dataclass(frozen=True)
@@ -89,8 +78,10 @@ class Escalation:
 
 
 def wording_from_kb(kb: KnowledgeBase) -> dict[str, Wording]:
-    """The red flags' headline and message, by id."""
-    return {fid: Wording(flag.headline, flag.message) for fid, flag in kb.red_flags.items()}
+    """The red flags' headline, message and level, by id."""
+    return {
+        fid: Wording(flag.headline, flag.message, flag.level) for fid, flag in kb.red_flags.items()
+    }
 
 
 def escalations(
@@ -159,24 +150,24 @@ def escalations(
         )
 
     return sorted(
-        (
-            Escalation(LEVELS[fid], fid, tuple(lines), _wording(fid, wording))
-            for fid, lines in facts.items()
-        ),
+        (_escalation(fid, tuple(lines), wording) for fid, lines in facts.items()),
         key=lambda e: (-e.level.rank, e.id),
     )
 
 
-LEVELS = {
-    "one_leg_swelling": Urgency.URGENT,
-    "persistent_swelling": Urgency.ROUTINE,
-    "no_improvement": Urgency.ROUTINE,
-    "rising_trend": Urgency.SELF_CARE,
-}
-OWN_WORDS = frozenset({"rising_trend"})
-"""Escalations that are not red flags of the knowledge base: always the text above."""
+def _escalation(fid: str, facts: tuple[str, ...], wording: Mapping[str, Wording]) -> Escalation:
+    if fid == "rising_trend":
+        return Escalation(Urgency.SELF_CARE, fid, facts, RISING_TREND)
+    found = wording.get(fid) or _installed().get(fid)
+    if found is None:
+        from heavylegs.knowledge import KnowledgeError
+
+        raise KnowledgeError(f"the diary raises red flag {fid!r}, which the knowledge base lacks")
+    return Escalation(found.level, fid, facts, found)
 
 
-def _wording(fid: str, wording: Mapping[str, Wording]) -> Wording:
-    found = None if fid in OWN_WORDS else wording.get(fid)
-    return found or FALLBACK[fid]
+def _installed() -> dict[str, Wording]:
+    """The installed knowledge base's wording (loaded only when a caller passed none)."""
+    from heavylegs.knowledge import load_knowledge
+
+    return wording_from_kb(load_knowledge())

@@ -21,11 +21,15 @@ against the input model when it compiles the rules, so a typo fails loudly at lo
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any
 
+from heavylegs.knowledge.levels import Urgency
+
 COMPARISONS = ("eq", "ne", "in", "any_of", "gte", "lte", "gt", "lt", "known")
-LEVELS = ("self_care", "routine", "urgent", "emergency")
+LEVELS = tuple(level.value for level in Urgency)
+"""Triage level names, least urgent first (``LEVELS.index`` is :attr:`Urgency.rank`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,11 +122,18 @@ def parse_condition(raw: Any, where: str = "when") -> Cond:
     if key == "cause":
         if not isinstance(value, dict) or set(value) != {"id", "gte"}:
             raise ValueError(f"{here}: needs exactly 'id' and 'gte'")
-        return CauseLikely(str(value["id"]), float(value["gte"]))
+        if not isinstance(value["id"], str):
+            raise ValueError(f"{here}.id: needs a cause id")
+        return CauseLikely(value["id"], _number(value["gte"], f"{here}.gte"))
     if key == "cause_in_top":
         if not isinstance(value, dict) or set(value) != {"ids", "n"}:
             raise ValueError(f"{here}: needs exactly 'ids' and 'n'")
-        return CauseInTop(tuple(str(i) for i in value["ids"]), int(value["n"]))
+        ids, n = value["ids"], value["n"]
+        if not isinstance(ids, list) or not ids or not all(isinstance(i, str) for i in ids):
+            raise ValueError(f"{here}.ids: needs a non-empty list of cause ids")
+        if isinstance(n, bool) or not isinstance(n, int) or n < 1:
+            raise ValueError(f"{here}.n: needs a whole number of at least 1")
+        return CauseInTop(tuple(ids), n)
     if "." not in key:
         raise ValueError(f"{here}: unknown condition form (expected section.field, all, any, …)")
     if isinstance(value, dict):
@@ -133,14 +144,38 @@ def parse_condition(raw: Any, where: str = "when") -> Cond:
             raise ValueError(f"{here}: unknown operator {op!r}; use one of {COMPARISONS}")
         if op in ("in", "any_of") and not isinstance(operand, list):
             raise ValueError(f"{here}.{op}: needs a list")
-        if op in ("gte", "lte", "gt", "lt") and not isinstance(operand, int | float):
-            raise ValueError(f"{here}.{op}: needs a number")
+        if op in ("gte", "lte", "gt", "lt"):
+            _number(operand, f"{here}.{op}")
         if op == "known" and not isinstance(operand, bool):
             raise ValueError(f"{here}.known: needs true or false")
-        return Leaf(key, op, tuple(operand) if isinstance(operand, list) else operand)
+        if isinstance(operand, list):
+            for i, item in enumerate(operand):
+                _scalar(item, f"{here}.{op}[{i}]")
+            return Leaf(key, op, tuple(operand))
+        _scalar(operand, f"{here}.{op}")
+        return Leaf(key, op, operand)
     if isinstance(value, list):
         raise ValueError(f"{here}: use {{in: [...]}} or {{any_of: [...]}} for a list")
+    _scalar(value, here)
     return Leaf(key, "eq", value)
+
+
+def _number(value: Any, where: str) -> float:
+    """A finite number (``.inf`` and ``.nan`` are YAML numbers, but no answer compares to them
+    usefully and they cannot be written back as Python source by the rule compiler)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValueError(f"{where}: needs a number, got {value!r}")
+    if not math.isfinite(value):
+        raise ValueError(f"{where}: needs a finite number, got {value!r}")
+    return float(value)
+
+
+def _scalar(value: Any, where: str) -> None:
+    """A leaf compares with text, true/false or a finite number; anything else is a typo."""
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ValueError(f"{where}: needs a finite number, got {value!r}")
+    if not isinstance(value, str | bool | int | float):
+        raise ValueError(f"{where}: needs text, true/false or a number, got {value!r}")
 
 
 def walk(cond: Cond) -> list[Cond]:

@@ -43,6 +43,11 @@ KINDS: dict[str, type[BaseModel]] = {
     "faq": Faq,
 }
 M = TypeVar("M", bound=BaseModel)
+META_TEXTS = ("disclaimer", "self_care_headline", "unchecked_headline", "routine_action")
+"""What ``meta.yaml`` must hold (``routine_action`` is a measure id, checked with the rest)."""
+CODE = tuple(Path(__file__).parent / name for name in ("models.py", "conditions.py", "levels.py"))
+"""The modules that shape the validated base: part of the cache key, so a changed model never
+reads an old pickle."""
 
 
 class KnowledgeError(ValueError):
@@ -108,15 +113,11 @@ def parse_knowledge(data_dir: Path = DATA_DIR) -> KnowledgeBase:
             if entry_id in tables[kind]:
                 raise KnowledgeError(f"{path.name}: duplicate {kind} id {entry_id!r}")
             tables[kind][entry_id] = entry
-    for key in ("disclaimer", "self_care_headline", "unchecked_headline"):
+    for key in META_TEXTS:
         if not isinstance(meta.get(key), str):
             raise KnowledgeError(f"meta.yaml: needs a {key!r} text")
     kb = KnowledgeBase(
-        version=_fingerprint(files)[:16],
-        disclaimer=meta["disclaimer"],
-        self_care_headline=meta["self_care_headline"],
-        unchecked_headline=meta["unchecked_headline"],
-        **tables,
+        version=_fingerprint(files)[:16], **{key: meta[key] for key in META_TEXTS}, **tables
     )
     check_references(kb)
     return kb
@@ -162,6 +163,10 @@ def check_references(kb: KnowledgeBase) -> None:
                 need(kb.causes, cause_id, "cause", f"measure {measure.id} indication")
             if ind.when is not None:
                 _check_condition(kb, ind.when, f"measure {measure.id}", problems, plan_rule=True)
+    need(kb.measures, kb.routine_action, "measure", "meta routine_action")
+    routine = kb.measures.get(kb.routine_action)
+    if routine is not None and routine.kind is not MeasureKind.ACTION:
+        problems.append(f"meta routine_action: {kb.routine_action!r} is not an action")
     for rule in kb.avoid.values():
         for measure_id in rule.measures:
             need(kb.measures, measure_id, "measure", f"avoid {rule.id}")
@@ -197,6 +202,8 @@ def _check_condition(
 
 def _fingerprint(files: list[Path]) -> str:
     digest = hashlib.sha256(__version__.encode())
+    for path in CODE:
+        digest.update(path.read_bytes())
     for path in files:
         digest.update(path.name.encode())
         digest.update(path.read_bytes())

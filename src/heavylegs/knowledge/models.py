@@ -13,26 +13,11 @@ from typing import Annotated, Any
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from heavylegs.knowledge.conditions import Cond, parse_condition
+from heavylegs.knowledge.levels import Urgency as Urgency  # re-exported: entries name levels
 
 Id = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_\-]*$", max_length=64)]
 CoverId = Annotated[str, Field(pattern=r"^S[0-4]-\d{2}$")]
 Condition = Annotated[Cond, BeforeValidator(parse_condition)]
-
-
-class Urgency(StrEnum):
-    """Triage level, ordered: compare with :func:`Urgency.rank`."""
-
-    SELF_CARE = "self_care"
-    ROUTINE = "routine"
-    URGENT = "urgent"
-    EMERGENCY = "emergency"
-
-    @property
-    def rank(self) -> int:
-        return _RANK[self]
-
-
-_RANK = {Urgency.SELF_CARE: 0, Urgency.ROUTINE: 1, Urgency.URGENT: 2, Urgency.EMERGENCY: 3}
 
 
 class SourceKind(StrEnum):
@@ -222,6 +207,9 @@ class KnowledgeBase(_Model):
     self_care_headline: str
     unchecked_headline: str = Field(
         description="Self-care headline when no warning-sign question was answered at all."
+    )
+    routine_action: Id = Field(
+        description="The action measure every routine plan starts with (checked at load)."
     )
     sources: dict[str, Source]
     causes: dict[str, Cause]
