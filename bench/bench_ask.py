@@ -93,7 +93,9 @@ def _measure(search: Search, questions: list[dict[str, object]]) -> dict[str, fl
     }
 
 
-def main() -> None:
+def main() -> int:
+    """0 when the dev targets are met, 1 otherwise (``bench/run.py`` lists the misses)."""
+    ok = True
     start = time.perf_counter()
     ask_search = _ask_search()
     ask_search("warm up")
@@ -120,7 +122,9 @@ def main() -> None:
                 f"targets: recall@3 >= 0.90 {'OK' if ours['recall@3'] >= 0.9 else 'MISSED'}; "
                 f"p99 < 20 ms {'OK' if ours['p99_ms'] < 20 else 'MISSED'}"
             )
+            ok = ours["recall@3"] >= 0.9 and ours["p99_ms"] < 20
+    return 0 if ok else 1
 
 
 if __name__ == "__main__":
-    main()
+    raise SystemExit(main())

@@ -160,7 +160,8 @@ def _load_from_sqlite(entries: list[EntryRow], measures: list[MeasureRow]) -> fl
     return ms
 
 
-def main() -> None:
+def main() -> int:
+    """0 when the target is met, 1 otherwise (``bench/run.py`` lists the misses)."""
     entries, measures = synthetic()
     compute_insights(entries, measures, as_of=AS_OF)  # warm imports
     ours_ms = _median_ms(lambda: compute_insights(entries, measures, as_of=AS_OF), 7)
@@ -189,7 +190,8 @@ def main() -> None:
     print(f"same n and differences: yes; largest CI bound gap (Monte-Carlo): {worst_ci:.3f} points")
     print(f"read rows from SQLite + insights: {db_ms:.1f} ms")
     print(f"summary: {result.summary}")
+    return 0 if ours_ms < TARGET_MS else 1
 
 
 if __name__ == "__main__":
-    main()
+    raise SystemExit(main())

@@ -154,3 +154,31 @@ def test_running_answers_from_activities_for_the_assessment(
     assert set(answers) == {"weekly_km", "last_hard_session_hours_ago", "cadence_spm"}
     Running(**answers)  # valid against the assessment schema
     assert answers["weekly_km"] > 0
+
+
+def test_training_json_shows_the_weeks_asked_for(
+    app: typer.Typer, runs: Path, sqlite_url: str
+) -> None:
+    """The daily series is paged: the weeks of the table by default, ``--since`` for more;
+    today's figures do not depend on the period shown."""
+    CliRunner().invoke(app, ["import", str(runs), "--db", sqlite_url])
+
+    def training(*extra: str) -> dict:  # type: ignore[type-arg]
+        result = CliRunner().invoke(app, ["training", "--json", "--db", sqlite_url, *extra])
+        assert result.exit_code == 0, result.output
+        return json.loads(result.stdout)  # type: ignore[no-any-return]
+
+    short, default = training("--weeks", "1"), training()
+    everything = training("--since", START.date().isoformat())
+    monday = NOW.date() - dt.timedelta(days=NOW.weekday())
+    assert short["series"]["days"][0] == monday.isoformat() == short["series"]["shown_from"]
+    assert (
+        everything["series"]["days"][0] == everything["series"]["start"] <= START.date().isoformat()
+    )
+    assert everything["series"]["days"][-len(short["series"]["days"]) :] == short["series"]["days"]
+    assert short["today"] == default["today"] == everything["today"]
+    assert len(everything["cadence"]) == 14 and len(short["weeks"]) == 1
+    bad = CliRunner().invoke(
+        app, ["training", "--json", "--db", sqlite_url, "--since", "2026-13-01"]
+    )
+    assert bad.exit_code == 2 and "--since" in bad.output

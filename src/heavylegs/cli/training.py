@@ -263,6 +263,16 @@ def training(
             show_default=False,
         ),
     ] = None,
+    since: Annotated[
+        str | None,
+        typer.Option(
+            "--since",
+            metavar="YYYY-MM-DD",
+            help="Daily series, cadence and diary scores from this day on "
+            "[default: the weeks in the table].",
+            show_default=False,
+        ),
+    ] = None,
     db: Db = None,
 ) -> None:
     """Weekly load, fitness/fatigue/form, load ratio, cadence, and heaviness against load."""
@@ -275,6 +285,7 @@ def training(
             problems.append(f"--plot: the file must end in .png or .svg (got {chart.name!r})")
         if hr_rest is not None and hr_max is not None and hr_max <= hr_rest + 20:
             problems.append("--hr-max: must be well above --hr-rest")
+        shown_from = _day(since, "--since", problems)
         if problems:
             raise Fail(problems)
         with open_db(db) as store, store.session() as session:
@@ -286,7 +297,10 @@ def training(
                 hr_max if hr_max is not None else saved.max_hr,
                 seed_load,
             )
-            document = training_overview(session, now(), heart, weeks=weeks)
+            document = training_overview(
+                session, now(), heart, weeks=weeks,
+                since=shown_from.date() if shown_from is not None else None,
+            )  # fmt: skip
         if chart is not None:
             from heavylegs.training.charts import render_chart
 
