@@ -10,7 +10,7 @@ export HEAVYLEGS_SHARED := $(SHARED)
 help:
 	@echo "make run    - set up and start the heavylegs web app on http://127.0.0.1:8000 (SQLite)"
 	@echo "make test   - set up, lint and run the whole test suite"
-	@echo "make lint   - ruff + mypy --strict on src/"
+	@echo "make lint   - ruff + mypy --strict on src/ + import contracts (.importlinter)"
 	@echo "make bench  - benchmarks (ratios against baselines measured in the same run)"
 	@echo "make golden - regenerate golden files"
 	@echo "make fuzz   - long fuzz run of the activity readers (nightly; FUZZ_EXAMPLES=N)"
@@ -41,6 +41,7 @@ lint: setup-test
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
 	$(BIN)/mypy src
+	$(BIN)/lint-imports --no-cache  # the layers and no cycles (.importlinter)
 
 test: setup-test lint
 	scripts/ensure-chromium.sh

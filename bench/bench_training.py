@@ -152,7 +152,7 @@ def history(runs: int) -> bool:
 
 
 def incremental(url: str, folder: Path, runs: int) -> bool:
-    from heavylegs.training.overview import load_sessions
+    from heavylegs.training.repository import load_sessions
     from heavylegs.training.signals import build_series
 
     store = open_store(url)

@@ -147,10 +147,12 @@ def test_running_answers_from_activities_for_the_assessment(
     app: typer.Typer, runs: Path, sqlite_url: str
 ) -> None:
     from heavylegs.assessment.answers import Running
+    from heavylegs.store import open_store
     from heavylegs.training.running import running_answers_from_activities
 
     CliRunner().invoke(app, ["import", str(runs), "--db", sqlite_url])
-    answers = running_answers_from_activities(sqlite_url, NOW)
+    with open_store(sqlite_url) as store, store.session() as session:
+        answers = running_answers_from_activities(session, NOW)
     assert set(answers) == {"weekly_km", "last_hard_session_hours_ago", "cadence_spm"}
     Running(**answers)  # valid against the assessment schema
     assert answers["weekly_km"] > 0

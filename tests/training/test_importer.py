@@ -307,7 +307,7 @@ def test_strava_manual_entries_are_imported_and_missing_files_reported(
     assert manual["distance_m"] == 6000.0 and manual["moving_s"] == 2400.0
     assert manual["start_utc"] == "2026-03-04T18:30:00Z" and manual["sport"] == "running"
     with store.session() as session:
-        from heavylegs.training.overview import load_sessions
+        from heavylegs.training.repository import load_sessions
 
         items, _ = load_sessions(session, NOW, default_offset_s=0)
     by_day = {s.day.isoformat(): s for s in items}

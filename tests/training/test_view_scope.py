@@ -126,8 +126,7 @@ def test_stored_heart_figures_are_the_computed_ones_and_follow_the_profile(
     from heavylegs.store import open_store
     from heavylegs.store.models import Base
     from heavylegs.training.load import profile_key
-    from heavylegs.training.overview import HeartInputs, load_sessions
-    from heavylegs.training.repository import activity_rows
+    from heavylegs.training.repository import HeartInputs, activity_rows, load_sessions
 
     url = f"sqlite:///{tmp_path / 'figures.sqlite3'}"
     _store_history(url, history(11, 60))

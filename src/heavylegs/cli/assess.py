@@ -167,7 +167,7 @@ def _running_from_activities(db: str | None) -> tuple[dict[str, Any], str | None
     from datetime import UTC, datetime
 
     from heavylegs.cli.output import sqlite_file
-    from heavylegs.store import StoreError
+    from heavylegs.store import StoreError, open_store
     from heavylegs.training.running import running_answers_from_activities
 
     path = sqlite_file(db) if db else None
@@ -177,7 +177,8 @@ def _running_from_activities(db: str | None) -> tuple[dict[str, Any], str | None
             "`heavylegs import PATH`"
         )
     try:
-        found = running_answers_from_activities(db, datetime.now(UTC))
+        with open_store(db) as store, store.session() as session:
+            found = running_answers_from_activities(session, datetime.now(UTC))
     except StoreError as exc:
         return {}, f"--from-activities: {exc}"
     if not found:

@@ -25,6 +25,7 @@ from typing import Any
 
 import numpy as np
 
+from heavylegs.diary.effects import Effect, Outcome, Verdict
 from heavylegs.diary.escalation import Escalation, Wording, escalations
 from heavylegs.diary.rows import EntryRow, MeasureRow
 from heavylegs.diary.series import DiarySeries, build_series
@@ -35,6 +36,7 @@ from heavylegs.diary.stats import (
     mean_difference,
     slope_per_day,
 )
+from heavylegs.diary.summary import weekly_summary
 
 MIN_DAYS = 5
 RECENT_DAYS = 365
@@ -48,39 +50,11 @@ TREND_CHANGE = 1.0
 SCHEMA_VERSION = 1
 
 
-class Verdict(StrEnum):
-    NOT_ENOUGH_DATA = "not_enough_data"
-    NO_CLEAR_EFFECT = "no_clear_effect"
-    LINKED_TO_LESS_HEAVINESS = "linked_to_less_heaviness"
-    LINKED_TO_MORE_HEAVINESS = "linked_to_more_heaviness"
-
-
-class Outcome(StrEnum):
-    """Which score a measure is compared on: the same day's evening or the next morning."""
-
-    EVENING = "evening"
-    NEXT_MORNING = "next_morning"
-
-
 class Direction(StrEnum):
     IMPROVING = "improving"
     STABLE = "stable"
     WORSENING = "worsening"
     NOT_ENOUGH_DATA = "not_enough_data"
-
-
-@dataclass(frozen=True)
-class Effect:
-    measure: str
-    outcome: Outcome
-    n_with: int
-    n_without: int
-    verdict: Verdict
-    difference: float | None = None
-    ci_low: float | None = None
-    ci_high: float | None = None
-    mean_with: float | None = None
-    mean_without: float | None = None
 
 
 @dataclass(frozen=True)
@@ -242,8 +216,6 @@ def compute_insights(
     resamples: int = DEFAULT_RESAMPLES,
 ) -> Insights:
     """Trend, personal effects, escalation and the weekly summary, as of ``as_of``."""
-    from heavylegs.diary.summary import weekly_summary
-
     series = build_series(entries, measures, as_of)
     the_trend = trend(series, seed=seed, resamples=resamples)
     effects = measure_effects(series, seed=seed, resamples=resamples)

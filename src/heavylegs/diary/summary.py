@@ -9,14 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING
 
+from heavylegs.diary.effects import Effect, Verdict
 from heavylegs.diary.escalation import Escalation
 from heavylegs.diary.series import DiarySeries
 from heavylegs.knowledge.models import Urgency
-
-if TYPE_CHECKING:
-    from heavylegs.diary.insights import Effect
 
 WEEK_MIN_DAYS = 3
 LOOKBACK_WEEKS = 3
@@ -63,7 +60,6 @@ def heaviness_phrase(series: DiarySeries) -> str:
 
 
 def effects_phrase(effects: Sequence[Effect], titles: Mapping[str, str]) -> str:
-    from heavylegs.diary.insights import Verdict
 
     linked = [
         e

@@ -16,7 +16,7 @@ pull numpy, SQLAlchemy or fitdecode along):
   fatigue, form, 7:28 load ratio, monotony, strain; incremental ``LoadSeries.add``), ``signals``
   (sessions, weeks, cadence against the runner's baseline), ``heaviness`` (diary heaviness
   against the previous 0-3 days' load), ``running`` (the assessment's ``running`` answers:
-  ``running_answers_from_activities(session_or_db_url, now)``);
+  ``running_answers_from_activities(session, now)``);
 * views — ``overview.training_overview(session, now)`` (one JSON-ready document for the CLI and
   the web page) and ``charts.render_chart`` (PNG/SVG); ``fit_writer`` makes synthetic FIT files
   for tests and benchmarks.

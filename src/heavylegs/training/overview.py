@@ -12,11 +12,11 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections import Counter
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from heavylegs.training.heaviness import heaviness_link
-from heavylegs.training.load import HeartProfile, heart_profile
+from heavylegs.training.repository import HeartInputs as HeartInputs  # the overview's input
+from heavylegs.training.repository import load_sessions, local_offset_s
 from heavylegs.training.running import running_fill
 from heavylegs.training.series import (
     CALIBRATION_DAYS,
@@ -30,61 +30,17 @@ from heavylegs.training.signals import (
     build_series,
     cadence_trend,
     monday,
-    sessions,
     weekly,
 )
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
-MAX_OBSERVED_HR = 230.0
 CADENCE_SHOWN = 10
 """Runs with a cadence the views list, newest first (their points are always computed)."""
 LINK_DAYS = 365
 """Heaviness against load looks at the diary scores of the last year: the person as they are
 now, and a view that costs the same after one year of diary as after ten."""
-
-
-@dataclass(frozen=True)
-class HeartInputs:
-    """What the person said about their heart rate (``None`` = estimate it)."""
-
-    hr_rest: float | None = None
-    hr_max: float | None = None
-    seed_load: float | None = None
-    """Mean daily load to start the load model from (``None``: the first weeks' mean)."""
-
-
-def local_offset_s(now: dt.datetime) -> int:
-    """The machine's UTC offset at ``now``, for files that do not carry their own."""
-    offset = now.astimezone().utcoffset()
-    return int(offset.total_seconds()) if offset is not None else 0
-
-
-def load_sessions(
-    session: Session,
-    now: dt.datetime,
-    heart: HeartInputs | None = None,
-    default_offset_s: int | None = None,
-) -> tuple[list[SessionInfo], HeartProfile]:
-    """Stored activities as sessions with their load, and the heart profile used."""
-    from heavylegs.store.person import load_profile
-    from heavylegs.training.repository import activity_rows, refresh_heart_figures
-
-    heart = heart or HeartInputs()
-    rows = activity_rows(session, heart_rates=False)
-    about = load_profile(session).about()  # the saved profile, else the last assessment's
-    observed = [r.max_hr for r in rows if r.max_hr is not None and r.max_hr <= MAX_OBSERVED_HR]
-    profile = heart_profile(
-        hr_rest=heart.hr_rest,
-        hr_max=heart.hr_max,
-        age=about.get("age") if isinstance(about.get("age"), int) else None,
-        sex=about.get("sex") if isinstance(about.get("sex"), str) else None,
-        observed_max=max(observed) if observed else None,
-    )
-    offset = local_offset_s(now) if default_offset_s is None else default_offset_s
-    rows = refresh_heart_figures(session, rows, profile)
-    return sessions(rows, profile, offset), profile
 
 
 def _num(value: float, digits: int = 2) -> float | None:

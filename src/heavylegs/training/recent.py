@@ -12,14 +12,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any
 
-from heavylegs.training.overview import (
-    _cadence_since,
-    load_sessions,
-    local_offset_s,
-    series_json,
-    shown_since,
-    today_json,
-)
+from heavylegs.training.overview import _cadence_since, series_json, shown_since, today_json
+from heavylegs.training.repository import load_sessions, local_offset_s
 from heavylegs.training.signals import build_series, cadence_trend, weekly
 
 if TYPE_CHECKING:

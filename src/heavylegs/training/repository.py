@@ -20,8 +20,15 @@ import heavylegs.store.activities  # noqa: F401  (registers the tables on Base.m
 from heavylegs.store.models import Base
 from heavylegs.training.codec import decode_stream, encode_stream
 from heavylegs.training.dedupe import START_TOLERANCE_S, Key, same_activity
-from heavylegs.training.load import HeartFigures, HeartProfile, TrimpTable, profile_key
+from heavylegs.training.load import (
+    HeartFigures,
+    HeartProfile,
+    TrimpTable,
+    heart_profile,
+    profile_key,
+)
 from heavylegs.training.model import ParsedActivity, SourceFormat, Stream
+from heavylegs.training.signals import SessionInfo, sessions
 
 if TYPE_CHECKING:
     from heavylegs.store.undo import Snapshot
@@ -430,3 +437,51 @@ def edit_activity(
         query = update(DETAILS).where(DETAILS.c.activity_id == activity_id)
         session.execute(query.values(**values))
     return Snapshot(f"activity {activity_id}", {"activity_details": before})
+
+
+MAX_OBSERVED_HR = 230.0
+"""A maximum heart rate above this in a file is a sensor glitch, not the runner's maximum."""
+
+
+@dataclass(frozen=True)
+class HeartInputs:
+    """What the person said about their heart rate (``None`` = estimate it)."""
+
+    hr_rest: float | None = None
+    hr_max: float | None = None
+    seed_load: float | None = None
+    """Mean daily load to start the load model from (``None``: the first weeks' mean)."""
+
+
+def local_offset_s(now: dt.datetime) -> int:
+    """The machine's UTC offset at ``now``, for files that do not carry their own."""
+    offset = now.astimezone().utcoffset()
+    return int(offset.total_seconds()) if offset is not None else 0
+
+
+def load_sessions(
+    session: Session,
+    now: dt.datetime,
+    heart: HeartInputs | None = None,
+    default_offset_s: int | None = None,
+) -> tuple[list[SessionInfo], HeartProfile]:
+    """Stored activities as sessions with their load, and the heart profile used.
+
+    Here, next to the reads it makes, so every view (overview, running answers, report) loads
+    sessions the same way without importing one another."""
+    from heavylegs.store.person import load_profile
+
+    heart = heart or HeartInputs()
+    rows = activity_rows(session, heart_rates=False)
+    about = load_profile(session).about()  # the saved profile, else the last assessment's
+    observed = [r.max_hr for r in rows if r.max_hr is not None and r.max_hr <= MAX_OBSERVED_HR]
+    profile = heart_profile(
+        hr_rest=heart.hr_rest,
+        hr_max=heart.hr_max,
+        age=about.get("age") if isinstance(about.get("age"), int) else None,
+        sex=about.get("sex") if isinstance(about.get("sex"), str) else None,
+        observed_max=max(observed) if observed else None,
+    )
+    offset = local_offset_s(now) if default_offset_s is None else default_offset_s
+    rows = refresh_heart_figures(session, rows, profile)
+    return sessions(rows, profile, offset), profile

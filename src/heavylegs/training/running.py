@@ -106,26 +106,13 @@ def running_fill(items: Sequence[SessionInfo], now: dt.datetime) -> RunningFill:
     return fill
 
 
-def running_answers_from_activities(
-    session_or_db_url: Session | str | None, now: dt.datetime
-) -> dict[str, Any]:
-    """The ``running`` answers the stored activities support (a session, a URL, or the default).
+def running_answers_from_activities(session: Session, now: dt.datetime) -> dict[str, Any]:
+    """The ``running`` answers the stored activities support, read through ``session``.
 
     For ``heavylegs assess --from-activities``: merge these into the answers, then ask only
-    for the running fields still missing.
+    for the running fields still missing. The caller owns the store and its transaction.
     """
-    from sqlalchemy.orm import Session as OrmSession
-
-    if isinstance(session_or_db_url, OrmSession):
-        return _from_session(session_or_db_url, now).answers
-    from heavylegs.store import open_store
-
-    with open_store(session_or_db_url) as store, store.session() as session:
-        return _from_session(session, now).answers
-
-
-def _from_session(session: Session, now: dt.datetime) -> RunningFill:
-    from heavylegs.training.overview import load_sessions
+    from heavylegs.training.repository import load_sessions
 
     items, _profile = load_sessions(session, now)
-    return running_fill(items, now)
+    return running_fill(items, now).answers

@@ -18,6 +18,7 @@ import datetime as dt
 import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -34,8 +35,10 @@ from heavylegs.training.load import (
     session_load,
 )
 from heavylegs.training.model import RUNNING
-from heavylegs.training.repository import ActivityRow
 from heavylegs.training.series import CALIBRATION_DAYS, LoadSeries, monotony_strain
+
+if TYPE_CHECKING:
+    from heavylegs.training.repository import ActivityRow
 
 BASELINE_DAYS = 90
 BASELINE_MIN_RUNS = 3
