@@ -9,7 +9,8 @@ import matplotlib.image
 import numpy as np
 import pytest
 
-from heavylegs.diary.charts import PlotFormatError, plot_format, render_plot, sparkline
+from heavylegs.chart_files import ChartFormatError, chart_format
+from heavylegs.diary.charts import render_plot, sparkline
 from heavylegs.diary.rows import EntryRow
 from heavylegs.diary.series import build_series
 from tests.diary.factory import AS_OF, day, diary
@@ -57,5 +58,11 @@ def test_svg_chart_has_lines_markers_and_legend(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("name", ["chart.pdf", "chart", "chart.png.txt"])
 def test_only_png_and_svg(name: str) -> None:
-    with pytest.raises(PlotFormatError, match="--plot"):
-        plot_format(Path(name))
+    with pytest.raises(ChartFormatError, match=r"must end in \.png or \.svg") as caught:
+        chart_format(Path(name))
+    assert "--" not in str(caught.value), "a stage error never names a command-line option"
+    assert caught.value.problems == [str(caught.value)]
+
+
+def test_the_format_is_the_suffix_in_any_case() -> None:
+    assert chart_format(Path("a/Chart.PNG")) == "png" and chart_format(Path("c.svg")) == "svg"

@@ -264,3 +264,31 @@ def test_undefined_local_type_is_damage_at_its_byte() -> None:
     assert decoded.damage is not None
     assert f"undefined local type 9 at byte {at}" in decoded.damage
     assert decoded.records["timestamp"].size == 0
+
+
+@pytest.mark.parametrize(
+    ("data", "offset", "words"),
+    [
+        (b"", 0, "empty file"),
+        (b"\x0e\x10" + b"\x00" * 6, 0, "too short for a FIT header"),
+        (b"\x0e\x10\x00\x00\x10\x00\x00\x00.FOO\x00\x00" + b"\x00" * 16, 0, "not a FIT header"),
+    ],
+)
+def test_a_format_error_carries_its_byte_offset(data: bytes, offset: int, words: str) -> None:
+    from heavylegs.training.fit_fast import FitFormatError
+
+    with pytest.raises(FitFormatError, match=words) as caught:
+        decode_fit(data)
+    assert caught.value.offset == offset
+
+
+def test_damage_in_the_first_message_reports_the_byte_it_was_found_at() -> None:
+    from heavylegs.training.fit_fast import FitFormatError
+
+    data = write_fit(steady_run(START, 60))
+    header = data[0]
+    # a data message of an undefined local type where the first definition should be
+    broken = data[:header] + bytes([0x0F]) + data[header + 1 :]
+    with pytest.raises(FitFormatError, match=f"undefined local type 15 at byte {header}") as caught:
+        decode_fit(broken)
+    assert caught.value.offset == header

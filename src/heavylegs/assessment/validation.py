@@ -13,15 +13,11 @@ from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
 from heavylegs.assessment.answers import SECTIONS, Answers
+from heavylegs.problems import Problems
 
 
-class AnswersError(ValueError):
+class AnswersError(Problems, ValueError):
     """The answers are unusable; ``problems`` holds one ``path: message`` line per problem."""
-
-    def __init__(self, problems: list[str]) -> None:
-        super().__init__("; ".join(problems))
-        self.problems = problems
-        self.locations = [p.split(": ", 1)[0] for p in problems]
 
 
 def parse_answers_json(text: str | bytes) -> Answers:

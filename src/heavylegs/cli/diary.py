@@ -436,15 +436,16 @@ def trends(
 ) -> None:
     """Heaviness and ankle sparklines in the terminal; --plot draws a chart."""
     with _guard():
-        from heavylegs.diary.charts import PlotFormatError, plot_format, render_plot, sparkline
+        from heavylegs.chart_files import ChartFormatError, chart_format
+        from heavylegs.diary.charts import render_plot, sparkline
         from heavylegs.diary.entries import list_entries, list_measures
         from heavylegs.diary.series import build_series
 
         if plot is not None:
             try:
-                plot_format(plot)
-            except PlotFormatError as exc:
-                raise Fail([str(exc)]) from None
+                chart_format(plot)
+            except ChartFormatError as exc:
+                raise Fail([f"--plot: {exc}"]) from None
         today = _today()
         since = today - dt.timedelta(days=days - 1)
         with open_db(db) as store, store.session() as session:

@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from heavylegs.problems import Problems
+
 if TYPE_CHECKING:
     from rich.console import Console
 
@@ -154,12 +156,11 @@ class _NewStore:
             self.path.with_name(self.path.name + suffix).unlink(missing_ok=True)
 
 
-class Fail(Exception):
+class Fail(Problems):
     """Stop a command: ``problems`` go to stderr, ``code`` is the exit code."""
 
     def __init__(self, problems: list[str], code: int = 2) -> None:
-        super().__init__("; ".join(problems))
-        self.problems = problems
+        super().__init__(problems)
         self.code = code
 
 

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from heavylegs.chart_files import chart_format
 from heavylegs.diary.series import DiarySeries
 
 if TYPE_CHECKING:
@@ -21,7 +22,6 @@ if TYPE_CHECKING:
 
 BLOCKS = "▁▂▃▄▅▆▇█"
 GAP = "·"
-FORMATS = {".png": "png", ".svg": "svg"}
 MARKERS = "ov^sD*Pxh<>p"
 
 
@@ -37,20 +37,9 @@ def sparkline(values: Sequence[float | None], low: float = 0.0, high: float = 10
     return "".join(out)
 
 
-class PlotFormatError(ValueError):
-    """The chart file name does not end in .png or .svg."""
-
-
-def plot_format(path: Path) -> str:
-    fmt = FORMATS.get(path.suffix.lower())
-    if fmt is None:
-        raise PlotFormatError(f"--plot: the file must end in .png or .svg (got {path.name!r})")
-    return fmt
-
-
 def render_plot(series: DiarySeries, path: Path, titles: dict[str, str] | None = None) -> None:
     """Heaviness (morning, evening, day mean), ankles L/R on a second axis, measures as markers."""
-    fmt = plot_format(path)
+    fmt = chart_format(path)
     import matplotlib
 
     matplotlib.use("Agg")

@@ -15,6 +15,8 @@ from typing import Annotated, Any, TypeVar
 import annotated_types
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 
+from heavylegs.problems import Problems
+
 MEASURE_ID = r"^[a-z][a-z0-9_\-]*$"
 EARLIEST_DAY = dt.date(1900, 1, 1)
 
@@ -45,12 +47,8 @@ class Source(StrEnum):
 M = TypeVar("M", bound="_In")
 
 
-class DiaryInputError(ValueError):
+class DiaryInputError(Problems, ValueError):
     """Invalid diary input; ``problems`` holds one ``field: message`` line per problem."""
-
-    def __init__(self, problems: list[str]) -> None:
-        super().__init__("; ".join(problems))
-        self.problems = problems
 
 
 class _In(BaseModel):

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from heavylegs.problems import Problems
 from heavylegs.reports import NoRoutineCalendar, NothingToReport
 from heavylegs.reports.fhir import person_key
 from heavylegs.reports.fhir_codes import stable_id
@@ -37,12 +38,11 @@ SITTING_WORK = ("sitting", "standing", "mixed")
 STRENGTH_DAYS = {1: ("WE",), 2: ("TU", "FR"), 3: ("MO", "WE", "FR")}
 
 
-class HoursError(ValueError):
-    """``--start``/``--end`` are not a usable working day; ``problems`` names the option."""
+class HoursError(Problems, ValueError):
+    """The working hours are not a usable working day; ``problems`` names the bound."""
 
     def __init__(self, problem: str) -> None:
-        super().__init__(problem)
-        self.problems = [problem]
+        super().__init__([problem])
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from heavylegs.problems import Problems
 from heavylegs.reports import fhir_codes as c
 
 if TYPE_CHECKING:
@@ -27,12 +28,11 @@ if TYPE_CHECKING:
     from heavylegs.knowledge.models import KnowledgeBase
 
 
-class BundleError(ValueError):
+class BundleError(Problems, ValueError):
     """The bundle is refused; ``problems`` holds one ``$.json.path: message`` line."""
 
     def __init__(self, path: str, message: str) -> None:
-        super().__init__(f"{path}: {message}")
-        self.problems = [f"{path}: {message}"]
+        super().__init__([f"{path}: {message}"])
 
 
 def json_path(loc: Sequence[int | str]) -> str:

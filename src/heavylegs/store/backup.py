@@ -18,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.types import JSON, TypeEngine
 
+from heavylegs.problems import Problems
 from heavylegs.safejson import INT64_MAX, INT64_MIN, check_depth
 from heavylegs.store.engine import HEAD_REVISION
 from heavylegs.store.models import Base, UtcDateTime
@@ -26,12 +27,8 @@ FORMAT = "heavylegs-backup"
 FORMAT_VERSION = 1
 
 
-class BackupError(ValueError):
+class BackupError(Problems, ValueError):
     """The backup cannot be restored; ``problems`` has one line per problem, naming the place."""
-
-    def __init__(self, problems: list[str]) -> None:
-        super().__init__("; ".join(problems))
-        self.problems = problems
 
 
 def _tables() -> list[Table]:

@@ -14,22 +14,11 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from heavylegs.chart_files import chart_format
+
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
-
-FORMATS = {".png": "png", ".svg": "svg"}
-
-
-class ChartFormatError(ValueError):
-    """The chart file name does not end in .png or .svg."""
-
-
-def chart_format(path: Path) -> str:
-    fmt = FORMATS.get(path.suffix.lower())
-    if fmt is None:
-        raise ChartFormatError(f"--chart: the file must end in .png or .svg (got {path.name!r})")
-    return fmt
 
 
 def _days(values: list[str]) -> list[dt.date]:

@@ -36,15 +36,19 @@ FIT_EPOCH = 631_065_600
 
 
 class FitFormatError(ValueError):
-    """The bytes are not a complete, well-formed FIT file; the message says where."""
+    """The bytes are not a complete, well-formed FIT file; the message says where, and
+    ``offset`` is the byte it was found at (as fitdecode's errors carry theirs)."""
+
+    def __init__(self, reason: str, offset: int) -> None:
+        super().__init__(reason)
+        self.offset = offset
 
 
 class _Damage(FitFormatError):
-    """Damage found while walking the messages, at byte ``pos``."""
+    """Damage found while walking the messages, at byte ``offset``."""
 
-    def __init__(self, pos: int, reason: str) -> None:
-        super().__init__(reason)
-        self.pos = pos
+    def __init__(self, offset: int, reason: str) -> None:
+        super().__init__(reason, offset)
 
 
 class NeedsFallback(Exception):
@@ -166,7 +170,7 @@ def decode_fit(data: bytes) -> FitData:
     pos = 0
     total = len(data)
     if total == 0:
-        raise FitFormatError("empty file")
+        raise FitFormatError("empty file", 0)
     segment = 0
     damage: str | None = None
     while pos < total:
@@ -174,10 +178,10 @@ def decode_fit(data: bytes) -> FitData:
         try:
             pos = _segment(data, pos, segment, definitions, warnings)
         except _Damage as exc:
-            if segment == 1 and exc.pos <= data[0]:
-                raise FitFormatError(str(exc)) from None
-            kept = _prune(definitions, exc.pos)
-            damage = f"{exc}; the {kept} records before byte {exc.pos} are kept"
+            if segment == 1 and exc.offset <= data[0]:
+                raise FitFormatError(str(exc), exc.offset) from None
+            kept = _prune(definitions, exc.offset)
+            damage = f"{exc}; the {kept} records before byte {exc.offset} are kept"
             warnings.append(damage)
             break
     if damage is None:
@@ -203,7 +207,10 @@ def _segment(
     data: bytes, start: int, segment: int, definitions: list[_Definition], warnings: list[str]
 ) -> int:
     where = f"FIT segment {segment}" if segment > 1 else "FIT header"
-    fail = FitFormatError if segment == 1 else (lambda reason: _Damage(start, reason))
+
+    def fail(reason: str) -> FitFormatError:
+        return FitFormatError(reason, start) if segment == 1 else _Damage(start, reason)
+
     if len(data) - start < 12:
         raise fail(f"{where}: {len(data) - start} bytes, too short for a FIT header")
     header_size = data[start]
@@ -227,9 +234,9 @@ def _segment(
         try:
             _walk(data, begin, len(data), definitions)
         except _Damage as exc:
-            if exc.pos >= len(data) - 1:
+            if exc.offset >= len(data) - 1:
                 raise _Damage(len(data), truncated) from None
-            raise _Damage(exc.pos, f"{exc} ({truncated})") from None
+            raise _Damage(exc.offset, f"{exc} ({truncated})") from None
         raise _Damage(len(data), truncated)
     _walk(data, begin, end, definitions)
     (file_crc,) = struct.unpack_from("<H", data, end)
