@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from heavylegs.training.formats import sniff
 from heavylegs.training.model import ActivityFileError, SourceFormat
 from heavylegs.training.sources import (
     MAX_FILE_BYTES,
@@ -17,7 +18,6 @@ from heavylegs.training.sources import (
     format_of,
     gunzip,
     read_strava_csv,
-    sniff,
     unsafe_member,
     walk,
 )

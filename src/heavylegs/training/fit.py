@@ -23,6 +23,10 @@ import numpy as np
 
 from heavylegs.training.fit_fast import (
     FIT_EPOCH,
+    MESSAGE_NAMES,
+    RECORD_FIELDS_ALL,
+    WANTED,
+    FieldSpec,
     FitData,
     FitFormatError,
     NeedsFallback,
@@ -37,16 +41,13 @@ from heavylegs.training.model import (
     SourceFormat,
 )
 from heavylegs.training.samples import (
+    Figures,
     average_cadence,
     build_stream,
-    distance_covered,
+    device_else_samples,
     elapsed_seconds,
-    elevation_gain,
-    finite_max,
     hr_seconds,
     moving_seconds,
-    sample_seconds,
-    weighted_mean,
 )
 
 SPORTS = {
@@ -74,24 +75,9 @@ def decode_with_fitdecode(data: bytes) -> FitData:
     """The same :class:`FitData` as the fast path, decoded by fitdecode (slow, complete)."""
     import fitdecode  # type: ignore[import-untyped]
 
-    wanted = {
-        "file_id": {0: ("type", 1.0), 1: ("manufacturer", 1.0), 4: ("time_created", 1.0)},
-        "sport": {0: ("sport", 1.0), 1: ("sub_sport", 1.0)},
-        "session": {
-            253: ("timestamp", 1.0), 2: ("start_time", 1.0), 5: ("sport", 1.0),
-            6: ("sub_sport", 1.0), 7: ("total_elapsed_time", 1000.0),
-            8: ("total_timer_time", 1000.0), 9: ("total_distance", 100.0),
-            16: ("avg_heart_rate", 1.0), 17: ("max_heart_rate", 1.0), 18: ("avg_cadence", 1.0),
-            92: ("avg_fractional_cadence", 128.0), 22: ("total_ascent", 1.0),
-            59: ("total_moving_time", 1000.0),
-        },
-        "activity": {253: ("timestamp", 1.0), 5: ("local_timestamp", 1.0)},
-    }  # fmt: skip
-    columns: dict[str, list[float]] = {
-        k: []
-        for k in ("timestamp", "distance", "speed", "heart_rate", "cadence", "fractional_cadence")
-    }
-    columns["altitude"] = []
+    # the fast path's own field table: both decoders read the same fields in the same units
+    wanted = {name: WANTED[number] for number, name in MESSAGE_NAMES.items()}
+    columns: dict[str, list[float]] = {k: [] for k in RECORD_FIELDS_ALL}
     messages: dict[str, list[dict[str, float | None]]] = {name: [] for name in wanted}
     caught: list[str] = []
     damage: str | None = None
@@ -124,7 +110,7 @@ def decode_with_fitdecode(data: bytes) -> FitData:
 
 def _read_frames(
     reader: Any,
-    wanted: dict[str, dict[int, tuple[str, float]]],
+    wanted: dict[str, dict[int, FieldSpec]],
     columns: dict[str, list[float]],
     messages: dict[str, list[dict[str, float | None]]],
 ) -> None:
@@ -145,7 +131,7 @@ def _read_frames(
                         continue  # developer fields reuse numbers; expanded components
                     spec = fields.get(fld.def_num)
                     if spec is not None and isinstance(fld.raw_value, int | float):
-                        values[spec[0]] = float(fld.raw_value) / spec[1]
+                        values[spec.name] = float(fld.raw_value) / spec.scale - spec.offset
                 messages[frame.name].append(values)
 
 
@@ -281,24 +267,21 @@ def activity_from_fit(decoded: FitData) -> ParsedActivity:
         moving = moving_seconds(stream)
     if moving is not None and duration is not None:
         moving = min(moving, duration)
-    distance = _sum([s.get("total_distance") for s in sessions])
-    if distance is None:
-        distance = distance_covered(stream)
-
     weights = [s.get("total_timer_time") or s.get("total_elapsed_time") or 0.0 for s in sessions]
-    avg_hr = _weighted([_positive(s.get("avg_heart_rate")) for s in sessions], weights)
-    if avg_hr is None:
-        avg_hr = weighted_mean(stream.heart_rate, sample_seconds(stream.t, stream.distance_m))
-    max_hr = max((v for s in sessions if (v := _positive(s.get("max_heart_rate")))), default=None)
-    if max_hr is None:
-        max_hr = finite_max(stream.heart_rate)
+    device = Figures(
+        distance_m=_sum([s.get("total_distance") for s in sessions]),
+        avg_hr=_weighted([_positive(s.get("avg_heart_rate")) for s in sessions], weights),
+        max_hr=max(
+            (v for s in sessions if (v := _positive(s.get("max_heart_rate")))), default=None
+        ),
+        elevation_gain_m=_sum([s.get("total_ascent") for s in sessions]),
+    )
+    figures = device_else_samples(device, stream, altitude)
+    distance = figures.distance_m
 
     avg_cadence = _session_cadence(sessions, session_sports, weights)
     if avg_cadence is None and (sport in FOOT_SPORTS or sport == "multisport"):
         avg_cadence = average_cadence(stream)
-    ascent = _sum([s.get("total_ascent") for s in sessions])
-    if ascent is None:
-        ascent = elevation_gain(altitude)
 
     if sport == RUNNING:
         run_distance = distance
@@ -316,10 +299,10 @@ def activity_from_fit(decoded: FitData) -> ParsedActivity:
         duration_s=duration,
         moving_s=moving,
         distance_m=distance,
-        avg_hr=avg_hr,
-        max_hr=max_hr,
+        avg_hr=figures.avg_hr,
+        max_hr=figures.max_hr,
         avg_cadence_spm=avg_cadence,
-        elevation_gain_m=ascent,
+        elevation_gain_m=figures.elevation_gain_m,
         run_distance_m=run_distance,
         stream=stream,
         warnings=tuple(warnings),

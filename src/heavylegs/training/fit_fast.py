@@ -147,7 +147,8 @@ class FitData:
     """Why the file is not whole (truncated, broken, CRC mismatch), ``None`` when it is."""
 
 
-_MESSAGE_NAMES = {FILE_ID: "file_id", SPORT: "sport", SESSION: "session", ACTIVITY: "activity"}
+MESSAGE_NAMES = {FILE_ID: "file_id", SPORT: "sport", SESSION: "session", ACTIVITY: "activity"}
+"""The summary messages kept, by global number (records go to columns instead)."""
 
 
 class _Definition:
@@ -355,7 +356,7 @@ def _assemble(data: bytes, definitions: list[_Definition], warnings: list[str]) 
     buffer = np.frombuffer(data, dtype=np.uint8)
     record_parts: list[tuple[npt.NDArray[np.int64], dict[str, FloatArray]]] = []
     messages: dict[str, list[tuple[int, dict[str, float | None]]]] = {
-        name: [] for name in _MESSAGE_NAMES.values()
+        name: [] for name in MESSAGE_NAMES.values()
     }
     for definition in definitions:
         if not definition.offsets:
@@ -365,7 +366,7 @@ def _assemble(data: bytes, definitions: list[_Definition], warnings: list[str]) 
         if definition.global_num == RECORD:
             record_parts.append((offsets, columns))
             continue
-        name = _MESSAGE_NAMES[definition.global_num]
+        name = MESSAGE_NAMES[definition.global_num]
         for i, offset in enumerate(definition.offsets):
             values: dict[str, float | None] = {
                 key: float(col[i]) for key, col in columns.items() if not np.isnan(col[i])

@@ -33,18 +33,15 @@ from heavylegs.training.model import (
     SourceFormat,
 )
 from heavylegs.training.samples import (
+    Figures,
     average_cadence,
     build_stream,
-    distance_covered,
+    device_else_samples,
     elapsed_seconds,
-    elevation_gain,
-    finite_max,
     haversine_m,
     hr_seconds,
     moving_seconds,
-    sample_seconds,
     strides_to_steps,
-    weighted_mean,
 )
 from heavylegs.training.sports import normalise_sport
 
@@ -234,7 +231,8 @@ def read_gpx(data: bytes, sport_hint: str | None = None) -> ParsedActivity:
         arrays["t"], distance, arrays["speed"], arrays["hr"], cadence, arrays["ele"]
     )
     assert start is not None  # there is a finite time
-    covered = distance_covered(stream)
+    figures = device_else_samples(Figures(), stream, altitude, distance_gaps=False)
+    covered = figures.distance_m
     duration = elapsed_seconds(stream)
     moving = moving_seconds(stream)
     return ParsedActivity(
@@ -246,10 +244,10 @@ def read_gpx(data: bytes, sport_hint: str | None = None) -> ParsedActivity:
         duration_s=duration,
         moving_s=moving if moving is not None else duration,
         distance_m=covered,
-        avg_hr=weighted_mean(stream.heart_rate, sample_seconds(stream.t)),
-        max_hr=finite_max(stream.heart_rate),
+        avg_hr=figures.avg_hr,
+        max_hr=figures.max_hr,
         avg_cadence_spm=average_cadence(stream) if sport in FOOT_SPORTS else None,
-        elevation_gain_m=elevation_gain(altitude),
+        elevation_gain_m=figures.elevation_gain_m,
         run_distance_m=covered if sport == RUNNING else None,
         stream=stream,
         warnings=tuple(warnings),

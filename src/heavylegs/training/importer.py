@@ -26,10 +26,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from heavylegs.training.dedupe import Key, Resolution, resolve
+from heavylegs.training.formats import read_activities, sniff
 from heavylegs.training.model import ActivityFileError, ParsedActivity, SourceFormat
 from heavylegs.training.sanity import check_plausible
-from heavylegs.training.sources import Candidate, Plan, Refused, SourceMeta, Upload, sniff, walk
-from heavylegs.training.sports import normalise_sport
+from heavylegs.training.sources import Candidate, Plan, Refused, SourceMeta, Upload, walk
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -131,22 +131,7 @@ def parse_all(
         raise ActivityFileError("not an activity file (FIT, GPX or TCX)")
     hint = meta.sport if meta else None
     try:
-        if fmt is SourceFormat.FIT:
-            from heavylegs.training.fit import read_fit
-
-            parsed = read_fit(data)
-            if hint and parsed.sport == "generic":
-                sport, sub = normalise_sport(hint)
-                parsed = dataclasses.replace(parsed, sport=sport, sub_sport=parsed.sub_sport or sub)
-        elif fmt is SourceFormat.GPX:
-            from heavylegs.training.gpx import read_gpx
-
-            parsed = read_gpx(data, hint)
-        else:
-            from heavylegs.training.tcx import read_tcx_all
-
-            several = read_tcx_all(data, hint)
-            parsed = several[0]
+        found = read_activities(data, fmt, hint)
     except ActivityFileError:
         raise
     except RecursionError:
@@ -155,9 +140,8 @@ def parse_all(
         text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
         detail = f"{type(exc).__name__}: {text}" if text else type(exc).__name__
         raise ActivityFileError(f"unreadable {fmt.value.upper()} file ({detail})") from None
-    found = several if fmt is SourceFormat.TCX else [parsed]
     if meta is not None and (meta.title or meta.rpe) and len(found) == 1:
-        found = [dataclasses.replace(parsed, title=meta.title, rpe=meta.rpe)]
+        found = [dataclasses.replace(found[0], title=meta.title, rpe=meta.rpe)]
     return found
 
 

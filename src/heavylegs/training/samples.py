@@ -22,6 +22,7 @@ the file has no summary of its own. Rules, and why:
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
@@ -279,3 +280,36 @@ def strides_to_steps(
     if (speed is None or not np.isfinite(speed).any()) and t is not None and distance_m is not None:
         speed = _speed_from(t, distance_m)
     return cadence * steps_factor(cadence, speed, sport)
+
+
+@dataclass(frozen=True)
+class Figures:
+    """Summary figures of one activity; ``None`` where unknown."""
+
+    distance_m: float | None = None
+    avg_hr: float | None = None
+    max_hr: float | None = None
+    elevation_gain_m: float | None = None
+
+
+def device_else_samples(
+    device: Figures, stream: Stream, altitude: FloatArray, *, distance_gaps: bool = True
+) -> Figures:
+    """Each figure from the file's own summary (FIT sessions, TCX laps) where it has one, else
+    computed from the samples, so every reader fills the gaps by the same rules. GPX has no
+    summary: everything comes from its points. ``distance_gaps``: heart-rate seconds count the
+    gaps over which the distance advanced (see :func:`sample_seconds`); GPX weighs by time only.
+    """
+    return Figures(
+        distance_m=device.distance_m if device.distance_m is not None else distance_covered(stream),
+        avg_hr=device.avg_hr
+        if device.avg_hr is not None
+        else weighted_mean(
+            stream.heart_rate,
+            sample_seconds(stream.t, stream.distance_m if distance_gaps else None),
+        ),
+        max_hr=device.max_hr if device.max_hr is not None else finite_max(stream.heart_rate),
+        elevation_gain_m=device.elevation_gain_m
+        if device.elevation_gain_m is not None
+        else elevation_gain(altitude),
+    )

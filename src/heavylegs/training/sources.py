@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import BinaryIO
 
+from heavylegs.training.formats import BY_SUFFIX
 from heavylegs.training.model import ActivityFileError, SourceFormat
 from heavylegs.training.sports import normalise_sport
 
@@ -41,7 +42,6 @@ MAX_MEMBERS = 500_000
 MAX_DEPTH = 2
 READ_CHUNK_BYTES = 64 * 1024
 INFLATE_CHUNK_BYTES = 1024 * 1024
-SUFFIXES = {".fit": SourceFormat.FIT, ".gpx": SourceFormat.GPX, ".tcx": SourceFormat.TCX}
 
 
 @dataclass(frozen=True)
@@ -90,19 +90,7 @@ def format_of(name: str) -> tuple[SourceFormat | None, bool]:
     gzipped = lower.endswith(".gz")
     if gzipped:
         lower = lower[:-3]
-    return SUFFIXES.get(os.path.splitext(lower)[1]), gzipped
-
-
-def sniff(data: bytes) -> SourceFormat | None:
-    """Format from the content, for files whose name says nothing."""
-    if len(data) >= 12 and data[8:12] == b".FIT":
-        return SourceFormat.FIT
-    head = data[:2048].decode("utf-8", errors="ignore").lstrip("\ufeff \t\r\n")
-    if "<gpx" in head:
-        return SourceFormat.GPX
-    if "<TrainingCenterDatabase" in head:
-        return SourceFormat.TCX
-    return None
+    return BY_SUFFIX.get(os.path.splitext(lower)[1]), gzipped
 
 
 def gunzip(data: bytes, name: str) -> bytes:

@@ -37,17 +37,14 @@ from heavylegs.training.model import (
     SourceFormat,
 )
 from heavylegs.training.samples import (
+    Figures,
     average_cadence,
     build_stream,
-    distance_covered,
+    device_else_samples,
     elapsed_seconds,
-    elevation_gain,
-    finite_max,
     hr_seconds,
     moving_seconds,
-    sample_seconds,
     steps_factor,
-    weighted_mean,
 )
 from heavylegs.training.sports import normalise_sport
 
@@ -188,9 +185,16 @@ def _read_group(
         raise ActivityFileError("no times in the TCX file: its date is unknown")
 
     timer = _nansum(lap_time)
-    distance = _nansum(lap_distance)
-    if distance is None:
-        distance = distance_covered(stream)
+    weights = [w if w == w else 0.0 for w in lap_time]
+    device = Figures(
+        distance_m=_nansum(lap_distance),
+        avg_hr=_weighted(
+            [_float(_child(lap, "AverageHeartRateBpm", "Value")) for lap in laps], weights
+        ),
+        max_hr=_nanmax([_float(_child(lap, "MaximumHeartRateBpm", "Value")) for lap in laps]),
+    )
+    figures = device_else_samples(device, stream, altitude)
+    distance = figures.distance_m
     duration = elapsed_seconds(stream)
     if stream.size:
         duration = float(stream.t[-1]) + (stream_start_gap(start, arrays["t"]))
@@ -199,15 +203,6 @@ def _read_group(
     moving = timer or moving_seconds(stream)  # the lap timer is the device's moving time
     if moving is not None and duration is not None:
         moving = min(moving, duration)
-    weights = [w if w == w else 0.0 for w in lap_time]
-    avg_hr = _weighted(
-        [_float(_child(lap, "AverageHeartRateBpm", "Value")) for lap in laps], weights
-    )
-    if avg_hr is None:
-        avg_hr = weighted_mean(stream.heart_rate, sample_seconds(stream.t, stream.distance_m))
-    max_hr = _nanmax([_float(_child(lap, "MaximumHeartRateBpm", "Value")) for lap in laps])
-    if max_hr is None:
-        max_hr = finite_max(stream.heart_rate)
     avg_cadence: float | None = None
     if sport in FOOT_SPORTS:
         lap_value = _weighted(lap_cadence.tolist(), weights)
@@ -221,10 +216,10 @@ def _read_group(
         duration_s=duration,
         moving_s=moving,
         distance_m=distance,
-        avg_hr=avg_hr,
-        max_hr=max_hr,
+        avg_hr=figures.avg_hr,
+        max_hr=figures.max_hr,
         avg_cadence_spm=avg_cadence,
-        elevation_gain_m=elevation_gain(altitude),
+        elevation_gain_m=figures.elevation_gain_m,
         run_distance_m=distance if sport == RUNNING else None,
         stream=stream,
         warnings=tuple(warnings),
