@@ -63,11 +63,17 @@ def _fixed_titles() -> Any:
 
 
 def _weekly_ticks(ax: Axes) -> None:
-    """One tick per Monday, "02 Nov": twelve labels, measured once each."""
+    """One tick per Monday, "02 Nov", fixed once the data are drawn: matplotlib's date
+    locators recompute their dates (through dateutil rules) for every axis at every draw."""
     import matplotlib.dates as mdates
 
-    ax.xaxis.set_major_locator(mdates.WeekdayLocator(byweekday=mdates.MO))  # type: ignore[no-untyped-call]
-    ax.xaxis.set_major_formatter(mdates.DateFormatter("%d %b"))  # type: ignore[no-untyped-call]
+    limits = ax.get_xlim()
+    low, high = (mdates.num2date(v).date() for v in limits)  # type: ignore[no-untyped-call]
+    first = low + dt.timedelta(days=-low.weekday() % 7)
+    mondays = [first + dt.timedelta(weeks=k) for k in range((high - first).days // 7 + 1)]
+    where = mdates.date2num(mondays)  # type: ignore[no-untyped-call]
+    ax.set_xticks([float(v) for v in where], [f"{d:%d %b}" for d in mondays])
+    ax.set_xlim(limits)
 
 
 def _save(fig: Figure, fmt: ChartFormat) -> bytes:
