@@ -36,8 +36,8 @@ from heavylegs.reports.gather import gather
 from heavylegs.reports.pdf import render_report
 from heavylegs.store import open_store, record_assessment, upsert_profile
 from heavylegs.store.models import DiaryEntry, MeasureDone
-from heavylegs.training.fit_writer import steady_run, write_fit
 from heavylegs.training.importer import import_paths
+from synthetic_fit import steady_run, write_fit
 
 NOW = dt.datetime(2026, 11, 21, 18, 0, tzinfo=dt.UTC)
 TARGET_S = 2.0

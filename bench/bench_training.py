@@ -27,8 +27,8 @@ import numpy as np
 
 from heavylegs.store import open_store
 from heavylegs.training.fit import decode
-from heavylegs.training.fit_writer import steady_run, write_fit
 from heavylegs.training.importer import import_paths
+from synthetic_fit import steady_run, write_fit
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = Path(os.environ.get("HEAVYLEGS_SHARED") or REPO.parent / "shared")

@@ -21,6 +21,9 @@ from pathlib import Path
 
 os.environ["TZ"] = "UTC"
 time.tzset()
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # tests/ (the FIT writer)
+
+from tests.training.fit_writer import steady_run, write_fit  # noqa: E402
 
 from heavylegs.assessment.engine import assess  # noqa: E402
 from heavylegs.assessment.validation import parse_answers  # noqa: E402
@@ -30,7 +33,6 @@ from heavylegs.knowledge import load_knowledge  # noqa: E402
 from heavylegs.reports.gather import gather  # noqa: E402
 from heavylegs.reports.pdf import render_report  # noqa: E402
 from heavylegs.store import open_store, record_assessment, upsert_profile  # noqa: E402
-from heavylegs.training.fit_writer import steady_run, write_fit  # noqa: E402
 from heavylegs.training.importer import import_paths  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent

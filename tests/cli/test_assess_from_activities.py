@@ -11,7 +11,7 @@ from pathlib import Path
 
 import numpy as np
 
-from heavylegs.training.fit_writer import FitRun, write_fit
+from tests.training.fit_writer import FitRun, write_fit
 
 EXE = [sys.executable, "-m", "heavylegs.cli.main"]
 

@@ -25,9 +25,9 @@ from heavylegs.knowledge import load_knowledge
 from heavylegs.knowledge.models import KnowledgeBase
 from heavylegs.reports.gather import ReportData, gather
 from heavylegs.store import Store, open_store, record_assessment, upsert_profile
-from heavylegs.training.fit_writer import steady_run, write_fit
 from heavylegs.training.importer import import_paths
 from tests.store.databases import db_url, pg_url, sqlite_url
+from tests.training.fit_writer import steady_run, write_fit
 
 __all__ = ["db_url", "pg_url", "sqlite_url"]
 

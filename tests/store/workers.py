@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import sys
 
-from heavylegs.diary.entries import record_entries, record_entry, record_measure
+from heavylegs.diary.entries import record_entry, record_measure
 from heavylegs.diary.validation import EntryIn, MeasureDoneIn, Part
 from heavylegs.store import open_store
 
@@ -28,7 +28,8 @@ def bulk(url: str, batch: int) -> None:
     """Commit a first batch, then write a big second batch in ONE transaction (to be killed)."""
     store = open_store(url)
     with store.session() as s:
-        record_entries(s, (entry(n) for n in range(COMMITTED)), NOW)
+        for n in range(COMMITTED):  # one transaction: all or none
+            record_entry(s, entry(n), NOW)
     print("committed", flush=True)
     with store.session() as s:
         for n in range(COMMITTED, COMMITTED + batch):

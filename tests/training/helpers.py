@@ -6,10 +6,16 @@ import datetime as dt
 import gzip
 import io
 import zipfile
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from heavylegs.training.fit_writer import FitRun, steady_run, write_fit
+from tests.training.fit_writer import FitRun, steady_run, write_fit
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from heavylegs.training.model import Stream
 
 START = dt.datetime(2026, 3, 2, 7, 0, tzinfo=dt.UTC)
 
@@ -66,3 +72,14 @@ def gz(data: bytes) -> bytes:
 
 def nan_equal(a: np.ndarray, b: np.ndarray) -> bool:
     return a.shape == b.shape and bool(np.allclose(a, b, equal_nan=True, rtol=0, atol=1e-9))
+
+
+def activity_stream(session: Session, activity_id: int) -> Stream | None:
+    """The stored sample stream of one activity (what the importer wrote, decoded)."""
+    from sqlalchemy import select
+
+    from heavylegs.training.codec import decode_stream
+    from heavylegs.training.repository import DETAILS
+
+    text = session.scalar(select(DETAILS.c.stream).where(DETAILS.c.activity_id == activity_id))
+    return None if text is None else decode_stream(text)

@@ -18,8 +18,8 @@ from hypothesis import strategies as st
 from heavylegs.training.fit import decode, decode_with_fitdecode, read_fit
 from heavylegs.training.fit_crc import crc16, crc16_slow
 from heavylegs.training.fit_fast import FitData, NeedsFallback, decode_fit
-from heavylegs.training.fit_writer import steady_run, write_fit
 from heavylegs.training.model import ActivityFileError
+from tests.training.fit_writer import steady_run, write_fit
 from tests.training.helpers import START, nan_equal
 from tests.training.oracle import GOLDEN, digest
 

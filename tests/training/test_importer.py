@@ -12,7 +12,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from heavylegs.store import Store, open_store
-from heavylegs.training.fit_writer import steady_run, write_fit
 from heavylegs.training.importer import (
     ImportStopped,
     OnError,
@@ -22,8 +21,9 @@ from heavylegs.training.importer import (
     parse_bytes,
 )
 from heavylegs.training.model import ActivityFileError, SourceFormat
-from heavylegs.training.repository import activity_stream, contract_rows, count_rows
-from tests.training.helpers import START, fit_run, gpx_text, gz, zip_bytes
+from heavylegs.training.repository import contract_rows, count_rows
+from tests.training.fit_writer import steady_run, write_fit
+from tests.training.helpers import START, activity_stream, fit_run, gpx_text, gz, zip_bytes
 
 NOW = dt.datetime(2026, 4, 1, 12, 0, tzinfo=dt.UTC)
 

@@ -8,7 +8,7 @@ so two processes logging the same entry at once cannot both insert it.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, fields
 from functools import cache
 from typing import Any
@@ -166,12 +166,3 @@ def list_measures(
     rows = [MeasureRow(*row) for row in session.execute(query).all()]
     rows.sort(key=lambda r: (r.day, r.id or 0))
     return rows
-
-
-def record_entries(session: Session, entries: Iterable[EntryIn], now: dt.datetime) -> int:
-    """Record many entries in the caller's transaction (all or none); how many."""
-    count = 0
-    for entry in entries:
-        record_entry(session, entry, now)
-        count += 1
-    return count

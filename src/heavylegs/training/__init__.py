@@ -18,6 +18,6 @@ pull numpy, SQLAlchemy or fitdecode along):
   against the previous 0-3 days' load), ``running`` (the assessment's ``running`` answers:
   ``running_answers_from_activities(session, now)``);
 * views — ``overview.training_overview(session, now)`` (one JSON-ready document for the CLI and
-  the web page) and ``charts.render_chart`` (PNG/SVG); ``fit_writer`` makes synthetic FIT files
-  for tests and benchmarks.
+  the web page) and ``charts.render_chart`` (PNG/SVG). Synthetic FIT files for tests and
+  benchmarks come from ``tests/training/fit_writer.py``.
 """

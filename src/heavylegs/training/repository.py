@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 import heavylegs.store.activities  # noqa: F401  (registers the tables on Base.metadata)
 from heavylegs.store.models import Base
-from heavylegs.training.codec import decode_stream, encode_stream
+from heavylegs.training.codec import encode_stream
 from heavylegs.training.dedupe import START_TOLERANCE_S, Key, same_activity
 from heavylegs.training.load import (
     HeartFigures,
@@ -27,7 +27,7 @@ from heavylegs.training.load import (
     heart_profile,
     profile_key,
 )
-from heavylegs.training.model import ParsedActivity, SourceFormat, Stream
+from heavylegs.training.model import ParsedActivity, SourceFormat
 from heavylegs.training.signals import SessionInfo, sessions
 
 if TYPE_CHECKING:
@@ -378,11 +378,6 @@ def refresh_heart_figures(
         else replace(r, figures=fresh.get(r.id, empty), figures_for=key)
         for r in rows
     ]  # fmt: skip
-
-
-def activity_stream(session: Session, activity_id: int) -> Stream | None:
-    text = session.scalar(select(DETAILS.c.stream).where(DETAILS.c.activity_id == activity_id))
-    return None if text is None else decode_stream(text)
 
 
 def count_rows(session: Session) -> dict[str, int]:
