@@ -7,6 +7,7 @@ and header is the test's own doing.
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import re
 from pathlib import Path
 from typing import Any
@@ -124,7 +125,10 @@ def _drive(
         "client": ("127.0.0.1", 1),
         "server": ("127.0.0.1", 80),
     }
-    asyncio.run(app(scope, receive, send))
+    # A fresh loop in its own thread: an earlier test (Playwright's sync API) may have left a
+    # loop running in this one, and asyncio.run refuses to nest.
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, app(scope, receive, send)).result()
     return status, pulled
 
 
