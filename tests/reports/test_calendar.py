@@ -63,6 +63,20 @@ def test_working_hours_shape_the_breaks(full: ReportData) -> None:
     assert rule["BYHOUR"] == [9, 10, 11] and rule["BYMINUTE"] == [30]
 
 
+def test_the_profile_sets_the_working_days_and_hours_given_now_win(full: ReportData) -> None:
+    from heavylegs.store.person import PersonalProfile
+
+    shift = PersonalProfile(work_start=dt.time(6, 0), work_end=dt.time(14, 0), work_days=(6, 7))
+    weekend = WorkingDay.choose(None, None, shift)
+    rule = events(full, weekend)["Movement break"]["rrule"]
+    assert rule["BYDAY"] == ["SA", "SU"] and rule["BYHOUR"][0] == 7
+    assert events(full, WorkingDay.choose(None, None, None))["Movement break"]["rrule"][
+        "BYDAY"
+    ] == ["MO", "TU", "WE", "TH", "FR"]
+    given = WorkingDay.choose("10:00", "12:00", shift)
+    assert (given.start, given.end, given.days) == (dt.time(10), dt.time(12), ("SA", "SU"))
+
+
 def test_uids_stay_when_the_file_is_made_again(
     full: ReportData, full_store: Any, kb: KnowledgeBase
 ) -> None:

@@ -21,6 +21,7 @@ from heavylegs.cli.output import Fail, guard, open_db
 
 if TYPE_CHECKING:
     from heavylegs.reports.gather import ReportData
+    from heavylegs.store.person import PersonalProfile
 
 
 T = TypeVar("T")
@@ -134,16 +135,15 @@ def calendar(
     with _guard():
         from heavylegs.reports.calendar import WorkingDay, local_zone, render_calendar
 
-        saved = _saved_hours(db) if start is None or end is None else ("09:00", "17:30")
-        hours = WorkingDay.parse(start or saved[0], end or saved[1])
+        hours = WorkingDay.choose(start, end, _saved_profile(db))
         zone = local_zone()
         content = _build(db, lambda data: render_calendar(data, hours, zone), with_training=False)
         write_atomically(out, content)
         _done(f"Calendar written to {out}: import it or subscribe to it in your calendar", out)
 
 
-def _saved_hours(db: str | None) -> tuple[str, str]:
-    """The working hours of the saved profile (``heavylegs profile``), else 09:00–17:30."""
+def _saved_profile(db: str | None) -> PersonalProfile | None:
+    """The saved profile (``heavylegs profile``), or None where there is no database yet."""
     from heavylegs.cli.output import resolve_db, sqlite_file
     from heavylegs.store import open_store
     from heavylegs.store.person import load_profile
@@ -151,12 +151,9 @@ def _saved_hours(db: str | None) -> tuple[str, str]:
     url = resolve_db(db)[0]
     path = sqlite_file(url)
     if path is not None and not path.exists():
-        return ("09:00", "17:30")
+        return None
     with open_store(url) as store, store.session() as session:
-        saved = load_profile(session)
-    if saved.work_start is None or saved.work_end is None:
-        return ("09:00", "17:30")
-    return (saved.work_start.strftime("%H:%M"), saved.work_end.strftime("%H:%M"))
+        return load_profile(session)
 
 
 def export_fhir(out: str, db: str | None) -> None:

@@ -20,7 +20,7 @@ import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from heavylegs.problems import Problems
@@ -28,6 +28,9 @@ from heavylegs.reports import NoRoutineCalendar, NothingToReport
 from heavylegs.reports.fhir import person_key
 from heavylegs.reports.fhir_codes import stable_id
 from heavylegs.reports.gather import ReportData
+
+if TYPE_CHECKING:
+    from heavylegs.store.person import PersonalProfile
 
 WEEKDAYS = ("MO", "TU", "WE", "TH", "FR")
 EVENING = dt.time(20, 30)
@@ -45,22 +48,46 @@ class HoursError(Problems, ValueError):
         super().__init__([problem])
 
 
+DAY_NAMES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+DEFAULT_HOURS = ("09:00", "17:30")
+
+
 @dataclass(frozen=True)
 class WorkingDay:
+    """The hours and days movement breaks fall in (days as RFC 5545 names, Monday first)."""
+
     start: dt.time
     end: dt.time
+    days: tuple[str, ...] = WEEKDAYS
 
     @classmethod
-    def parse(cls, start: str, end: str) -> WorkingDay:
+    def parse(cls, start: str, end: str, days: tuple[str, ...] = WEEKDAYS) -> WorkingDay:
         times = []
-        for name, text in (("--start", start), ("--end", end)):
+        for name, text in (("start", start), ("end", end)):
             try:
                 times.append(dt.time.fromisoformat(text))
             except ValueError:
                 raise HoursError(f"{name}: must be a time HH:MM (got {text!r})") from None
         if times[1] <= times[0]:
-            raise HoursError(f"--end: must be after --start ({start})")
-        return cls(times[0], times[1])
+            raise HoursError(f"end: must be after the start ({start})")
+        return cls(times[0], times[1], days or WEEKDAYS)
+
+    @classmethod
+    def choose(
+        cls, start: str | None, end: str | None, profile: PersonalProfile | None
+    ) -> WorkingDay:
+        """Hours given now win; else the saved profile's hours; else 09:00–17:30. The days are
+        the profile's working days (1 = Monday … 7 = Sunday), else Monday to Friday. One home
+        for the choice, so the command line and the web give the same calendar."""
+        saved_start, saved_end = DEFAULT_HOURS
+        days: tuple[str, ...] = WEEKDAYS
+        if profile is not None:
+            if profile.work_start is not None and profile.work_end is not None:
+                saved_start = profile.work_start.strftime("%H:%M")
+                saved_end = profile.work_end.strftime("%H:%M")
+            if profile.work_days:
+                days = tuple(DAY_NAMES[day - 1] for day in profile.work_days)
+        return cls.parse(start or saved_start, end or saved_end, days)
 
 
 @dataclass(frozen=True)
@@ -121,15 +148,14 @@ def _break_rule(hours: WorkingDay, every: int) -> tuple[dt.time, dict[str, Any]]
         mins = sorted({m for _, m in wanted})
         if {(h, m) for h in hrs for m in mins} == wanted:
             first = dt.time(slots[0] // 60, slots[0] % 60)
-            rule = {"freq": "daily", "byday": list(WEEKDAYS), "byhour": hrs, "byminute": mins}
+            rule = {"freq": "daily", "byday": list(hours.days), "byhour": hrs, "byminute": mins}
             return first, rule
     return None
 
 
 def _next_day(after: dt.date, days: tuple[str, ...]) -> dt.date:
-    names = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
     day = after
-    while names[day.weekday()] not in days:
+    while DAY_NAMES[day.weekday()] not in days:
         day += dt.timedelta(days=1)
     return day
 
@@ -177,7 +203,7 @@ def reminders(data: ReportData, hours: WorkingDay, zone: ZoneInfo) -> list[Remin
                 Reminder(
                     "movement_breaks",
                     f"Movement break: {data.measure_titles.get('movement_breaks', 'move')}",
-                    at(_next_day(today, WEEKDAYS), first),
+                    at(_next_day(today, hours.days), first),
                     5,
                     rule,
                     0,

@@ -69,14 +69,12 @@ def calendar_ics(request: Request, start: str | None = None, end: str | None = N
     from heavylegs.reports.calendar import HoursError, WorkingDay, local_zone, render_calendar
     from heavylegs.store.person import load_profile
 
-    saved_start, saved_end = "09:00", "17:30"  # the profile's working hours when it has them
-    if (start is None or end is None) and context(request).has_db:
+    saved = None  # the profile's working hours and days when it has them
+    if context(request).has_db:
         with context(request).session() as session:
             saved = load_profile(session)
-        if saved.work_start is not None and saved.work_end is not None:
-            saved_start, saved_end = (f"{t:%H:%M}" for t in (saved.work_start, saved.work_end))
     try:
-        hours = WorkingDay.parse(start or saved_start, end or saved_end)
+        hours = WorkingDay.choose(start, end, saved)
     except HoursError as exc:
         return page(request, "not_found.html", {"what": str(exc)}, 422)
     zone = local_zone()
