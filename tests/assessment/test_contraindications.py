@@ -40,6 +40,8 @@ def avoid_ids(result: Assessment) -> set[str]:
 def check(
     result: Assessment, *, not_do: set[str], avoid: frozenset[str] | set[str] = frozenset()
 ) -> None:
+    unknown = (not_do | avoid) - set(KB.measures)
+    assert not unknown, f"no such measure in the knowledge base: {sorted(unknown)} (renamed?)"
     wrongly_done = not_do & do_ids(result)
     assert not wrongly_done, f"must not be in plan.do: {sorted(wrongly_done)}"
     missing = avoid - avoid_ids(result)
@@ -750,3 +752,12 @@ def test_safety_rules_hold_for_everyone(data: dict[str, Any]) -> None:
 
 def test_the_runner_only_set_is_not_empty() -> None:
     assert {"run_mind_strategies", "running", "electrolyte_drinks"} <= RUNNER_ONLY
+
+
+def test_a_check_naming_a_measure_that_does_not_exist_fails() -> None:
+    """A renamed measure must never make a contraindication check pass silently."""
+    result = run({"symptoms": BOTH_SWOLLEN, "whole_body": NO_ALARMS})
+    with pytest.raises(AssertionError, match="no such measure"):
+        check(result, not_do={"compression_stocking"})
+    with pytest.raises(AssertionError, match="no such measure"):
+        check(result, not_do=set(), avoid={"massages"})

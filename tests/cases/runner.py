@@ -14,8 +14,11 @@ from typing import Any
 from heavylegs.assessment.engine import assess
 from heavylegs.assessment.result import Assessment
 from heavylegs.assessment.validation import AnswersError, parse_answers
+from heavylegs.knowledge import Urgency, load_knowledge
 
-LEVELS = ("self_care", "routine", "urgent", "emergency")
+LEVELS = tuple(level.value for level in Urgency)
+MEASURE_KEYS = ("must_not_do", "must_avoid", "must_do", "must_not_avoid")
+CAUSE_KEYS = ("causes_top3_any", "top_cause_any", "causes_exactly")
 
 
 class CaseFormatError(ValueError):
@@ -51,6 +54,7 @@ def _run_expect_case(case: dict[str, Any]) -> list[str]:
     acceptable = expect.get("acceptable_levels") or [expect["level"]]
     if any(level not in LEVELS for level in acceptable):
         raise CaseFormatError(f"{case.get('id')}: unknown level in {acceptable}")
+    _check_ids(case.get("id", "?"), expect)
     try:
         result = assess(parse_answers(case["answers"]))
     except AnswersError as exc:
@@ -81,6 +85,19 @@ def _run_expect_case(case: dict[str, Any]) -> list[str]:
             failures.append(f"red flag {reason} did not fire")
     failures.extend(_check_wording(expect, result))
     return failures
+
+
+def _check_ids(case_id: str, expect: dict[str, Any]) -> None:
+    """Every measure, cause and red flag id the case names exists in the knowledge base, so a
+    renamed entry can never make a 'must not' expectation pass silently."""
+    kb = load_knowledge()
+    tables = [(key, kb.measures, "measure") for key in MEASURE_KEYS]
+    tables += [(key, kb.causes, "cause") for key in CAUSE_KEYS]
+    tables.append(("reasons_include", kb.red_flags, "red flag"))
+    for key, table, what in tables:
+        unknown = [i for i in expect.get(key) or [] if i not in table]
+        if unknown:
+            raise CaseFormatError(f"{case_id}: {key} names no {what} {unknown}")
 
 
 def _check_wording(expect: dict[str, Any], result: Assessment) -> list[str]:

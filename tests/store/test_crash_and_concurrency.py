@@ -48,6 +48,12 @@ def _wait_for(proc: subprocess.Popen[str], line: str, timeout: float = 60) -> No
     raise AssertionError(f"timed out waiting for {line!r}")
 
 
+def _kill(proc: subprocess.Popen[str]) -> None:
+    """SIGKILL the child, then reap it and close its pipes (an open pipe is a ResourceWarning)."""
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.communicate(timeout=30)
+
+
 def _count(url: str, model: type) -> int:
     store = open_store(url)
     with store.session() as s:
@@ -66,8 +72,7 @@ def test_sigkill_during_a_bulk_write_keeps_the_database_consistent(db_url: str) 
     proc = _spawn("bulk", db_url, str(BATCH))
     _wait_for(proc, "committed")
     _wait_for(proc, "progress 1000")
-    os.kill(proc.pid, signal.SIGKILL)
-    proc.wait(timeout=30)
+    _kill(proc)
     assert proc.returncode == -signal.SIGKILL
     _check_sqlite_integrity(db_url)
     assert _count(db_url, DiaryEntry) == COMMITTED  # the first batch, none of the killed one
@@ -86,8 +91,7 @@ def test_sigkill_at_a_random_moment_is_all_or_nothing(sqlite_url: str, seed: int
     time.sleep(
         random.Random(seed).uniform(0.0, 1.5)
     )  # maybe mid-batch, maybe mid-commit, maybe after
-    os.kill(proc.pid, signal.SIGKILL)
-    proc.wait(timeout=30)
+    _kill(proc)
     _check_sqlite_integrity(sqlite_url)
     assert _count(sqlite_url, DiaryEntry) in (COMMITTED, COMMITTED + batch)
 

@@ -88,4 +88,4 @@ def test_serve_prints_the_address_and_answers(tmp_path: Path) -> None:
             assert exc.code == 400
     finally:
         process.terminate()
-        process.wait(timeout=10)
+        process.communicate(timeout=10)  # reaps it and closes the pipes
