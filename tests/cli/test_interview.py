@@ -140,6 +140,9 @@ def test_replies_are_parsed(path: str, reply: str, value: Any) -> None:
         ("symptoms.heaviness", "4.5", "whole number"),
         ("symptoms.calf_tender_to_touch", "maybe", "y or n"),
         ("lifestyle.sleep_hours", "lots", "type a number"),
+        ("lifestyle.sleep_hours", "nan", "type a number"),
+        ("lifestyle.water_liters_per_day", "-inf", "type a number"),
+        ("symptoms.heaviness", "NaN", "type a number"),
     ],
 )
 def test_bad_replies_are_explained(path: str, reply: str, message: str) -> None:

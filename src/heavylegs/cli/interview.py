@@ -7,6 +7,7 @@ done, so an emergency is shown straight away rather than after sixty more questi
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from rich.console import Console
@@ -57,6 +58,8 @@ def parse_reply(question: Question, reply: str) -> Any:
         number = float(text.replace(",", "."))
     except ValueError:
         raise ValueError("please type a number (or press Enter to skip)") from None
+    if not math.isfinite(number):  # "nan" and "inf" parse as floats; the web refuses them too
+        raise ValueError("please type a number (or press Enter to skip)")
     if question.kind is Kind.INTEGER:
         if number != int(number):
             raise ValueError("please type a whole number")
