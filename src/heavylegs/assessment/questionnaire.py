@@ -56,16 +56,8 @@ SECTIONS = (
 )
 
 
-def _has(path: str, item: str) -> Callable[[Flat], bool]:
-    return lambda f: item in (f.get(path) or ())
-
-
-def _is(path: str, *values: Any) -> Callable[[Flat], bool]:
-    return lambda f: f.get(path) in values
-
-
 def _swollen(f: Flat) -> bool:
-    return f.get("symptoms.swelling") in ("one_leg", "both_legs")
+    return f.get("derived.swollen") is True  # the engine's own definition (features.derive)
 
 
 def _female(f: Flat) -> bool:
