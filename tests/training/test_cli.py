@@ -184,3 +184,32 @@ def test_training_json_shows_the_weeks_asked_for(
         app, ["training", "--json", "--db", sqlite_url, "--since", "2026-13-01"]
     )
     assert bad.exit_code == 2 and "--since" in bad.output
+
+
+def test_training_text_fits_80_columns_and_says_when_all_runs_are_older(
+    app: typer.Typer, runs: Path, sqlite_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import io
+
+    from rich.console import Console
+
+    def text_of(doc: dict[str, object]) -> str:
+        out = Console(width=80, file=io.StringIO(), record=True, color_system=None)
+        cli._print_training(doc, None, out)
+        return out.export_text()
+
+    CliRunner().invoke(app, ["import", str(runs), "--db", sqlite_url])
+    doc = json.loads(CliRunner().invoke(app, ["training", "--json", "--db", sqlite_url]).stdout)
+    text = text_of(doc)
+    assert max(len(line) for line in text.splitlines()) <= 80
+    assert "…" not in text and "None of your" not in text
+    for week in doc["weeks"]:
+        assert week["week_start"] in text  # whole dates, never cut
+    monkeypatch.setattr(cli, "now", lambda: NOW + dt.timedelta(days=200))
+    old = json.loads(CliRunner().invoke(app, ["training", "--json", "--db", sqlite_url]).stdout)
+    assert old["newest_activity"] == (START + dt.timedelta(days=13)).date().isoformat()
+    said = " ".join(text_of(old).split())
+    assert (
+        "None of your 14 activities falls in the weeks shown "
+        f"(the newest is from {old['newest_activity']})"
+    ) in said

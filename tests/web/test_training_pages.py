@@ -161,3 +161,17 @@ def test_a_short_history_is_calibrating_and_strapless_runs_are_estimated(
     assert "Load (TRIMP)" in html and "Run (km)" in html
     svg = html[html.index("<svg") : html.index("</svg>")]
     assert 'class="calibrating"' in svg and 'class="estimated"' in svg
+
+
+def test_old_only_imports_are_said_not_shown_as_twelve_silent_weeks(
+    db_client: TestClient,
+) -> None:
+    old = NOW - dt.timedelta(days=400)
+    data = fit_run(old, 1800, cadence_spm=168)
+    db_client.post(
+        "/training/import", files=[("files", ("old.fit", data, "application/octet-stream"))]
+    )
+    html = db_client.get("/training").text
+    assert 'id="all-older"' in html and f"the newest is from {old.date().isoformat()}" in html
+    db_client.post("/training/import", files=_runs(2))
+    assert 'id="all-older"' not in db_client.get("/training").text

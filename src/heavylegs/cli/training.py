@@ -22,6 +22,8 @@ import typer
 from heavylegs.cli.output import Fail, guard, open_db
 
 if TYPE_CHECKING:
+    from rich.console import Console
+
     from heavylegs.training.importer import ImportReport, Progress
 
 
@@ -311,34 +313,44 @@ def training(
     _print_training(document, chart)
 
 
-def _print_training(document: dict[str, Any], chart: Path | None) -> None:
+def _print_training(
+    document: dict[str, Any], chart: Path | None, out: Console | None = None
+) -> None:
+    """The weeks as a table that fits 80 columns: short two-line headers, marks as one letter
+    after the date and a "~" before a load that holds estimates, each explained below."""
+    from rich import box
     from rich.table import Table
 
     from heavylegs.cli.output import console
 
-    out = console()
+    out = out or console()
     if not document["activities"]:
         out.print("No activities yet: import your watch files with 'heavylegs import PATH'.")
         return
-    table = Table("week of", "run (km)", "runs", "longest run (km)", "hours", "load (TRIMP)",
-                  "vs last week", "vs 4 weeks", "monotony")  # fmt: skip
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, padding=(0, 1), collapse_padding=True)
+    for header in ("week of", "run\nkm", "runs", "longest\nrun km", "hours", "load\n(TRIMP)",
+                   "vs last\nweek", "vs 4\nweeks", "mono-\ntony"):  # fmt: skip
+        table.add_column(header, justify="left" if header == "week of" else "right",
+                         no_wrap=True)  # fmt: skip
 
     def pct(value: float | None) -> str:
-        return "–" if value is None else f"{value:+.0f} %"
+        return "–" if value is None else f"{value:+.0f}%"
 
+    marks_used: set[str] = set()
     for week in document["weeks"]:
         marks = ""
         if week.get("partial"):
-            marks += " (first days only)"
+            marks += "p"
         if week.get("in_progress"):
-            marks += " (so far)"
+            marks += "s"
         if week.get("calibrating"):
-            marks += " c"
+            marks += "c"
+        marks_used.update(marks)
         load = f"{week['load']:.0f}"
         if week.get("estimated_load"):
-            load += f" (~{week['estimated_load']:.0f} est.)"
+            load = "~" + load
         table.add_row(
-            week["week_start"] + marks,
+            week["week_start"] + (f" {marks}" if marks else ""),
             f"{week['run_km']:.1f}",
             str(week["runs"]),
             f"{week['longest_run_km']:.1f}" if week["longest_run_km"] else "–",
@@ -349,6 +361,24 @@ def _print_training(document: dict[str, Any], chart: Path | None) -> None:
             "–" if week["monotony"] is None else f"{week['monotony']:.1f}",
         )
     out.print(table)
+    if not any(week["runs"] or week["hours"] for week in document["weeks"]):
+        newest = document.get("newest_activity")
+        more = ""
+        if newest:
+            as_of = dt.date.fromisoformat(str(document["as_of"])[:10])
+            more = f"'--weeks {(as_of - dt.date.fromisoformat(newest)).days // 7 + 2}' reaches it"
+        out.print(
+            f"None of your {document['activities']} activities falls in the weeks shown"
+            + (f" (the newest is from {newest}): {more}" if newest else "")
+            + ", or import recent files."
+        )
+    legend = {
+        "p": "p = first week of your files: only its last days are counted",
+        "s": "s = this week so far",
+    }
+    for mark in ("p", "s"):
+        if mark in marks_used:
+            out.print(f"[dim]{legend[mark]}[/dim]")
     series = document.get("series") or {}
     if any(w.get("calibrating") for w in document["weeks"]):
         out.print(
@@ -358,8 +388,8 @@ def _print_training(document: dict[str, Any], chart: Path | None) -> None:
         )
     if any(w.get("estimated_load") for w in document["weeks"]):
         out.print(
-            "[dim]est. = estimated load (no heart rate: your own load per minute at that pace, "
-            "else your stated exertion).[/dim]"
+            "[dim]~ = holds estimated load (no heart rate: your own load per minute at that "
+            "pace, else your stated exertion).[/dim]"
         )
     today = document["today"]
     if today:

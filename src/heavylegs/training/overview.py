@@ -150,6 +150,7 @@ def training_overview(
     return {
         "as_of": now.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "activities": len(items),
+        "newest_activity": last_day.isoformat() if last_day is not None else None,
         "constants": constants(),
         "heart_profile": profile.to_json(),
         "load_methods": dict(sorted(methods.items())),
