@@ -53,9 +53,9 @@ def draw_chart(fig: Figure, overview: Mapping[str, Any], days: int | None = 84) 
     start: dt.date | None = None
     if series:
         x = _days(series["days"])
-        if days is not None and len(x) > days:
-            start = x[-days]
         keep = slice(-days if days is not None else None, None)
+        if len(x[keep]):
+            start = x[keep][0]  # every panel shares the series' span (no runs from years before)
         axes[1].plot(
             x[keep], _nan(series["fitness"])[keep], label="fitness (42 d)", color="#1f4e79"
         )
@@ -91,6 +91,7 @@ def draw_chart(fig: Figure, overview: Mapping[str, Any], days: int | None = 84) 
         width=6,
         color="#5b8fc7",
     )
+    axes[0].set_ylim(0, max((w["run_km"] for w in weeks), default=0.0) * 1.1 or 1.0)  # never < 0
     cadence = [c for c in overview.get("cadence", [])
                if start is None or dt.date.fromisoformat(c["day"]) >= start]  # fmt: skip
     if cadence:
