@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
@@ -16,6 +17,40 @@ from typing import Annotated
 os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
 
 import typer
+from typer import _click as click
+from typer.core import TyperCommand, TyperGroup
+
+
+class _Commands(TyperGroup):
+    """The top-level group. Typer builds every command's Click object up front, evaluating each
+    parameter annotation (~2 ms a command); ``run`` registers builders instead, so a run builds
+    only the command it runs and ``-h`` lists names and first sentences without building any."""
+
+    builders: dict[str, Callable[[], click.Command]]
+    summaries: dict[str, click.Command]
+    listing = False
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return [*self.commands, *(name for name in self.builders if name not in self.commands)]
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in self.builders:
+            if self.listing:
+                return self.summaries[cmd_name]
+            self.commands[cmd_name] = self.builders[cmd_name]()
+        return self.commands.get(cmd_name)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        self.listing = True
+        try:
+            super().format_commands(ctx, formatter)
+        finally:
+            self.listing = False
+
+
+_Commands.builders = {}
+_Commands.summaries = {}
+
 
 app = typer.Typer(
     name="heavylegs",
@@ -28,6 +63,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
+    cls=_Commands,
 )
 
 FACES = (
@@ -203,9 +239,65 @@ _register_faces()
 _summaries()
 
 
+def _lazy_group() -> _Commands:
+    """What ``typer.main.get_command(app)`` returns, with each command built on first lookup."""
+    from functools import partial
+
+    from typer.main import (
+        get_command_from_info,
+        get_command_name,
+        get_group_from_info,
+        solve_typer_info_defaults,
+    )
+
+    builders: dict[str, Callable[[], click.Command]] = {}
+    summaries: dict[str, click.Command] = {}
+    short, markup = app.pretty_exceptions_short, app.rich_markup_mode
+    for info in app.registered_commands:
+        assert info.callback is not None
+        name = info.name or get_command_name(info.callback.__name__)
+        builders[name] = partial(
+            get_command_from_info,
+            command_info=info,
+            pretty_exceptions_short=short,
+            rich_markup_mode=markup,
+        )
+        summaries[name] = TyperCommand(
+            name, short_help=info.short_help, hidden=info.hidden, deprecated=info.deprecated
+        )
+    for group in app.registered_groups:
+        solved = solve_typer_info_defaults(group)
+        assert solved.name is not None
+        builders[solved.name] = partial(
+            get_group_from_info,
+            group,
+            pretty_exceptions_short=short,
+            rich_markup_mode=markup,
+            suggest_commands=app.suggest_commands,
+        )
+        summaries[solved.name] = TyperCommand(
+            solved.name,
+            help=solved.help,
+            short_help=solved.short_help,
+            hidden=solved.hidden,
+            deprecated=solved.deprecated,
+        )
+    # Typer reads the commands from the app: it sees none while it builds the group itself.
+    registered = app.registered_commands, app.registered_groups
+    app.registered_commands, app.registered_groups = [], []
+    try:
+        top = typer.main.get_command(app)
+    finally:
+        app.registered_commands, app.registered_groups = registered
+    assert isinstance(top, _Commands)
+    top.builders, top.summaries = builders, summaries
+    return top
+
+
 def run() -> None:
-    """Console-script entry point."""
-    app()
+    """Console-script entry point (pretty exceptions are off, so Typer's ``app()`` adds nothing
+    but building every command)."""
+    _lazy_group()()
 
 
 if __name__ == "__main__":
