@@ -25,11 +25,17 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from heavylegs.training.importer import ImportReport, Progress
+    from heavylegs.training.isolation import Limits
 
 
 def now() -> dt.datetime:
     """The wall clock (aware, UTC); tests replace it."""
     return dt.datetime.now(dt.UTC)
+
+
+LIMITS: Limits | None = None
+"""What one ``import`` may use (memory of the reading process, time per file); ``None`` is
+:class:`~heavylegs.training.isolation.Limits`' defaults. Tests set smaller ones."""
 
 
 Db = Annotated[
@@ -73,6 +79,7 @@ def import_activities(
 ) -> None:
     """Import activities from your watch or app exports (never type them in)."""
     from heavylegs.training.importer import ImportStopped, OnError, import_paths
+    from heavylegs.training.isolation import Limits, import_isolated, isolatable
 
     with guard():
         problems = [f"PATH: no such file or folder: {p}" for p in paths if not p.exists()]
@@ -85,9 +92,16 @@ def import_activities(
             raise Fail(problems)
         with open_db(db, creates=True) as store, _progress() as report_progress:
             try:
-                report = import_paths(
-                    store, paths, now=now(), on_error=mode, progress=report_progress
-                )
+                url = store.engine.url.render_as_string(hide_password=False)
+                if isolatable(url):  # a file that crashes or floods the reader is one line
+                    report = import_isolated(
+                        url, paths, now=now(), limits=LIMITS or Limits(), on_error=mode,
+                        progress=report_progress,
+                    )  # fmt: skip
+                else:
+                    report = import_paths(
+                        store, paths, now=now(), on_error=mode, progress=report_progress
+                    )
                 # nothing at all came in and some file was refused: that is a failure
                 came = report.imported or report.activities or report.duplicates or report.merged
                 nothing = not came

@@ -19,7 +19,7 @@ import dataclasses
 import datetime as dt
 import hashlib
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -259,21 +259,22 @@ class Checkpoints:
     """Hooks for an import watched from another process (:mod:`heavylegs.training.isolation`).
 
     Items (files and refusals, in walk order) before ``start`` were done by an earlier run and
-    are passed over, as are those in ``skip`` (a file that crashed or hung the reader).
-    ``reading`` hears of each item before it is read; ``committed`` after each write with the
-    number of items now stored for good and the report so far.
+    are passed over. Those in ``refused`` (a file that crashed or hung the reader) are not read
+    again: each is a bad file with that reason, like any other (so ``--on-error stop`` stops
+    there). ``reading`` hears of each item before it is read; ``committed`` after each write
+    with the number of items now stored for good and the report so far.
     """
 
     start: int = 0
-    skip: frozenset[int] = frozenset()
+    refused: Mapping[int, str] = field(default_factory=dict)
     reading: Callable[[int, str], None] | None = None
     committed: Callable[[int, ImportReport], None] | None = None
 
     def passes(self, index: int, name: str) -> bool:
         """Whether the item ``index`` is passed over; otherwise ``reading`` hears of it."""
-        if index < self.start or index in self.skip:
+        if index < self.start:
             return True
-        if self.reading is not None:
+        if self.reading is not None and index not in self.refused:
             self.reading(index, name)
         return False
 
@@ -312,8 +313,11 @@ def import_sources(
 
     for item in walk(sources, plan):
         done += 1
-        if checkpoints is not None and checkpoints.passes(done - 1, item.name):
-            continue
+        if checkpoints is not None:
+            if checkpoints.passes(done - 1, item.name):
+                continue
+            if done - 1 in checkpoints.refused:
+                item = Refused(item.name, checkpoints.refused[done - 1])
         if isinstance(item, Refused):
             fail(FileNote(item.name, item.reason))
             tick(item.name)

@@ -1,13 +1,15 @@
-"""Import in a separate process with a memory cap and a per-file time limit (web uploads).
+"""Import in a separate process with a memory cap and a per-file time limit.
 
-Why: the web server must survive any upload. A file that crashes a reader (a C extension's
-segfault), eats memory or loops would otherwise take the server, and everyone's requests, with
-it. Here the server only copies the uploads to a temporary folder (in chunks, so its own memory
-does not grow with them) and watches a child process that runs the ordinary importer under
-``RLIMIT_AS`` (:attr:`Limits.memory_bytes`). The child says which file it is reading and when a
-write is committed; when it dies or goes quiet for :attr:`Limits.file_seconds`, that file is
-reported as skipped with the reason, and a new child carries on after the last commit, passing
-over the culprit. The batch always runs to the end.
+Used for web uploads and for ``heavylegs import`` (whenever the database is not in memory).
+Why: the web server must survive any upload, and one file must not end a long CLI batch. A
+file that crashes a reader (a C extension's segfault), eats memory or loops would otherwise
+take the server, and everyone's requests, with it. Here the server only copies the uploads to
+a temporary folder (in chunks, so its own memory does not grow with them) and watches a child
+process that runs the ordinary importer under ``RLIMIT_AS`` (:attr:`Limits.memory_bytes`). The
+child says which file it is reading and when a write is committed; when it dies or goes quiet
+for :attr:`Limits.file_seconds`, that file is a bad file with the reason, and a new child
+carries on after the last commit, refusing the culprit without reading it again. The batch
+runs to the end (unless ``on_error`` says stop).
 
 Nothing heavy is imported at module level: the child sets its limits before numpy loads.
 """
@@ -20,7 +22,7 @@ import multiprocessing
 import os
 import shutil
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
@@ -28,7 +30,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
 if TYPE_CHECKING:
-    from heavylegs.training.importer import FileNote, ImportReport
+    from heavylegs.training.importer import FileNote, ImportReport, OnError, Progress
 
 Entry = Path | tuple[str, Path]
 COPY_CHUNK_BYTES = 1024 * 1024
@@ -53,6 +55,8 @@ class _Run:
     snapshot: ImportReport | None = None
     current: tuple[int, str] | None = None
     reason: str = ""
+    stopped: tuple[FileNote, ImportReport] | None = None
+    """The batch stopped at this bad file (``--on-error stop``), with this report."""
 
 
 def import_uploads(
@@ -81,57 +85,93 @@ def import_uploads(
 
 
 def import_isolated(
-    url: str, paths: Sequence[Entry], *, now: dt.datetime, limits: Limits = Limits()
+    url: str,
+    paths: Sequence[Entry],
+    *,
+    now: dt.datetime,
+    limits: Limits = Limits(),
+    on_error: OnError | None = None,
+    progress: Callable[[Progress], None] | None = None,
 ) -> ImportReport:
     """Import ``paths`` into the database at ``url`` from child processes (module docstring).
 
     An entry is a path (a file, folder or archive, as ``heavylegs import`` takes them) or a
-    ``(name, path)`` pair: a file read as an upload called ``name``.
+    ``(name, path)`` pair: a file read as an upload called ``name``. ``on_error`` and
+    ``progress`` are those of :func:`~heavylegs.training.importer.import_sources`: a file
+    that broke the reader is a bad file like any other, so with ``stop`` the batch stops there
+    (:class:`~heavylegs.training.importer.ImportStopped`), after what was read before it.
     """
-    from heavylegs.training.importer import FileNote, ImportReport
+    from heavylegs.training.importer import FileNote, ImportReport, ImportStopped, OnError
 
+    job = _Job(url, list(paths), now, on_error or OnError.SKIP, limits, progress is not None)
     done = ImportReport()
-    notes: list[FileNote] = []
-    start, skip = 0, set[int]()
+    start, refused = 0, dict[int, str]()
     for _ in range(MAX_RESTARTS):
-        run = _run_child(url, list(paths), now, start, frozenset(skip), limits)
+        run = _run_child(job, start, refused, _adding(done, progress))
+        if run.stopped is not None:
+            note, report = run.stopped
+            raise ImportStopped(note, _merge(done, report))
         if run.final is not None:
-            merged = _merge(done, run.final)
-            merged.skipped.extend(notes)
-            return merged
+            return _merge(done, run.final)
         if run.snapshot is not None:
             done = _merge(done, run.snapshot)
             start = run.committed
         if run.current is None:
-            notes.append(FileNote("(import)", f"stopped: {run.reason}"))
+            done.skipped.append(FileNote("(import)", f"stopped: {run.reason}"))
             break
-        index, name = run.current
-        notes.append(FileNote(name, run.reason))
-        skip.add(index)
+        refused[run.current[0]] = run.reason
     else:
-        notes.append(FileNote("(import)", f"stopped after {MAX_RESTARTS} files broke the reader"))
-    done.skipped.extend(notes)
+        done.skipped.append(
+            FileNote("(import)", f"stopped after {MAX_RESTARTS} files broke the reader")
+        )
     return done
 
 
+@dataclass(frozen=True)
+class _Job:
+    """What every child of one import is given."""
+
+    url: str
+    paths: list[Entry]
+    now: dt.datetime
+    on_error: OnError
+    limits: Limits
+    progress: bool
+
+
+def _adding(
+    done: ImportReport, progress: Callable[[Progress], None] | None
+) -> Callable[[Progress], None] | None:
+    """``progress`` told a child's counts plus those of the children before it."""
+    if progress is None:
+        return None
+
+    def told(step: Progress) -> None:
+        progress(
+            dataclasses.replace(
+                step,
+                imported=step.imported + done.imported,
+                duplicates=step.duplicates + done.duplicates,
+                skipped=step.skipped + len(done.skipped),
+            )
+        )
+
+    return told
+
+
 def _run_child(
-    url: str,
-    paths: list[Entry],
-    now: dt.datetime,
+    job: _Job,
     start: int,
-    skip: frozenset[int],
-    limits: Limits,
+    refused: dict[int, str],
+    progress: Callable[[Progress], None] | None,
 ) -> _Run:
     context = multiprocessing.get_context("spawn")
     receiver, sender = context.Pipe(duplex=False)
-    process = context.Process(
-        target=_child,
-        args=(sender, url, paths, now, start, skip, limits.memory_bytes),
-        daemon=True,
-    )
+    process = context.Process(target=_child, args=(sender, job, start, dict(refused)), daemon=True)
     process.start()
     sender.close()
     run = _Run(committed=start)
+    limits = job.limits
     wait = max(STARTUP_SECONDS, limits.file_seconds)  # imports and opening the database first
     try:
         while True:
@@ -155,10 +195,15 @@ def _run_child(
             wait = limits.file_seconds
             if kind == "reading":
                 run.current = (message[1], message[2])
+            elif kind == "progress" and progress is not None:
+                progress(message[1])
             elif kind == "committed":
                 run.committed, run.snapshot = message[1], message[2]
             elif kind == "done":
                 run.final = message[1]
+                return run
+            elif kind == "stopped":
+                run.stopped = (message[1], message[2])
                 return run
             elif kind == "failed":
                 run.current = None
@@ -178,27 +223,25 @@ def _death(code: int | None) -> str:
 
 
 def _child(
-    sender: Connection,
-    url: str,
-    paths: list[Entry],
-    now: dt.datetime,
-    start: int,
-    skip: frozenset[int],
-    memory_bytes: int,
+    sender: Connection, job: _Job, start: int, refused: dict[int, str]
 ) -> None:  # pragma: no cover - runs in the child process (covered by the hostile tests)
     import resource
 
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
-    resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
+    memory = job.limits.memory_bytes
+    resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
     from heavylegs.store import StoreError, open_store
-    from heavylegs.training.importer import Checkpoints, import_sources
+    from heavylegs.training.importer import Checkpoints, ImportStopped, import_sources
 
     def committed(done: int, report: ImportReport) -> None:
         sender.send(("committed", done, report))
 
+    def progress(step: Progress) -> None:
+        sender.send(("progress", step))
+
     checkpoints = Checkpoints(
         start=start,
-        skip=skip,
+        refused=refused,
         reading=lambda index, name: sender.send(("reading", index, name)),
         committed=committed,
     )
@@ -207,12 +250,22 @@ def _child(
             entry
             if isinstance(entry, Path)
             else (entry[0], files.enter_context(entry[1].open("rb")))
-            for entry in paths
+            for entry in job.paths
         ]
         try:
-            with open_store(url) as store:
+            with open_store(job.url) as store:
                 sender.send(("ready",))
-                report = import_sources(store, sources, now=now, checkpoints=checkpoints)
+                report = import_sources(
+                    store,
+                    sources,
+                    now=job.now,
+                    on_error=job.on_error,
+                    progress=progress if job.progress else None,
+                    checkpoints=checkpoints,
+                )
+        except ImportStopped as stopped:
+            sender.send(("stopped", stopped.note, stopped.report))
+            return
         except StoreError as exc:
             sender.send(("failed", str(exc)))
             return
