@@ -92,3 +92,22 @@ def test_in_memory_sqlite_works() -> None:
     store = open_store("sqlite://")
     assert current_revision(store.engine) == HEAD_REVISION
     store.close()
+
+
+def test_json_columns_are_jsonb_on_postgresql_and_json_elsewhere() -> None:
+    from sqlalchemy.dialects import postgresql, sqlite
+    from sqlalchemy.schema import CreateTable
+
+    table = Base.metadata.tables["profile"]
+    assert "about JSONB NOT NULL" in str(CreateTable(table).compile(dialect=postgresql.dialect()))
+    assert "about JSON NOT NULL" in str(CreateTable(table).compile(dialect=sqlite.dialect()))
+
+
+def test_loading_the_store_does_not_load_the_postgresql_dialect() -> None:
+    """Start-up of every SQLite command (issue 15): the dialect loads when PostgreSQL is used."""
+    import subprocess
+    import sys
+
+    code = "import sys, heavylegs.store; print('sqlalchemy.dialects.postgresql' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"

@@ -16,12 +16,12 @@ from typing import Any
 from sqlalchemy import Boolean, Date, Double, Integer, String, Table, func, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
-from sqlalchemy.types import JSON, TypeEngine
+from sqlalchemy.types import TypeEngine
 
 from heavylegs.problems import Problems
 from heavylegs.safejson import INT64_MAX, INT64_MIN, check_depth
 from heavylegs.store.engine import HEAD_REVISION
-from heavylegs.store.models import Base, UtcDateTime
+from heavylegs.store.models import Base, JsonDocument, UtcDateTime
 
 FORMAT = "heavylegs-backup"
 FORMAT_VERSION = 1
@@ -177,7 +177,7 @@ def _checked(table: str, column: str, value: Any, kind: TypeEngine[Any]) -> Any:
             raise ValueError("must not contain NUL characters")
         if kind.length is not None and len(value) > kind.length:
             raise ValueError(f"at most {kind.length} characters")
-    elif isinstance(kind, JSON):
+    elif isinstance(kind, JsonDocument):
         _check_document(table, column, value)
     return value
 
@@ -263,7 +263,7 @@ def _from_json(value: Any, kind: TypeEngine[Any]) -> Any:
         return float(value)
     if isinstance(kind, String):
         return _need(value, str, "a string")
-    if isinstance(kind, JSON):
+    if isinstance(kind, JsonDocument):
         return value
     raise TypeError(f"unsupported column type {kind!r}")  # pragma: no cover - schema change
 
