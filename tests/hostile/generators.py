@@ -23,6 +23,19 @@ def deeply_nested_gpx(depth: int = 200_000) -> bytes:
     )
 
 
+def deeply_nested_tcx(depth: int = 200_000) -> bytes:
+    """A one-point TCX run whose trackpoint holds ``depth`` nested ``<Extensions>``."""
+    when = START.strftime("%Y-%m-%dT%H:%M:%SZ")
+    body = "<Extensions>" * depth + "</Extensions>" * depth
+    return (
+        '<?xml version="1.0"?><TrainingCenterDatabase xmlns="http://www.garmin.com/xmlschemas/'
+        f'TrainingCenterDatabase/v2"><Activities><Activity Sport="Running"><Id>{when}</Id>'
+        f'<Lap StartTime="{when}"><TotalTimeSeconds>60</TotalTimeSeconds><Track><Trackpoint>'
+        f"<Time>{when}</Time>{body}</Trackpoint></Track></Lap></Activity></Activities>"
+        "</TrainingCenterDatabase>"
+    ).encode()
+
+
 def xmlns_comment_gpx(words: int = 100_000) -> bytes:
     """A comment with 100,000 `` xmlns`` words: 40 s in gpxpy's namespace regex."""
     return good_gpx(600).replace(b"<trk>", b"<!--" + b" xmlns" * words + b" --><trk>", 1)

@@ -74,6 +74,12 @@ def test_the_reader_refuses_deep_xml_without_building_it() -> None:
         parse_bytes(gen.deeply_nested_gpx(), None, None)
 
 
+def test_the_tcx_reader_refuses_deep_xml_too() -> None:
+    assert parse_bytes(gen.deeply_nested_tcx(3), None, None).start_utc.year == 2026
+    with pytest.raises(ActivityFileError, match="nested more than"):
+        parse_bytes(gen.deeply_nested_tcx(), None, None)
+
+
 def test_a_zip_member_lying_about_its_size_is_a_reason(store: Store, tmp_path: Path) -> None:
     (tmp_path / "export.zip").write_bytes(gen.zip_lying_about_size())
     (tmp_path / "good.gpx").write_bytes(gen.good_gpx())

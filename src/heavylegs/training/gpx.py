@@ -19,9 +19,8 @@ import datetime as dt
 import re
 import xml.etree.ElementTree as ET
 from array import array
-from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any
 
 import numpy as np
 
@@ -44,6 +43,7 @@ from heavylegs.training.samples import (
     strides_to_steps,
 )
 from heavylegs.training.sports import normalise_sport
+from heavylegs.training.xmlstream import MAX_DEPTH, xml_events
 
 _EXTENSIONS = {
     **dict.fromkeys(("hr", "heartrate", "heart_rate"), "hr"),
@@ -53,9 +53,6 @@ _EXTENSIONS = {
 }
 _DROPPED = frozenset({"trkseg", "trk", "rtept", "rte", "wpt", "metadata"})
 COLUMNS = ("t", "lat", "lon", "ele", "hr", "cad", "speed", "distance")
-MAX_DEPTH = 32
-"""GPX nests about 8 deep (gpx/trk/trkseg/trkpt/extensions/…/hr); deeper files are refused."""
-CHUNK_CHARS = 1 << 16
 MAX_NUMBER_CHARS = 64
 
 
@@ -80,10 +77,6 @@ def declare_missing_prefixes(text: str) -> tuple[str, list[str]]:
     declarations = "".join(f' xmlns:{p}="urn:heavylegs:undeclared:{p}"' for p in missing)
     repaired, count = re.subn(r"<gpx\b", "<gpx" + declarations, text, count=1)
     return (repaired, missing) if count else (text, [])
-
-
-if TYPE_CHECKING:
-    _Parser = ET.XMLPullParser[ET.Element]
 
 
 class _Unbound(Exception):
@@ -153,15 +146,16 @@ def gpx_points(text: str) -> GpxPoints:
     not the XML tree; any element deeper than :data:`MAX_DEPTH` stops the read. Routes and
     waypoints are skipped (they are plans, not recordings).
     """
-    parser: _Parser = ET.XMLPullParser(events=("start", "end"))
     points = GpxPoints()
-    stack: list[ET.Element] = []
     try:
-        for begin in range(0, len(text), CHUNK_CHARS):
-            parser.feed(text[begin : begin + CHUNK_CHARS])
-            _events(parser, stack, points)
-        parser.close()
-        _events(parser, stack, points)
+        for event, element, stack in xml_events(text, MAX_DEPTH):
+            if event == "start":
+                if len(stack) == 1:
+                    if _local(element.tag) != "gpx":
+                        raise ActivityFileError("not a GPX file (no gpx element)")
+                    points.typed = element.get("version") != "1.0"  # 1.0 tracks have no type
+                continue
+            _ended(element, stack, points)
     except ET.ParseError as exc:
         if "unbound prefix" in str(exc):
             raise _Unbound from None
@@ -169,30 +163,18 @@ def gpx_points(text: str) -> GpxPoints:
     return points
 
 
-def _events(parser: _Parser, stack: list[ET.Element], points: GpxPoints) -> None:
-    events = cast("Iterator[tuple[str, ET.Element]]", parser.read_events())
-    for event, element in events:
-        if event == "start":
-            if not stack:
-                if _local(element.tag) != "gpx":
-                    raise ActivityFileError("not a GPX file (no gpx element)")
-                points.typed = element.get("version") != "1.0"  # GPX 1.0 tracks have no type
-            stack.append(element)
-            if len(stack) > MAX_DEPTH:
-                raise ActivityFileError(f"refused: XML elements nested more than {MAX_DEPTH} deep")
-            continue
-        stack.pop()
-        name = _local(element.tag)
-        parent = _local(stack[-1].tag) if stack else ""
-        if name == "trkpt":
-            _point(element, points.columns)
-        elif name == "type" and parent == "trk" and points.typed:
-            points.track_type = points.track_type or (element.text or "").strip() or None
-        elif name not in _DROPPED:
-            continue
-        if stack and len(stack[-1]) and stack[-1][-1] is element:
-            del stack[-1][-1]  # read: the tree must not grow with the file
-        element.clear()
+def _ended(element: ET.Element, stack: list[ET.Element], points: GpxPoints) -> None:
+    name = _local(element.tag)
+    parent = _local(stack[-1].tag) if stack else ""
+    if name == "trkpt":
+        _point(element, points.columns)
+    elif name == "type" and parent == "trk" and points.typed:
+        points.track_type = points.track_type or (element.text or "").strip() or None
+    elif name not in _DROPPED:
+        return
+    if stack and len(stack[-1]) and stack[-1][-1] is element:
+        del stack[-1][-1]  # read: the tree must not grow with the file
+    element.clear()
 
 
 def read_gpx(data: bytes, sport_hint: str | None = None) -> ParsedActivity:

@@ -1,4 +1,5 @@
-"""TCX files, read with the standard library's XML parser.
+"""TCX files, read with the standard library's XML parser (in chunks, depth-limited: see
+:mod:`xmlstream`).
 
 Why not tcxreader: it drops trackpoints without a GPS position by default (a treadmill run loses
 every point), returns nothing for multisport files and refuses whitespace before the XML
@@ -47,6 +48,7 @@ from heavylegs.training.samples import (
     steps_factor,
 )
 from heavylegs.training.sports import normalise_sport
+from heavylegs.training.xmlstream import xml_events
 
 SAME_SESSION_GAP_S = 3 * 3600
 
@@ -95,11 +97,14 @@ def read_tcx(data: bytes, sport_hint: str | None = None) -> ParsedActivity:
 def read_tcx_all(data: bytes, sport_hint: str | None = None) -> list[ParsedActivity]:
     """Every activity of a TCX file, oldest first (see the module docstring)."""
     text, warnings = decode_xml_text(data)
+    root: ET.Element | None = None
     try:
-        root = ET.fromstring(text)
+        for _, element, stack in xml_events(text):
+            if root is None and len(stack) == 1:
+                root = element
     except ET.ParseError as exc:
         raise ActivityFileError(f"not a readable TCX file: {exc}") from None
-    if _local(root.tag) != "TrainingCenterDatabase":
+    if root is None or _local(root.tag) != "TrainingCenterDatabase":
         raise ActivityFileError("not a TCX file (no TrainingCenterDatabase element)")
     activities = [e for e in root.iter() if _local(e.tag) == "Activity"]
     if not any(True for a in activities for _ in _children(a, "Lap")):
