@@ -99,3 +99,17 @@ def test_malformed_conditions_raise_value_errors_only() -> None:
 def test_levels_follow_the_urgency_order() -> None:
     assert [Urgency(level).rank for level in LEVELS] == list(range(len(Urgency)))
     assert LEVELS[0] == Urgency.SELF_CARE and LEVELS[-1] == Urgency.EMERGENCY
+
+
+def test_a_bad_rule_in_the_knowledge_base_is_named() -> None:
+    """Rules are compiled in one batch; a bad one is still named with its kind and id."""
+    from heavylegs.assessment.engine import compile_knowledge
+    from heavylegs.knowledge import load_knowledge
+
+    kb = load_knowledge()
+    flag = next(iter(kb.red_flags.values()))
+    bad = flag.model_copy(update={"when": parse_condition({"symptoms.hevyness": 3})})
+    broken = kb.model_copy(update={"red_flags": {**kb.red_flags, flag.id: bad}})
+    for _ in range(2):  # field specs are memoised; the error is not
+        with pytest.raises(RuleError, match=rf"^rule red_flag {flag.id}: .*no such answer field"):
+            compile_knowledge(broken)

@@ -113,12 +113,15 @@ def compile_knowledge(kb: KnowledgeBase) -> Compiled:
         return None if cond is None else rule(where, cond)
 
     def batch(where: str, conds: list[tuple[str, Cond]]) -> Callable[[Context], list[int]]:
-        for label, cond in conds:
-            try:
-                check_condition(cond)  # names the rule that is wrong
-            except RuleError as exc:
-                raise RuleError(f"{where} {label}: {exc}") from None
-        return compile_batch([cond for _, cond in conds])
+        try:
+            return compile_batch([cond for _, cond in conds])
+        except RuleError:
+            for label, cond in conds:  # checked one by one only to name the rule that is wrong
+                try:
+                    check_condition(cond)
+                except RuleError as exc:
+                    raise RuleError(f"{where} {label}: {exc}") from None
+            raise
 
     flags = tuple(kb.red_flags.values())
     indications = _index_indications(kb, offset=len(kb.avoid))

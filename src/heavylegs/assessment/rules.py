@@ -12,6 +12,7 @@ never text from a person's answers.
 
 from __future__ import annotations
 
+import functools
 import types
 import typing
 from collections.abc import Callable
@@ -81,6 +82,7 @@ def _unwrap(annotation: Any) -> FieldSpec:
             return FieldSpec(annotation, None, is_list)
 
 
+@functools.cache  # the answer models are fixed; every rule of the knowledge base asks again
 def field_spec(path: str) -> FieldSpec:
     """The spec of ``section.field`` or ``derived.name``; raises :class:`RuleError` if unknown."""
     section, _, name = path.partition(".")
