@@ -89,15 +89,18 @@ def tampered(backup: dict[str, Any], table: str, column: str, value: Any) -> dic
     return copy
 
 
-def zip_lying_about_size(megabytes: int = 64, claimed: int = 1000) -> bytes:
-    """A zip whose member inflates to ``megabytes`` of zeros but whose headers claim ``claimed``."""
+def zip_lying_about_size(
+    megabytes: int = 64, claimed: int = 1000, member: str = "activities/run.fit"
+) -> bytes:
+    """A zip whose ``member`` inflates to ``megabytes`` of zeros but whose headers claim
+    ``claimed``."""
     import io
     import struct
     import zipfile
 
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("activities/run.fit", bytes(megabytes * 1024 * 1024))
+        archive.writestr(member, bytes(megabytes * 1024 * 1024))
     data = bytearray(buffer.getvalue())
     real = megabytes * 1024 * 1024
     for signature, offset in ((b"PK\x03\x04", 22), (b"PK\x01\x02", 24)):

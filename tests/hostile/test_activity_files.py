@@ -6,6 +6,7 @@ import datetime as dt
 import gzip
 import io
 import tracemalloc
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,7 @@ from heavylegs.store import Store
 from heavylegs.training.importer import import_paths, parse_bytes
 from heavylegs.training.model import ActivityFileError
 from heavylegs.training.sources import gunzip, gunzip_stream
+from heavylegs.training.strava import read_member
 from tests.hostile import generators as gen
 
 NOW = dt.datetime(2026, 11, 21, 12, 0, tzinfo=dt.UTC)
@@ -93,3 +95,17 @@ def test_a_zip_member_lying_about_its_size_is_a_reason(store: Store, tmp_path: P
     ((name, reason),) = [(n.file, n.message) for n in report.skipped]
     assert name.endswith("export.zip/activities/run.fit") and "damaged archive member" in reason
     assert peak < 40 * 2**20
+
+
+def test_a_strava_csv_lying_about_its_size_is_read_in_chunks() -> None:
+    data = gen.zip_lying_about_size(member="export/activities.csv")
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        (info,) = archive.infolist()
+        tracemalloc.start()
+        try:
+            text = read_member(archive, info)
+            _, peak = tracemalloc.get_traced_memory()
+        finally:
+            tracemalloc.stop()
+    assert text is None  # it inflates past what its header claims: unreadable
+    assert peak < 16 * 2**20  # never the 64 MB the member holds, nor the 64 MB cap at once

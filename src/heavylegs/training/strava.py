@@ -20,12 +20,14 @@ import datetime as dt
 import hashlib
 import io
 import zipfile
+import zlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import BinaryIO, Protocol
 
 from heavylegs.training.model import RUNNING, ParsedActivity, SourceFormat, Stream
+from heavylegs.training.sources import read_bounded
 from heavylegs.training.sports import normalise_sport
 
 MAX_CSV_BYTES = 64 * 1024 * 1024
@@ -176,14 +178,20 @@ def _opened(handle: BinaryIO, name: str) -> Iterator[tuple[str, zipfile.ZipFile]
 
 
 def read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> str | None:
-    """A small text member (``None`` when too large or unreadable)."""
+    """A small text member (``None`` when too large or unreadable).
+
+    Read in chunks and refused past :data:`MAX_CSV_BYTES` (:func:`sources.read_bounded`):
+    a member whose header claims a few bytes cannot inflate to the whole cap in one read,
+    nor beyond it.
+    """
     if info.file_size > MAX_CSV_BYTES:
         return None
     try:
         with archive.open(info) as member:
-            return member.read(MAX_CSV_BYTES).decode("utf-8-sig", errors="replace")
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError):
-        return None
+            data = read_bounded(member.read, MAX_CSV_BYTES)
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError, zlib.error):
+        return None  # ActivityFileError (too large) is a ValueError
+    return data.decode("utf-8-sig", errors="replace")
 
 
 def export_rows(sources: Sequence[Path | tuple[str, BinaryIO]]) -> list[ExportRows]:
