@@ -22,6 +22,7 @@ from heavylegs.store import open_store
 from heavylegs.store.engine import DatabaseBusy, DatabaseFull, DatabaseReadOnly
 from heavylegs.web.app import create_app
 from tests.conftest import SHARED
+from tests.hostile import generators as gen
 
 SECRET_NOTE = "my-private-note-4711"
 
@@ -64,6 +65,15 @@ def _one_clean_line(stderr: str) -> None:
 
 def test_busy_database_is_one_line_exit_1(locked: Path) -> None:
     done = cli("log", "--heaviness", "4", "--note", SECRET_NOTE, "--db", f"sqlite:///{locked}")
+    assert done.returncode == 1, done.stderr
+    _one_clean_line(done.stderr)
+    assert "busy" in done.stderr
+
+
+def test_an_import_into_a_busy_database_is_one_line_exit_1(locked: Path, tmp_path: Path) -> None:
+    run = tmp_path / "run.gpx"
+    run.write_bytes(gen.good_gpx())
+    done = cli("import", str(run), "--db", f"sqlite:///{locked}")  # read in the isolated child
     assert done.returncode == 1, done.stderr
     _one_clean_line(done.stderr)
     assert "busy" in done.stderr

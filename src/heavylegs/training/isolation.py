@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
 if TYPE_CHECKING:
+    from heavylegs.store import StoreError
     from heavylegs.training.importer import FileNote, ImportReport, OnError, Progress
 
 Entry = Path | tuple[str, Path]
@@ -57,6 +58,8 @@ class _Run:
     reason: str = ""
     stopped: tuple[FileNote, ImportReport] | None = None
     """The batch stopped at this bad file (``--on-error stop``), with this report."""
+    error: StoreError | None = None
+    """The database failed the child (busy, full, read-only…): raised as in process."""
 
 
 def import_uploads(
@@ -99,7 +102,9 @@ def import_isolated(
     ``(name, path)`` pair: a file read as an upload called ``name``. ``on_error`` and
     ``progress`` are those of :func:`~heavylegs.training.importer.import_sources`: a file
     that broke the reader is a bad file like any other, so with ``stop`` the batch stops there
-    (:class:`~heavylegs.training.importer.ImportStopped`), after what was read before it.
+    (:class:`~heavylegs.training.importer.ImportStopped`), after what was read before it. A
+    database error in a child (:class:`~heavylegs.store.StoreError`: busy, full…) is raised
+    here, as it would be in process.
     """
     from heavylegs.training.importer import FileNote, ImportReport, ImportStopped, OnError
 
@@ -108,6 +113,8 @@ def import_isolated(
     start, refused = 0, dict[int, str]()
     for _ in range(MAX_RESTARTS):
         run = _run_child(job, start, refused, _adding(done, progress))
+        if run.error is not None:
+            raise run.error  # what was committed before stays, as with an import in process
         if run.stopped is not None:
             note, report = run.stopped
             raise ImportStopped(note, _merge(done, report))
@@ -206,8 +213,7 @@ def _run_child(
                 run.stopped = (message[1], message[2])
                 return run
             elif kind == "failed":
-                run.current = None
-                run.reason = message[1]
+                run.error = message[1]
                 return run
     finally:
         receiver.close()
@@ -267,7 +273,7 @@ def _child(
             sender.send(("stopped", stopped.note, stopped.report))
             return
         except StoreError as exc:
-            sender.send(("failed", str(exc)))
+            sender.send(("failed", exc))
             return
     sender.send(("done", report))
 
