@@ -4,7 +4,10 @@ Only Typer is imported at module level. Exit codes: 0 done (an import batch that
 files still ran: 0), 1 the database cannot do it, ``--on-error stop`` stopped the batch, or
 nothing at all was imported and some file was refused (the JSON summary is printed all the same),
 2 unusable arguments (one ``error: …`` line each on stderr, nothing on stdout).
-The clock is a module attribute so tests can replace it.
+``import`` reads the files in a child process with a memory cap and a time limit per file
+(:mod:`heavylegs.training.isolation`, as the web does), so a file that crashes, floods or hangs
+the reader is one skipped line; only an in-memory database is imported in this process.
+The clock and the limits are module attributes so tests can replace them.
 """
 
 from __future__ import annotations
