@@ -19,7 +19,15 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from heavylegs.cli.output import DbOption, Fail, duration_text, guard, open_db, plural
+from heavylegs.cli.output import (
+    DbOption,
+    Fail,
+    duration_text,
+    guard,
+    open_db,
+    plural,
+    write_atomically,
+)
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -602,18 +610,9 @@ def export(
 
         with open_db(db) as store, store.session() as session:
             text = dumps_backup(export_backup(session))
-        if out == "-":
-            sys.stdout.write(text)
-            return
-        target = Path(out)
-        tmp = target.with_name(f".{target.name}.tmp")
-        try:
-            tmp.write_text(text, encoding="utf-8")
-            tmp.replace(target)
-        except OSError as exc:
-            tmp.unlink(missing_ok=True)  # a full disk must not leave a half-written file behind
-            raise Fail([f"--out: cannot write {out}: {exc.strerror}"], 1) from None
-        _console().print(f"Exported to {out}")
+        write_atomically(out, text.encode("utf-8"))
+        if out != "-":
+            _console().print(f"Exported to {out}")
 
 
 def import_backup(

@@ -216,3 +216,20 @@ def duration_text(seconds: float) -> str:
         return f"{whole} s"
     minutes, rest = divmod(whole, 60)
     return f"{minutes} min" + (f" {rest} s" if rest else "")
+
+
+def write_atomically(out: str, content: bytes, option: str = "--out") -> None:
+    """Write ``content`` to ``out`` ('-' = standard output) through a temporary file, so a full
+    disk or a crash never leaves a half-written file behind (the temporary one is removed)."""
+    if out == "-":
+        sys.stdout.buffer.write(content)
+        sys.stdout.flush()
+        return
+    target = Path(out)
+    tmp = target.with_name(f".{target.name}.tmp")
+    try:
+        tmp.write_bytes(content)
+        tmp.replace(target)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise Fail([f"{option}: cannot write {out}: {exc.strerror}"], 1) from None

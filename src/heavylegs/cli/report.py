@@ -8,7 +8,6 @@ A thin face over :mod:`heavylegs.reports`. Only Typer is imported at module leve
 from __future__ import annotations
 
 import datetime as dt
-import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -17,7 +16,7 @@ from typing import TYPE_CHECKING, Annotated, TypeVar
 import typer
 
 from heavylegs.cli.diary import Db
-from heavylegs.cli.output import Fail, guard, open_db
+from heavylegs.cli.output import Fail, guard, open_db, write_atomically
 
 if TYPE_CHECKING:
     from heavylegs.reports.gather import ReportData
@@ -53,22 +52,6 @@ def _build(db: str | None, build: Callable[[ReportData], T], *, with_training: b
 
     with open_db(db, creates=True) as store, store.session() as session:
         return build(gather(session, now(), load_knowledge(), with_training=with_training))
-
-
-def write_atomically(out: str, content: bytes, option: str = "--out") -> None:
-    """Write ``content`` to ``out`` ('-' = standard output) through a temporary file."""
-    if out == "-":
-        sys.stdout.buffer.write(content)
-        sys.stdout.flush()
-        return
-    target = Path(out)
-    tmp = target.with_name(f".{target.name}.tmp")
-    try:
-        tmp.write_bytes(content)
-        tmp.replace(target)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise Fail([f"{option}: cannot write {out}: {exc.strerror}"], 1) from None
 
 
 def _done(message: str, out: str) -> None:
