@@ -80,7 +80,7 @@ def _upsert(dialect: str, names: tuple[str, ...]) -> Any:
     stmt = insert(table)
     new = stmt.excluded
     return stmt.on_conflict_do_update(
-        index_elements=["day", "part"],
+        index_elements=["owner_id", "day", "part"],  # unique per owner (store.owners)
         set_={
             **{name: func.coalesce(new[name], table.c[name]) for name in names},
             "updated_at": new.updated_at,

@@ -13,17 +13,19 @@ Opening
     :class:`DatabaseReadOnly`. Messages never hold SQL values (``hide_parameters``); NUL
     characters are dropped from stored text (PostgreSQL refuses them).
 
-Assessments (for ``heavylegs assess``)::
+Assessments (for ``heavylegs assess`` and the web app)::
 
-    from heavylegs.store import open_store, record_assessment, upsert_profile
+    from heavylegs.store import open_store, save_assessment
 
     with open_store(db_url) as store, store.session() as session:
         answers_json = answers.model_dump(mode="json", exclude_none=True)
         output_json = result.model_dump(mode="json")
-        assessment_id = record_assessment(
+        assessment_id = save_assessment(
             session, answers_json, output_json, result.knowledge_version, datetime.now(UTC)
         )
-        upsert_profile(session, answers_json, datetime.now(UTC))
+
+    ``save_assessment`` is ``record_assessment`` then ``upsert_profile`` (unless
+    ``update_profile=False``), in one transaction.
 
     ``record_assessment(session, answers, output, knowledge_version, at) -> int`` stores the input
     JSON, the output JSON (its ``triage.level`` is also kept as a column), the knowledge version
@@ -43,6 +45,7 @@ Diary rows are written and read through :mod:`heavylegs.diary`, which validates 
 
 # Imported for its tables: the schema (and the backup) must not depend on which modules a caller
 # happened to import first.
+from heavylegs.store import account_rows as account_rows
 from heavylegs.store import activities as activities
 from heavylegs.store.assessments import (
     StoredAssessment,
@@ -51,6 +54,7 @@ from heavylegs.store.assessments import (
     latest_assessment,
     merge_profile,
     record_assessment,
+    save_assessment,
     upsert_profile,
 )
 from heavylegs.store.backup import BackupError, dumps_backup, export_backup, import_backup
@@ -85,6 +89,7 @@ __all__ = [
     "merge_profile",
     "open_store",
     "record_assessment",
+    "save_assessment",
     "upgrade",
     "upsert_profile",
 ]

@@ -18,19 +18,22 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Double, ForeignKey, Integer, String, Text
+from sqlalchemy import Double, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from heavylegs.store.models import Base, JsonDoc, UtcDateTime
+from heavylegs.store.owners import Owned
 
 
-class ActivityFile(Base):
-    """A source file of an activity; ``sha256`` is unique across all files ever imported."""
+class ActivityFile(Owned, Base):
+    """A source file of an activity; ``sha256`` is unique across a person's files ever
+    imported (two people may import the same file)."""
 
     __tablename__ = "activity_files"
+    __table_args__ = (UniqueConstraint("owner_id", "sha256"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    sha256: Mapped[str] = mapped_column(String(64))
     activity_id: Mapped[int] = mapped_column(
         ForeignKey("activities.id", ondelete="CASCADE"), index=True
     )
@@ -39,7 +42,7 @@ class ActivityFile(Base):
     imported_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
 
-class ActivityDetail(Base):
+class ActivityDetail(Owned, Base):
     """Everything about an activity beyond the contract columns, samples included."""
 
     __tablename__ = "activity_details"

@@ -19,7 +19,6 @@ from sqlalchemy.orm import Session
 from heavylegs.store.models import AssessmentRow, Base, Profile
 
 PROFILE_SECTIONS = ("about", "history", "lifestyle", "running")
-_PROFILE_ID = 1
 _ASSESSMENTS: Table = Base.metadata.tables["assessments"]
 _INSERT_ASSESSMENT = insert(_ASSESSMENTS).returning(_ASSESSMENTS.c.id)
 
@@ -94,9 +93,9 @@ def merge_profile(
 
 def upsert_profile(session: Session, answers: Mapping[str, Any], at: datetime) -> None:
     """Fold the stable sections of ``answers`` (the input JSON) into the stored profile."""
-    row = session.get(Profile, _PROFILE_ID, with_for_update=True)
+    row = session.scalars(select(Profile).with_for_update()).first()  # the owner's one row
     if row is None:
-        row = Profile(id=_PROFILE_ID, about={}, history={}, lifestyle={}, running={}, updated_at=at)
+        row = Profile(about={}, history={}, lifestyle={}, running={}, updated_at=at)
         session.add(row)
     merged = merge_profile(
         {section: getattr(row, section) for section in PROFILE_SECTIONS}, answers
@@ -107,9 +106,30 @@ def upsert_profile(session: Session, answers: Mapping[str, Any], at: datetime) -
     session.flush()
 
 
+def save_assessment(
+    session: Session,
+    answers: Mapping[str, Any],
+    output: Mapping[str, Any],
+    knowledge_version: str,
+    at: datetime,
+    *,
+    update_profile: bool = True,
+) -> int:
+    """Keep one assessment and, unless told not to, fold its stable answers into the profile
+    that pre-fills the next one, in the caller's transaction; the assessment's id.
+
+    What every face does after an assessment (the CLI's ``assess``, the web wizard, the API
+    with ``?profile=true``), so they keep the same things the same way.
+    """
+    assessment_id = record_assessment(session, answers, output, knowledge_version, at)
+    if update_profile:
+        upsert_profile(session, answers, at)
+    return assessment_id
+
+
 def get_profile(session: Session) -> dict[str, dict[str, Any]]:
     """The stored profile sections (empty sections when nothing is stored yet)."""
-    row = session.get(Profile, _PROFILE_ID)
+    row = session.scalars(select(Profile)).first()  # the owner's one row
     if row is None:
         return {section: {} for section in PROFILE_SECTIONS}
     return {section: dict(getattr(row, section)) for section in PROFILE_SECTIONS}

@@ -3,6 +3,9 @@
 The document is deterministic so a backup can be diffed and checked: tables by name, rows by id,
 keys sorted, dates and times in ISO 8601 (times in UTC), ids kept. Restoring goes into an empty
 database only, in one transaction: either the whole backup is in, or nothing is.
+
+Both act on the session's owner (:mod:`heavylegs.store.owners`): a backup is one person's data,
+restored into an account that has none yet (ids move past other people's, see ``_shift_ids``).
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ from collections.abc import Mapping
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Boolean, Date, Double, Integer, String, Table, func, select, text
+from sqlalchemy import Boolean, Column, Date, Double, Integer, String, Table, func, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.types import TypeEngine
@@ -22,6 +25,7 @@ from heavylegs.problems import Problems
 from heavylegs.safejson import INT64_MAX, INT64_MIN, check_depth
 from heavylegs.store.engine import HEAD_REVISION
 from heavylegs.store.models import Base, JsonDocument, UtcDateTime
+from heavylegs.store.owners import OWNER_COLUMN, is_owned
 
 FORMAT = "heavylegs-backup"
 FORMAT_VERSION = 1
@@ -32,16 +36,23 @@ class BackupError(Problems, ValueError):
 
 
 def _tables() -> list[Table]:
-    return list(Base.metadata.sorted_tables)
+    """The tables of personal data (accounts, sessions and shares are not a person's backup)."""
+    return [table for table in Base.metadata.sorted_tables if is_owned(table)]
+
+
+def _columns(table: Table) -> list[Column[Any]]:
+    """A backup's columns: the owner is the session's, never part of the document."""
+    return [col for col in table.columns if col.name != OWNER_COLUMN]
 
 
 def export_backup(session: Session) -> dict[str, Any]:
-    """Every row of every table, as JSON-ready values."""
+    """Every row of the session owner's data, as JSON-ready values."""
     tables: dict[str, list[dict[str, Any]]] = {}
     for table in _tables():
         rows = session.execute(select(table).order_by(*table.primary_key.columns)).mappings()
+        columns = _columns(table)
         tables[table.name] = [
-            {col.name: _to_json(row[col.name], col.type) for col in table.columns} for row in rows
+            {col.name: _to_json(row[col.name], col.type) for col in columns} for row in rows
         ]
     return {
         "format": FORMAT,
@@ -90,6 +101,7 @@ def import_backup(session: Session, document: object) -> dict[str, int]:
         ]
     if problems:
         raise BackupError(problems)
+    _shift_ids(session, parsed)
     counts: dict[str, int] = {}
     for table in _tables():
         rows = parsed[table.name]
@@ -130,10 +142,10 @@ def _parse_row(table: Table, row: object, where: str, problems: list[str]) -> di
     if not isinstance(row, Mapping):
         problems.append(f"{where}: must be an object")
         return {}
-    unknown = sorted(set(row) - set(table.columns.keys()))
+    unknown = sorted(set(row) - {col.name for col in _columns(table)})
     problems.extend(f"{where}.{key}: unknown column" for key in unknown)
     out: dict[str, Any] = {}
-    for col in table.columns:
+    for col in _columns(table):
         value = row.get(col.name)
         if value is None:
             if not col.nullable:
@@ -272,6 +284,36 @@ def _need(value: Any, kind: type, what: str) -> Any:
     if not isinstance(value, kind):
         raise TypeError(f"must be {what}")
     return value
+
+
+def _shift_ids(session: Session, parsed: dict[str, list[dict[str, Any]]]) -> None:
+    """Move the backup's ids past every id in use (other people's rows), references too.
+
+    Ids are global while a backup holds one person's rows: restored into a database other people
+    use, its ids would collide with theirs. Into a database with none, nothing moves (a restore
+    gives back the very same document). The maxima are read over all owners, so with raw SQL.
+    """
+    offsets: dict[str, int] = {}
+    for table in _tables():
+        (pk,) = table.primary_key.columns
+        if pk.foreign_keys or not isinstance(pk.type, Integer):
+            continue
+        highest = session.execute(text(f"SELECT MAX({pk.name}) FROM {table.name}")).scalar()
+        offsets[table.name] = int(highest or 0)
+    if not any(offsets.values()):
+        return
+    for table in _tables():
+        shifts = {
+            col.name: offsets.get(fk.column.table.name, 0)
+            for col in _columns(table)
+            for fk in col.foreign_keys
+        }
+        (pk,) = table.primary_key.columns
+        shifts.setdefault(pk.name, offsets.get(table.name, 0))
+        for row in parsed[table.name]:
+            for name, offset in shifts.items():
+                if offset and row.get(name) is not None:
+                    row[name] += offset
 
 
 def _reset_sequences(session: Session) -> None:

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, inspect, make_url, text
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, make_url, text
 from sqlalchemy.exc import (
     ArgumentError,
     DBAPIError,
@@ -35,7 +35,7 @@ from sqlalchemy.exc import (
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
 
-HEAD_REVISION = "0005"
+HEAD_REVISION = "0006"
 """The newest migration; a test checks it against the migration scripts."""
 
 DB_ENV = "HEAVYLEGS_DB"
@@ -85,12 +85,25 @@ def normalise_url(url: str) -> str:
     return url
 
 
+LOCAL_ACCOUNT_ID = 1
+"""The single-person app's account (migration 0006 gives it every row of an older database)."""
+
+OWNER_KEY = "heavylegs_owner"
+"""Where a session keeps its owner (``session.info``); see :mod:`heavylegs.store.owners`."""
+
+
 @dataclass
 class Store:
-    """An open database: an engine plus a transactional session factory."""
+    """An open database: an engine plus a transactional session factory, scoped to an owner.
+
+    ``owner`` is the account whose personal data the sessions read and write
+    (:mod:`heavylegs.store.owners`); ``None`` for the server's unscoped store, which can only do
+    accounts work (a statement on personal data raises :class:`~heavylegs.store.owners.Unscoped`).
+    """
 
     engine: Engine
     _factory: sessionmaker[Session] = field(repr=False)
+    owner: int | None = LOCAL_ACCOUNT_ID
 
     @property
     def url(self) -> str:
@@ -101,15 +114,23 @@ class Store:
     def dialect(self) -> str:
         return self.engine.dialect.name
 
+    def for_owner(self, account_id: int | None) -> Store:
+        """The same database (engine, pool) scoped to ``account_id``: cheap, one per request.
+
+        Do not close it: closing disposes the shared engine (close the store that was opened).
+        """
+        return Store(self.engine, self._factory, account_id)
+
     @contextmanager
     def session(self) -> Iterator[Session]:
         """One transaction: committed when the block ends, rolled back if it raises.
 
-        A database that is busy, full, read-only or gone raises the matching :class:`StoreError`
-        (one line, no SQL and no values), wherever in the block it happened.
+        The session carries :attr:`owner`. A database that is busy, full, read-only or gone
+        raises the matching :class:`StoreError` (one line, no SQL and no values), wherever in
+        the block it happened.
         """
         try:
-            with self._factory.begin() as session:
+            with self._factory(info={OWNER_KEY: self.owner}) as session, session.begin():
                 yield session
         except (OperationalError, InterfaceError, InternalError) as exc:
             raise store_error(self.engine, exc) from None
@@ -124,15 +145,26 @@ class Store:
         self.close()
 
 
+_LOCAL: Any = object()
+
+
 def open_store(
-    url: str | None = None, *, migrate: bool = True, busy_timeout_ms: int | None = None
+    url: str | None = None,
+    *,
+    migrate: bool = True,
+    busy_timeout_ms: int | None = None,
+    owner: int | None = _LOCAL,
 ) -> Store:
     """Open (and create if needed) the database at ``url`` (default: :func:`default_url`).
 
     ``busy_timeout_ms``: how long a transaction waits for another writer before
     :class:`DatabaseBusy` (the web app waits less than a command: a request should get a quick
     503 rather than hang); unset, ``$HEAVYLEGS_BUSY_TIMEOUT_MS`` or 30 s.
+    ``owner``: the account the store is scoped to; by default the single person of the local
+    app (:data:`LOCAL_ACCOUNT_ID`); ``None`` for the server's unscoped store (accounts only).
     """
+    from heavylegs.store.owners import OwnedSession
+
     if busy_timeout_ms is None:
         busy_timeout_ms = _env_ms(BUSY_ENV, SQLITE_BUSY_TIMEOUT_MS)
     engine = make_engine(url or default_url(), busy_timeout_ms=busy_timeout_ms)
@@ -142,7 +174,10 @@ def open_store(
     except BaseException:
         engine.dispose()
         raise
-    return Store(engine, sessionmaker(engine, expire_on_commit=False))
+    factory: sessionmaker[Session] = sessionmaker(
+        engine, class_=OwnedSession, expire_on_commit=False
+    )
+    return Store(engine, factory, LOCAL_ACCOUNT_ID if owner is _LOCAL else owner)
 
 
 def make_engine(url: str, *, busy_timeout_ms: int = SQLITE_BUSY_TIMEOUT_MS) -> Engine:
@@ -286,13 +321,14 @@ def upgrade(engine: Engine) -> None:
     config = Config()
     config.set_main_option("script_location", "heavylegs.store:migrations")
     try:
-        with engine.begin() as conn:
+        with engine.connect() as conn, _sqlite_foreign_keys_off(conn), conn.begin():
             if engine.dialect.name == "postgresql":
                 conn.execute(
                     text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_MIGRATION_LOCK}
                 )
             config.attributes["connection"] = conn
             command.upgrade(config, "head")
+            _check_foreign_keys(conn)
     except CommandError as exc:
         raise StoreError(
             f"{engine.url.render_as_string(hide_password=True)}: the database schema is not one "
@@ -300,6 +336,32 @@ def upgrade(engine: Engine) -> None:
         ) from None
     except DBAPIError as exc:
         raise store_error(engine, exc) from None
+
+
+@contextmanager
+def _sqlite_foreign_keys_off(conn: Connection) -> Iterator[None]:
+    """SQLite's documented way to rebuild a table: foreign keys off around the transaction.
+
+    Why: a batch migration copies a table, drops the old one and renames the copy; with foreign
+    keys on, dropping a table that others reference (activities) would delete their rows by
+    cascade. The pragma is a no-op inside a transaction, so it is set on the driver connection
+    before SQLAlchemy begins; :func:`_check_foreign_keys` checks the result before commit.
+    """
+    if conn.dialect.name != "sqlite":
+        yield
+        return
+    raw = conn.connection.driver_connection
+    assert raw is not None
+    raw.execute("PRAGMA foreign_keys = OFF")
+    try:
+        yield
+    finally:
+        raw.execute("PRAGMA foreign_keys = ON")
+
+
+def _check_foreign_keys(conn: Connection) -> None:
+    if conn.dialect.name == "sqlite" and conn.exec_driver_sql("PRAGMA foreign_key_check").first():
+        raise StoreError("the migration left rows whose parent row is missing; nothing was changed")
 
 
 _SQLITE_BUSY = {5, 6}  # SQLITE_BUSY, SQLITE_LOCKED

@@ -37,6 +37,8 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeEngine
 
+from heavylegs.store.owners import Owned
+
 NAMING = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",
@@ -87,10 +89,11 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
 
 
-class Profile(Base):
-    """The stable parts of the answers (about, history, lifestyle, running): one row, id 1."""
+class Profile(Owned, Base):
+    """The stable parts of the answers (about, history, lifestyle, running): one row a person."""
 
     __tablename__ = "profile"
+    __table_args__ = (UniqueConstraint("owner_id"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     about: Mapped[dict[str, Any]] = mapped_column(JsonDoc, default=dict)
@@ -100,7 +103,7 @@ class Profile(Base):
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
 
-class AssessmentRow(Base):
+class AssessmentRow(Owned, Base):
     """One run of the assessment engine: what went in, what came out, with which knowledge."""
 
     __tablename__ = "assessments"
@@ -113,12 +116,13 @@ class AssessmentRow(Base):
     output: Mapped[dict[str, Any]] = mapped_column(JsonDoc)
 
 
-class DiaryEntry(Base):
-    """A morning or evening diary entry; ``(day, part)`` is unique (logging again updates it)."""
+class DiaryEntry(Owned, Base):
+    """A morning or evening diary entry; ``(day, part)`` is unique a person (logging again
+    updates it)."""
 
     __tablename__ = "diary_entries"
     __table_args__ = (
-        UniqueConstraint("day", "part"),
+        UniqueConstraint("owner_id", "day", "part"),
         CheckConstraint("part IN ('morning', 'evening')", name="part"),
         CheckConstraint("heaviness IS NULL OR (heaviness >= 0 AND heaviness <= 10)", name="heavy"),
     )
@@ -144,7 +148,7 @@ class DiaryEntry(Base):
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
 
-class MeasureDone(Base):
+class MeasureDone(Owned, Base):
     """A measure the person did on a day: minutes and/or reps, and when if known."""
 
     __tablename__ = "measures_done"
@@ -161,7 +165,7 @@ class MeasureDone(Base):
     )
 
 
-class GuidedSession(Base):
+class GuidedSession(Owned, Base):
     """One guided session (``heavylegs session``): which routine, when, and whether it finished."""
 
     __tablename__ = "guided_sessions"
@@ -173,10 +177,11 @@ class GuidedSession(Base):
     outcome: Mapped[str] = mapped_column(String(16))
 
 
-class Activity(Base):
+class Activity(Owned, Base):
     """A training activity, shaped like the contract's ``heavylegs activities --json`` rows."""
 
     __tablename__ = "activities"
+    __table_args__ = (UniqueConstraint("owner_id", "source_sha256"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     sport: Mapped[str] = mapped_column(String(32))
@@ -189,17 +194,18 @@ class Activity(Base):
     max_hr: Mapped[float | None] = mapped_column(Double)
     avg_cadence_spm: Mapped[float | None] = mapped_column(Double)
     elevation_gain_m: Mapped[float | None] = mapped_column(Double)
-    source_sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    source_sha256: Mapped[str] = mapped_column(String(64))
 
 
-class PersonalProfileRow(Base):
-    """What the person says about themselves once (``heavylegs profile``): one row, id 1.
+class PersonalProfileRow(Owned, Base):
+    """What the person says about themselves once (``heavylegs profile``): one row a person.
 
     Used to pre-fill the assessment (sex, age), for heart-rate training load (resting and
     maximum heart rate) and for reminders inside working hours (the calendar).
     """
 
     __tablename__ = "personal_profile"
+    __table_args__ = (UniqueConstraint("owner_id"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     sex: Mapped[str | None] = mapped_column(String(8))

@@ -18,11 +18,12 @@ from enum import StrEnum
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from heavylegs.problems import Problems
 from heavylegs.store.models import PersonalProfileRow, Profile
 
-_ROW_ID = 1
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 FIELDS = ("sex", "age", "resting_hr", "max_hr", "work_start", "work_end", "work_days")
 """The profile's fields, in the order a person is asked and shown them."""
@@ -46,12 +47,8 @@ class Sex(StrEnum):
     OTHER = "other"
 
 
-class ProfileError(ValueError):
+class ProfileError(Problems, ValueError):
     """Invalid profile input; ``problems`` holds one ``field: message`` line per problem."""
-
-    def __init__(self, problems: list[str]) -> None:
-        super().__init__("; ".join(problems))
-        self.problems = problems
 
 
 class PersonalProfile(BaseModel):
@@ -212,7 +209,7 @@ def _problems(exc: ValidationError) -> list[str]:
 
 def load_profile(session: Session) -> PersonalProfile:
     """The saved profile. Sex and age not saved yet come from the last assessment's answers."""
-    row = session.get(PersonalProfileRow, _ROW_ID)
+    row = session.scalars(select(PersonalProfileRow)).first()  # the owner's one row
     values: dict[str, Any] = {}
     if row is not None:
         values = {
@@ -224,7 +221,7 @@ def load_profile(session: Session) -> PersonalProfile:
             "work_end": row.work_end,
             "work_days": tuple(int(d) for d in (row.work_days or "").split(",") if d),
         }
-    answered = session.get(Profile, _ROW_ID)
+    answered = session.scalars(select(Profile)).first()
     about = answered.about if answered is not None else {}
     for name in ("sex", "age"):
         if values.get(name) is None and about.get(name) is not None:
@@ -237,9 +234,9 @@ def load_profile(session: Session) -> PersonalProfile:
 
 def save_profile(session: Session, profile: PersonalProfile, at: dt.datetime) -> None:
     """Store ``profile`` as the one personal profile (replacing the previous one)."""
-    row = session.get(PersonalProfileRow, _ROW_ID, with_for_update=True)
+    row = session.scalars(select(PersonalProfileRow).with_for_update()).first()
     if row is None:
-        row = PersonalProfileRow(id=_ROW_ID, updated_at=at)
+        row = PersonalProfileRow(updated_at=at)
         session.add(row)
     row.sex = None if profile.sex is None else profile.sex.value
     row.age = profile.age

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 import heavylegs.store.activities  # noqa: F401  (registers the tables on Base.metadata)
 from heavylegs.store.models import Base
+from heavylegs.store.owners import owner_filter
 from heavylegs.training.codec import encode_stream
 from heavylegs.training.dedupe import START_TOLERANCE_S, Key, same_activity
 from heavylegs.training.load import (
@@ -224,8 +225,12 @@ def add_file(
 
 def enrich(session: Session, sha256: str, title: str | None, rpe: float | None) -> None:
     """Fill an export's title and perceived exertion into the activity of a known file."""
-    owner = select(FILES.c.activity_id).where(FILES.c.sha256 == sha256).scalar_subquery()
-    _fill_missing(session, owner, title, rpe)
+    found = (
+        select(FILES.c.activity_id)
+        .where(FILES.c.sha256 == sha256, owner_filter(session, FILES))
+        .scalar_subquery()
+    )
+    _fill_missing(session, found, title, rpe)
 
 
 def contract_rows(session: Session) -> list[dict[str, Any]]:

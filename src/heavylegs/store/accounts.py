@@ -1,0 +1,375 @@
+"""Accounts of server mode: invites, sign-up, sign-in, sessions, API tokens, the rate limit.
+
+Why it looks like this:
+
+* Invite-only: an admin (``heavylegs users invite``) makes a one-time code for one email and
+  role; only its SHA-256 is stored. Codes, session tokens and API tokens are 256-bit values from
+  :mod:`secrets`, stored as SHA-256 (a copy of the database lets nobody sign in); passwords are
+  hashed with argon2 (argon2-cffi's defaults, rehashed when those change).
+* Everything is in the database, nothing in a worker's memory: a session created by one worker
+  is valid on every other, and the login rate limit (:data:`MAX_FAILURES` failed sign-ins per
+  :data:`FAILURE_WINDOW`, per email and per client) holds across workers.
+* The clock is an argument (``now``), so expiry and the rate limit are tested without waiting.
+* Account 1 is the single-person app's person (migration 0006 gives it the data of a database
+  from before accounts). The first admin who signs up with an admin invite claims it while it
+  has no password: existing data goes to the first admin account.
+
+These functions open their own transactions on ``store`` (any store: the account tables are not
+owned, see :mod:`heavylegs.store.owners`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.orm import Session
+
+from heavylegs.problems import Problems
+from heavylegs.store.account_rows import (
+    AccountRow,
+    ApiTokenRow,
+    InviteRow,
+    LoginAttemptRow,
+    WebSessionRow,
+)
+from heavylegs.store.engine import LOCAL_ACCOUNT_ID, Store
+
+INVITE_LIFETIME = timedelta(days=7)
+SESSION_LIFETIME = timedelta(days=14)
+SEEN_EVERY = timedelta(minutes=5)
+"""``last_seen_at`` is written at most this often (not a write on every request)."""
+MAX_FAILURES = 5
+FAILURE_WINDOW = timedelta(minutes=15)
+MIN_PASSWORD = 10
+MAX_PASSWORD = 1024
+"""Hashing a huge password costs the server, not the attacker: refuse it before hashing."""
+
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+$")
+_HASHER = PasswordHasher()
+_DUMMY_HASH = _HASHER.hash("not a password anyone has")
+"""Verified when there is no account, so a missing account costs what a wrong password does."""
+
+
+class Role(StrEnum):
+    PERSON = "person"
+    CLINICIAN = "clinician"
+    ADMIN = "admin"
+
+
+@dataclass(frozen=True)
+class Account:
+    id: int
+    email: str
+    role: Role
+
+
+class AccountError(Problems, ValueError):
+    """Bad account input; ``problems`` are ``field: message`` lines (``email``, ``invite``…)."""
+
+
+class LoginRefused(Exception):
+    """Wrong email or password (which one is not said)."""
+
+    def __init__(self) -> None:
+        super().__init__("the email or the password is wrong")
+
+
+class RateLimited(Exception):
+    """Too many failed sign-ins: try again in ``retry_after`` seconds."""
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__(f"too many failed sign-ins; try again in {retry_after} s")
+        self.retry_after = retry_after
+
+
+def digest(secret: str) -> str:
+    """The SHA-256 (hex) under which a code or token is stored."""
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def csrf_token(session_token: str) -> str:
+    """The CSRF token that goes with a session token: derived, so no worker needs to keep it,
+    and useless without the (HttpOnly) session cookie it was derived from."""
+    return digest("csrf:" + session_token)
+
+
+def normal_email(email: str) -> str:
+    """``email`` trimmed and lowercased; :class:`AccountError` when it is not an address."""
+    cleaned = email.strip().lower()
+    if len(cleaned) > 320 or not _EMAIL.match(cleaned):
+        raise AccountError([f"email: not an email address: {email[:80]!r}"])
+    return cleaned
+
+
+def _account(row: AccountRow) -> Account:
+    return Account(row.id, row.email, Role(row.role))
+
+
+def _check_password(password: str, email: str) -> None:
+    if len(password) < MIN_PASSWORD:
+        raise AccountError([f"password: at least {MIN_PASSWORD} characters"])
+    if len(password) > MAX_PASSWORD:
+        raise AccountError([f"password: at most {MAX_PASSWORD} characters"])
+    if password.strip().lower() == email:
+        raise AccountError(["password: must not be the email address"])
+
+
+def create_invite(store: Store, email: str, role: Role | str, now: datetime) -> str:
+    """A one-time sign-up code for ``email`` with ``role`` (valid :data:`INVITE_LIFETIME`)."""
+    address = normal_email(email)
+    try:
+        chosen = Role(role)
+    except ValueError:
+        raise AccountError([f"role: one of {', '.join(r.value for r in Role)}"]) from None
+    code = secrets.token_urlsafe(24)
+    with store.session() as session:
+        if _by_email(session, address) is not None:
+            raise AccountError([f"email: {address} already has an account"])
+        session.add(
+            InviteRow(
+                code_sha256=digest(code),
+                email=address,
+                role=chosen.value,
+                created_at=now,
+                expires_at=now + INVITE_LIFETIME,
+            )
+        )
+    return code
+
+
+def _by_email(session: Session, email: str) -> AccountRow | None:
+    return session.scalars(select(AccountRow).where(AccountRow.email == email)).first()
+
+
+def sign_up(store: Store, invite: str, email: str, password: str, now: datetime) -> Account:
+    """Create the account an invite is for (or claim account 1, see the module docstring)."""
+    address = normal_email(email)
+    _check_password(password, address)
+    with store.session() as session:
+        row = session.scalars(
+            select(InviteRow).where(InviteRow.code_sha256 == digest(invite)).with_for_update()
+        ).first()
+        if row is None or row.used_at is not None or row.expires_at <= now or row.email != address:
+            raise AccountError(["invite: not valid (unknown, used, expired or for another email)"])
+        if _by_email(session, address) is not None:
+            raise AccountError([f"email: {address} already has an account"])
+        hashed = _HASHER.hash(password)
+        account = None
+        if row.role == Role.ADMIN:
+            local = session.get(AccountRow, LOCAL_ACCOUNT_ID, with_for_update=True)
+            if local is not None and local.password_hash is None:
+                account = local
+                account.email = address
+                account.role = Role.ADMIN.value
+        if account is None:
+            account = AccountRow(email=address, role=row.role, created_at=now)
+            session.add(account)
+        account.password_hash = hashed
+        account.password_changed_at = now
+        row.used_at = now
+        session.flush()
+        return _account(account)
+
+
+def _failure_keys(email: str, client: str) -> tuple[str, str]:
+    return digest("email:" + email.strip().lower()), digest("client:" + client)
+
+
+def _retry_after(session: Session, keys: tuple[str, ...], now: datetime) -> int | None:
+    """Seconds until a sign-in may be tried again, ``None`` when it may now."""
+    since = now - FAILURE_WINDOW
+    for key in keys:
+        times = session.scalars(
+            select(LoginAttemptRow.at)
+            .where(LoginAttemptRow.key_sha256 == key, LoginAttemptRow.at > since)
+            .order_by(LoginAttemptRow.at.desc())
+            .limit(MAX_FAILURES)
+        ).all()
+        if len(times) >= MAX_FAILURES:
+            free_at = times[-1] + FAILURE_WINDOW
+            return max(1, math.ceil((free_at - now).total_seconds()))
+    return None
+
+
+def authenticate(store: Store, email: str, password: str, client: str, now: datetime) -> Account:
+    """The account whose email and password these are.
+
+    ``client``: who is asking (the client address), the second key of the rate limit. Raises
+    :class:`RateLimited` (nothing checked) or :class:`LoginRefused` (the failure is counted).
+    """
+    keys = _failure_keys(email, client)
+    with store.session() as session:
+        wait = _retry_after(session, keys, now)
+        if wait is not None:
+            raise RateLimited(wait)
+        row = None
+        if len(password) <= MAX_PASSWORD:
+            row = _by_email(session, email.strip().lower())
+        ok = _verify(row.password_hash if row is not None else None, password)
+        if not ok or row is None:
+            session.add_all(LoginAttemptRow(key_sha256=key, at=now) for key in keys)
+        else:
+            session.execute(delete(LoginAttemptRow).where(LoginAttemptRow.key_sha256 == keys[0]))
+            if row.password_hash and _HASHER.check_needs_rehash(row.password_hash):
+                row.password_hash = _HASHER.hash(password)
+            account = _account(row)
+    if not ok or row is None:
+        raise LoginRefused()
+    return account
+
+
+def _verify(hashed: str | None, password: str) -> bool:
+    try:
+        return _HASHER.verify(hashed or _DUMMY_HASH, password) and hashed is not None
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def change_password(store: Store, account_id: int, old: str, new: str, now: datetime) -> str:
+    """Set a new password; every session and API token of the account ends. A fresh session
+    token (for the browser that made the change). :class:`LoginRefused` when ``old`` is wrong."""
+    with store.session() as session:
+        row = session.get(AccountRow, account_id, with_for_update=True)
+        if row is None or not _verify(row.password_hash, old):
+            raise LoginRefused()
+        _check_password(new, row.email)
+        row.password_hash = _HASHER.hash(new)
+        row.password_changed_at = now
+        session.execute(delete(WebSessionRow).where(WebSessionRow.account_id == account_id))
+        session.execute(
+            update(ApiTokenRow)
+            .where(ApiTokenRow.account_id == account_id, ApiTokenRow.revoked_at.is_(None))
+            .values(revoked_at=now)
+        )
+        return _new_session(session, account_id, now)
+
+
+def _new_session(session: Session, account_id: int, now: datetime) -> str:
+    token = secrets.token_urlsafe(32)
+    session.add(
+        WebSessionRow(
+            token_sha256=digest(token),
+            account_id=account_id,
+            created_at=now,
+            last_seen_at=now,
+            expires_at=now + SESSION_LIFETIME,
+        )
+    )
+    return token
+
+
+def new_session(store: Store, account_id: int, now: datetime) -> str:
+    """A new session token (always new: a sign-in never reuses one, no session fixation)."""
+    with store.session() as session:
+        return _new_session(session, account_id, now)
+
+
+def session_account(store: Store, token: str, now: datetime) -> Account | None:
+    """The account of a session token; ``None`` when unknown, ended or expired."""
+    if not token or len(token) > 200:
+        return None
+    with store.session() as session:
+        found = session.execute(
+            select(WebSessionRow, AccountRow)
+            .join(AccountRow, AccountRow.id == WebSessionRow.account_id)
+            .where(WebSessionRow.token_sha256 == digest(token))
+        ).first()
+        if found is None:
+            return None
+        web, account = found
+        if web.expires_at <= now:
+            session.delete(web)
+            return None
+        if now - web.last_seen_at >= SEEN_EVERY:
+            web.last_seen_at = now
+        return _account(account)
+
+
+def end_session(store: Store, token: str) -> None:
+    """Sign out: the token is forgotten (a no-op for an unknown one)."""
+    with store.session() as session:
+        session.execute(delete(WebSessionRow).where(WebSessionRow.token_sha256 == digest(token)))
+
+
+def new_api_token(store: Store, account_id: int, now: datetime) -> str:
+    """A bearer token for API clients (valid until revoked or the password changes)."""
+    token = "hl_" + secrets.token_urlsafe(32)
+    with store.session() as session:
+        session.add(ApiTokenRow(token_sha256=digest(token), account_id=account_id, created_at=now))
+    return token
+
+
+def token_account(store: Store, token: str, now: datetime) -> Account | None:
+    """The account of a bearer token; ``None`` when unknown or revoked."""
+    if not token or len(token) > 200:
+        return None
+    with store.session() as session:
+        row = session.scalars(
+            select(AccountRow)
+            .join(ApiTokenRow, ApiTokenRow.account_id == AccountRow.id)
+            .where(ApiTokenRow.token_sha256 == digest(token), ApiTokenRow.revoked_at.is_(None))
+        ).first()
+        return None if row is None else _account(row)
+
+
+def revoke_api_token(store: Store, account_id: int, token: str, now: datetime) -> bool:
+    """Revoke one of the account's tokens; whether there was such a token."""
+    with store.session() as session:
+        done = session.execute(
+            update(ApiTokenRow)
+            .where(
+                ApiTokenRow.token_sha256 == digest(token),
+                ApiTokenRow.account_id == account_id,
+                ApiTokenRow.revoked_at.is_(None),
+            )
+            .values(revoked_at=now)
+        )
+        return bool(getattr(done, "rowcount", 0))
+
+
+def get_account(store: Store, account_id: int) -> Account | None:
+    with store.session() as session:
+        row = session.get(AccountRow, account_id)
+        return None if row is None else _account(row)
+
+
+def account_by_email(store: Store, email: str) -> Account | None:
+    with store.session() as session:
+        row = _by_email(session, email.strip().lower())
+        return None if row is None else _account(row)
+
+
+def list_accounts(store: Store) -> list[Account]:
+    """Every account, by id."""
+    with store.session() as session:
+        return [_account(r) for r in session.scalars(select(AccountRow).order_by(AccountRow.id))]
+
+
+def forget_old_attempts(store: Store, now: datetime) -> int:
+    """Delete failed sign-ins older than the window (housekeeping); how many."""
+    with store.session() as session:
+        done = session.execute(
+            delete(LoginAttemptRow).where(LoginAttemptRow.at <= now - FAILURE_WINDOW)
+        )
+        return int(getattr(done, "rowcount", 0) or 0)
+
+
+def count_sessions(store: Store, account_id: int) -> int:
+    with store.session() as session:
+        return int(
+            session.scalar(
+                select(func.count())
+                .select_from(WebSessionRow)
+                .where(WebSessionRow.account_id == account_id)
+            )
+            or 0
+        )
