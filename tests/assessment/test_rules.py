@@ -103,7 +103,7 @@ def test_levels_follow_the_urgency_order() -> None:
 
 def test_a_bad_rule_in_the_knowledge_base_is_named() -> None:
     """Rules are compiled in one batch; a bad one is still named with its kind and id."""
-    from heavylegs.assessment.engine import compile_knowledge
+    from heavylegs.assessment.compiled import compile_knowledge
     from heavylegs.knowledge import load_knowledge
 
     kb = load_knowledge()

@@ -1,0 +1,80 @@
+"""The safe plan: actions for the warning signs first, then measures for the likely causes and the
+person's day, and every measure an avoid rule names on the avoid list, never on the do list."""
+
+from __future__ import annotations
+
+from heavylegs.assessment.compiled import Compiled
+from heavylegs.assessment.result import AvoidItem, Plan, PlanItem, trusted
+from heavylegs.assessment.rules import Context
+from heavylegs.knowledge import Urgency
+from heavylegs.knowledge.models import LegPosition, RedFlag
+
+LIKELY = 0.25
+"""A cause at or above this likelihood, and in the top three, shapes the plan."""
+MAX_MEASURES = 8
+
+
+def build_plan(compiled: Compiled, ctx: Context, fired: list[RedFlag], level: Urgency) -> Plan:
+    """Actions for fired red flags first, then measures for the likely causes and the person's
+    day; every measure an avoid rule names goes to 'avoid' and never to 'do'."""
+    avoid: dict[str, AvoidItem] = {}
+    rules = len(compiled.avoid)
+    holds: set[int] = set()
+    for hit in compiled.plan_test(ctx):
+        if hit < rules:
+            for item in compiled.avoid[hit]:
+                avoid.setdefault(item.id, item)
+        else:
+            holds.add(hit)
+    do: list[PlanItem] = []
+    seen: set[str] = set()
+    measures = compiled.kb.measures
+    position: list[LegPosition] = []
+    """The leg position the plan has settled on: the first item that sets one decides (actions
+    for the most serious warning sign come first), so a plan never says raise and do not raise."""
+
+    def add(measure_id: str) -> None:
+        if measure_id in seen or measure_id in avoid:
+            return
+        placed = measures[measure_id].position
+        if placed is not None:
+            if position and position[0] is not placed:
+                return
+            position.append(placed)
+        seen.add(measure_id)
+        do.append(compiled.items[measure_id])
+
+    for flag in sorted(fired, key=lambda f: -f.level.rank):
+        if level is Urgency.EMERGENCY and flag.level is not Urgency.EMERGENCY:
+            break  # an emergency plan keeps only the emergency actions
+        for action in flag.do_now:
+            urgency = measures[action].urgency
+            if urgency is None or urgency is level:  # one "how soon", the triage level's
+                add(action)
+    if level is Urgency.EMERGENCY:
+        return trusted(Plan, do=do, avoid=list(avoid.values()))
+    if level is Urgency.ROUTINE:
+        add(compiled.kb.routine_action)  # in the base: the loader checks it
+    best: dict[int, float] = {}
+    for rank, cause_id in enumerate(ctx.ranking):
+        likelihood = ctx.likelihood[cause_id]
+        if not ((rank < 3 and likelihood >= LIKELY) or likelihood >= 0.5):
+            continue
+        for index, priority, when in compiled.by_cause.get(cause_id, ()):
+            if when < 0 or when in holds:
+                score = priority + 20 * likelihood
+                if score > best.get(index, -1.0):
+                    best[index] = score
+    for index, priority, situation in compiled.by_situation:
+        if priority > best.get(index, -1.0) and situation in holds:
+            best[index] = priority
+    candidates: list[tuple[float, int, str]] = []
+    for index, score in best.items():
+        measure = compiled.offerable[index]
+        if measure.id in avoid or (level is Urgency.URGENT and not measure.while_waiting):
+            continue
+        candidates.append((-score, index, measure.id))
+    candidates.sort()
+    for _, _, measure_id in candidates[:MAX_MEASURES]:
+        add(measure_id)
+    return trusted(Plan, do=do, avoid=list(avoid.values()))
