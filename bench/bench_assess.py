@@ -1,6 +1,6 @@
 """Assessment speed: in-process assessments per second, and CLI start-up against bare Python.
 
-Targets: >= 5,000 assessments/s on one core (issue 2); start-up against the wall time of
+Targets: >= 5,000 assessments/s on one core (issue 2); start-up against the CPU time of
 ``python -c pass`` measured in this run (issue 15): ``--help`` <= 8x, ``assess --json
 --no-store`` <= 12x, stored ``assess --json``, ``diary``, ``log`` and ``done`` <= 15x,
 ``training --json`` and ``insights --json`` on an empty database <= 20x.
@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -65,28 +66,30 @@ def in_process(seconds: float = 2.0) -> bool:
     return engine_only >= ENGINE_TARGET
 
 
-def _wall(cmd: list[str], runs: int) -> float:
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+def _cpu(cmd: list[str], env: dict[str, str]) -> float:
+    """CPU seconds (user + system) the command's process took: on a shared machine far steadier
+    than wall time, and what a person's machine spends on it."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, check=False)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
 RUNS = 11
 
 
 def cli() -> bool:
-    """Start-up of each command against ``python -c pass`` (medians, interleaved): whether
-    every target of issue 15 is met."""
+    """CPU time of each command against ``python -c pass`` (medians of interleaved runs, after
+    one warm-up round): whether every start-up target of issue 15 is met."""
     example = SHARED / "spec" / "examples" / "after-long-flight.json"
     assess = [str(EXE), "assess", "--answers", str(example), "--json"]
     with tempfile.TemporaryDirectory() as tmp:
-        os.environ["HEAVYLEGS_CACHE_DIR"] = tmp
-        os.environ["HEAVYLEGS_DB"] = f"sqlite:///{tmp}/bench.sqlite3"
+        # A person's installation has its bytecode cache written: measure that, not compiling.
+        env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+        env["HEAVYLEGS_CACHE_DIR"] = f"{tmp}/cache"
+        env["HEAVYLEGS_DB"] = f"sqlite:///{tmp}/bench.sqlite3"
         empty = f"sqlite:///{tmp}/empty.sqlite3"
-        subprocess.run(assess, capture_output=True, check=True)  # knowledge cache, schema
+        subprocess.run(assess, capture_output=True, check=True, env=env)  # the database
         from heavylegs.store import open_store
 
         open_store(empty).close()  # an empty database at the current schema
@@ -100,24 +103,30 @@ def cli() -> bool:
             ("training --json (empty database)", [str(EXE), "--db", empty, "training", "--json"], 20),
             ("insights --json (empty database)", [str(EXE), "--db", empty, "insights", "--json"], 20),
         ]  # fmt: skip
+        bare_cmd = [sys.executable, "-c", "pass"]
+        for _, cmd, _ in rows:  # warm-up: bytecode, knowledge and rule caches
+            subprocess.run(cmd, capture_output=True, env=env, check=False)
         bare_times: list[float] = []
         times: dict[str, list[float]] = {name: [] for name, _, _ in rows}
         for _ in range(RUNS):  # interleaved: other load on the machine hits every row alike
-            bare_times.append(_wall([sys.executable, "-c", "pass"], 1))
+            bare_times.append(_cpu(bare_cmd, env))
             for name, cmd, _ in rows:
-                times[name].append(_wall(cmd, 1))
+                times[name].append(_cpu(cmd, env))
     bare = statistics.median(bare_times)
     print(
-        f"start-up, median of {RUNS} interleaved runs; baseline python -c pass {bare * 1000:.1f} ms"
+        f"start-up CPU time (user+system), median of {RUNS} interleaved runs; "
+        f"baseline python -c pass {bare * 1000:.1f} ms"
     )
     ok = True
     for name, _, target in rows:
-        wall = statistics.median(times[name])
-        meets = wall / bare <= target
+        cpu = statistics.median(times[name])
+        spread = (max(times[name]) - min(times[name])) / cpu
+        meets = cpu / bare <= target
         ok = ok and meets
         print(
-            f"  {name:<34} {wall * 1000:7.1f} ms  baseline {bare * 1000:5.1f} ms  "
-            f"ratio {wall / bare:5.1f}x  target <= {target:g}x  {'ok' if meets else 'MISSED'}"
+            f"  {name:<34} {cpu * 1000:7.1f} ms  baseline {bare * 1000:5.1f} ms  "
+            f"ratio {cpu / bare:5.1f}x  target <= {target:g}x  {'ok' if meets else 'MISSED'}"
+            f"  (spread {spread:.0%})"
         )
     return ok
 

@@ -3,7 +3,15 @@ command list and its commands must be exactly what Typer's eagerly built group g
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
 import typer
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from typer import _click as click
 
 from heavylegs.cli.main import _lazy_group, app
@@ -45,3 +53,75 @@ def test_lazy_group_runs_the_command_asked_for_only() -> None:
     except click.exceptions.Exit as done:
         assert done.exit_code == 0
     assert list(lazy.commands) == ["sources"]
+
+
+# --- option values without pydantic (heavylegs.cli.params): Typer's adapters are the oracle ---
+
+ORDINARY = st.one_of(
+    st.integers(-(10**20), 10**20).map(str),
+    st.floats(allow_nan=True, allow_infinity=True).map(str),
+    st.decimals(allow_nan=False, allow_infinity=False, places=3).map(str),
+    st.sampled_from(["", " 3", "3 ", "+3", "1_000", "1e3", "٣", "0x10", "-0", "007", "3.", ".5"]),
+    st.text(max_size=12),
+)
+
+
+def _options() -> list[tuple[click.Command, click.Parameter]]:
+    eager = typer.main.get_command(app)
+    found = []
+    todo: list[click.Command] = [eager]
+    while todo:
+        command = todo.pop()
+        todo.extend(getattr(command, "commands", {}).values())
+        found.extend((command, p) for p in command.params if hasattr(p, "type_descriptor"))
+    return found
+
+
+OPTIONS = _options()
+
+
+def _outcome(runtime: Any, value: Any, param: click.Parameter, ctx: click.Context) -> Any:
+    try:
+        result = runtime.coerce(value, param=param, ctx=ctx)
+    except click.exceptions.BadParameter as exc:
+        return ("refused", exc.format_message())
+    return ("value", type(result).__name__, result)
+
+
+def test_every_option_kind_is_seen() -> None:
+    kinds = {repr(p.type_descriptor.annotation) for _, p in OPTIONS}  # type: ignore[attr-defined]
+    assert {"<class 'str'>", "<class 'int'>", "<class 'float'>", "<class 'pathlib.Path'>"} <= kinds
+    assert "list[str]" in kinds
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(index=st.integers(0, len(OPTIONS) - 1), text=ORDINARY, many=st.booleans())
+def test_plain_values_convert_as_typer_adapters_do(index: int, text: str, many: bool) -> None:
+    from typer._coercion import build_runtime_param
+
+    from heavylegs.cli.params import plain_runtime_param
+
+    command, param = OPTIONS[index]
+    descriptor = param.type_descriptor  # type: ignore[attr-defined]
+    value: Any = (text, text) if param.multiple or param.nargs == -1 else text
+    if descriptor.annotation is bool:
+        value = many
+    ctx = click.Context(command, info_name=command.name)
+    expected = _outcome(build_runtime_param(descriptor), value, param, ctx)
+    assert _outcome(plain_runtime_param(descriptor), value, param, ctx) == expected
+
+
+def test_console_script_converts_options_without_pydantic_adapters(tmp_path: Path) -> None:
+    """``heavylegs diary --days 3`` (an int option with a bound) never builds a TypeAdapter."""
+    code = (
+        "import atexit, sys\n"
+        "atexit.register(lambda: print('ADAPTERS' if 'typer._adapters' in sys.modules else 'NONE'))\n"
+        "sys.argv = ['heavylegs', 'diary', '--days', '3', '--json']\n"
+        "from heavylegs.cli.main import run\n"
+        "run()\n"
+    )
+    env = {**os.environ, "HEAVYLEGS_DB": f"sqlite:///{tmp_path / 'db.sqlite3'}"}
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=False
+    )
+    assert done.stdout.strip().endswith("NONE"), done.stdout + done.stderr

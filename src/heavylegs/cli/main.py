@@ -296,7 +296,10 @@ def _lazy_group() -> _Commands:
 
 def run() -> None:
     """Console-script entry point (pretty exceptions are off, so Typer's ``app()`` adds nothing
-    but building every command)."""
+    but building every command). Plain option values skip pydantic (:mod:`heavylegs.cli.params`)."""
+    from heavylegs.cli.params import speed_up
+
+    speed_up()
     _lazy_group()()
 
 

@@ -164,6 +164,13 @@ class Fail(Problems):
         self.code = code
 
 
+def _store_errors() -> tuple[type[Exception], ...]:
+    """``StoreError`` once the store is loaded; nothing before (no store, no store error), so a
+    command that never opens a database never imports SQLAlchemy for its guard (~250 ms)."""
+    engine = sys.modules.get("heavylegs.store.engine")
+    return () if engine is None else (engine.StoreError,)
+
+
 @contextmanager
 def guard(codes: dict[type[Exception], int] | None = None) -> Iterator[None]:
     """Turn the stages' errors into exit codes with one line per problem on stderr.
@@ -171,15 +178,13 @@ def guard(codes: dict[type[Exception], int] | None = None) -> Iterator[None]:
     :class:`Fail` carries its own code; a database that cannot be opened exits 1; ``codes``
     adds a stage's own error types (each with a ``problems`` list) and their exit codes.
     """
-    from heavylegs.store import StoreError
-
     extra = tuple(codes or {})
     try:
         yield
     except Fail as exc:
         error_lines(exc.problems)
         raise typer.Exit(exc.code) from None
-    except StoreError as exc:
+    except _store_errors() as exc:
         error_lines([str(exc)])
         raise typer.Exit(1) from None
     except extra as exc:
