@@ -1,13 +1,13 @@
 """The interactive questionnaire in the terminal: one question at a time, skip logic, progress.
 
-The questions and skip logic live in :mod:`heavylegs.assessment.questionnaire` (the web wizard uses
-the same); this module only asks and parses. Warning signs are checked as soon as their section is
-done, so an emergency is shown straight away rather than after sixty more questions.
+The questions and skip logic live in :mod:`heavylegs.assessment.questionnaire` and replies are
+read by :mod:`heavylegs.assessment.replies` (the web wizard uses both); this module only asks and
+words what was wrong with a reply. Warning signs are checked as soon as their section is done, so
+an emergency is shown straight away rather than after sixty more questions.
 """
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 from rich.console import Console
@@ -16,67 +16,42 @@ from rich.text import Text
 
 from heavylegs.assessment.questionnaire import (
     CHECK_AFTER,
+    GATES,
     QUESTIONS,
     SECTIONS,
     Kind,
     Question,
+    gates_opened_by,
     set_answer,
     should_ask,
     to_schema,
 )
+from heavylegs.assessment.replies import Problem, ReplyError, bounds_text
+from heavylegs.assessment.replies import parse_reply as read_reply
 
-REQUIRED = {"symptoms.legs"}
-
-
-class _Skip(Exception):
-    """The person pressed Enter: leave the answer unknown."""
+REQUIRED = {q.path for q in QUESTIONS if q.required}
 
 
 def parse_reply(question: Question, reply: str) -> Any:
-    """Turn what was typed into a value, or raise ``ValueError`` with a message to show."""
-    text = reply.strip().lower()
-    if not text:
-        raise _Skip
-    if question.kind is Kind.YES_NO:
-        if text in ("y", "yes", "j", "ja", "oui", "si", "1", "true"):
-            return True
-        if text in ("n", "no", "nein", "non", "0", "false"):
-            return False
-        raise ValueError("please answer y or n (or press Enter to skip)")
-    if question.kind is Kind.CHOICE:
-        return _choice(question, text)
-    if question.kind is Kind.MULTI:
-        if text in ("none", "-", "0"):
-            return []
-        picked: list[str] = []
-        for part in text.replace(",", " ").split():
-            value = _choice(question, part)
-            if value not in picked:
-                picked.append(value)
-        return picked
+    """What was typed as a value (``None``: skipped), or ``ValueError`` with a message to show."""
     try:
-        number = float(text.replace(",", "."))
-    except ValueError:
-        raise ValueError("please type a number (or press Enter to skip)") from None
-    if not math.isfinite(number):  # "nan" and "inf" parse as floats; the web refuses them too
-        raise ValueError("please type a number (or press Enter to skip)")
-    if question.kind is Kind.INTEGER:
-        if number != int(number):
-            raise ValueError("please type a whole number")
-        number = int(number)
-    low, high = question.minimum, question.maximum
-    if (low is not None and number < low) or (high is not None and number > high):
-        raise ValueError(f"please type a number between {low:g} and {high:g}")
-    return number
+        return read_reply(question, reply)
+    except ReplyError as exc:
+        raise ValueError(_message(question, exc.problem)) from None
 
 
-def _choice(question: Question, text: str) -> str:
-    values = [v for v, _ in question.choices]
-    if text.isdigit() and 1 <= int(text) <= len(values):
-        return values[int(text) - 1]
-    if text in values:
-        return text
-    raise ValueError(f"please type a number from 1 to {len(values)}")
+def _message(question: Question, problem: Problem) -> str:
+    if problem is Problem.YES_OR_NO:
+        return "please answer y or n (or press Enter to skip)"
+    if problem is Problem.CHOICE:
+        return f"please type a number from 1 to {len(question.choices)}"
+    if problem is Problem.NONE_AND_SOME:
+        return "please type 'none' or the numbers of your choices, not both"
+    if problem is Problem.WHOLE_NUMBER:
+        return "please type a whole number"
+    if problem is Problem.RANGE:
+        return f"please type a number {bounds_text(question)}"
+    return "please type a number (or press Enter to skip)"
 
 
 def _prompt(question: Question) -> str:
@@ -87,7 +62,7 @@ def _prompt(question: Question) -> str:
         Kind.INTEGER: "number",
         Kind.NUMBER: "number",
     }[question.kind]
-    skip = "" if question.path in REQUIRED else ", Enter to skip"
+    skip = "" if question.required else ", Enter to skip"
     return f"[dim]({hint}{skip})[/dim] "
 
 
@@ -104,8 +79,8 @@ def interview(console: Console, prefill: dict[str, Any] | None = None) -> dict[s
     for section, part in (prefill or {}).items():
         for name, value in part.items():
             known[f"{section}.{name}"] = value
-    if any(path.startswith("running.") for path in known):
-        known["meta.runs"] = True
+    for gate in gates_opened_by(known):
+        known[gate] = True
     console.print(
         Panel(
             "Answer what you can; press Enter to skip a question you are unsure about "
@@ -126,7 +101,7 @@ def interview(console: Console, prefill: dict[str, Any] | None = None) -> dict[s
                 console.rule(f"[bold]{number}/{total_sections} · {current}")
             if question.path in known:
                 set_answer(answers, question.path, known[question.path])
-                if question.path != "meta.runs":
+                if question.path not in GATES:
                     value = known[question.path]
                     number = isinstance(value, int | float) and not isinstance(value, bool)
                     shown = f"{value:g}" if number else str(value)
@@ -145,13 +120,11 @@ def interview(console: Console, prefill: dict[str, Any] | None = None) -> dict[s
                 reply = console.input(_prompt(question))
                 try:
                     value = parse_reply(question, reply)
-                except _Skip:
-                    if question.path in REQUIRED:
-                        console.print("[yellow]This one is needed.[/yellow]")
-                        continue
-                    value = None
                 except ValueError as exc:
                     console.print(f"[yellow]{exc}[/yellow]")
+                    continue
+                if value is None and question.required:
+                    console.print("[yellow]This one is needed.[/yellow]")
                     continue
                 break
             set_answer(answers, question.path, value)

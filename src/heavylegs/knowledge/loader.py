@@ -27,6 +27,7 @@ from heavylegs.knowledge.models import (
     KnowledgeBase,
     Measure,
     MeasureKind,
+    Questionnaire,
     RedFlag,
     SafetyNet,
     Source,
@@ -67,6 +68,8 @@ def _kind_of(path: Path) -> str:
             return kind
     if stem == "meta":
         return "meta"
+    if stem == "questions" or stem.startswith("questions_"):
+        return "questions"
     raise KnowledgeError(f"{path.name}: not a known knowledge file (expected one of {list(KINDS)})")
 
 
@@ -100,9 +103,13 @@ def parse_knowledge(data_dir: Path = DATA_DIR) -> KnowledgeBase:
     files = _files(data_dir)
     tables: dict[str, dict[str, Any]] = {kind: {} for kind in KINDS}
     meta: dict[str, Any] = {}
+    questionnaire = Questionnaire()
     for path in files:
         kind = _kind_of(path)
         raw = _read_yaml(path)
+        if kind == "questions":
+            questionnaire = _add_questions(questionnaire, path, raw)
+            continue
         if kind == "meta":
             if not isinstance(raw, dict):
                 raise KnowledgeError(f"{path.name}: must be a mapping")
@@ -117,10 +124,62 @@ def parse_knowledge(data_dir: Path = DATA_DIR) -> KnowledgeBase:
         if not isinstance(meta.get(key), str):
             raise KnowledgeError(f"meta.yaml: needs a {key!r} text")
     kb = KnowledgeBase(
-        version=_fingerprint(files)[:16], **{key: meta[key] for key in META_TEXTS}, **tables
+        version=_fingerprint(files)[:16],
+        questionnaire=questionnaire,
+        **{key: meta[key] for key in META_TEXTS},
+        **tables,
     )
     check_references(kb)
     return kb
+
+
+def _add_questions(before: Questionnaire, path: Path, raw: Any) -> Questionnaire:
+    """``questions*.yaml``: a mapping of ``sections`` (in order) and ``not_asked``; a second file
+    adds its sections after the first's. A problem names the question by its path."""
+    if not isinstance(raw, dict):
+        raise KnowledgeError(f"{path.name}: must be a mapping with 'sections'")
+    try:
+        part = Questionnaire.model_validate(raw)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{_question_at(raw, err['loc'])}: {err['msg']}" for err in exc.errors()
+        )
+        raise KnowledgeError(f"{path.name}: {problems}") from None
+    return Questionnaire(
+        sections=[*before.sections, *part.sections],
+        not_asked={**before.not_asked, **part.not_asked},
+    )
+
+
+def _question_at(raw: dict[str, Any], loc: tuple[int | str, ...]) -> str:
+    """``sections.2.questions.4.ask_if`` -> ``question symptoms.pain ask_if`` (the path is what
+    a reader searches for); the location as is where there is no question."""
+    where = ".".join(str(p) for p in loc) or "(file)"
+    if len(loc) >= 4 and loc[0] == "sections" and loc[2] == "questions":
+        try:
+            name = raw["sections"][loc[1]]["questions"][loc[3]]["path"]
+        except (KeyError, IndexError, TypeError):
+            return where
+        rest = ".".join(str(p) for p in loc[4:])
+        return f"question {name}" + (f" {rest}" if rest else "")
+    return where
+
+
+def _check_questions(kb: KnowledgeBase, problems: list[str]) -> None:
+    """A field is asked once; not both asked and listed as not asked; ask_if reads answers only."""
+    seen: set[str] = set()
+    for section in kb.questionnaire.sections:
+        gate = [] if section.gate is None else [section.gate.path]
+        for path in [*gate, *(q.path for q in section.questions)]:
+            if path in seen:
+                problems.append(f"question {path}: asked twice")
+            seen.add(path)
+        for question in section.questions:
+            if question.ask_if is not None:
+                where = f"question {question.path} ask_if"
+                _check_condition(kb, question.ask_if, where, problems, plan_rule=False)
+    for path in sorted(seen & set(kb.questionnaire.not_asked)):
+        problems.append(f"question {path}: both asked and listed in not_asked")
 
 
 def check_references(kb: KnowledgeBase) -> None:
@@ -180,6 +239,7 @@ def check_references(kb: KnowledgeBase) -> None:
                 problems.append(f"faq {faq.id}: unknown related entry {rel!r}")
         if faq.warning_sign is not None:
             need(kb.red_flags, faq.warning_sign, "red flag", f"faq {faq.id} warning_sign")
+    _check_questions(kb, problems)
     if problems:
         raise KnowledgeError("; ".join(problems))
 

@@ -199,6 +199,51 @@ class Faq(Entry):
     )
 
 
+FieldPath = Annotated[str, Field(pattern=r"^[a-z][a-z_]*\.[a-z][a-z0-9_]*$")]
+GatePath = Annotated[str, Field(pattern=r"^meta\.[a-z][a-z0-9_]*$")]
+
+
+class QuestionEntry(_Model):
+    """What a person reads for one field of the assessment input. Only words and skip logic:
+    the type, the choices and a number's bounds come from the input models (checked by the
+    assessment stage, which knows them)."""
+
+    path: FieldPath
+    text: str = Field(min_length=1)
+    help: str = ""
+    choices: dict[str, str] = Field(
+        default_factory=dict, description="Label of every enum value, in the order shown."
+    )
+    ask_if: Condition | None = None
+
+
+class QuestionGate(_Model):
+    """A yes/no question outside the input ('Do you run?'): its section is asked after a yes,
+    and a no leaves the ``covers`` section of the input out."""
+
+    path: GatePath
+    text: str = Field(min_length=1)
+    covers: str = Field(pattern=r"^[a-z][a-z_]*$")
+
+
+class QuestionSection(_Model):
+    """One step of the web wizard and one part of the CLI interview."""
+
+    title: str = Field(min_length=1)
+    check_after: bool = Field(
+        default=False, description="Assess the answers so far once this section is done."
+    )
+    gate: QuestionGate | None = None
+    questions: list[QuestionEntry] = Field(min_length=1)
+
+
+class Questionnaire(_Model):
+    """The questions in order, and the input fields deliberately not asked (path -> why)."""
+
+    sections: list[QuestionSection] = Field(default_factory=list)
+    not_asked: dict[FieldPath, str] = Field(default_factory=dict)
+
+
 class KnowledgeBase(_Model):
     """The whole validated knowledge base; ``version`` is a hash of the YAML files."""
 
@@ -218,6 +263,7 @@ class KnowledgeBase(_Model):
     avoid: dict[str, AvoidRule]
     safety_net: dict[str, SafetyNet]
     faq: dict[str, Faq]
+    questionnaire: Questionnaire = Field(default_factory=Questionnaire)
 
     def entry(self, entry_id: str) -> Entry | None:
         """Look an id up across every kind (for ``heavylegs explain``)."""

@@ -15,7 +15,10 @@ Why it works this way:
   step reveals a follow-up in the same section (swelling → "does it dent?"), the step is shown
   again with the new questions marked, so it also works without JavaScript; with htmx the
   follow-ups appear as soon as the answer changes.
-* Leaving a question blank ("Don't know") means unknown, never "no", as in the CLI.
+* Leaving a question blank ("Don't know") means unknown, never "no", as in the CLI; a form's
+  values are read by :mod:`heavylegs.assessment.replies`, the parser the CLI uses for what is
+  typed, so both faces store the same value for the same answer. Only the wording of a refusal
+  is the web's own.
 """
 
 from __future__ import annotations
@@ -25,23 +28,24 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from heavylegs.assessment.answers import SECTIONS as MODELS
 from heavylegs.assessment.questionnaire import (
     CHECK_AFTER,
     QUESTIONS,
     SECTIONS,
     Kind,
     Question,
+    gates_opened_by,
     set_answer,
     should_ask,
     to_schema,
 )
+from heavylegs.assessment.replies import NONE_OF_THESE as NONE_OF_THESE
+from heavylegs.assessment.replies import Problem, ReplyError, bounds_text, parse_reply
 
 STEP_COUNT = len(SECTIONS)
-NONE_OF_THESE = "__none__"
-"""The checkbox that says "none of these" (an empty list) as opposed to "not answered"."""
-FINISH_EARLY_FROM = SECTIONS.index("Whole body") + 2
-"""Steps from which "see my result now" is offered: only once every warning sign was asked."""
+FINISH_EARLY_FROM = max(SECTIONS.index(name) for name in CHECK_AFTER) + 2
+"""Steps from which "see my result now" is offered: only once every warning sign was asked (the
+last section checked for an emergency is done)."""
 
 FIRST_CHECK = min(SECTIONS.index(name) for name in CHECK_AFTER) + 1
 """From this step on the answers so far are assessed after each step: an emergency or a same-day
@@ -77,12 +81,7 @@ def field_id(path: str) -> str:
 
 def is_required(question: Question) -> bool:
     """Required by the input schema itself (today only ``symptoms.legs``), not by the web."""
-    section, _, name = question.path.partition(".")
-    model = MODELS.get(section)
-    if model is None:
-        return False
-    info = model.model_fields.get(name)
-    return info is not None and info.is_required()
+    return question.required
 
 
 def get_answer(draft: Mapping[str, Any], path: str) -> Any:
@@ -137,59 +136,36 @@ class Parsed:
     error: str | None = None
 
 
-def _bounds_text(question: Question) -> str:
-    return f"between {question.minimum:g} and {question.maximum:g}"
-
-
 def parse_field(question: Question, form: FormLike) -> Parsed | None:
     """The value the form gives ``question`` (``None``: unknown); ``None`` if not in the form."""
     name = question.path
     if question.kind is Kind.MULTI:
         if form.get(f"{name}.present") is None and not form.getlist(name):
             return None
-        picked = [str(v) for v in form.getlist(name)]
-        allowed = {value for value, _ in question.choices}
-        if NONE_OF_THESE in picked:
-            if len(picked) > 1:
-                return Parsed(UNSET, "choose 'None of these' or some of the options, not both")
-            return Parsed([])
-        unknown = [p for p in picked if p not in allowed]
-        if unknown:
-            return Parsed(UNSET, "choose from the options shown")
-        return Parsed(list(dict.fromkeys(picked)) or None)
-    raw = form.get(name)
-    if raw is None:
-        return None
-    text = str(raw).strip()
-    if not text:
-        return Parsed(None)
-    if question.kind is Kind.YES_NO:
-        if text in ("yes", "no"):
-            return Parsed(text == "yes")
-        return Parsed(UNSET, "choose yes, no or don't know")
-    if question.kind is Kind.CHOICE:
-        if text in {value for value, _ in question.choices}:
-            return Parsed(text)
-        return Parsed(UNSET, "choose one of the options shown")
-    return _parse_number(question, text)
-
-
-def _parse_number(question: Question, text: str) -> Parsed:
+        reply: str | list[str] = [str(v) for v in form.getlist(name)]
+    else:
+        raw = form.get(name)
+        if raw is None:
+            return None
+        reply = str(raw)
     try:
-        number = float(text.replace(",", ".").replace(" ", ""))
-    except ValueError:
-        kind = "a whole number" if question.kind is Kind.INTEGER else "a number"
-        return Parsed(UNSET, f"must be {kind} {_bounds_text(question)}")
-    if number != number or number in (float("inf"), float("-inf")):
-        return Parsed(UNSET, f"must be a number {_bounds_text(question)}")
-    if question.kind is Kind.INTEGER and number != int(number):
-        return Parsed(UNSET, f"must be a whole number {_bounds_text(question)}")
-    low, high = question.minimum, question.maximum
-    if (low is not None and number < low) or (high is not None and number > high):
-        return Parsed(UNSET, f"must be {_bounds_text(question)}")
-    if question.kind is Kind.INTEGER:
-        return Parsed(int(number))
-    return Parsed(int(number) if number == int(number) else round(number, 2))
+        return Parsed(parse_reply(question, reply))
+    except ReplyError as exc:
+        return Parsed(UNSET, _message(question, exc.problem))
+
+
+def _message(question: Question, problem: Problem) -> str:
+    if problem is Problem.YES_OR_NO:
+        return "choose yes, no or don't know"
+    if problem is Problem.CHOICE:
+        multi = question.kind is Kind.MULTI
+        return "choose from the options shown" if multi else "choose one of the options shown"
+    if problem is Problem.NONE_AND_SOME:
+        return "choose 'None of these' or some of the options, not both"
+    if problem is Problem.RANGE:
+        return f"must be {bounds_text(question)}"
+    whole = question.kind is Kind.INTEGER
+    return f"must be {'a whole number' if whole else 'a number'} {bounds_text(question)}"
 
 
 @dataclass
@@ -280,6 +256,7 @@ def prefill(profile: Mapping[str, Mapping[str, Any]]) -> Draft:
         for name, value in fields.items():
             if value is not None:
                 set_answer(draft, f"{section}.{name}", copy.deepcopy(value))
-    if profile.get("running"):
-        set_answer(draft, "meta.runs", True)
+    known = [f"{section}.{name}" for section, fields in profile.items() for name in fields]
+    for gate in gates_opened_by(known):
+        set_answer(draft, gate, True)
     return draft
