@@ -7,7 +7,8 @@ and the personal measure effects; page 3 the running load, when activities were 
 Why these choices:
 
 * Fonts: DejaVu Sans, embedded (subset) from the copy matplotlib ships, a package installed
-  with heavylegs: full Unicode ("Zoë", "Łódź", "≥") with nothing downloaded at run time.
+  with heavylegs: full Unicode ("Zoë", "Łódź", "≥") with nothing downloaded at run time. Paper,
+  fonts, colours and the building blocks of a page are in :mod:`heavylegs.reports.typeset`.
 * Charts come from the diary and training stages' own chart functions: PNG at 120 dpi by
   default, SVG drawn as vectors on request (see :mod:`heavylegs.reports.charts` for why).
 * The clock is injected (``data.now``) and the PDF's creation date set from it: the same data
@@ -18,45 +19,34 @@ Why these choices:
 
 from __future__ import annotations
 
-import io
-from collections.abc import Sequence
-from enum import StrEnum
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from heavylegs.reports import NothingToReport, facts
 from heavylegs.reports.charts import ChartFormat, recent_training
 from heavylegs.reports.gather import ReportData
+from heavylegs.reports.typeset import (
+    ALERT,
+    BODY,
+    COLOURS,
+    FONT,
+    INK,
+    LINE,
+    MUTED,
+    Paper,
+    bullets,
+    heading,
+    label_rows,
+    new_pdf,
+    paragraph,
+    place_chart,
+)
 
 if TYPE_CHECKING:
     from fpdf import FPDF
 
+__all__ = ["MAX_PAGES", "Paper", "render_report"]
+
 MAX_PAGES = 3
-FONT = "DejaVu"
-BODY = 9.0
-LINE = 4.3
-COLOURS = {
-    "emergency": (176, 0, 32),
-    "urgent": (176, 0, 32),
-    "routine": (178, 106, 0),
-    "self_care": (46, 125, 50),
-}
-INK = (20, 20, 20)
-MUTED = (95, 95, 95)
-ALERT = (176, 0, 32)
-
-
-class Paper(StrEnum):
-    A4 = "a4"
-    LETTER = "letter"
-
-
-def font_files() -> dict[str, Path]:
-    """DejaVu Sans regular and bold, from matplotlib's bundled fonts (always installed)."""
-    import matplotlib
-
-    folder = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
-    return {"": folder / "DejaVuSans.ttf", "B": folder / "DejaVuSans-Bold.ttf"}
 
 
 def render_report(
@@ -69,7 +59,7 @@ def render_report(
         )
     from heavylegs.reports.charts import diary_chart, training_chart
 
-    pdf = _new_pdf(data, paper)
+    pdf = new_pdf(data, paper)
     _page_one(pdf, data)
     _page_two(pdf, data, diary_chart(data, charts))
     running = training_chart(data, charts)
@@ -79,92 +69,12 @@ def render_report(
     return bytes(pdf.output())
 
 
-def _new_pdf(data: ReportData, paper: Paper) -> FPDF:
-    from fpdf import FPDF
-
-    stamp = f"made {data.now:%d %b %Y}"
-    version = data.version
-
-    class Report(FPDF):
-        def footer(self) -> None:
-            self.set_y(-12)
-            self.set_font(FONT, size=7.5)
-            self.set_text_color(*MUTED)
-            self.cell(
-                self.epw - 22,
-                4,
-                f"heavylegs {version} · {stamp} · self-reported data · "
-                "heavylegs informs, it does not diagnose",
-            )
-            self.cell(22, 4, f"page {self.page_no()} of {{nb}}", align="R")
-
-    pdf = Report(orientation="P", unit="mm", format="A4" if paper is Paper.A4 else "Letter")
-    pdf.set_margins(14, 12, 14)
-    pdf.set_auto_page_break(True, margin=16)
-    for style, path in font_files().items():
-        pdf.add_font(FONT, style, str(path))
-    pdf.set_creation_date(data.now)
-    pdf.set_title("heavylegs report for a clinician")
-    pdf.set_author("heavylegs (self-reported data)")
-    pdf.set_creator(f"heavylegs {data.version}")
-    pdf.set_lang("en")
-    return pdf
-
-
-# ----------------------------------------------------------------------------------- helpers
-
-
-def _heading(pdf: FPDF, text: str, size: float = 11.5) -> None:
-    pdf.ln(1.5)
-    pdf.set_font(FONT, "B", size)
-    pdf.set_text_color(*INK)
-    pdf.cell(0, 6, text, new_x="LMARGIN", new_y="NEXT")
-    y = pdf.get_y()
-    pdf.set_draw_color(200, 200, 200)
-    pdf.line(pdf.l_margin, y, pdf.w - pdf.r_margin, y)
-    pdf.ln(1)
-
-
-def _text(pdf: FPDF, text: str, *, bold: bool = False, colour: Sequence[int] = INK) -> None:
-    pdf.set_font(FONT, "B" if bold else "", BODY)
-    pdf.set_text_color(*colour)
-    pdf.multi_cell(0, LINE, text, new_x="LMARGIN", new_y="NEXT")
-
-
-def _rows(pdf: FPDF, rows: Sequence[tuple[str, str]], width: float = 30) -> None:
-    for name, value in rows:
-        pdf.set_font(FONT, "B", BODY)
-        pdf.set_text_color(*INK)
-        pdf.cell(width, LINE, name)
-        pdf.set_font(FONT, "", BODY)
-        pdf.multi_cell(0, LINE, value, new_x="LMARGIN", new_y="NEXT")
-
-
-def _bullets(pdf: FPDF, items: Sequence[str], colour: Sequence[int] = INK) -> None:
-    for item in items:
-        pdf.set_font(FONT, "", BODY)
-        pdf.set_text_color(*colour)
-        pdf.cell(4, LINE, "•")
-        pdf.multi_cell(0, LINE, item, new_x="LMARGIN", new_y="NEXT")
-
-
-def _chart(pdf: FPDF, image: bytes, width: float) -> None:
-    x = pdf.l_margin + (pdf.epw - width) / 2
-    # SVG shapes without their own colour take the current one: make that black
-    pdf.set_fill_color(0, 0, 0)
-    pdf.set_draw_color(0, 0, 0)
-    pdf.image(io.BytesIO(image), x=x, w=width)
-
-
-# ------------------------------------------------------------------------------------ page 1
-
-
 def _page_one(pdf: FPDF, data: ReportData) -> None:
     pdf.add_page()
     pdf.set_font(FONT, "B", 16)
     pdf.set_text_color(*INK)
     pdf.cell(0, 8, "Heavy legs: report for a clinician", new_x="LMARGIN", new_y="NEXT")
-    _text(
+    paragraph(
         pdf,
         f"Person: {facts.person_line(data)}. Prepared {data.now:%d %B %Y, %H:%M} from "
         "self-reported answers, diary and watch data. It informs, it does not diagnose.",
@@ -173,27 +83,27 @@ def _page_one(pdf: FPDF, data: ReportData) -> None:
     latest = data.latest
     if latest is None:
         pdf.ln(2)
-        _text(pdf, "No assessment stored yet: only the diary and activities are summarised.")
+        paragraph(pdf, "No assessment stored yet: only the diary and activities are summarised.")
     else:
         _triage_box(pdf, data, latest.output, latest.at)
         answers = latest.answers
-        _heading(pdf, "Symptoms")
-        _rows(pdf, facts.symptom_lines(answers))
+        heading(pdf, "Symptoms")
+        label_rows(pdf, facts.symptom_lines(answers))
         _warning_signs(pdf, answers)
-        _heading(pdf, "History and medications")
-        _rows(pdf, facts.history_lines(answers))
+        heading(pdf, "History and medications")
+        label_rows(pdf, facts.history_lines(answers))
         ranked = facts.causes(latest.output, data.cause_titles, limit=3)
         if ranked:
-            _heading(pdf, "Causes heavylegs ranked (for discussion, not a diagnosis)")
-            _bullets(pdf, ranked)
-    _heading(pdf, "Measures tried")
-    _bullets(pdf, facts.measures_tried(data) or ["none recorded"])
-    _heading(pdf, "What changed")
+            heading(pdf, "Causes heavylegs ranked (for discussion, not a diagnosis)")
+            bullets(pdf, ranked)
+    heading(pdf, "Measures tried")
+    bullets(pdf, facts.measures_tried(data) or ["none recorded"])
+    heading(pdf, "What changed")
     changed = facts.heaviness_trend(data)
-    _bullets(pdf, changed or ["no diary or repeated assessment yet"])
+    bullets(pdf, changed or ["no diary or repeated assessment yet"])
     ankles = facts.ankles(data)
     if ankles is not None:
-        _bullets(pdf, [ankles.text()], ALERT if ankles.marked else INK)
+        bullets(pdf, [ankles.text()], ALERT if ankles.marked else INK)
 
 
 def _triage_box(pdf: FPDF, data: ReportData, output: dict[str, Any], at: Any) -> None:
@@ -240,8 +150,8 @@ def _triage_box(pdf: FPDF, data: ReportData, output: dict[str, Any], at: Any) ->
 
 def _warning_signs(pdf: FPDF, answers: dict[str, Any]) -> None:
     signs = facts.warning_signs(answers)
-    _heading(pdf, "Warning signs asked")
-    _rows(
+    heading(pdf, "Warning signs asked")
+    label_rows(
         pdf,
         [
             ("Yes", ", ".join(signs.yes) or "none"),
@@ -266,16 +176,16 @@ def _page_two(pdf: FPDF, data: ReportData, diary: bytes | None) -> None:
         pdf.add_page()
     else:  # page one ran over: go on where it ended, so the running page still fits
         pdf.ln(2)
-    _heading(pdf, "Questions to ask", 13)
-    _bullets(pdf, facts.questions(data))
+    heading(pdf, "Questions to ask", 13)
+    bullets(pdf, facts.questions(data))
     latest = data.latest
     if latest is not None:
         plan = latest.output.get("plan") or {}
         do = [i for i in plan.get("do") or [] if isinstance(i, dict)][:5]
         avoid = facts.avoid_lines(plan.get("avoid") or [], data.measure_titles)[:3]
         if do or avoid:
-            _heading(pdf, "The plan heavylegs suggested")
-            _bullets(
+            heading(pdf, "The plan heavylegs suggested")
+            bullets(
                 pdf,
                 [
                     f"{data.measure_titles.get(i.get('id', ''), facts.words(i.get('id')))}: "
@@ -283,16 +193,16 @@ def _page_two(pdf: FPDF, data: ReportData, diary: bytes | None) -> None:
                     for i in do
                 ],
             )
-            _bullets(pdf, avoid)
+            bullets(pdf, avoid)
     if diary is not None:
-        _heading(pdf, "Diary: the last 12 weeks")
-        _chart(pdf, diary, min(pdf.epw, 165))
+        heading(pdf, "Diary: the last 12 weeks")
+        place_chart(pdf, diary, min(pdf.epw, 165))
     _effects(pdf, data)
     _notes(pdf, data)
     training = data.training
     if training and not recent_training(data):
-        _heading(pdf, "Running load")
-        _text(
+        heading(pdf, "Running load")
+        paragraph(
             pdf,
             f"{training.get('activities', 0)} activities imported, none in the last 12 weeks: "
             "no recent load to show.",
@@ -307,7 +217,7 @@ def _effects(pdf: FPDF, data: ReportData) -> None:
         return
     if pdf.will_page_break(LINE * (len(shown) + 4)):
         return
-    _heading(pdf, "Personal measure effects (heaviness with vs without, 95% CI)")
+    heading(pdf, "Personal measure effects (heaviness with vs without, 95% CI)")
     from fpdf.fonts import FontFace
 
     pdf.set_font(FONT, "", 8)
@@ -351,8 +261,8 @@ def _notes(pdf: FPDF, data: ReportData) -> None:
     notes = [e for e in data.entries if e.note][-5:]
     if not notes or pdf.will_page_break(LINE * (len(notes) + 3)):
         return
-    _heading(pdf, "Latest diary notes")
-    _bullets(pdf, [f"{e.day:%d %b %Y} {e.part}: {e.note}" for e in notes])
+    heading(pdf, "Latest diary notes")
+    bullets(pdf, [f"{e.day:%d %b %Y} {e.part}: {e.note}" for e in notes])
 
 
 # ------------------------------------------------------------------------------------ page 3
@@ -363,7 +273,7 @@ def _page_running(pdf: FPDF, data: ReportData, chart: bytes) -> None:
         return
     training = data.training or {}
     pdf.add_page()
-    _heading(pdf, "Running load (imported watch data)", 13)
+    heading(pdf, "Running load (imported watch data)", 13)
     today = training.get("today") or {}
     weeks = [w for w in training.get("weeks") or [] if w.get("runs")][-4:]
     lines = []
@@ -383,9 +293,9 @@ def _page_running(pdf: FPDF, data: ReportData, chart: bytes) -> None:
         against = f" against a baseline of {base:g} at that pace" if base else ""
         lines.append(f"Cadence of the latest run {last['cadence_spm']:g} steps/min{against}")
     lines.append(f"{training.get('activities', 0)} activities imported in all")
-    _bullets(pdf, lines)
+    bullets(pdf, lines)
     height_left = pdf.h - pdf.b_margin - pdf.get_y() - 2
-    _chart(pdf, chart, min(pdf.epw, height_left * 10 / 11))
+    place_chart(pdf, chart, min(pdf.epw, height_left * 10 / 11))
 
 
 def _sources(pdf: FPDF, data: ReportData) -> None:
