@@ -68,8 +68,12 @@ def import_uploads(
     *,
     now: dt.datetime,
     limits: Limits = Limits(),
+    owner: int | None = None,
 ) -> ImportReport:
     """Copy ``uploads`` to a temporary folder and import them with :func:`import_isolated`.
+
+    ``owner``: the account whose activities they become (server mode); ``None``: the
+    single-person app's.
 
     The child reads each copy as an upload under its own name, so the report and the stored
     file names are the person's, never the temporary paths.
@@ -82,7 +86,7 @@ def import_uploads(
             with target.open("wb") as out:
                 shutil.copyfileobj(stream, out, COPY_CHUNK_BYTES)
             entries.append((name, target))
-        return import_isolated(url, entries, now=now, limits=limits)
+        return import_isolated(url, entries, now=now, limits=limits, owner=owner)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 
@@ -95,6 +99,7 @@ def import_isolated(
     limits: Limits = Limits(),
     on_error: OnError | None = None,
     progress: Callable[[Progress], None] | None = None,
+    owner: int | None = None,
 ) -> ImportReport:
     """Import ``paths`` into the database at ``url`` from child processes (module docstring).
 
@@ -108,7 +113,7 @@ def import_isolated(
     """
     from heavylegs.training.importer import FileNote, ImportReport, ImportStopped, OnError
 
-    job = _Job(url, list(paths), now, on_error or OnError.SKIP, limits, progress is not None)
+    job = _Job(url, list(paths), now, on_error or OnError.SKIP, limits, progress is not None, owner)
     done = ImportReport()
     start, refused = 0, dict[int, str]()
     for _ in range(MAX_RESTARTS):
@@ -144,6 +149,8 @@ class _Job:
     on_error: OnError
     limits: Limits
     progress: bool
+    owner: int | None = None
+    """The account the activities go to (``None``: the single-person app's)."""
 
 
 def _adding(
@@ -259,7 +266,8 @@ def _child(
             for entry in job.paths
         ]
         try:
-            with open_store(job.url) as store:
+            opened = open_store(job.url)
+            with opened if job.owner is None else opened.for_owner(job.owner) as store:
                 sender.send(("ready",))
                 report = import_sources(
                     store,

@@ -38,6 +38,8 @@ log = logging.getLogger("heavylegs.web")
 SECRET_ENV = "HEAVYLEGS_WEB_SECRET"
 DB_ENV = "HEAVYLEGS_WEB_DB"
 HOSTS_ENV = "HEAVYLEGS_WEB_ALLOW_HOSTS"
+MULTI_USER_ENV = "HEAVYLEGS_WEB_MULTI_USER"
+TRUST_PROXY_ENV = "HEAVYLEGS_WEB_TRUST_PROXY"
 BUSY_TIMEOUT_MS = 2_000
 """A request waits this long for another program's write lock, then gets a 503 to retry."""
 
@@ -52,8 +54,13 @@ def create_app(
     *,
     secret: bytes | None = None,
     allowed_hosts: Sequence[str] | None = None,
+    multi_user: bool = False,
+    trust_proxy: bool = False,
 ) -> FastAPI:
-    """The heavylegs web app. ``allowed_hosts``: accepted ``Host`` names (``None``: any)."""
+    """The heavylegs web app. ``allowed_hosts``: accepted ``Host`` names (``None``: any).
+
+    ``multi_user``: accounts mode (:mod:`heavylegs.web.auth`); it needs ``db_url``.
+    """
     from heavylegs.knowledge import load_knowledge
 
     kb = load_knowledge()
@@ -62,6 +69,8 @@ def create_app(
         from heavylegs.store import open_store
 
         store = open_store(db_url, busy_timeout_ms=BUSY_TIMEOUT_MS)
+    elif multi_user:
+        raise ValueError("accounts mode needs a database")
     key = secret or os.environ.get(SECRET_ENV, "").encode() or secrets.token_bytes(32)
 
     @asynccontextmanager
@@ -82,7 +91,9 @@ def create_app(
         openapi_url="/openapi.json",
         lifespan=lifespan,
     )
-    app.state.ctx = WebContext(kb=kb, clock=clock, store=store, secret=key)
+    # In accounts mode the app's own context has no store: each request gets a scoped one.
+    app.state.ctx = WebContext(kb=kb, clock=clock, store=None if multi_user else store, secret=key)
+    app.state.multi_user = multi_user
     app.state.templates = make_templates(kb)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
 
@@ -112,8 +123,19 @@ def create_app(
         pages_profile,
     ):
         app.include_router(module.router)
+    if multi_user:
+        from heavylegs.web import auth, pages_account, people
+
+        assert store is not None
+        app.state.server = auth.Server(store=store, trust_proxy=trust_proxy)
+        app.include_router(pages_account.router)
+        app.include_router(people.router)
+        app.add_middleware(auth.Accounts)
     _add_error_handlers(app)
-    app.add_middleware(Guard, allowed_hosts=allowed_hosts, secret=key)
+    session_cookie = "heavylegs_session" if multi_user else None  # auth.SESSION_COOKIE
+    app.add_middleware(
+        Guard, allowed_hosts=allowed_hosts, secret=key, session_cookie=session_cookie
+    )
 
     def custom_openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
@@ -128,10 +150,15 @@ def app_from_env() -> FastAPI:
     """Factory for ``uvicorn --factory``: database from ``HEAVYLEGS_WEB_DB`` (unset: none).
 
     Answers the loopback names only, plus the comma-separated ``HEAVYLEGS_WEB_ALLOW_HOSTS``.
+    In accounts mode (``HEAVYLEGS_WEB_MULTI_USER=1``, set by ``heavylegs serve --multi-user``)
+    every worker must get the same ``HEAVYLEGS_WEB_SECRET``.
     """
     extra = [h.strip() for h in os.environ.get(HOSTS_ENV, "").split(",") if h.strip()]
     return create_app(
-        os.environ.get(DB_ENV) or None, allowed_hosts=["127.0.0.1", "localhost", "[::1]", *extra]
+        os.environ.get(DB_ENV) or None,
+        allowed_hosts=["127.0.0.1", "localhost", "[::1]", *extra],
+        multi_user=os.environ.get(MULTI_USER_ENV, "") == "1",
+        trust_proxy=os.environ.get(TRUST_PROXY_ENV, "") == "1",
     )
 
 

@@ -25,6 +25,15 @@ Clock = Callable[[], dt.datetime]
 
 LOCAL_OWNER = "local"
 """The one person of the local app."""
+ACCOUNT_OWNER = "account:"
+"""Accounts mode: ``account:<id>``, whose store is scoped to that account
+(:func:`heavylegs.web.auth.owner_key`)."""
+
+
+def known_owner(owner: str) -> bool:
+    """An owner the web hands out: the local person, or an account of accounts mode (whose
+    store's sessions keep to that account's rows: :mod:`heavylegs.store.owners`)."""
+    return owner == LOCAL_OWNER or owner.startswith(ACCOUNT_OWNER)
 
 
 def system_clock() -> dt.datetime:

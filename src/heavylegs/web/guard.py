@@ -52,11 +52,18 @@ backup): none is kept in a browser's or a proxy's cache."""
 
 class Guard:
     def __init__(
-        self, app: ASGIApp, allowed_hosts: Sequence[str] | None = None, secret: bytes = b""
+        self,
+        app: ASGIApp,
+        allowed_hosts: Sequence[str] | None = None,
+        secret: bytes = b"",
+        session_cookie: str | None = None,
     ) -> None:
+        """``session_cookie`` (accounts mode): the cookie whose value a signed-in browser's CSRF
+        token is bound to, so a new session (login) has a new token and any worker checks it."""
         self.app = app
         self.allowed = {h.lower() for h in allowed_hosts} if allowed_hosts is not None else None
         self.secret = secret
+        self.session_cookie = session_cookie
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -70,15 +77,22 @@ class Guard:
         path: str = scope["path"]
         api = path.startswith("/api/")
         cookie = _cookie(headers.get("cookie", ""), csrf.COOKIE)
+        if self.session_cookie is not None:
+            session = _cookie(headers.get("cookie", ""), self.session_cookie)
+            cookie = session if csrf.valid_nonce(session) else cookie
         nonce = cookie if csrf.valid_nonce(cookie) else None
         fresh = nonce is None
         if nonce is None:
             nonce = csrf.new_nonce()
         scope.setdefault("state", {})["csrf_token"] = csrf.token_for(self.secret, nonce)
+        # An API call with a bearer token (accounts mode) carries no cookie that counts: another
+        # site cannot make a browser send that header, so it needs no CSRF token.
+        bearer = api and self.session_cookie is not None and "authorization" in headers
 
         if scope["method"] in UNSAFE:
             try:
-                receive = await self._check_write(scope, headers, receive, None if fresh else nonce)
+                checked = None if fresh or bearer else nonce
+                receive = await self._check_write(scope, headers, receive, checked)
             except Refusal as refusal:
                 await _refuse(scope, receive, send, refusal.status, str(refusal), api)
                 return

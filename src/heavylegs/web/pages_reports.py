@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, TypeVar
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import Response
 
-from heavylegs.web.context import LOCAL_OWNER
+from heavylegs.web.context import known_owner
 from heavylegs.web.problems import Problems, single
 from heavylegs.web.templating import context, page
 
@@ -30,7 +30,7 @@ def _build(request: Request, build: Callable[[ReportData], T], *, with_training:
     from heavylegs.reports.gather import gather
 
     ctx = context(request)
-    if ctx.owner != LOCAL_OWNER:  # one person's data per local store (see web.records)
+    if not known_owner(ctx.owner):  # the store's sessions keep to the owner (see web.records)
         raise HTTPException(404)
     with ctx.session() as session:
         data = gather(session, ctx.now(), ctx.kb, with_training=with_training)

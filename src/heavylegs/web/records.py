@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any
 
-from heavylegs.web.context import LOCAL_OWNER
+from heavylegs.web.context import LOCAL_OWNER, known_owner
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 
 
 def _check_owner(owner: str) -> None:
-    if owner != LOCAL_OWNER:
+    if not known_owner(owner):
         raise PermissionError(f"unknown owner {owner!r}: this store holds one person's data")
 
 
@@ -163,7 +163,8 @@ def import_activities(
     _check_owner(owner)
     url = store.engine.url.render_as_string(hide_password=False)
     if isolatable(url):
-        return import_uploads(url, list(uploads), now=now)
+        owner_id = None if owner == LOCAL_OWNER else store.owner
+        return import_uploads(url, list(uploads), now=now, owner=owner_id)
     return import_sources(store, list(uploads), now=now)
 
 

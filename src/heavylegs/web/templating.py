@@ -34,7 +34,10 @@ LEVELS: dict[str, tuple[str, str]] = {
 
 
 def context(request: Request) -> WebContext:
-    ctx: WebContext = request.app.state.ctx
+    """The request's context: in accounts mode the one :mod:`heavylegs.web.auth` made for it
+    (the signed-in person's scoped store, or none), else the app's."""
+    state = request.scope.get("state")
+    ctx: WebContext = state["ctx"] if state and "ctx" in state else request.app.state.ctx
     return ctx
 
 
@@ -96,7 +99,15 @@ def page(
     templates: Jinja2Templates = request.app.state.templates
     ctx = context(request)
     token = csrf_token(request)
-    data = {"has_db": ctx.has_db, "today": ctx.today(), "csrf_token": token, **(values or {})}
+    state = request.scope.get("state") or {}
+    data = {
+        "has_db": ctx.has_db,
+        "today": ctx.today(),
+        "csrf_token": token,
+        "multi_user": getattr(request.app.state, "multi_user", False),
+        "account": state.get("account"),
+        **(values or {}),
+    }
     response = templates.TemplateResponse(request, name, data, status_code=status)
     body = bytes(response.body)
     if token and b'method="post"' in body:

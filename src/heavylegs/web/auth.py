@@ -1,0 +1,207 @@
+"""Accounts mode: who is asking, and the store they may use.
+
+Why a middleware and not a dependency on each route: every route of the single-person app reads
+its store through :func:`heavylegs.web.templating.context`. In accounts mode that context is made
+per request here: the signed-in person's store scoped to them (``Store.for_owner``), or, for
+nobody, no store at all. No route can reach the unscoped store, and a new route is covered
+without a change (``tests/web/test_isolation.py`` tries every one).
+
+Who: ``Authorization: Bearer <token>`` (an API token; then no cookie counts and no CSRF token is
+needed: another site cannot make a browser send that header), else the ``heavylegs_session``
+cookie (HttpOnly, SameSite=Lax, Secure over https). Sessions and tokens live in the database, so
+any worker knows them. Anonymous requests reach only the sign-in pages, the static files, the API
+description and ``POST /api/v1/assessments`` (computed, never stored); the rest answer 401 (API)
+or send the browser to ``/login``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
+
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import Headers
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from heavylegs.web import csrf
+from heavylegs.web.context import ACCOUNT_OWNER, WebContext
+
+if TYPE_CHECKING:
+    from heavylegs.store import Store
+
+SESSION_COOKIE = "heavylegs_session"
+PUBLIC_PAGES = frozenset({"/login", "/signup", "/logout", "/favicon.ico", "/openapi.json"})
+PUBLIC_API = frozenset({"/api/v1/auth/signup", "/api/v1/auth/login", "/api/v1/auth/logout"})
+ANONYMOUS_ASSESSMENT = ("POST", "/api/v1/assessments")
+"""Computed and returned, never stored: the one personal route open without an account."""
+
+
+@dataclass(frozen=True)
+class Server:
+    """What accounts mode adds to the app: the unscoped store (only this module, the account
+    pages and :mod:`heavylegs.web.people` touch it) and whether a proxy's header is believed."""
+
+    store: Store
+    trust_proxy: bool
+
+
+def server(request: Request) -> Server:
+    found: Server = request.app.state.server
+    return found
+
+
+def account(request: Request) -> Any:
+    """The signed-in :class:`Account` or ``None``."""
+    return (request.scope.get("state") or {}).get("account")
+
+
+def owner_key(account_id: int) -> str:
+    """The web context's owner for an account (the local app's is ``"local"``)."""
+    return f"{ACCOUNT_OWNER}{account_id}"
+
+
+def is_https(request: Request | Scope, trust_proxy: bool) -> bool:
+    """Whether the browser spoke https: the connection's scheme, or behind a proxy we were told
+    to trust, its ``X-Forwarded-Proto`` (anyone can send that header to a bare server)."""
+    scope = request.scope if isinstance(request, Request) else request
+    if scope.get("scheme") == "https":
+        return True
+    if trust_proxy:
+        proto = Headers(scope=scope).get("x-forwarded-proto", "")
+        return proto.split(",")[0].strip().lower() == "https"
+    return False
+
+
+DRAFT_COOKIE = "heavylegs_draft"
+"""The wizard's draft answers (:mod:`heavylegs.web.pages_assess`): a browser's, not an
+account's, so it goes when someone signs in or out (a shared computer shows no one else's)."""
+
+
+def set_session_cookie(response: Response, request: Request, token: str) -> None:
+    response.delete_cookie(DRAFT_COOKIE, path="/", httponly=True, samesite="lax")
+    response.set_cookie(
+        SESSION_COOKIE,
+        token,
+        path="/",
+        httponly=True,
+        samesite="lax",
+        secure=is_https(request, server(request).trust_proxy),
+    )
+
+
+def clear_session_cookie(response: Response, request: Request) -> None:
+    response.delete_cookie(DRAFT_COOKIE, path="/", httponly=True, samesite="lax")
+    response.delete_cookie(
+        SESSION_COOKIE,
+        path="/",
+        httponly=True,
+        samesite="lax",
+        secure=is_https(request, server(request).trust_proxy),
+    )
+
+
+def csrf_for_session(request: Request, session_token: str) -> str:
+    """The CSRF token of a session: bound to it, so a new session (login) has a new one."""
+    ctx: WebContext = request.app.state.ctx
+    return csrf.token_for(ctx.secret, session_token)
+
+
+def bearer(headers: Headers) -> str | None:
+    """The token of an ``Authorization: Bearer`` header (``""`` for a malformed one)."""
+    value = headers.get("authorization")
+    if value is None:
+        return None
+    scheme, _, token = value.partition(" ")
+    return token.strip() if scheme.lower() == "bearer" else ""
+
+
+def session_cookie(headers: Headers) -> str | None:
+    for part in headers.get("cookie", "").split(";"):
+        key, _, value = part.strip().partition("=")
+        if key == SESSION_COOKIE and value:
+            return value
+    return None
+
+
+def is_public(method: str, path: str) -> bool:
+    if path.startswith("/static/") or path in PUBLIC_PAGES or path in PUBLIC_API:
+        return True
+    return (method, path.rstrip("/")) == ANONYMOUS_ASSESSMENT
+
+
+class Accounts:
+    """ASGI middleware: resolves the account and gives the request its scoped context."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        from heavylegs.store import accounts as store_accounts
+
+        starlette_app = scope["app"]
+        base: WebContext = starlette_app.state.ctx
+        srv: Server = starlette_app.state.server
+        headers = Headers(scope=scope)
+        token = bearer(headers)
+        cookie = None if token is not None else session_cookie(headers)
+        found = None
+        now = base.clock()
+        if token:
+            found = await run_in_threadpool(store_accounts.token_account, srv.store, token, now)
+        elif cookie:
+            found = await run_in_threadpool(store_accounts.session_account, srv.store, cookie, now)
+        state = scope.setdefault("state", {})
+        path: str = scope["path"]
+        if found is not None:
+            state["account"] = found
+            state["session_token"] = cookie
+            state["ctx"] = dataclasses.replace(
+                base, store=srv.store.for_owner(found.id), owner=owner_key(found.id)
+            )
+        else:
+            state["ctx"] = base  # no store: nothing can be read or kept
+            if not is_public(scope["method"], path):
+                await _unauthenticated(scope, receive, send, stale=bool(cookie or token))
+                return
+        await self.app(scope, receive, send)
+
+
+async def _unauthenticated(scope: Scope, receive: Receive, send: Send, *, stale: bool) -> None:
+    from heavylegs.web.problems import single
+
+    path: str = scope["path"]
+    request = Request(scope, receive)
+    response: Response
+    if path.startswith("/api/"):
+        what = "sign in first: the session has ended" if stale else "sign in first"
+        response = single(401, f"{what} (a session cookie or Authorization: Bearer <token>)")
+        response.headers["WWW-Authenticate"] = 'Bearer realm="heavylegs"'
+    elif scope["method"] in ("GET", "HEAD"):
+        query = scope["query_string"].decode("latin-1")
+        target = f"{path}?{query}" if query else path
+        response = RedirectResponse(f"/login?next={quote(target, safe='/')}", status_code=303)
+    else:
+        from heavylegs.web.templating import page
+
+        message = "Please sign in again: your session has ended." if stale else "Please sign in."
+        response = page(request, "not_found.html", {"what": message}, 401)
+    if stale and "app" in scope:
+        response.delete_cookie(SESSION_COOKIE, path="/")
+    await response(scope, receive, send)
+
+
+def scoped_store(request: Request) -> Store:
+    """The signed-in person's own store (401 if nobody: the middleware already refused)."""
+    ctx: WebContext = request.scope["state"]["ctx"]
+    if ctx.store is None:
+        from fastapi import HTTPException
+
+        raise HTTPException(401, "sign in first")
+    return ctx.store
