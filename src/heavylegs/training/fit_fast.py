@@ -5,7 +5,8 @@ the disk is not the cost, the per-field work is. A FIT file is a list of message
 fixed by the last *definition* message of their local type. So one tight loop only finds where
 each data message starts (a byte read and an add per message) and remembers its definition;
 then every field heavylegs needs is decoded for all messages of a definition at once, through a
-numpy structured view over the gathered bytes.
+numpy structured view over the gathered bytes. The fields read, and what comes back
+(:class:`FitData`), are in :mod:`heavylegs.training.fit_fields`, shared with the fallback.
 
 What it does not handle raises :class:`NeedsFallback`, and :mod:`heavylegs.training.fit` decodes
 the file with fitdecode instead: compressed-timestamp headers, ``compressed_speed_distance``,
@@ -22,17 +23,37 @@ from __future__ import annotations
 
 import struct
 from collections.abc import Callable
-from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
 
 from heavylegs.training.fit_crc import crc16
+from heavylegs.training.fit_fields import (
+    BASE_TYPES,
+    FIT_EPOCH,
+    MESSAGE_NAMES,
+    RECORD,
+    RECORD_FIELDS,
+    RECORD_FIELDS_ALL,
+    UNSUPPORTED_RECORD_FIELDS,
+    WANTED,
+    FieldSpec,
+    FitData,
+    FloatArray,
+)
 
-FloatArray = npt.NDArray[np.float64]
-
-FIT_EPOCH = 631_065_600
-"""Seconds from the Unix epoch to the FIT epoch (1989-12-31T00:00:00Z)."""
+__all__ = [  # the field table and FitData live in fit_fields; readers import them from here too
+    "FIT_EPOCH",
+    "MESSAGE_NAMES",
+    "RECORD_FIELDS",
+    "RECORD_FIELDS_ALL",
+    "WANTED",
+    "FieldSpec",
+    "FitData",
+    "FitFormatError",
+    "NeedsFallback",
+    "decode_fit",
+]
 
 
 class FitFormatError(ValueError):
@@ -53,102 +74,6 @@ class _Damage(FitFormatError):
 
 class NeedsFallback(Exception):
     """A valid FIT feature the fast path does not decode; use fitdecode for this file."""
-
-
-# base type number (low 5 bits) -> (numpy kind, size, invalid value)
-BASE_TYPES: dict[int, tuple[str, int, int | float | None]] = {
-    0x00: ("u1", 1, 0xFF),  # enum
-    0x01: ("i1", 1, 0x7F),
-    0x02: ("u1", 1, 0xFF),
-    0x03: ("i2", 2, 0x7FFF),
-    0x04: ("u2", 2, 0xFFFF),
-    0x05: ("i4", 4, 0x7FFFFFFF),
-    0x06: ("u4", 4, 0xFFFFFFFF),
-    0x07: ("S1", 1, None),  # string
-    0x08: ("f4", 4, None),  # invalid: all bits set (a NaN)
-    0x09: ("f8", 8, None),
-    0x0A: ("u1", 1, 0x00),  # uint8z
-    0x0B: ("u2", 2, 0x0000),
-    0x0C: ("u4", 4, 0x00000000),
-    0x0D: ("u1", 1, 0xFF),  # byte
-    0x0E: ("i8", 8, 0x7FFFFFFFFFFFFFFF),
-    0x0F: ("u8", 8, 0xFFFFFFFFFFFFFFFF),
-    0x10: ("u8", 8, 0),
-}
-
-
-@dataclass(frozen=True)
-class FieldSpec:
-    """A field heavylegs reads; physical value = ``raw / scale - offset``."""
-
-    name: str
-    scale: float = 1.0
-    offset: float = 0.0
-
-
-FILE_ID = 0
-SPORT = 12
-SESSION = 18
-RECORD = 20
-ACTIVITY = 34
-
-WANTED: dict[int, dict[int, FieldSpec]] = {
-    FILE_ID: {0: FieldSpec("type"), 1: FieldSpec("manufacturer"), 4: FieldSpec("time_created")},
-    SPORT: {0: FieldSpec("sport"), 1: FieldSpec("sub_sport")},
-    SESSION: {
-        253: FieldSpec("timestamp"),
-        2: FieldSpec("start_time"),
-        5: FieldSpec("sport"),
-        6: FieldSpec("sub_sport"),
-        7: FieldSpec("total_elapsed_time", 1000),
-        8: FieldSpec("total_timer_time", 1000),
-        9: FieldSpec("total_distance", 100),
-        16: FieldSpec("avg_heart_rate"),
-        17: FieldSpec("max_heart_rate"),
-        18: FieldSpec("avg_cadence"),
-        92: FieldSpec("avg_fractional_cadence", 128),
-        22: FieldSpec("total_ascent"),
-        59: FieldSpec("total_moving_time", 1000),
-    },
-    ACTIVITY: {253: FieldSpec("timestamp"), 5: FieldSpec("local_timestamp")},
-    RECORD: {
-        253: FieldSpec("timestamp"),
-        5: FieldSpec("distance", 100),
-        6: FieldSpec("speed", 1000),
-        73: FieldSpec("enhanced_speed", 1000),
-        3: FieldSpec("heart_rate"),
-        4: FieldSpec("cadence"),
-        53: FieldSpec("fractional_cadence", 128),
-        2: FieldSpec("altitude", 5, 500),
-        78: FieldSpec("enhanced_altitude", 5, 500),
-    },
-}
-"""Messages and fields decoded; everything else is stepped over by size."""
-
-RECORD_FIELDS = ("timestamp", "distance", "speed", "heart_rate", "cadence", "fractional_cadence")
-RECORD_FIELDS_ALL = (*RECORD_FIELDS, "altitude")
-_UNSUPPORTED_RECORD_FIELDS = {8: "compressed_speed_distance"}
-
-
-@dataclass
-class FitData:
-    """What a FIT file holds for heavylegs, in physical units (NaN or ``None`` = invalid/absent).
-
-    ``records`` are arrays in file order: ``timestamp`` (Unix seconds), ``distance`` (m),
-    ``speed`` (m/s, the enhanced field when valid), ``heart_rate`` (bpm), ``cadence`` (rpm or
-    strides/min as stored), ``fractional_cadence``, ``altitude`` (m, enhanced when valid).
-    ``messages`` maps ``file_id``, ``sport``, ``session``, ``activity`` to their messages.
-    """
-
-    records: dict[str, FloatArray]
-    messages: dict[str, list[dict[str, float | None]]]
-    warnings: list[str] = field(default_factory=list)
-    damage: str | None = None
-    """Why the file is not whole (truncated, broken, CRC mismatch), ``None`` when it is."""
-
-
-MESSAGE_NAMES = {FILE_ID: "file_id", SPORT: "sport", SESSION: "session", ACTIVITY: "activity"}
-"""The summary messages kept, by global number (records go to columns instead)."""
 
 
 class _Definition:
@@ -392,8 +317,8 @@ def _columns(buffer: npt.NDArray[np.uint8], definition: _Definition) -> dict[str
     at = 0
     for number, size, base in definition.fields:
         spec = wanted.get(number)
-        if definition.global_num == RECORD and number in _UNSUPPORTED_RECORD_FIELDS:
-            raise NeedsFallback(_UNSUPPORTED_RECORD_FIELDS[number])
+        if definition.global_num == RECORD and number in UNSUPPORTED_RECORD_FIELDS:
+            raise NeedsFallback(UNSUPPORTED_RECORD_FIELDS[number])
         if spec is not None and size:
             kind = BASE_TYPES.get(base & 0x1F)
             if kind is None or kind[0] == "S1":
