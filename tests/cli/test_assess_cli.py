@@ -1,4 +1,5 @@
-"""``heavylegs assess``/``explain``/``sources`` as a person runs them: a real process each time."""
+"""``heavylegs assess``/``explain``/``sources`` as a person runs them: a real process for what
+only a process shows (the entry point, stdin, exit codes, no terminal), the rest in process."""
 
 from __future__ import annotations
 
@@ -10,12 +11,15 @@ from pathlib import Path
 
 import pytest
 
+from tests.cli.conftest import Invoke
+
 EXE = [sys.executable, "-m", "heavylegs.cli.main"]
 
 
 def run(
     *args: str, stdin: str | None = None, env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess[str]:
+    """A real ``heavylegs`` process."""
     return subprocess.run(
         [*EXE, *args],
         input=stdin,
@@ -27,9 +31,11 @@ def run(
 
 
 @pytest.mark.parametrize("name", ["after-long-flight", "office-worker", "runner"])
-def test_json_contract_on_the_spec_examples(shared: Path, name: str) -> None:
-    done = run("assess", "--answers", str(shared / "spec" / "examples" / f"{name}.json"), "--json")
-    assert done.returncode == 0, done.stderr
+def test_json_contract_on_the_spec_examples(heavylegs: Invoke, shared: Path, name: str) -> None:
+    done = heavylegs(
+        "assess", "--answers", str(shared / "spec" / "examples" / f"{name}.json"), "--json"
+    )
+    assert done.exit_code == 0, done.stderr
     out = json.loads(done.stdout)
     assert out["schema_version"] == 1
     assert set(out) >= {"triage", "causes", "plan", "see_a_doctor_if", "disclaimer"}
@@ -67,15 +73,19 @@ def test_bad_answers_exit_2_one_line_per_problem_nothing_on_stdout() -> None:
         (["--answers", "-"], "[]", "(document): must be a JSON object"),
     ],
 )
-def test_unusable_input(args: list[str], stdin: str | None, fragment: str) -> None:
-    done = run("assess", *args, "--json", stdin=stdin)
-    assert done.returncode == 2 and done.stdout == ""
+def test_unusable_input(
+    heavylegs: Invoke, args: list[str], stdin: str | None, fragment: str
+) -> None:
+    done = heavylegs("assess", *args, "--json", input=stdin)
+    assert done.exit_code == 2 and done.stdout == ""
     assert fragment in done.stderr
 
 
-def test_readable_report_puts_the_triage_banner_first(shared: Path) -> None:
-    done = run("assess", "--answers", str(shared / "spec" / "examples" / "after-long-flight.json"))
-    assert done.returncode == 0, done.stderr
+def test_readable_report_puts_the_triage_banner_first(heavylegs: Invoke, shared: Path) -> None:
+    done = heavylegs(
+        "assess", "--answers", str(shared / "spec" / "examples" / "after-long-flight.json")
+    )
+    assert done.exit_code == 0, done.stderr
     lines = [line for line in done.stdout.splitlines() if line.strip()]
     assert "URGENT" in lines[0]
     text = done.stdout
@@ -90,14 +100,14 @@ def test_help_lists_the_commands() -> None:
         assert command in done.stdout
 
 
-def test_explain_and_sources() -> None:
-    done = run("explain", "ankle_pumps")
-    assert done.returncode == 0 and "Sources" in done.stdout
-    done = run("explain", "deep_vein_thrombosis", "--json")
+def test_explain_and_sources(heavylegs: Invoke) -> None:
+    done = heavylegs("explain", "ankle_pumps")
+    assert done.exit_code == 0 and "Sources" in done.stdout
+    done = heavylegs("explain", "deep_vein_thrombosis", "--json")
     assert json.loads(done.stdout)["id"] == "deep_vein_thrombosis"
-    done = run("explain", "ankle_pump")
-    assert done.returncode == 2 and "did you mean: ankle_pumps" in done.stderr and done.stdout == ""
-    done = run("sources", "--json")
+    done = heavylegs("explain", "ankle_pump")
+    assert done.exit_code == 2 and "did you mean: ankle_pumps" in done.stderr and done.stdout == ""
+    done = heavylegs("sources", "--json")
     ids = {s["id"] for s in json.loads(done.stdout)}
     assert {"seed-000", "seed-004", "nhs-dvt"} <= ids
 
@@ -118,22 +128,30 @@ def _stored(db: str) -> int:
         return int(count)
 
 
-def test_assessments_are_stored_for_the_diary(shared: Path, tmp_path: Path) -> None:
+def test_assessments_are_stored_for_the_diary(
+    heavylegs: Invoke, shared: Path, tmp_path: Path
+) -> None:
     db = f"sqlite:///{tmp_path / 'h.sqlite3'}"
     example = str(shared / "spec" / "examples" / "runner.json")
-    assert run("assess", "--answers", example, "--json", "--db", db).returncode == 0
-    assert run("assess", "--answers", example, "--json", env={"HEAVYLEGS_DB": db}).returncode == 0
+    assert heavylegs("assess", "--answers", example, "--json", "--db", db).exit_code == 0
+    assert (
+        heavylegs("assess", "--answers", example, "--json", env={"HEAVYLEGS_DB": db}).exit_code == 0
+    )
     assert _stored(db) == 2
-    assert run("assess", "--answers", example, "--json", "--db", db, "--no-store").returncode == 0
+    assert (
+        heavylegs("assess", "--answers", example, "--json", "--db", db, "--no-store").exit_code == 0
+    )
     assert _stored(db) == 2
 
 
-def test_an_unwritable_database_never_hides_the_result(shared: Path, tmp_path: Path) -> None:
+def test_an_unwritable_database_never_hides_the_result(
+    heavylegs: Invoke, shared: Path, tmp_path: Path
+) -> None:
     example = str(shared / "spec" / "examples" / "after-long-flight.json")
     (tmp_path / "a-file").write_text("not a folder")
-    done = run(
+    done = heavylegs(
         "assess", "--answers", example, "--json", "--db", f"sqlite:///{tmp_path}/a-file/x.db"
     )
-    assert done.returncode == 0
+    assert done.exit_code == 0
     assert json.loads(done.stdout)["triage"]["level"] == "urgent"
     assert "warning: assessment not stored" in done.stderr

@@ -4,27 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
 
+from tests.cli.conftest import Invoke
 from tests.training.fit_writer import FitRun, write_fit
-
-EXE = [sys.executable, "-m", "heavylegs.cli.main"]
-
-
-def run(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [*EXE, *args],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env=os.environ.copy(),
-    )
 
 
 def _runs(folder: Path, now: dt.datetime) -> None:
@@ -43,17 +28,17 @@ def _runs(folder: Path, now: dt.datetime) -> None:
         (folder / f"run-{day}.fit").write_bytes(data)
 
 
-def test_running_answers_come_from_the_watch_files(tmp_path: Path) -> None:
+def test_running_answers_come_from_the_watch_files(heavylegs: Invoke, tmp_path: Path) -> None:
     db = f"sqlite:///{tmp_path / 'h.sqlite3'}"
     files = tmp_path / "watch"
     files.mkdir()
     _runs(files, dt.datetime.now(dt.UTC))
-    imported = run("import", str(files), "--json", "--db", db)
-    assert imported.returncode == 0, imported.stderr
+    imported = heavylegs("import", str(files), "--json", "--db", db)  # read in the isolated child
+    assert imported.exit_code == 0, imported.stderr
     assert json.loads(imported.stdout)["imported"] == 3
 
     answers = {"schema_version": 1, "symptoms": {"legs": "both", "when": ["during_running"]}}
-    done = run(
+    done = heavylegs(
         "assess",
         "--answers",
         "-",
@@ -62,9 +47,9 @@ def test_running_answers_come_from_the_watch_files(tmp_path: Path) -> None:
         "--db",
         db,
         "--no-store",
-        stdin=json.dumps(answers),
+        input=json.dumps(answers),
     )
-    assert done.returncode == 0, done.stderr
+    assert done.exit_code == 0, done.stderr
     result = json.loads(done.stdout)
     why = [
         line
@@ -75,7 +60,7 @@ def test_running_answers_come_from_the_watch_files(tmp_path: Path) -> None:
     assert any("step rate" in line for line in why), "cadence 150 from the files reached the engine"
 
     typed = {**answers, "running": {"cadence_spm": 180}}
-    done = run(
+    done = heavylegs(
         "assess",
         "--answers",
         "-",
@@ -84,7 +69,7 @@ def test_running_answers_come_from_the_watch_files(tmp_path: Path) -> None:
         "--db",
         db,
         "--no-store",
-        stdin=json.dumps(typed),
+        input=json.dumps(typed),
     )
     why = [
         line
@@ -95,10 +80,10 @@ def test_running_answers_come_from_the_watch_files(tmp_path: Path) -> None:
     assert not any("step rate" in line for line in why), "what the person typed wins over the files"
 
 
-def test_without_activities_the_flag_says_what_to_do(tmp_path: Path) -> None:
+def test_without_activities_the_flag_says_what_to_do(heavylegs: Invoke, tmp_path: Path) -> None:
     db = f"sqlite:///{tmp_path / 'empty.sqlite3'}"
     answers = {"schema_version": 1, "symptoms": {"legs": "both"}}
-    done = run(
+    done = heavylegs(
         "assess",
         "--answers",
         "-",
@@ -106,7 +91,7 @@ def test_without_activities_the_flag_says_what_to_do(tmp_path: Path) -> None:
         "--json",
         "--db",
         db,
-        stdin=json.dumps(answers),
+        input=json.dumps(answers),
     )
-    assert done.returncode == 2 and done.stdout == ""
+    assert done.exit_code == 2 and done.stdout == ""
     assert "heavylegs import" in done.stderr
