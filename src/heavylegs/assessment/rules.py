@@ -200,8 +200,88 @@ class _Source:
     def build(self, name: str, head: list[str], body: list[str]) -> Any:
         source = "\n".join([*head, *self.prologue(), *body]) + "\n"
         namespace: dict[str, Any] = {f"K{i}": value for i, value in enumerate(self.table)}
-        exec(compile(source, f"<heavylegs rules: {name}>", "exec"), namespace)
+        exec(_CODE.get(source, f"<heavylegs rules: {name}>"), namespace)
         return namespace[name]
+
+
+class _CodeCache:
+    """Compiled rule functions kept in the user's cache folder, by the hash of their source.
+
+    Python's ``compile`` of the generated rules is most of a first assessment (~10 ms on the
+    2-core machine, every CLI run). The file holds ``marshal`` code objects, which only this
+    Python version reads (its bytecode magic is in the name), under the SHA-256 of the source
+    they were compiled from, so a changed rule is a miss, never a stale function. A missing,
+    unreadable or corrupt file is a miss; a write that fails is skipped. The file is trusted as
+    much as the knowledge base's pickle next to it: both are the user's own cache.
+    """
+
+    LIMIT = 400
+    """Entries kept: a knowledge base has ~20 generated functions; old versions age out."""
+
+    def __init__(self) -> None:
+        self.codes: dict[str, types.CodeType] | None = None
+        self.used: dict[str, types.CodeType] = {}
+
+    def path(self) -> Any:
+        from importlib.util import MAGIC_NUMBER
+
+        from heavylegs.knowledge.loader import cache_dir
+
+        return cache_dir() / f"rules-{MAGIC_NUMBER.hex()}.marshal"
+
+    def load(self) -> dict[str, types.CodeType]:
+        import marshal
+
+        codes: dict[str, types.CodeType] = {}
+        try:
+            loaded = marshal.loads(self.path().read_bytes())
+        except (OSError, ValueError, EOFError, TypeError):
+            loaded = None
+        if isinstance(loaded, dict):
+            codes = {
+                k: v
+                for k, v in loaded.items()
+                if isinstance(k, str) and isinstance(v, types.CodeType)
+            }
+        return codes
+
+    def get(self, source: str, filename: str) -> types.CodeType:
+        import hashlib
+
+        if self.codes is None:
+            self.codes = self.load()
+        key = hashlib.sha256(f"{filename}\0{source}".encode()).hexdigest()
+        code = self.codes.get(key)
+        if code is None:
+            code = self.codes[key] = compile(source, filename, "exec")
+            self.used[key] = code
+            self.save()
+        else:
+            self.used[key] = code
+        return code
+
+    def save(self) -> None:
+        import contextlib
+        import marshal
+        import os
+        import tempfile
+
+        assert self.codes is not None
+        keep = self.codes if len(self.codes) <= self.LIMIT else self.used
+        target, tmp = self.path(), None
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".rules-")
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(marshal.dumps(keep))
+            os.replace(tmp, target)
+        except OSError:
+            if tmp is not None:  # a full disk must not leave a half-written file behind
+                with contextlib.suppress(OSError):
+                    os.unlink(tmp)
+
+
+_CODE = _CodeCache()
 
 
 def check_condition(cond: Cond) -> None:
