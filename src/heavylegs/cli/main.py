@@ -75,6 +75,7 @@ FACES = (
     "heavylegs.cli.profile",
     "heavylegs.cli.records",
     "heavylegs.cli.report",
+    "heavylegs.cli.users",
 )
 """Modules that add their own commands through ``register(app)`` (each a stage's face)."""
 
@@ -163,15 +164,13 @@ def assess(
     """Assess heavy legs: warning signs first, then likely causes and a safe plan."""
     from heavylegs.cli.assess import run_assess
 
-    raise typer.Exit(
-        run_assess(
-            answers,
-            json_output=json_output,
-            save=save,
-            store=store,
-            db=db,
-            from_activities=from_activities,
-        )
+    run_assess(
+        answers,
+        json_output=json_output,
+        save=save,
+        store=store,
+        db=db,
+        from_activities=from_activities,
     )
 
 

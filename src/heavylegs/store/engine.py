@@ -314,6 +314,15 @@ def upgrade(engine: Engine) -> None:
     """Migrate to :data:`HEAD_REVISION`; a no-op (one query) when already there."""
     if current_revision(engine) == HEAD_REVISION:
         return
+    migrate(engine, "head")
+
+
+def migrate(engine: Engine, revision: str, *, down: bool = False) -> None:
+    """Upgrade (or with ``down``, downgrade) the schema to ``revision`` in one transaction.
+
+    On SQLite with foreign keys off around it (:func:`_sqlite_foreign_keys_off`): the way every
+    migration must run there, tests included.
+    """
     from alembic import command
     from alembic.config import Config
     from alembic.util.exc import CommandError
@@ -327,7 +336,7 @@ def upgrade(engine: Engine) -> None:
                     text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_MIGRATION_LOCK}
                 )
             config.attributes["connection"] = conn
-            command.upgrade(config, "head")
+            (command.downgrade if down else command.upgrade)(config, revision)
             _check_foreign_keys(conn)
     except CommandError as exc:
         raise StoreError(

@@ -1,0 +1,197 @@
+"""Accounts: invites, sign-up, sign-in, sessions, API tokens, password change, rate limit."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlalchemy import select
+
+from heavylegs.store import Store, open_store
+from heavylegs.store.account_rows import AccountRow, InviteRow, WebSessionRow
+from heavylegs.store.accounts import (
+    FAILURE_WINDOW,
+    INVITE_LIFETIME,
+    MAX_FAILURES,
+    SESSION_LIFETIME,
+    Account,
+    AccountError,
+    LoginRefused,
+    RateLimited,
+    Role,
+    authenticate,
+    change_password,
+    count_sessions,
+    create_invite,
+    csrf_token,
+    end_session,
+    list_accounts,
+    new_api_token,
+    new_session,
+    revoke_api_token,
+    session_account,
+    sign_up,
+    token_account,
+)
+
+NOW = dt.datetime(2026, 12, 5, 12, 0, tzinfo=dt.UTC)
+PASSWORD = "correct horse battery"
+
+
+def _join(store: Store, email: str, role: Role = Role.PERSON, at: dt.datetime = NOW) -> Account:
+    return sign_up(store, create_invite(store, email, role, at), email, PASSWORD, at)
+
+
+def test_the_local_person_is_account_one_without_a_password(store: Store) -> None:
+    assert list_accounts(store) == [Account(1, "local@localhost", Role.ADMIN)]
+    with pytest.raises(LoginRefused):
+        authenticate(store, "local@localhost", "", "c", NOW)
+
+
+def test_the_first_admin_claims_account_one_and_later_admins_do_not(store: Store) -> None:
+    first = _join(store, "Admin@Clinic.example", Role.ADMIN)
+    assert first == Account(1, "admin@clinic.example", Role.ADMIN)
+    second = _join(store, "other@clinic.example", Role.ADMIN)
+    assert second.id != 1
+    assert authenticate(store, " ADMIN@clinic.example", PASSWORD, "c", NOW) == first
+
+
+def test_a_person_invite_makes_a_new_account(store: Store) -> None:
+    person = _join(store, "p@example.org")
+    assert person.id > 1 and person.role is Role.PERSON
+    assert [a.email for a in list_accounts(store)] == ["local@localhost", "p@example.org"]
+
+
+def test_only_a_hash_of_codes_tokens_and_passwords_is_stored(store: Store) -> None:
+    code = create_invite(store, "p@example.org", "person", NOW)
+    sign_up(store, code, "p@example.org", PASSWORD, NOW)
+    token = new_session(store, 2, NOW)
+    api = new_api_token(store, 2, NOW)
+    with store.engine.connect() as conn:
+        dump = "\n".join(
+            str(row)
+            for table in ("accounts", "invites", "web_sessions", "api_tokens")
+            for row in conn.exec_driver_sql(f"SELECT * FROM {table}")
+        )
+    for secret in (code, token, api, PASSWORD):
+        assert secret not in dump
+    assert "$argon2" in dump
+
+
+@pytest.mark.parametrize(
+    ("email", "password", "when", "field"),
+    [
+        ("other@example.org", PASSWORD, NOW, "invite"),  # another email
+        ("p@example.org", PASSWORD, NOW + INVITE_LIFETIME, "invite"),  # expired
+        ("p@example.org", "short", NOW, "password"),
+        ("p@example.org", "p@example.org", NOW, "password"),
+        ("not an email", PASSWORD, NOW, "email"),
+    ],
+)
+def test_sign_up_refusals_name_the_field(
+    store: Store, email: str, password: str, when: dt.datetime, field: str
+) -> None:
+    code = create_invite(store, "p@example.org", Role.PERSON, NOW)
+    with pytest.raises(AccountError) as caught:
+        sign_up(store, code, email, password, when)
+    assert caught.value.locations == [field]
+
+
+def test_an_invite_is_used_once(store: Store) -> None:
+    code = create_invite(store, "p@example.org", Role.PERSON, NOW)
+    sign_up(store, code, "p@example.org", PASSWORD, NOW)
+    with pytest.raises(AccountError, match="invite"):
+        sign_up(store, code, "p@example.org", PASSWORD, NOW)
+    with pytest.raises(AccountError, match="already has an account"):
+        create_invite(store, "P@example.org", Role.PERSON, NOW)
+    with pytest.raises(AccountError, match="role"):
+        create_invite(store, "q@example.org", "superuser", NOW)
+    with store.session() as s:
+        assert s.scalars(select(InviteRow.used_at)).all() == [NOW]
+
+
+def test_sessions_rotate_expire_and_end(store: Store) -> None:
+    person = _join(store, "p@example.org")
+    first = new_session(store, person.id, NOW)
+    second = new_session(store, person.id, NOW)
+    assert first != second  # a sign-in always gets a new token
+    assert session_account(store, first, NOW + dt.timedelta(days=1)) == person
+    assert session_account(store, first, NOW + SESSION_LIFETIME) is None  # expired
+    assert session_account(store, "forged", NOW) is None
+    end_session(store, second)
+    assert session_account(store, second, NOW) is None
+    assert count_sessions(store, person.id) == 0
+    assert csrf_token(first) != csrf_token(second) and len(csrf_token(first)) == 64
+
+
+def test_a_session_made_by_one_process_is_valid_in_another(db_url: str) -> None:
+    one, two = open_store(db_url), open_store(db_url, owner=None)
+    try:
+        person = _join(one, "p@example.org")
+        token = new_session(one, person.id, NOW)
+        assert session_account(two, token, NOW) == person
+    finally:
+        one.close()
+        two.close()
+
+
+def test_password_change_ends_every_other_session_and_api_token(store: Store) -> None:
+    person = _join(store, "p@example.org")
+    other_browser = new_session(store, person.id, NOW)
+    api = new_api_token(store, person.id, NOW)
+    with pytest.raises(LoginRefused):
+        change_password(store, person.id, "wrong password!", "new password 123", NOW)
+    with pytest.raises(AccountError, match="password"):
+        change_password(store, person.id, PASSWORD, "short", NOW)
+    assert session_account(store, other_browser, NOW) == person  # nothing changed yet
+    fresh = change_password(store, person.id, PASSWORD, "new password 123", NOW)
+    assert session_account(store, other_browser, NOW) is None
+    assert token_account(store, api, NOW) is None
+    assert session_account(store, fresh, NOW) == person
+    with pytest.raises(LoginRefused):
+        authenticate(store, "p@example.org", PASSWORD, "c", NOW)
+    assert authenticate(store, "p@example.org", "new password 123", "c", NOW) == person
+
+
+def test_api_tokens(store: Store) -> None:
+    person = _join(store, "p@example.org")
+    token = new_api_token(store, person.id, NOW)
+    assert token_account(store, token, NOW) == person
+    assert not revoke_api_token(store, 1, token, NOW)  # not account 1's token
+    assert revoke_api_token(store, person.id, token, NOW)
+    assert token_account(store, token, NOW) is None
+
+
+def test_the_rate_limit_holds_per_email_and_per_client(store: Store) -> None:
+    person = _join(store, "p@example.org")
+    for i in range(MAX_FAILURES):
+        with pytest.raises(LoginRefused):
+            authenticate(store, "p@example.org", "wrong", f"client-{i}", NOW)
+    at = NOW + dt.timedelta(minutes=5)
+    with pytest.raises(RateLimited) as limited:  # even with the right password
+        authenticate(store, "p@example.org", PASSWORD, "fresh-client", at)
+    assert limited.value.retry_after == int((FAILURE_WINDOW - dt.timedelta(minutes=5)).seconds)
+    later = NOW + FAILURE_WINDOW + dt.timedelta(seconds=1)
+    assert authenticate(store, "p@example.org", PASSWORD, "fresh-client", later) == person
+    for _ in range(MAX_FAILURES):  # one client trying many emails
+        with pytest.raises(LoginRefused):
+            authenticate(store, "nobody@example.org", "x", "attacker", later)
+    with pytest.raises(RateLimited):
+        authenticate(store, "p@example.org", PASSWORD, "attacker", later)
+
+
+def test_unknown_and_passwordless_accounts_are_refused_alike(store: Store) -> None:
+    with pytest.raises(LoginRefused) as unknown:
+        authenticate(store, "nobody@example.org", PASSWORD, "c", NOW)
+    with pytest.raises(LoginRefused) as local:
+        authenticate(store, "local@localhost", PASSWORD, "c", NOW)
+    assert str(unknown.value) == str(local.value)
+
+
+def test_sessions_are_deleted_with_their_account(store: Store) -> None:
+    person = _join(store, "p@example.org")
+    new_session(store, person.id, NOW)
+    with store.session() as s:
+        s.delete(s.get(AccountRow, person.id))
+    with store.session() as s:
+        assert s.scalars(select(WebSessionRow)).all() == []
