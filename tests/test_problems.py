@@ -47,3 +47,16 @@ def test_the_other_problem_errors_share_the_base() -> None:
         chart_format(Path("x.pdf"))
     assert isinstance(chart.value, Problems) and isinstance(chart.value, ValueError)
     assert Fail(["x: y"], code=1).code == 1
+
+
+def test_profile_and_not_found_errors_are_problems_and_catchable_as_before() -> None:
+    from heavylegs.diary.edits import NotFound
+    from heavylegs.store.person import ProfileError, parse_profile
+
+    with pytest.raises(ValueError) as profile:
+        parse_profile({"age": "old", "nickname": "x"})
+    assert isinstance(profile.value, ProfileError) and isinstance(profile.value, Problems)
+    assert profile.value.locations == ["nickname"]
+    missing = NotFound("diary entry", 7)
+    assert isinstance(missing, LookupError) and isinstance(missing, Problems)
+    assert missing.problems == ["id: no diary entry 7"] and missing.locations == ["id"]

@@ -1,26 +1,31 @@
-"""``heavylegs assess``: read answers (file, stdin or interactive), assess, print."""
+"""``heavylegs assess``: read answers (file, stdin or interactive), assess, print.
+
+Exit codes: 0 done, 2 unusable input (one line per problem on stderr, through ``guard``),
+130 interrupted. A database that cannot be written never hides the result: that is a warning.
+"""
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 from typing import Any
 
-from heavylegs.cli.output import console, error_lines
+import typer
+
+from heavylegs.cli.output import Fail, console, guard, print_json
 
 
-def _read(source: str) -> tuple[bytes | None, str | None]:
+def _read(source: str) -> bytes:
     if source == "-":
-        return sys.stdin.buffer.read(), None
+        return sys.stdin.buffer.read()
     try:
-        return Path(source).read_bytes(), None
+        return Path(source).read_bytes()
     except FileNotFoundError:
-        return None, f"--answers: no such file: {source}"
+        raise Fail([f"--answers: no such file: {source}"]) from None
     except IsADirectoryError:
-        return None, f"--answers: is a folder, not a file: {source}"
+        raise Fail([f"--answers: is a folder, not a file: {source}"]) from None
     except OSError as exc:
-        return None, f"--answers: cannot read {source}: {exc.strerror}"
+        raise Fail([f"--answers: cannot read {source}: {exc.strerror}"]) from None
 
 
 def run_assess(
@@ -31,71 +36,56 @@ def run_assess(
     store: bool = False,
     db: str | None = None,
     from_activities: bool = False,
-) -> int:
-    """Exit code: 0 done, 2 unusable input (one line per problem on stderr), 130 interrupted."""
-    from heavylegs.assessment.validation import AnswersError, parse_answers, parse_answers_json
+) -> None:
+    """Assess the answers from ``source`` (a file, ``-`` for stdin, ``None`` to ask them) and
+    print the result; keep it in the database with ``store``."""
+    from heavylegs.assessment.validation import AnswersError
 
-    if store or from_activities or source is None:
-        from heavylegs.cli.output import Fail, resolve_db
+    with guard({AnswersError: 2}):
+        answers = _answers(source, save=save, db=db, resolve=store, from_activities=from_activities)
+        from heavylegs.assessment.engine import assess
 
-        try:
-            db = resolve_db(db)[0]
-        except Fail as exc:
-            error_lines(exc.problems)
-            return 2
-    running: dict[str, Any] = {}
-    if from_activities:
-        running, problem = _running_from_activities(db)
-        if problem is not None:
-            error_lines([problem])
-            return 2
-    if source is None:
-        if not sys.stdin.isatty() and not _interactive_forced():
-            error_lines(["--answers: give a file or '-' when not running in a terminal"])
-            return 2
-        from heavylegs.cli.interview import interview
+        result = assess(answers)
+        if store:
+            _record(answers, result, db)
+        if json_output:
+            print_json(result.model_dump(mode="json"))
+        else:
+            from heavylegs.cli.render import render_assessment
+            from heavylegs.knowledge import load_knowledge
 
-        prefill = {"about": _profile_about(db), "running": running}
-        raw = interview(console(), prefill={k: v for k, v in prefill.items() if v})
-        if raw is None:
-            return 130
+            render_assessment(console(), result, load_knowledge())
+
+
+def _answers(
+    source: str | None, *, save: Path | None, db: str | None, resolve: bool, from_activities: bool
+) -> Any:
+    """The parsed answers; raises ``Fail`` or ``AnswersError`` (exit 2), ``typer.Exit(130)``."""
+    from heavylegs.assessment.validation import parse_answers, parse_answers_json
+    from heavylegs.cli.output import resolve_db
+
+    if resolve or from_activities or source is None:
+        db = resolve_db(db)[0]
+    running = _running_from_activities(db) if from_activities else {}
+    if source is not None:
         if save is not None:
-            save.write_text(json.dumps(raw, indent=2) + "\n", encoding="utf-8")
-            console().print(f"[dim]Answers saved to {save}[/dim]")
-        try:
-            answers = parse_answers(raw)
-        except AnswersError as exc:
-            error_lines(exc.problems)
-            return 2
-    else:
-        if save is not None:
-            error_lines(["--save: only with interactive questions (without --answers)"])
-            return 2
-        data, problem = _read(source)
-        if data is None:
-            error_lines([problem or "--answers: unreadable"])
-            return 2
-        try:
-            answers = parse_answers_json(data)
-            if running:
-                answers = _merge_running(answers, running)
-        except AnswersError as exc:
-            error_lines(exc.problems)
-            return 2
-    from heavylegs.assessment.engine import assess
+            raise Fail(["--save: only with interactive questions (without --answers)"])
+        answers = parse_answers_json(_read(source))
+        return _merge_running(answers, running) if running else answers
+    if not sys.stdin.isatty() and not _interactive_forced():
+        raise Fail(["--answers: give a file or '-' when not running in a terminal"])
+    from heavylegs.cli.interview import interview
 
-    result = assess(answers)
-    if store:
-        _record(answers, result, db)
-    if json_output:
-        payload: dict[str, Any] = result.model_dump(mode="json")
-        sys.stdout.write(json.dumps(payload, indent=2, ensure_ascii=False) + "\n")
-    else:
-        from heavylegs.cli.render import render_assessment
-        from heavylegs.knowledge import load_knowledge
+    prefill = {"about": _profile_about(db), "running": running}
+    raw = interview(console(), prefill={k: v for k, v in prefill.items() if v})
+    if raw is None:
+        raise typer.Exit(130)
+    if save is not None:
+        import json
 
-        render_assessment(console(), result, load_knowledge())
-    return 0
+        save.write_text(json.dumps(raw, indent=2) + "\n", encoding="utf-8")
+        console().print(f"[dim]Answers saved to {save}[/dim]")
+    return parse_answers(raw)
 
 
 def _profile_about(db: str | None) -> dict[str, Any]:
@@ -125,68 +115,49 @@ def _interactive_forced() -> bool:
 
 
 def _record(answers: Any, result: Any, db: str | None) -> None:
-    """Keep the assessment for the diary and reports. A database that cannot be written must
-    never hide the result, so a failure is a warning on stderr, not an error."""
-    from datetime import UTC, datetime
+    """Keep the assessment and its profile for the diary and reports. A database that cannot be
+    written must never hide the result, so a failure is a warning on stderr, not an error."""
+    from heavylegs.cli.output import now, open_db
+    from heavylegs.store import StoreError, save_assessment
 
-    try:
-        from heavylegs.store import (
-            StoreError,
-            default_url,
-            open_store,
-            record_assessment,
-            upsert_profile,
-        )
-    except ImportError as exc:  # pragma: no cover - the store is part of the package
-        sys.stderr.write(f"warning: assessment not stored ({exc})\n")
-        return
-    now = datetime.now(UTC)
     answers_json = answers.model_dump(mode="json", exclude_none=True)
-    from heavylegs.cli.output import sqlite_file
-
-    path = sqlite_file(db or default_url())
-    existed = path is None or path.exists()
+    output = result.model_dump(mode="json")
     try:
-        with open_store(db) as opened, opened.session() as session:
-            record_assessment(
-                session, answers_json, result.model_dump(mode="json"), result.knowledge_version, now
-            )
-            upsert_profile(session, answers_json, now)
+        with open_db(db, creates=True) as opened, opened.session() as session:
+            save_assessment(session, answers_json, output, result.knowledge_version, now())
     except (StoreError, OSError) as exc:
         sys.stderr.write(f"warning: assessment not stored: {exc}\n")
-        return
     except Exception as exc:  # the result still prints whatever the database did
         sys.stderr.write(f"warning: assessment not stored ({type(exc).__name__})\n")
-        return
-    if path is not None and not existed:
-        sys.stderr.write(f"created the database {path}\n")
 
 
-def _running_from_activities(db: str | None) -> tuple[dict[str, Any], str | None]:
-    """The running answers the imported activities support, or a problem to report."""
-    from datetime import UTC, datetime
-
-    from heavylegs.cli.output import sqlite_file
+def _running_from_activities(db: str | None) -> dict[str, Any]:
+    """The running answers the imported activities support; ``Fail`` when there are none."""
+    from heavylegs.cli.output import now, sqlite_file
     from heavylegs.store import StoreError, open_store
     from heavylegs.training.running import running_answers_from_activities
 
     path = sqlite_file(db) if db else None
     if path is not None and not path.exists():
-        return {}, (
-            f"--from-activities: no database at {path}; import your watch files first with "
-            "`heavylegs import PATH`"
+        raise Fail(
+            [
+                f"--from-activities: no database at {path}; import your watch files first with "
+                "`heavylegs import PATH`"
+            ]
         )
     try:
         with open_store(db) as store, store.session() as session:
-            found = running_answers_from_activities(session, datetime.now(UTC))
+            found = running_answers_from_activities(session, now())
     except StoreError as exc:
-        return {}, f"--from-activities: {exc}"
+        raise Fail([f"--from-activities: {exc}"]) from None
     if not found:
-        return {}, (
-            "--from-activities: no recent runs in the database; import your watch files "
-            "first with `heavylegs import PATH`"
+        raise Fail(
+            [
+                "--from-activities: no recent runs in the database; import your watch files "
+                "first with `heavylegs import PATH`"
+            ]
         )
-    return found, None
+    return found
 
 
 def _merge_running(answers: Any, running: dict[str, Any]) -> Any:

@@ -1,7 +1,9 @@
-"""Shared terminal output: one Rich console, and errors as one ``field: message`` line each."""
+"""What every command shares: the clock, the ``--db`` option and opening the database, one Rich
+console, JSON on stdout, and errors as one ``field: message`` line each (``guard``/``Fail``)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -24,6 +26,19 @@ def console() -> Console:
     from rich.console import Console
 
     return Console(highlight=False)
+
+
+def now() -> dt.datetime:
+    """The wall clock (aware, UTC). Command modules import it by name
+    (``from heavylegs.cli.output import now``), so a test replaces it on the module it runs."""
+    return dt.datetime.now(dt.UTC)
+
+
+def print_json(document: object) -> None:
+    """A JSON document on stdout, indented, non-ASCII text as it is (the ``--json`` output)."""
+    import json
+
+    sys.stdout.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
 
 
 def error_lines(problems: list[str]) -> None:
@@ -175,8 +190,9 @@ def _store_errors() -> tuple[type[Exception], ...]:
 def guard(codes: dict[type[Exception], int] | None = None) -> Iterator[None]:
     """Turn the stages' errors into exit codes with one line per problem on stderr.
 
-    :class:`Fail` carries its own code; a database that cannot be opened exits 1; ``codes``
-    adds a stage's own error types (each with a ``problems`` list) and their exit codes.
+    :class:`Fail` carries its own code; a database that cannot be opened exits 1; any other
+    stage error with located problems (:class:`~heavylegs.problems.Problems`) is bad input,
+    exit 2, unless ``codes`` gives its type another exit code (``NotFound``: 1).
     """
     extra = tuple(codes or {})
     try:
@@ -189,7 +205,24 @@ def guard(codes: dict[type[Exception], int] | None = None) -> Iterator[None]:
         raise typer.Exit(1) from None
     except extra as exc:
         error_lines(list(getattr(exc, "problems", [str(exc)])))
-        raise typer.Exit((codes or {})[type(exc)]) from None
+        code = next(code for kind, code in (codes or {}).items() if isinstance(exc, kind))
+        raise typer.Exit(code) from None
+    except Problems as exc:
+        error_lines(exc.problems)
+        raise typer.Exit(2) from None
+
+
+def chart_file_problems(path: Path | None, option: str = "--plot") -> list[str]:
+    """What is wrong with a chart file name, as the option it came by (nothing when fine)."""
+    from heavylegs.chart_files import ChartFormatError, chart_format
+
+    if path is None:
+        return []
+    try:
+        chart_format(path)
+    except ChartFormatError as exc:
+        return [f"{option}: {problem}" for problem in exc.problems]
+    return []
 
 
 _NOT_AN_END = ("e.g.", "i.e.", "etc.", "vs.", "cf.")

@@ -6,19 +6,11 @@ calendar reminders. Exit codes: 0 done, 1 the database cannot do it, 2 bad input
 
 from __future__ import annotations
 
-import datetime as dt
-import json
-import sys
 from typing import Annotated, Any
 
 import typer
 
-from heavylegs.cli.output import DbOption, Fail, console, guard, open_db
-
-
-def now() -> dt.datetime:
-    """The wall clock (aware, UTC); tests replace it."""
-    return dt.datetime.now(dt.UTC)
+from heavylegs.cli.output import DbOption, Fail, console, guard, now, open_db, print_json
 
 
 def profile(
@@ -65,7 +57,7 @@ def profile(
     db: DbOption = None,
 ) -> None:
     """Show or change your profile: sex, age, resting and maximum heart rate, working hours."""
-    from heavylegs.store.person import ProfileError, load_profile, parse_profile, save_profile
+    from heavylegs.store.person import load_profile, parse_profile, save_profile
 
     changes: dict[str, Any] = {
         name: value
@@ -89,7 +81,7 @@ def profile(
             changes.update(work_start=None, work_end=None)
         else:
             changes[name] = None
-    with guard({ProfileError: 2}):
+    with guard():
         if problems:
             raise Fail(problems)
         with open_db(db, creates=bool(changes)) as store, store.session() as session:
@@ -98,7 +90,7 @@ def profile(
                 current = parse_profile(changes, current)
                 save_profile(session, current, now())
     if json_output:
-        sys.stdout.write(json.dumps(current.model_dump(mode="json"), indent=2) + "\n")
+        print_json(current.model_dump(mode="json"))
         return
     print_profile(current, saved=bool(changes))
 

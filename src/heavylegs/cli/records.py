@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from heavylegs.cli.output import DbOption, Fail, console, guard, open_db
+from heavylegs.cli.output import DbOption, Fail, console, guard, now, open_db
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -48,22 +48,20 @@ Part = Annotated[
 ]
 
 
-def now() -> dt.datetime:
-    """The wall clock (aware, UTC); tests replace it."""
-    return dt.datetime.now(dt.UTC)
-
-
 def _today() -> dt.date:
     return now().astimezone().date()
 
 
 @contextmanager
 def _guard() -> Iterator[None]:
+    """The shared guard (bad input exits 2); no such row exits 1, saying where the ids are."""
     from heavylegs.diary.edits import NotFound
-    from heavylegs.diary.validation import DiaryInputError
 
-    with guard({DiaryInputError: 2, NotFound: 1}):
-        yield
+    with guard():
+        try:
+            yield
+        except NotFound as exc:
+            raise Fail([f"{p} (see heavylegs diary --ids)" for p in exc.problems], 1) from None
 
 
 def _entry_id(session: Any, which: str, part: str | None) -> int:

@@ -7,7 +7,6 @@ A thin face over :mod:`heavylegs.reports`. Only Typer is imported at module leve
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -15,8 +14,7 @@ from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
 
-from heavylegs.cli.diary import Db
-from heavylegs.cli.output import Fail, guard, open_db, write_atomically
+from heavylegs.cli.output import DbOption, Fail, guard, now, open_db, write_atomically
 
 if TYPE_CHECKING:
     from heavylegs.reports.gather import ReportData
@@ -24,11 +22,7 @@ if TYPE_CHECKING:
 
 
 T = TypeVar("T")
-
-
-def now() -> dt.datetime:
-    """The wall clock (aware, UTC); tests replace it."""
-    return dt.datetime.now(dt.UTC)
+Db = DbOption
 
 
 @contextmanager

@@ -13,7 +13,6 @@ The clock and the limits are module attributes so tests can replace them.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -22,7 +21,15 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from heavylegs.cli.output import Fail, guard, open_db
+from heavylegs.cli.output import (
+    DbOption,
+    Fail,
+    chart_file_problems,
+    guard,
+    now,
+    open_db,
+    print_json,
+)
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -31,30 +38,13 @@ if TYPE_CHECKING:
     from heavylegs.training.isolation import Limits
 
 
-def now() -> dt.datetime:
-    """The wall clock (aware, UTC); tests replace it."""
-    return dt.datetime.now(dt.UTC)
-
-
 LIMITS: Limits | None = None
 """What one ``import`` may use (memory of the reading process, time per file); ``None`` is
 :class:`~heavylegs.training.isolation.Limits`' defaults. Tests set smaller ones."""
 
 
-Db = Annotated[
-    str | None,
-    typer.Option(
-        "--db",
-        help="Database URL (SQLAlchemy), e.g. sqlite:///heavylegs.db or postgresql://… "
-        "[default: $HEAVYLEGS_DB, else a SQLite file in your user data folder]",
-        show_default=False,
-    ),
-]
+Db = DbOption
 Json = Annotated[bool, typer.Option("--json", help="Print JSON (the contract) on stdout.")]
-
-
-def _print_json(document: Any) -> None:
-    sys.stdout.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
 
 
 # ------------------------------------------------------------------------------------ import
@@ -113,7 +103,7 @@ def import_activities(
                 report = stopped.report
                 code = 1
         if json_output:
-            _print_json(report.to_json())
+            print_json(report.to_json())
         else:
             _print_report(report)
         if code:
@@ -221,7 +211,7 @@ def activities(
                 limit=limit,
             )
     if json_output:
-        _print_json(rows)
+        print_json(rows)
         return
     from rich.table import Table
 
@@ -300,8 +290,7 @@ def training(
     with guard():
         problems = _heart_value(hr_rest, "--hr-rest", 25, 120)
         problems += _heart_value(hr_max, "--hr-max", 100, 240)
-        if chart is not None and chart.suffix.lower() not in (".png", ".svg"):
-            problems.append(f"--plot: the file must end in .png or .svg (got {chart.name!r})")
+        problems += chart_file_problems(chart)
         if hr_rest is not None and hr_max is not None and hr_max <= hr_rest + 20:
             problems.append("--hr-max: must be well above --hr-rest")
         shown_from = _day(since, "--since", problems)
@@ -325,7 +314,7 @@ def training(
 
             render_chart(document, chart, days=7 * weeks)
     if json_output:
-        _print_json(document)
+        print_json(document)
         return
     _print_training(document, chart)
 

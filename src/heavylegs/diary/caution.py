@@ -11,6 +11,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from heavylegs.diary.plan import is_serious
+
 
 @dataclass(frozen=True)
 class Caution:
@@ -24,7 +26,7 @@ class Caution:
 
     @property
     def serious(self) -> bool:
-        return self.level in ("urgent", "emergency")
+        return is_serious(self.level)
 
     def message(self) -> str:
         head = (

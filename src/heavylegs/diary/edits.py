@@ -21,6 +21,7 @@ from heavylegs.diary.validation import (
     parse_entry,
     parse_measure_done,
 )
+from heavylegs.problems import Problems
 from heavylegs.store.models import Base
 from heavylegs.store.undo import Snapshot, take
 
@@ -28,12 +29,13 @@ _ENTRIES = Base.metadata.tables["diary_entries"]
 _MEASURES = Base.metadata.tables["measures_done"]
 
 
-class NotFound(LookupError):
-    """No row with that id; ``problems`` names it (the CLI exits 1 with it)."""
+class NotFound(Problems, LookupError):
+    """No row with that id; ``problems`` names it (the CLI exits 1 with it, the web 404)."""
 
     def __init__(self, what: str, row_id: int) -> None:
-        super().__init__(f"{what} {row_id}: not found")
-        self.problems = [f"id: no {what} {row_id} (see heavylegs diary --ids)"]
+        super().__init__([f"id: no {what} {row_id}"])
+        self.what = what
+        self.row_id = row_id
 
 
 def _one(session: Session, table_name: str, what: str, row_id: int) -> dict[str, Any]:

@@ -28,6 +28,15 @@ class Part(StrEnum):
     EVENING = "evening"
 
 
+EVENING_FROM_HOUR = 14
+"""An entry made from 14:00 (local time) on is the evening one, unless the person says."""
+
+
+def part_of_day(local: dt.datetime) -> Part:
+    """Which entry of the day a new one is by default, from the local time it is made."""
+    return Part.MORNING if local.hour < EVENING_FROM_HOUR else Part.EVENING
+
+
 class Swelling(StrEnum):
     """Where swelling was seen. One leg alone is a warning sign, so the side is recorded."""
 
@@ -133,14 +142,24 @@ def parse_entry(data: Mapping[str, Any], *, today: dt.date) -> EntryIn:
 
 
 def parse_measure_done(
-    data: Mapping[str, Any], *, today: dt.date, known: frozenset[str] | None = None
+    data: Mapping[str, Any],
+    *,
+    today: dt.date,
+    known: frozenset[str] | None = None,
+    now: dt.datetime | None = None,
 ) -> MeasureDoneIn:
-    """Validate a measure done; with ``known``, the measure id must be one of them."""
+    """Validate a measure done; with ``known``, the measure id must be one of them.
+
+    With ``now`` (recording as it happens), a measure done today without a time was done now;
+    one done on another day keeps no time (nobody remembers it).
+    """
     done = _parse(MeasureDoneIn, data, today)
     if known is not None and done.measure not in known:
         raise DiaryInputError(
             [f"measure: unknown measure {done.measure!r}{_suggest(done.measure, known)}"]
         )
+    if now is not None and done.at is None and done.date == today:
+        return done.model_copy(update={"at": now})
     return done
 
 

@@ -18,7 +18,8 @@ from starlette.concurrency import run_in_threadpool
 from heavylegs.diary.rows import EntryRow, MeasureRow
 from heavylegs.web import records
 from heavylegs.web.chart import heaviness_svg
-from heavylegs.web.problems import plain
+from heavylegs.web.forms import field_errors
+from heavylegs.web.forms import safe_next as safe_next  # where the sign-in page imported it
 from heavylegs.web.templating import context, page, redirect
 
 router = APIRouter(include_in_schema=False)
@@ -48,14 +49,6 @@ SAVED = {
     "session": "Session recorded in your diary.",
     "undone": "Undone: it is back as it was.",
 }
-
-
-def safe_next(value: object, default: str) -> str:
-    """Only a path on this site (never ``//host`` or ``https://…``) is a place to go back to."""
-    text = str(value or "")
-    if text.startswith("/") and not text.startswith("//") and "\\" not in text:
-        return text
-    return default
 
 
 @dataclass(frozen=True)
@@ -131,6 +124,7 @@ def history(entries: list[EntryRow], measures: list[MeasureRow]) -> list[History
 def diary_values(request: Request, days: int) -> dict[str, Any]:
     """Everything the diary page shows, from the store, as of the injected clock's today."""
     from heavylegs.diary.insights import RECENT_DAYS
+    from heavylegs.diary.validation import part_of_day
     from heavylegs.web.api import compute
 
     ctx = context(request)
@@ -157,7 +151,7 @@ def diary_values(request: Request, days: int) -> dict[str, Any]:
             ((m.id, m.title) for m in ctx.kb.measures.values() if m.kind.value != "action"),
             key=lambda pair: pair[1].lower(),
         ),
-        "default_part": "morning" if ctx.now().hour < 14 else "evening",
+        "default_part": part_of_day(ctx.now()).value,
         "form": {},
         "errors": {},
         "measure_form": {},
@@ -202,14 +196,6 @@ def _caution(request: Request, measure: str) -> Any:
     return caution_for(None if latest is None else latest.output, measure)
 
 
-def _errors(problems: list[str]) -> dict[str, str]:
-    out: dict[str, str] = {}
-    for line in problems:
-        name, _, message = line.partition(": ")
-        out.setdefault(name, plain(message))
-    return out
-
-
 @router.post("/diary/entries")
 async def post_entry(request: Request) -> Response:
     from heavylegs.diary.validation import DiaryInputError, parse_entry
@@ -229,7 +215,7 @@ async def post_entry(request: Request) -> Response:
         await ctx.in_session(lambda session: records.add_entry(session, ctx.owner, entry, now))
     except DiaryInputError as exc:
         values = diary_values(request, _days(str(form.get("days") or "")))
-        values.update(form=data, errors=_errors(exc.problems))
+        values.update(form=data, errors=field_errors(exc.problems))
         return page(request, "diary.html", values, status=422)
     return redirect(request, "/diary?saved=entry")
 
@@ -249,14 +235,13 @@ async def post_measure(request: Request) -> Response:
         if str(form.get(name) or "").strip()
     }
     data.setdefault("date", ctx.today().isoformat())
-    if data["date"] == ctx.today().isoformat():
-        data["at"] = ctx.now()
     try:
-        done = parse_measure_done(data, today=ctx.today(), known=frozenset(ctx.kb.measures))
+        known = frozenset(ctx.kb.measures)
+        done = parse_measure_done(data, today=ctx.today(), known=known, now=ctx.now())
         await ctx.in_session(lambda session: records.add_measure(session, ctx.owner, done))
     except DiaryInputError as exc:
         values = diary_values(request, 28)
-        values.update(measure_form=data, measure_errors=_errors(exc.problems))
+        values.update(measure_form=data, measure_errors=field_errors(exc.problems))
         return page(request, "diary.html", values, status=422)
     target = safe_next(form.get("next"), "/diary?saved=measure")
     caution = await run_in_threadpool(_caution, request, done.measure)

@@ -19,6 +19,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from heavylegs.store.undo import Snapshot, put_back, take
+from heavylegs.web.forms import field_errors, safe_next
 from heavylegs.web.templating import context, page, redirect
 
 if TYPE_CHECKING:
@@ -87,12 +88,6 @@ def _changed(request: Request, snapshot: Snapshot, verb: str, back: str) -> Resp
     return redirect(request, f"{back}{joiner}undo={token}", full_page=True)
 
 
-def _problems(exc: Exception) -> dict[str, str]:
-    from heavylegs.web.pages_diary import _errors
-
-    return _errors(list(getattr(exc, "problems", [str(exc)])))
-
-
 def _form_values(form: Any, names: tuple[str, ...]) -> dict[str, str]:
     return {name: str(form.get(name) or "").strip() for name in names}
 
@@ -145,7 +140,7 @@ async def edit_entry(request: Request, entry_id: int) -> Response:
     except NotFound:
         return page(request, "not_found.html", {"what": "No such diary entry"}, 404)
     except DiaryInputError as exc:
-        values = {"entry_id": entry_id, "form": form, "errors": _problems(exc)}
+        values = {"entry_id": entry_id, "form": form, "errors": field_errors(exc.problems)}
         return page(request, "entry_edit.html", values, 422)
     return _changed(request, before, "Changed the", "/diary")
 
@@ -226,7 +221,7 @@ async def edit_measure(request: Request, measure_id: int) -> Response:
     except NotFound:
         return page(request, "not_found.html", {"what": "No such measure done"}, 404)
     except DiaryInputError as exc:
-        values = _measure_values(request, measure_id, form, _problems(exc))
+        values = _measure_values(request, measure_id, form, field_errors(exc.problems))
         return page(request, "measure_edit.html", values, 422)
     return _changed(request, before, "Changed", "/diary")
 
@@ -308,8 +303,6 @@ def delete_activity(request: Request, activity_id: int) -> Response:
 
 @router.post("/undo/{token}")
 async def undo(request: Request, token: str) -> Response:
-    from heavylegs.web.pages_diary import safe_next
-
     ctx = context(request)
     form = await request.form()
     back = safe_next(form.get("next"), "/diary")

@@ -65,7 +65,8 @@ async def save_profile_page(request: Request) -> Response:
         now = ctx.now()
         await ctx.in_session(lambda session: save_profile(session, profile, now))
     except ProfileError as exc:
-        from heavylegs.web.pages_diary import _errors
+        from heavylegs.web.forms import field_errors
 
-        return page(request, "profile.html", _values(form, _errors(exc.problems), False), 422)
+        errors = field_errors(exc.problems)
+        return page(request, "profile.html", _values(form, errors, False), 422)
     return redirect(request, "/profile?saved=1")

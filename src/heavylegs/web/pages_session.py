@@ -4,13 +4,13 @@ The steps come from :func:`heavylegs.diary.routines.resolve` (the CLI's ``heavyl
 the same), so a measure the latest assessment says to avoid is skipped here too, with its reason.
 The timer runs in ``static/session.js``; when the session ends it fills in the form below the timer
 and posts it. Without JavaScript the same form is a checklist: tick what you did and save.
-What counts as done (at least one rep, at least 10 seconds) is decided by
-:class:`heavylegs.diary.session.Progress`, as for the CLI.
+What counts as done (at least one rep, at least 10 seconds) and what the plan in force skips are
+decided in the diary stage (:mod:`heavylegs.diary.session_record`, :mod:`heavylegs.diary.plan`),
+as for the CLI.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from typing import TYPE_CHECKING, Any
 
@@ -21,6 +21,7 @@ from heavylegs.web import records
 from heavylegs.web.templating import context, page, redirect
 
 if TYPE_CHECKING:
+    from heavylegs.diary.plan import LatestPlan
     from heavylegs.diary.routines import SessionPlan, Step
     from heavylegs.store import StoredAssessment
 
@@ -28,10 +29,6 @@ router = APIRouter(include_in_schema=False)
 
 PLAN = "plan"
 """The session name that means "the guided measures of my latest plan"."""
-MAX_SECONDS = 24 * 3600
-MAX_REPS = 10_000
-ASSUMED_REP_SECONDS = 2.0
-"""When the no-JavaScript checklist says a rep measure was done, how long it is taken to last."""
 
 
 def _latest(request: Request) -> StoredAssessment | None:
@@ -42,26 +39,19 @@ def _latest(request: Request) -> StoredAssessment | None:
         return records.latest_assessment(session, ctx.owner)
 
 
-def _plan_and_avoid(
-    latest: StoredAssessment | None,
-) -> tuple[list[str] | None, dict[str, str] | None]:
-    if latest is None:
-        return None, None
-    plan = latest.output.get("plan", {})
-    plan_do = [str(item["id"]) for item in plan.get("do", [])]
-    avoid = {str(item["id"]): str(item.get("why", "")) for item in plan.get("avoid", [])}
-    return plan_do, avoid
+def _in_force(latest: StoredAssessment | None) -> LatestPlan | None:
+    from heavylegs.diary.plan import latest_plan
+
+    return latest_plan(None if latest is None else latest.output)
 
 
 def resolve_plan(request: Request, name: str) -> tuple[SessionPlan, StoredAssessment | None]:
     """The session's steps; raises ``UnknownRoutine`` for a name that is neither."""
-    from heavylegs.diary.routines import resolve
+    from heavylegs.diary.plan import session_plan
 
     latest = _latest(request)
-    plan_do, avoid = _plan_and_avoid(latest)
-    return resolve(
-        None if name == PLAN else name, context(request).kb.measures, plan_do, avoid
-    ), latest
+    routine = None if name == PLAN else name
+    return session_plan(routine, context(request).kb.measures, _in_force(latest)), latest
 
 
 def _step_json(step: Step) -> dict[str, Any]:
@@ -86,9 +76,10 @@ def session_index(request: Request) -> Response:
 
     ctx = context(request)
     latest = _latest(request)
-    _, avoid = _plan_and_avoid(latest)
+    in_force = _in_force(latest)
+    avoid = {} if in_force is None else in_force.avoid
     guided = sorted(
-        (m for m in ctx.kb.measures.values() if m.guided is not None and m.id not in (avoid or {})),
+        (m for m in ctx.kb.measures.values() if m.guided is not None and m.id not in avoid),
         key=lambda m: m.title.lower(),
     )
     return page(
@@ -117,7 +108,7 @@ def session_values(request: Request, name: str) -> dict[str, Any] | Response:
         if measure
         else name
     )
-    level = latest.output.get("triage", {}).get("level") if latest is not None else None
+    in_force = _in_force(latest)
     return {
         "name": name,
         "title": title,
@@ -126,7 +117,7 @@ def session_values(request: Request, name: str) -> dict[str, Any] | Response:
         "plan_json": json.dumps(
             {"name": plan.name, "steps": [_step_json(s) for s in plan.steps]}
         ).replace("</", "<\\/"),
-        "serious": level in ("urgent", "emergency"),
+        "serious": in_force is not None and in_force.serious,
         "latest": latest,
         "errors": [],
     }
@@ -140,29 +131,13 @@ def session_page(request: Request, name: str) -> Response:
     return page(request, "session.html", values)
 
 
-class _Bad(ValueError):
-    pass
-
-
-def _number(form: Any, key: str, high: float) -> float | None:
-    text = str(form.get(key) or "").strip()
-    if not text:
-        return None
-    try:
-        value = float(text)
-    except ValueError:
-        raise _Bad(f"{key}: must be a number between 0 and {high:g}") from None
-    if not 0 <= value <= high:
-        raise _Bad(f"{key}: must be a number between 0 and {high:g}")
-    return value
-
-
 @router.post("/session/{name}/done")
 async def session_done(request: Request, name: str) -> Response:
     """Record what the session did (from the timer, or from the ticked checklist)."""
-    from heavylegs.diary.entries import SessionRecord
     from heavylegs.diary.routines import UnknownRoutine
-    from heavylegs.diary.session import Outcome, Progress, kind_of
+    from heavylegs.diary.session import Outcome
+    from heavylegs.diary.session_record import Told, from_told
+    from heavylegs.diary.validation import DiaryInputError
 
     ctx = context(request)
     if not ctx.has_db:
@@ -173,41 +148,23 @@ async def session_done(request: Request, name: str) -> Response:
         return page(request, "not_found.html", {"what": str(exc)}, status=404)
     form = await request.form()
     outcome = Outcome.STOPPED if form.get("outcome") == "stopped" else Outcome.COMPLETED
-    now = ctx.now()
-    done = []
-    total_s = 0.0
+
+    def said(what: str, measure: str) -> str:
+        return str(form.get(f"{what}.{measure}") or "")
+
+    told = {
+        m: Told(reps=said("reps", m), seconds=said("seconds", m), sets=said("sets", m))
+        for m in dict.fromkeys(step.measure for step in plan.steps)
+        if form.get(f"done.{m}")
+    }
     try:
-        for measure in dict.fromkeys(step.measure for step in plan.steps):
-            if not form.get(f"done.{measure}"):
-                continue
-            steps = [s for s in plan.steps if s.measure == measure]
-            reps = _number(form, f"reps.{measure}", MAX_REPS)
-            seconds = _number(form, f"seconds.{measure}", MAX_SECONDS)
-            sets = _number(form, f"sets.{measure}", 100)
-            planned_reps = sum(s.reps or 0 for s in steps)
-            progress = Progress(
-                measure,
-                kind_of(steps[0]),
-                seconds=seconds
-                if seconds is not None
-                else float(
-                    sum(s.seconds or 0 for s in steps) or planned_reps * ASSUMED_REP_SECONDS
-                ),
-                reps=int(reps) if reps is not None else planned_reps,
-                sets_completed=int(sets) if sets is not None else len(steps),
-            )
-            total_s += progress.seconds
-            item = progress.as_done(now.date(), now)
-            if item is not None:
-                done.append(item)
-    except _Bad as exc:
-        return _session_error(request, name, [str(exc)])
-    if not done:
+        record = from_told(plan, told, outcome, ctx.now())
+    except DiaryInputError as exc:
+        return _session_error(request, name, exc.problems)
+    if record is None:
         return _session_error(
             request, name, ["Nothing to record yet: tick what you did, or run the timer."]
         )
-    started = now - dt.timedelta(seconds=total_s)
-    record = SessionRecord(plan.name, started, now, outcome.value, done)
     await ctx.in_session(lambda session: records.add_session(session, ctx.owner, record))
     return redirect(request, "/diary?saved=session", full_page=True)
 

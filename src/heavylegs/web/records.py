@@ -43,32 +43,21 @@ def save_assessment(
 ) -> int:
     """Keep one assessment and, unless told not to, fold its stable answers into the profile
     that pre-fills the next one (the wizard does; the API only with ``?profile=true``)."""
-    from heavylegs.store import record_assessment, upsert_profile
+    from heavylegs.store import save_assessment as keep
 
     _check_owner(owner)
-    assessment_id = record_assessment(
-        session, answers, result.model_dump(mode="json"), result.knowledge_version, at
+    output = result.model_dump(mode="json")
+    return keep(
+        session, answers, output, result.knowledge_version, at, update_profile=update_profile
     )
-    if update_profile:
-        upsert_profile(session, answers, at)
-    return assessment_id
 
 
 def load_assessment(session: Session, owner: str, assessment_id: int) -> StoredAssessment | None:
-    """One stored assessment by id, or ``None``.
-
-    The store's API offers only the latest one, so this reads its row model directly.
-    """
-    from heavylegs.store import StoredAssessment
-    from heavylegs.store.models import AssessmentRow
+    """One stored assessment by id, or ``None``."""
+    from heavylegs.store import get_assessment
 
     _check_owner(owner)
-    if not 0 < assessment_id < 2**62:
-        return None
-    row = session.get(AssessmentRow, assessment_id)
-    if row is None:
-        return None
-    return StoredAssessment(row.id, row.at, row.knowledge_version, row.answers, row.output)
+    return get_assessment(session, assessment_id)
 
 
 def latest_assessment(session: Session, owner: str) -> StoredAssessment | None:

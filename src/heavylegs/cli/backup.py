@@ -1,0 +1,38 @@
+"""The backup from the terminal: everything in the database to one JSON file (``export``), and
+back into an empty database (``import-backup``), all or nothing. The store does the work
+(:mod:`heavylegs.store.backup`); the options live in :mod:`heavylegs.cli.diary`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from heavylegs.cli.output import Fail, console, open_db, write_atomically
+
+
+def export_backup(out: str, db: str | None) -> None:
+    """Write the canonical backup JSON to ``out`` ('-' = standard output)."""
+    from heavylegs.store import dumps_backup, export_backup
+
+    with open_db(db) as store, store.session() as session:
+        text = dumps_backup(export_backup(session))
+    write_atomically(out, text.encode("utf-8"))
+    if out != "-":
+        console().print(f"Exported to {out}")
+
+
+def restore_backup(file: Path, db: str | None) -> None:
+    """Restore ``file`` into an empty database; say what came back."""
+    from heavylegs.safejson import JsonInputError, loads
+    from heavylegs.store import import_backup
+
+    try:
+        document = loads(file.read_bytes())
+    except OSError as exc:
+        raise Fail([f"file: cannot read {file}: {exc.strerror}"]) from None
+    except JsonInputError as exc:
+        raise Fail([f"file: not JSON heavylegs can read: {exc}"]) from None
+    with open_db(db, creates=True) as store, store.session() as session:
+        counts = import_backup(session, document)
+    listed = ", ".join(f"{n} {name}" for name, n in sorted(counts.items()) if n)
+    console().print(f"Restored {listed or 'an empty backup'}")

@@ -1,0 +1,237 @@
+"""Recording in the diary from the terminal: a morning or evening entry (``log``, asked value by
+value with ``-i``) and a measure done (``done``), each followed by the warnings it triggers.
+
+The commands' options live in :mod:`heavylegs.cli.diary`, which passes the moment of the command
+in (``now``); what a value means and when a record counts is the diary stage's
+(:mod:`heavylegs.diary.validation`). Rich and the store are imported where they are used.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from typing import TYPE_CHECKING, Any
+
+import typer
+
+from heavylegs.cli.output import Fail, console, open_db
+
+if TYPE_CHECKING:
+    from heavylegs.knowledge.models import KnowledgeBase
+    from heavylegs.store import Store
+
+
+ENTRY_PROMPTS: tuple[tuple[str, str], ...] = (
+    ("heaviness", "Heaviness 0–10"),
+    ("ankle_left_cm", "Left ankle circumference, cm (same spot each time)"),
+    ("ankle_right_cm", "Right ankle circumference, cm"),
+    ("swelling", "Swelling: none, both, left or right"),
+    ("sock_marks", "Sock marks? y/n"),
+    ("cramps", "Number of cramps"),
+    ("night_cramps", "Cramps at night? y/n"),
+    ("pain", "Pain 0–10"),
+    ("sleep_h", "Sleep, hours"),
+    ("water_l", "Water, litres"),
+    ("steps", "Steps"),
+    ("walk_min", "Minutes walked"),
+    ("hours_still", "Hours sitting or standing still"),
+    ("note", "Note"),
+)
+
+PLAIN: dict[str, tuple[str, str]] = {
+    "ankle_left_cm": ("ankle left", " cm"),
+    "ankle_right_cm": ("ankle right", " cm"),
+    "sock_marks": ("sock marks", ""),
+    "night_cramps": ("cramps at night", ""),
+    "pain": ("pain", "/10"),
+    "heaviness": ("heaviness", "/10"),
+    "sleep_h": ("sleep", " h"),
+    "water_l": ("water", " l"),
+    "walk_min": ("walked", " min"),
+    "hours_still": ("still", " h"),
+}
+"""How a recorded value reads in a sentence: "ankle left 24.0 cm", not ``ankle_left_cm 24.0``."""
+
+
+def knowledge() -> KnowledgeBase:
+    from heavylegs.knowledge import load_knowledge
+
+    return load_knowledge()
+
+
+def titles(kb: KnowledgeBase) -> dict[str, str]:
+    """Each measure's title by id, for showing a measure as a person reads it."""
+    return {mid: m.title for mid, m in kb.measures.items()}
+
+
+def log_entry(
+    given: dict[str, Any],
+    *,
+    date: str | None,
+    part: str | None,
+    interactive: bool,
+    db: str | None,
+    now: dt.datetime,
+) -> None:
+    """Validate and store an entry (asking for it when told to, or when nothing was given in a
+    terminal); then say what was logged and any warning the diary now shows."""
+    from heavylegs.diary.entries import record_entry
+    from heavylegs.diary.validation import parse_entry, part_of_day
+
+    local = now.astimezone()
+    today = local.date()
+    values = {k: v for k, v in given.items() if v is not None}
+    data: dict[str, Any] = {
+        "date": date or today.isoformat(),
+        "part": part or part_of_day(local).value,
+        **values,
+    }
+    if interactive or (not values and sys.stdin.isatty()):
+        data = _ask_entry(data, today)
+    elif not values:
+        raise Fail(["(entry): give at least --heaviness, or use --interactive"])
+    entry = parse_entry(data, today=today)
+    with open_db(db, creates=True) as store:
+        with store.session() as session:
+            record_entry(session, entry, now)
+        recorded = ", ".join(_plain(k, v) for k, v in entry.recorded().items())
+        console().print(
+            f"Logged {entry.date.isoformat()} {entry.part.value}: {recorded}", markup=False
+        )
+        _warn_escalations(store, today)
+
+
+def _plain(name: str, value: Any) -> str:
+    label, unit = PLAIN.get(name, (name.replace("_", " "), ""))
+    if isinstance(value, bool):
+        return label if value else f"no {label}"
+    if name == "note":
+        return f"note “{value}”"
+    return f"{label} {getattr(value, 'value', value)}{unit}"
+
+
+def _ask_entry(data: dict[str, Any], today: dt.date) -> dict[str, Any]:
+    """Ask each value (Enter skips it); ask again for the values that were refused."""
+    from heavylegs.diary.validation import DiaryInputError, parse_entry
+
+    out = console()
+    out.print(f"Diary entry for {data['date']} ({data['part']}). Press Enter to skip a value.")
+    todo = [name for name, _ in ENTRY_PROMPTS if name not in data]
+    while True:
+        for name in todo:
+            label = dict(ENTRY_PROMPTS)[name]
+            answer = typer.prompt(label, default="", show_default=False).strip()
+            if answer:
+                data[name] = _yes_no(answer) if name in ("sock_marks", "night_cramps") else answer
+            else:
+                data.pop(name, None)
+        try:
+            parse_entry(data, today=today)
+            return data
+        except DiaryInputError as exc:
+            for problem in exc.problems:
+                out.print(problem, style="red", markup=False)
+            todo = [n for n, _ in ENTRY_PROMPTS if any(p.startswith(n + ":") for p in exc.problems)]
+            if not todo:
+                raise
+
+
+def _yes_no(answer: str) -> bool | str:
+    lowered = answer.lower()
+    if lowered in ("y", "yes", "j", "ja", "true", "1"):
+        return True
+    if lowered in ("n", "no", "nein", "false", "0"):
+        return False
+    return answer
+
+
+def _warn_escalations(store: Store, today: dt.date) -> None:
+    """After a write: show any warning the diary now triggers (never wait for 'insights')."""
+    from rich.markup import escape
+
+    from heavylegs.diary.entries import list_entries, list_measures
+    from heavylegs.diary.escalation import escalations, wording_from_kb
+    from heavylegs.diary.series import build_series
+    from heavylegs.knowledge.models import Urgency
+
+    with store.session() as session:
+        series = build_series(list_entries(session), list_measures(session), today)
+    for flag in escalations(series, None, wording_from_kb(knowledge())):
+        if flag.level.rank >= Urgency.ROUTINE.rank:
+            colour = "red" if flag.level.rank >= Urgency.URGENT.rank else "yellow"
+            console().print(f"[bold {colour}]{flag.level.value.upper()}[/]: {escape(flag.message)}")
+
+
+def record_done(
+    measure: str,
+    *,
+    date: str | None,
+    minutes: str | None,
+    reps: str | None,
+    at: str | None,
+    db: str | None,
+    now: dt.datetime,
+) -> None:
+    """Validate and store a measure done; then say so, and caution when the plan in force says
+    to avoid it (the record is kept: it happened)."""
+    from rich.markup import escape
+
+    from heavylegs.diary.caution import caution_for
+    from heavylegs.diary.entries import record_measure
+    from heavylegs.diary.validation import parse_measure_done
+    from heavylegs.store import latest_assessment
+
+    if minutes is not None and reps is not None:
+        raise Fail(["--minutes/--reps: give one of them, not both"])
+    today = now.astimezone().date()
+    day = parse_day(date, today)
+    data = {"measure": measure, "date": day, "minutes": minutes, "reps": reps, "at": _at(day, at)}
+    kb = knowledge()
+    parsed = parse_measure_done(
+        {k: v for k, v in data.items() if v is not None},
+        today=today,
+        known=frozenset(kb.measures),
+        now=now,
+    )
+    with open_db(db, creates=True) as store, store.session() as session:
+        measure_id = record_measure(session, parsed)
+        latest = latest_assessment(session)
+    amount = (
+        f"{parsed.reps} reps"
+        if parsed.reps is not None
+        else f"{parsed.minutes:g} min"
+        if parsed.minutes is not None
+        else "done"
+    )
+    title = titles(kb).get(parsed.measure, parsed.measure)
+    console().print(
+        f"Recorded {title} on {parsed.date.isoformat()}: {amount} (id {measure_id})",
+        markup=False,
+    )
+    caution = caution_for(None if latest is None else latest.output, parsed.measure)
+    if caution is not None:
+        colour = "red" if caution.serious else "yellow"
+        console().print(f"[bold {colour}]Careful:[/] {escape(caution.message())}")
+
+
+def parse_day(value: str | None, today: dt.date, field: str = "date") -> dt.date:
+    """A ``YYYY-MM-DD`` option as a date (``today`` when not given)."""
+    if value is None:
+        return today
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise Fail([f"{field}: must be a date YYYY-MM-DD (got {value!r})"]) from None
+
+
+def _at(day: dt.date, at: str | None) -> dt.datetime | None:
+    """``--at HH:MM`` on ``day``, in the machine's time zone, as UTC (``None`` when not given:
+    the diary stage decides then)."""
+    if at is None:
+        return None
+    try:
+        clock = dt.time.fromisoformat(at)
+    except ValueError:
+        raise Fail([f"at: must be a time HH:MM (got {at!r})"]) from None
+    local = dt.datetime.combine(day, clock).astimezone()
+    return local.astimezone(dt.UTC)
