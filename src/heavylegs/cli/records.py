@@ -304,19 +304,19 @@ def _delete(
     remove: Callable[[Session, int], Snapshot | None],
 ) -> None:
     """Find the row, ask (unless ``--yes``), remove it with the stage's function, say what."""
-    from heavylegs.store.undo import take
+    from heavylegs.diary.edits import row_by_id
 
     with _guard(), open_db(db) as store:
         with store.session() as session:
             row_id = resolve(session)
-            rows = take(session, table, "id", row_id) if 0 < row_id < 2**31 else []
-        if not rows:
+            row = row_by_id(session, table, row_id)
+        if row is None:
             what, where = WHAT[table]
             raise Fail([f"ID: no {what} {row_id} (see heavylegs {where})"], 1)
-        _confirm(describe(rows[0]), yes)
+        _confirm(describe(row), yes)
         with store.session() as session:
             gone = remove(session, row_id)
-    console().print(f"Deleted {describe(rows[0]) if gone is None else gone.what}.", markup=False)
+    console().print(f"Deleted {describe(row) if gone is None else gone.what}.", markup=False)
 
 
 def register(app: typer.Typer) -> None:

@@ -38,11 +38,18 @@ class NotFound(Problems, LookupError):
         self.row_id = row_id
 
 
-def _one(session: Session, table_name: str, what: str, row_id: int) -> dict[str, Any]:
+def row_by_id(session: Session, table_name: str, row_id: int) -> dict[str, Any] | None:
+    """The row as stored (what an edit form starts from and a delete asks about), or ``None``;
+    also ``None`` for an id no database column could hold."""
     rows = take(session, table_name, "id", row_id) if 0 < row_id < 2**31 else []
-    if not rows:
+    return rows[0] if rows else None
+
+
+def _one(session: Session, table_name: str, what: str, row_id: int) -> dict[str, Any]:
+    row = row_by_id(session, table_name, row_id)
+    if row is None:
         raise NotFound(what, row_id)
-    return rows[0]
+    return row
 
 
 def entry_by_day(session: Session, day: dt.date, part: str) -> int | None:

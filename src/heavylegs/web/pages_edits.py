@@ -112,12 +112,14 @@ def _entry_form(row: dict[str, Any]) -> dict[str, str]:
 
 @router.get("/diary/entries/{entry_id}/edit")
 def edit_entry_page(request: Request, entry_id: int) -> Response:
+    from heavylegs.diary.edits import row_by_id
+
     ctx = context(request)
     with ctx.session() as session:
-        rows = take(session, "diary_entries", "id", entry_id) if 0 < entry_id < 2**31 else []
-    if not rows:
+        row = row_by_id(session, "diary_entries", entry_id)
+    if row is None:
         return page(request, "not_found.html", {"what": "No such diary entry"}, 404)
-    values = {"entry_id": entry_id, "form": _entry_form(rows[0]), "errors": {}}
+    values = {"entry_id": entry_id, "form": _entry_form(row), "errors": {}}
     return page(request, "entry_edit.html", values)
 
 
@@ -178,12 +180,13 @@ def _delete(
 
 @router.get("/diary/measures/{measure_id}/edit")
 def edit_measure_page(request: Request, measure_id: int) -> Response:
+    from heavylegs.diary.edits import row_by_id
+
     ctx = context(request)
     with ctx.session() as session:
-        rows = take(session, "measures_done", "id", measure_id) if 0 < measure_id < 2**31 else []
-    if not rows:
+        row = row_by_id(session, "measures_done", measure_id)
+    if row is None:
         return page(request, "not_found.html", {"what": "No such measure done"}, 404)
-    row = rows[0]
     form = {
         "measure": row["measure"],
         "date": row["day"].isoformat(),
