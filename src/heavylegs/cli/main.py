@@ -20,6 +20,8 @@ import typer
 from typer import _click as click
 from typer.core import TyperCommand, TyperGroup
 
+from heavylegs.cli.output import DbOption
+
 
 class _Commands(TyperGroup):
     """The top-level group. Typer builds every command's Click object up front, evaluating each
@@ -142,16 +144,7 @@ def assess(
             "guided sessions and reports.",
         ),
     ] = True,
-    db: Annotated[
-        str | None,
-        typer.Option(
-            "--db",
-            envvar="HEAVYLEGS_DB",
-            help="Database: a SQLite file path or a URL "
-            "(default: a SQLite file in your user data folder; see heavylegs info).",
-            show_default=False,
-        ),
-    ] = None,
+    db: DbOption = None,
     from_activities: Annotated[
         bool,
         typer.Option(
