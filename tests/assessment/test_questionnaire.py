@@ -1,9 +1,9 @@
-"""The questionnaire asks every field of the input schema, with the schema's own choices, and asks
-the time-critical warning signs (stroke, confusion) first among the warning signs."""
+"""The questionnaire asks the time-critical warning signs (stroke, confusion) first, catches an
+emergency at the first check, and asks follow-ups only when they matter. That it asks every field
+of the input schema with the schema's own choices and bounds: test_questionnaire_data.py."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import pytest
@@ -12,44 +12,18 @@ from heavylegs.assessment.engine import assess
 from heavylegs.assessment.questionnaire import (
     CHECK_AFTER,
     QUESTIONS,
-    RUNS,
-    Kind,
+    SECTIONS,
     set_answer,
     should_ask,
     to_schema,
 )
 from heavylegs.assessment.validation import parse_answers
-from tests.conftest import SHARED
 
-SCHEMA: dict[str, Any] = json.loads(
-    (SHARED / "spec" / "assessment-input.schema.json").read_text(encoding="utf-8")
-)
-FIELDS = {
-    f"{section}.{name}": node
-    for section, part in SCHEMA["properties"].items()
-    if isinstance(part, dict) and "properties" in part
-    for name, node in part["properties"].items()
-}
 BY_PATH = {q.path: q for q in QUESTIONS}
 
 
-def test_every_schema_field_is_asked_once() -> None:
-    paths = [q.path for q in QUESTIONS if q.path != RUNS]
-    assert len(paths) == len(set(paths)), "a field is asked twice"
-    assert set(paths) == set(FIELDS), set(FIELDS) ^ set(paths)
-
-
-@pytest.mark.parametrize("path", sorted(FIELDS))
-def test_choices_are_the_schema_enum(path: str) -> None:
-    node, question = FIELDS[path], BY_PATH[path]
-    enum = node.get("enum") or node.get("items", {}).get("enum")
-    if question.kind in (Kind.CHOICE, Kind.MULTI):
-        assert [value for value, _ in question.choices] == enum
-    else:
-        assert enum is None, f"{path} has choices in the schema but is asked as {question.kind}"
-
-
 def test_stroke_signs_and_confusion_open_the_warning_signs() -> None:
+    assert SECTIONS[:4] == ("About you", "Your legs", "Warning signs", "Whole body")
     warning = [q.path for q in QUESTIONS if q.section == "Warning signs"]
     assert warning[:2] == [
         "whole_body.face_arm_or_speech_problem",

@@ -125,6 +125,9 @@ def test_stopping_assesses_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
         ("symptoms.calf_tender_to_touch", "Y", True),
         ("symptoms.heaviness", "7", 7),
         ("lifestyle.water_liters_per_day", "1,5", 1.5),
+        # numbers keep two decimals, as in the web wizard (assessment/replies.py says why)
+        ("lifestyle.water_liters_per_day", "1.256", 1.26),
+        ("symptoms.heaviness", "", None),
     ],
 )
 def test_replies_are_parsed(path: str, reply: str, value: Any) -> None:
@@ -143,6 +146,7 @@ def test_replies_are_parsed(path: str, reply: str, value: Any) -> None:
         ("lifestyle.sleep_hours", "nan", "type a number"),
         ("lifestyle.water_liters_per_day", "-inf", "type a number"),
         ("symptoms.heaviness", "NaN", "type a number"),
+        ("symptoms.when", "none 2", "'none' or the numbers"),
     ],
 )
 def test_bad_replies_are_explained(path: str, reply: str, message: str) -> None:

@@ -72,6 +72,43 @@ def test_parse_field_messages() -> None:
     assert wizard.parse_field(when, FormData([])) is None
 
 
+REPLIES = [
+    "",
+    "y",
+    "no",
+    "2",
+    "left",
+    "none",
+    "1 3",
+    "4.5",
+    "1,5",
+    "7",
+    "1.234",
+    "nan",
+    "-inf",
+    "x",
+]
+
+
+def test_the_wizard_and_the_cli_read_a_reply_alike() -> None:
+    """One parser: the same text gives the same value in both faces, or both refuse it."""
+    for question in QUESTIONS:
+        for reply in REPLIES:
+            try:
+                typed: Any = interview.parse_reply(question, reply)
+            except ValueError:
+                typed = "refused"
+            if question.kind is Kind.MULTI:
+                items = [(question.path, item) for item in reply.split()]
+                form = FormData([(f"{question.path}.present", "1"), *items])
+            else:
+                form = FormData([(question.path, reply)])
+            parsed = wizard.parse_field(question, form)
+            assert parsed is not None
+            sent = "refused" if parsed.error else parsed.value
+            assert sent == typed and type(sent) is type(typed), (question.path, reply)
+
+
 def test_a_hidden_answer_comes_back_when_its_question_does() -> None:
     draft: dict[str, Any] = {}
     set_answer(draft, "symptoms.legs", "both")

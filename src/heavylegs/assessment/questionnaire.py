@@ -158,11 +158,11 @@ def _ask_if(cond: Cond | None, gate: AskIf | None, asked: set[str]) -> AskIf | N
     """The compiled skip logic (the gate first); an ``ask_if`` may only read earlier answers."""
     own: AskIf | None = None
     if cond is not None:
+        predicate = compile_condition(cond)  # first: a misspelt path is named as such
         for node in walk(cond):
             path = node.path if isinstance(node, Leaf) else "derived."
             if not path.startswith("derived.") and path not in asked:
                 raise RuleError(f"ask_if reads {path}, which is not asked before it")
-        predicate = compile_condition(cond)
         own = lambda flat: predicate(Context(flat))  # noqa: E731
     if gate is None or own is None:
         return gate or own

@@ -10,7 +10,7 @@ Rules:
 * Yes/no: ``y``/``yes``/``n``/``no`` (and ``1``/``0``, ``true``/``false``, and the German, French,
   Spanish and Italian words), any case.
 * A choice: its number in the list shown (from 1) or its value.
-* A list: numbers or values separated by spaces or commas (a form sends one value per item),
+* A list: numbers or values separated by spaces or commas (a form sends a value per checkbox),
   repeats dropped; ``none``, ``-``, ``0`` or the form's :data:`NONE_OF_THESE` alone means "none of
   these" (an empty list), together with a choice it is refused.
 * A number: a decimal comma is read as a point; ``nan`` and ``inf`` are refused (they parse as
@@ -65,11 +65,9 @@ def parse_reply(question: Question, reply: str | Sequence[str]) -> Any:
     ``reply`` is the typed text, or for a list question the form's values.
     """
     if question.kind is Kind.MULTI:
-        if isinstance(reply, str):
-            items = reply.replace(",", " ").split()
-        else:
-            items = [str(item).strip() for item in reply if str(item).strip()]
-        return _choices(question, [item.lower() for item in items])
+        texts = [reply] if isinstance(reply, str) else reply
+        items = [part for text in texts for part in text.lower().replace(",", " ").split()]
+        return _choices(question, items)
     text = (reply if isinstance(reply, str) else " ".join(reply)).strip().lower()
     if not text:
         return None
