@@ -146,6 +146,11 @@ def _at_0005(url: str) -> None:
                          "imported_at": when}])  # fmt: skip
             conn.execute(t.tables["activity_details"].insert(), [{"activity_id": 1,
                          "hr_seconds": [[150, 60.0]], "samples": 0, "stream": ""}])  # fmt: skip
+            if conn.dialect.name == "postgresql":  # ids were given: move the sequences past them
+                for name in OLD_COUNTS:
+                    if name != "activity_details":
+                        conn.execute(text(f"SELECT setval(pg_get_serial_sequence('{name}', "
+                                          f"'id'), (SELECT MAX(id) FROM {name}))"))  # fmt: skip
     finally:
         engine.dispose()
 

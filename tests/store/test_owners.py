@@ -246,3 +246,18 @@ def test_the_local_store_is_account_one(db_url: str) -> None:
         with store.session() as s:
             assert s.scalars(select(DiaryEntry.owner_id)).all() == [LOCAL_ACCOUNT_ID]
     _ = dt
+
+
+def test_an_undo_snapshot_goes_back_to_its_owner_only(two: tuple[Store, Store]) -> None:
+    from heavylegs.store.undo import put_back
+
+    a, b = two
+    entry_id = _reads(a)["entry_by_day"]
+    with a.session() as s:
+        snapshot = edits.delete_entry(s, entry_id)
+    with pytest.raises(Unscoped), b.session() as s:
+        put_back(s, snapshot)
+    assert _reads(b)["entries"] == []
+    with a.session() as s:
+        put_back(s, snapshot)
+    assert _reads(a)["entry_by_day"] == entry_id

@@ -41,6 +41,14 @@ Backup
     :class:`BackupError` (``.problems``: one line each, naming the place).
 
 Diary rows are written and read through :mod:`heavylegs.diary`, which validates first.
+
+Owners (server mode)
+    Every row of personal data belongs to an account (:mod:`heavylegs.store.owners`); a store
+    and its sessions act for one owner: ``open_store(url)`` for the single-person app's account
+    (:data:`LOCAL_ACCOUNT_ID`), ``store.for_owner(account_id)`` for another, and
+    ``open_store(url, owner=None)`` for accounts work only (:mod:`heavylegs.store.accounts`,
+    :mod:`heavylegs.store.sharing`); personal data read without an owner raises
+    :class:`Unscoped`.
 """
 
 # Imported for its tables: the schema (and the backup) must not depend on which modules a caller
@@ -60,6 +68,7 @@ from heavylegs.store.assessments import (
 from heavylegs.store.backup import BackupError, dumps_backup, export_backup, import_backup
 from heavylegs.store.engine import (
     HEAD_REVISION,
+    LOCAL_ACCOUNT_ID,
     DatabaseBusy,
     DatabaseFull,
     DatabaseReadOnly,
@@ -69,9 +78,11 @@ from heavylegs.store.engine import (
     open_store,
     upgrade,
 )
+from heavylegs.store.owners import Unscoped
 
 __all__ = [
     "HEAD_REVISION",
+    "LOCAL_ACCOUNT_ID",
     "BackupError",
     "DatabaseBusy",
     "DatabaseFull",
@@ -79,6 +90,7 @@ __all__ = [
     "Store",
     "StoreError",
     "StoredAssessment",
+    "Unscoped",
     "default_url",
     "dumps_backup",
     "export_backup",

@@ -41,7 +41,8 @@ from heavylegs.store.account_rows import (
     LoginAttemptRow,
     WebSessionRow,
 )
-from heavylegs.store.engine import LOCAL_ACCOUNT_ID, Store
+from heavylegs.store.engine import Store
+from heavylegs.store.owners import LOCAL_ACCOUNT_ID
 
 INVITE_LIFETIME = timedelta(days=7)
 SESSION_LIFETIME = timedelta(days=14)

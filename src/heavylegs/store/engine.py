@@ -35,6 +35,10 @@ from sqlalchemy.exc import (
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
 
+from heavylegs.store.errors import StoreError as StoreError
+from heavylegs.store.owners import LOCAL_ACCOUNT_ID as LOCAL_ACCOUNT_ID
+from heavylegs.store.owners import OWNER_KEY, OwnedSession
+
 HEAD_REVISION = "0006"
 """The newest migration; a test checks it against the migration scripts."""
 
@@ -42,10 +46,6 @@ DB_ENV = "HEAVYLEGS_DB"
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 BUSY_ENV = "HEAVYLEGS_BUSY_TIMEOUT_MS"
 _PG_MIGRATION_LOCK = 0x6865_6176  # "heav": serialises concurrent first opens on PostgreSQL
-
-
-class StoreError(RuntimeError):
-    """The database cannot be opened or used; the message says what to do about it."""
 
 
 class DatabaseBusy(StoreError):
@@ -83,13 +83,6 @@ def normalise_url(url: str) -> str:
         if url.startswith(prefix):
             return "postgresql+psycopg://" + url[len(prefix) :]
     return url
-
-
-LOCAL_ACCOUNT_ID = 1
-"""The single-person app's account (migration 0006 gives it every row of an older database)."""
-
-OWNER_KEY = "heavylegs_owner"
-"""Where a session keeps its owner (``session.info``); see :mod:`heavylegs.store.owners`."""
 
 
 @dataclass
@@ -163,8 +156,6 @@ def open_store(
     ``owner``: the account the store is scoped to; by default the single person of the local
     app (:data:`LOCAL_ACCOUNT_ID`); ``None`` for the server's unscoped store (accounts only).
     """
-    from heavylegs.store.owners import OwnedSession
-
     if busy_timeout_ms is None:
         busy_timeout_ms = _env_ms(BUSY_ENV, SQLITE_BUSY_TIMEOUT_MS)
     engine = make_engine(url or default_url(), busy_timeout_ms=busy_timeout_ms)

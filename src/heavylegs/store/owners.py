@@ -36,7 +36,13 @@ from sqlalchemy.orm import (
 from sqlalchemy.sql import visitors
 from sqlalchemy.sql.selectable import Alias, FromClause, Join
 
-from heavylegs.store.engine import LOCAL_ACCOUNT_ID, OWNER_KEY, StoreError
+from heavylegs.store.errors import StoreError
+
+LOCAL_ACCOUNT_ID = 1
+"""The single-person app's account (migration 0006 gives it every row of an older database)."""
+
+OWNER_KEY = "heavylegs_owner"
+"""Where a session keeps its owner (``session.info``)."""
 
 __all__ = ["LOCAL_ACCOUNT_ID", "OWNER_KEY", "Owned", "OwnedSession", "Unscoped", "owner_filter"]
 

@@ -32,15 +32,12 @@ class Snapshot:
 def take(session: Session, table_name: str, column: str, value: object) -> list[dict[str, Any]]:
     """Every row of ``table_name`` whose ``column`` equals ``value``, as column -> value.
 
-    The session's owner scopes the read; ``owner_id`` is left out (putting back fills it in
-    from the session, so a snapshot cannot put rows into another person's data).
+    The session's owner scopes the read, and the rows keep their ``owner_id``: putting them back
+    in another person's session is refused (:class:`~heavylegs.store.owners.Unscoped`).
     """
     table = Base.metadata.tables[table_name]
     query = select(table).where(table.c[column] == value).order_by(*table.primary_key.columns)
-    rows = [dict(row) for row in session.execute(query).mappings()]
-    for row in rows:
-        row.pop("owner_id", None)
-    return rows
+    return [dict(row) for row in session.execute(query).mappings()]
 
 
 def put_back(session: Session, snapshot: Snapshot) -> None:
