@@ -117,14 +117,19 @@ def _interactive_forced() -> bool:
 def _record(answers: Any, result: Any, db: str | None) -> None:
     """Keep the assessment and its profile for the diary and reports. A database that cannot be
     written must never hide the result, so a failure is a warning on stderr, not an error."""
-    from heavylegs.cli.output import now, open_db
-    from heavylegs.store import StoreError, save_assessment
+    from heavylegs import fastlite
+    from heavylegs.cli.output import now, open_db, resolve_db
 
     answers_json = answers.model_dump(mode="json", exclude_none=True)
     output = result.model_dump(mode="json")
+    at, version = now(), result.knowledge_version
+    if fastlite.save_assessment(resolve_db(db)[0], answers_json, output, version, at) is not None:
+        return  # the local file at the current schema, written without SQLAlchemy (issue 15)
+    from heavylegs.store import StoreError, save_assessment
+
     try:
         with open_db(db, creates=True) as opened, opened.session() as session:
-            save_assessment(session, answers_json, output, result.knowledge_version, now())
+            save_assessment(session, answers_json, output, version, at)
     except (StoreError, OSError) as exc:
         sys.stderr.write(f"warning: assessment not stored: {exc}\n")
     except Exception as exc:  # the result still prints whatever the database did

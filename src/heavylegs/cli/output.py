@@ -76,8 +76,7 @@ def resolve_db(db: str | None) -> tuple[str, bool]:
     """
     import os
 
-    from heavylegs.store import default_url
-    from heavylegs.store.engine import DB_ENV
+    from heavylegs.fastlite import DB_ENV, default_url  # the store's, without SQLAlchemy
 
     chosen = db or _chosen_db[0] or os.environ.get(DB_ENV)
     if not chosen:
@@ -87,6 +86,10 @@ def resolve_db(db: str | None) -> tuple[str, bool]:
 
 def database_url(text: str) -> str:
     """``text`` as a SQLAlchemy URL: a file path becomes ``sqlite:///ABSOLUTE``."""
+    from heavylegs.fastlite import sqlite_path
+
+    if sqlite_path(text) is not None:
+        return text  # a plain SQLite file URL: nothing to check, and no SQLAlchemy to import
     from sqlalchemy import make_url
     from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 
@@ -114,6 +117,11 @@ def database_url(text: str) -> str:
 
 def sqlite_file(url: str) -> Path | None:
     """The file behind a SQLite URL (``None`` for other databases and in-memory SQLite)."""
+    from heavylegs.fastlite import sqlite_path
+
+    path = sqlite_path(url)
+    if path is not None:
+        return path
     from sqlalchemy import make_url
 
     parsed = make_url(url)

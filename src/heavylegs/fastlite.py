@@ -1,0 +1,231 @@
+"""The CLI's default database written with the standard library's ``sqlite3``, for start-up time.
+
+Why: importing SQLAlchemy and the ORM costs ~15-20x a bare ``python -c pass`` on the 2-core
+machine, more than the whole budget of a stored ``heavylegs assess`` (issue 15). The write it does
+is one INSERT and one profile row. So, for the one case that is nearly always the case (a local
+SQLite file that already exists, at the newest schema revision, one this module was written
+for), the row is written here, in one ``BEGIN IMMEDIATE`` transaction with the store's pragmas.
+In every other case (no file yet, another revision, another database, an unusual URL, any
+SQLite error) the functions answer ``None`` and the caller takes the store
+(:mod:`heavylegs.store`), which creates, migrates, and words any error as it always did.
+
+The store stays the reference: ``tests/store/test_fastlite.py`` writes the same inputs through
+both and compares every column of every row, and fails when the store's head revision or a
+table's columns change without this module following (:data:`REVISIONS`, :data:`COLUMNS`).
+Nothing here imports the store, so it sits beside it, not on it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+REVISIONS = frozenset({"0006", "0007"})
+"""Schema revisions whose tables written here are as :data:`COLUMNS` says (0007 adds an index
+elsewhere). The database must also be at the newest migration the package ships: a database
+the store has yet to migrate is the store's."""
+
+MIGRATIONS = Path(__file__).parent / "store" / "migrations" / "versions"
+
+LOCAL_ACCOUNT_ID = 1
+"""The single person of the local app (the store's ``LOCAL_ACCOUNT_ID``)."""
+
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "assessments": (
+        "id",
+        "owner_id",
+        "at",
+        "knowledge_version",
+        "triage_level",
+        "answers",
+        "output",
+    ),
+    "profile": ("id", "owner_id", "about", "history", "lifestyle", "running", "updated_at"),
+}
+"""Every column of the tables written here (a test compares them with the store's models)."""
+
+PROFILE_SECTIONS = ("about", "history", "lifestyle", "running")
+DB_ENV = "HEAVYLEGS_DB"
+BUSY_ENV = "HEAVYLEGS_BUSY_TIMEOUT_MS"
+BUSY_TIMEOUT_MS = 30_000
+_PREFIX = "sqlite:///"
+
+
+def default_url() -> str:
+    """``$HEAVYLEGS_DB``, else the SQLite file in the user data folder (as the store's)."""
+    explicit = os.environ.get(DB_ENV)
+    if explicit:
+        return explicit
+    import platformdirs
+
+    return f"{_PREFIX}{Path(platformdirs.user_data_dir('heavylegs')) / 'heavylegs.sqlite3'}"
+
+
+def sqlite_path(url: str) -> Path | None:
+    """The file of a plain ``sqlite:///FILE`` URL; ``None`` for anything else (other databases,
+    in-memory SQLite, drivers, query options, escapes): those go through the store."""
+    if not url.startswith(_PREFIX):
+        return None
+    name = url[len(_PREFIX) :]
+    if not name or name == ":memory:" or any(c in name for c in "?#%\x00"):
+        return None
+    return Path(name).expanduser()
+
+
+def head_revision() -> str | None:
+    """The newest migration shipped (``rev_NNNN_*.py``), read from the folder without importing
+    Alembic or the store; ``None`` if it cannot be read."""
+    try:
+        names = [p.name for p in MIGRATIONS.iterdir() if p.name.startswith("rev_")]
+    except OSError:
+        return None
+    numbers = [n.split("_")[1] for n in names if n.endswith(".py") and n.count("_") >= 2]
+    return max(numbers, default=None)
+
+
+def _busy_timeout_ms() -> int:
+    text = os.environ.get(BUSY_ENV, "").strip()
+    return int(text) if text.isdigit() and len(text) < 10 else BUSY_TIMEOUT_MS
+
+
+def _connect(url: str) -> sqlite3.Connection | None:
+    """An open connection at :data:`REVISION` with the store's pragmas, or ``None``."""
+    path = sqlite_path(url)
+    head = head_revision()
+    if path is None or head not in REVISIONS or not path.is_file():
+        return None
+    try:
+        conn = sqlite3.connect(path, isolation_level=None, timeout=0)
+    except sqlite3.Error:
+        return None
+    try:
+        conn.execute(f"PRAGMA busy_timeout = {max(0, _busy_timeout_ms())}")
+        row = conn.execute(
+            "SELECT version_num FROM alembic_version"
+            " WHERE (SELECT count(*) FROM alembic_version) = 1"
+        ).fetchone()
+        if row is None or row[0] != head:
+            conn.close()
+            return None
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = NORMAL")
+        conn.execute("PRAGMA foreign_keys = ON")
+    except sqlite3.Error:
+        conn.close()
+        return None
+    return conn
+
+
+def _strip_nul(value: Any) -> Any:
+    if isinstance(value, str):
+        return value.replace("\x00", "") if "\x00" in value else value
+    if isinstance(value, dict):
+        return {_strip_nul(k): _strip_nul(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_strip_nul(v) for v in value]
+    return value
+
+
+def _json(value: Any) -> str:
+    """The text the store's JSON columns hold (``json.dumps``, without NUL characters)."""
+    text = json.dumps(value)
+    return json.dumps(_strip_nul(value)) if "\\u0000" in text else text
+
+
+def _time(at: datetime) -> str:
+    """An aware time as the store keeps it: naive UTC, SQLAlchemy's SQLite text form."""
+    if at.tzinfo is None:
+        raise ValueError("datetimes given to the store must be time-zone aware")
+    return at.astimezone(UTC).replace(tzinfo=None).strftime("%Y-%m-%d %H:%M:%S.%f")
+
+
+def _merge(old: Mapping[str, Any], answers: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+    """As the store's ``merge_profile``: fields present (not ``None``) replace old values."""
+    merged: dict[str, dict[str, Any]] = {}
+    for section in PROFILE_SECTIONS:
+        fields = dict(old.get(section) or {})
+        new = answers.get(section)
+        if isinstance(new, Mapping):
+            fields.update({k: v for k, v in new.items() if v is not None})
+        merged[section] = fields
+    return merged
+
+
+def save_assessment(
+    url: str,
+    answers: Mapping[str, Any],
+    output: Mapping[str, Any],
+    knowledge_version: str,
+    at: datetime,
+) -> int | None:
+    """The store's ``save_assessment`` (the assessment row, then the profile folded in) in one
+    transaction; the new id, or ``None`` when the store must do it (nothing was written)."""
+    level = output.get("triage", {}).get("level")
+    if not isinstance(level, str):
+        return None
+    conn = _connect(url)
+    if conn is None:
+        return None
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            new_id = _write(conn, answers, output, knowledge_version, level, at)
+            conn.execute("COMMIT")
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+    except sqlite3.Error:
+        return None  # nothing kept: the store tries again and words what went wrong
+    finally:
+        conn.close()
+    return new_id
+
+
+def _write(
+    conn: sqlite3.Connection,
+    answers: Mapping[str, Any],
+    output: Mapping[str, Any],
+    knowledge_version: str,
+    level: str,
+    at: datetime,
+) -> int:
+    stamp = _time(at)
+    cursor = conn.execute(
+        "INSERT INTO assessments (owner_id, at, knowledge_version, triage_level, answers, output)"
+        " VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+        (
+            LOCAL_ACCOUNT_ID,
+            stamp,
+            _strip_nul(knowledge_version),
+            _strip_nul(level),
+            _json(dict(answers)),
+            _json(dict(output)),
+        ),
+    )
+    new_id = int(cursor.fetchone()[0])
+    row = conn.execute(
+        "SELECT id, about, history, lifestyle, running FROM profile WHERE owner_id = ?"
+        " ORDER BY id LIMIT 1",
+        (LOCAL_ACCOUNT_ID,),
+    ).fetchone()
+    old = {} if row is None else dict(zip(PROFILE_SECTIONS, map(json.loads, row[1:]), strict=True))
+    merged = [_json(fields) for fields in _merge(old, answers).values()]
+    if row is None:
+        conn.execute(
+            "INSERT INTO profile (owner_id, about, history, lifestyle, running, updated_at)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            (LOCAL_ACCOUNT_ID, *merged, stamp),
+        )
+    else:
+        conn.execute(
+            "UPDATE profile SET about = ?, history = ?, lifestyle = ?, running = ?,"
+            " updated_at = ? WHERE id = ?",
+            (*merged, stamp, row[0]),
+        )
+    return new_id

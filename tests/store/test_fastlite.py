@@ -1,0 +1,140 @@
+"""The CLI's sqlite3 fast path (heavylegs.fastlite) against the store, its reference: the same
+inputs through both give the same rows, column for column, on the same schema (issue 15)."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from heavylegs import fastlite
+from heavylegs.store import HEAD_REVISION, default_url, open_store, save_assessment
+from heavylegs.store.engine import LOCAL_ACCOUNT_ID
+from heavylegs.store.models import Base
+
+
+def test_written_for_the_store_head_revision() -> None:
+    """A new migration must be looked at here too: until then the fast path stands aside."""
+    assert fastlite.head_revision() == HEAD_REVISION
+    assert HEAD_REVISION in fastlite.REVISIONS
+    assert fastlite.LOCAL_ACCOUNT_ID == LOCAL_ACCOUNT_ID
+
+
+def test_every_column_of_the_tables_written_is_covered() -> None:
+    """A column added to a model without the fast path following fails here."""
+    for table, columns in fastlite.COLUMNS.items():
+        assert set(columns) == set(Base.metadata.tables[table].c.keys()), table
+
+
+def test_default_url_is_the_store_default(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("HEAVYLEGS_DB", raising=False)
+    assert fastlite.default_url() == default_url()
+    monkeypatch.setenv("HEAVYLEGS_DB", "postgresql://x@y/z")
+    assert fastlite.default_url() == default_url()
+
+
+TEXT = st.text(st.characters(codec="utf-8"), max_size=8)
+VALUE = st.one_of(
+    st.none(), st.booleans(), st.integers(-(2**40), 2**40), st.floats(allow_nan=False), TEXT
+)
+SECTION = st.dictionaries(TEXT, st.one_of(VALUE, st.lists(VALUE, max_size=3)), max_size=4)
+ANSWERS = st.fixed_dictionaries(
+    {"schema_version": st.just(1)},
+    optional={
+        "about": SECTION,
+        "history": SECTION,
+        "lifestyle": SECTION,
+        "running": SECTION,
+        "symptoms": SECTION,
+    },
+)
+OUTPUT = st.fixed_dictionaries(
+    {"triage": st.fixed_dictionaries({"level": st.sampled_from(["emergency", "self_care"])})},
+    optional={"causes": st.lists(SECTION, max_size=2), "note": TEXT},
+)
+SAVE = st.tuples(ANSWERS, OUTPUT, TEXT, st.integers(0, 10**6))
+
+
+def _rows(path: Path) -> dict[str, list[tuple[Any, ...]]]:
+    with sqlite3.connect(path) as conn:
+        return {
+            table: conn.execute(f"SELECT {', '.join(cols)} FROM {table} ORDER BY id").fetchall()
+            for table, cols in fastlite.COLUMNS.items()
+        }
+
+
+def _fresh(tmp: Path, name: str) -> str:
+    url = f"sqlite:///{tmp / name}"
+    open_store(url).close()
+    return url
+
+
+T0 = datetime(2026, 3, 1, 7, 30, 15, 123456, tzinfo=UTC)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(saves=st.lists(SAVE, min_size=1, max_size=4))
+def test_same_rows_as_the_store(tmp_path_factory: pytest.TempPathFactory, saves: list[Any]) -> None:
+    tmp = tmp_path_factory.mktemp("fast")
+    fast, slow = _fresh(tmp, "fast.sqlite3"), _fresh(tmp, "slow.sqlite3")
+    for answers, output, version, seconds in saves:
+        at = T0 + timedelta(seconds=seconds)
+        fast_id = fastlite.save_assessment(fast, answers, output, version, at)
+        with open_store(slow) as store, store.session() as session:
+            slow_id = save_assessment(session, answers, output, version, at)
+        assert fast_id == slow_id
+    assert _rows(tmp / "fast.sqlite3") == _rows(tmp / "slow.sqlite3")
+
+
+def test_rows_read_back_through_the_store(tmp_path: Path) -> None:
+    url = _fresh(tmp_path, "db.sqlite3")
+    zone = datetime(2026, 3, 1, 9, 0, tzinfo=UTC).astimezone()
+    answers = {"about": {"age": 40, "sex": "female"}, "running": {"weekly_km": 30}}
+    output = {"triage": {"level": "routine"}, "text": "a\x00b"}
+    new_id = fastlite.save_assessment(url, answers, output, "kb1", zone)
+    fastlite.save_assessment(url, {"about": {"age": 41, "sex": None}}, output, "kb1", zone)
+    with open_store(url) as store, store.session() as session:
+        from heavylegs.store import get_assessment, get_profile
+
+        stored = get_assessment(session, new_id or 0)
+        profile = get_profile(session)
+    assert stored is not None and stored.at == zone and stored.output["text"] == "ab"
+    assert profile["about"] == {"age": 41, "sex": "female"}
+    assert profile["running"] == {"weekly_km": 30}
+
+
+def test_stands_aside_when_the_store_must_do_it(tmp_path: Path) -> None:
+    """No file yet (the store creates and migrates it), another revision, another database or
+    an unusual URL: nothing is written and the caller uses the store."""
+    doc: dict[str, Any] = {"triage": {"level": "routine"}}
+    missing = tmp_path / "missing.sqlite3"
+    assert fastlite.save_assessment(f"sqlite:///{missing}", {}, doc, "v", T0) is None
+    assert not missing.exists()
+    url = _fresh(tmp_path, "old.sqlite3")
+    with sqlite3.connect(tmp_path / "old.sqlite3") as conn:
+        conn.execute("UPDATE alembic_version SET version_num = '0006a'")
+    assert fastlite.save_assessment(url, {}, doc, "v", T0) is None
+    for other in ("postgresql://u@h/db", "sqlite://", "sqlite:///:memory:", f"{url}?mode=ro"):
+        assert fastlite.save_assessment(other, {}, doc, "v", T0) is None
+    assert fastlite.save_assessment(_fresh(tmp_path, "x.sqlite3"), {}, {}, "v", T0) is None
+    assert _rows(tmp_path / "old.sqlite3")["assessments"] == []
+
+
+def test_a_locked_database_is_left_to_the_store(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HEAVYLEGS_BUSY_TIMEOUT_MS", "0")
+    url = _fresh(tmp_path, "db.sqlite3")
+    holder = sqlite3.connect(tmp_path / "db.sqlite3", isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        assert fastlite.save_assessment(url, {}, {"triage": {"level": "routine"}}, "v", T0) is None
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert _rows(tmp_path / "db.sqlite3")["assessments"] == []
