@@ -220,7 +220,7 @@ def test_a_heavy_sweater_gets_one_drinking_target_not_two() -> None:
         }
     )
     assert "high_fluid_intake" in do_ids(result)
-    assert "everyday_hydration" not in do_ids(result)
+    check(result, not_do={"everyday_hydration"})
 
 
 # --- arteries ----------------------------------------------------------------------------------
@@ -709,17 +709,17 @@ def test_safety_rules_hold_for_everyone(data: dict[str, Any]) -> None:
 
     assert not done & avoid_ids(result)
     if about.get("pregnant"):
-        assert not done & {"legs_up_the_wall", "leg_elevation", "horse_chestnut"}
-        assert not done & {"magnesium_supplement", "plyometrics", "heavy_squats"}
+        check(result, not_do={"legs_up_the_wall", "leg_elevation", "horse_chestnut"})
+        check(result, not_do={"magnesium_supplement", "plyometrics", "heavy_squats"})
     if conditions & {"heart_failure", "kidney_disease", "liver_disease"}:
         # a water tablet alone does not restrict fluids (issue 9); these conditions do
-        assert "high_fluid_intake" not in done
+        check(result, not_do={"high_fluid_intake"})
     if "heart_failure" in conditions:
-        assert not done & {"legs_up_the_wall", "compression_stockings"}
+        check(result, not_do={"legs_up_the_wall", "compression_stockings"})
     if "kidney_disease" in conditions:
-        assert not done & {"magnesium_supplement", "potassium_magnesium_foods"}
+        check(result, not_do={"magnesium_supplement", "potassium_magnesium_foods"})
     if medications & {"anticoagulant", "regular_nsaid"}:
-        assert "horse_chestnut" not in done
+        check(result, not_do={"horse_chestnut"})
     arterial = "peripheral_artery_disease" in conditions or any(
         symptoms.get(k)
         for k in (
@@ -729,15 +729,15 @@ def test_safety_rules_hold_for_everyone(data: dict[str, Any]) -> None:
         )
     )
     if arterial:
-        assert not done & {"compression_stockings", "legs_up_the_wall", "leg_elevation"}
+        check(result, not_do={"compression_stockings", "legs_up_the_wall", "leg_elevation"})
     if symptoms.get("swelling") == "one_leg" and "lymphedema" not in conditions:
-        assert not done & {"walking", "massage", "running", "compression_stockings"}
+        check(result, not_do={"walking", "massage", "running", "compression_stockings"})
     if symptoms.get("swelling") in ("one_leg", "both_legs"):
-        assert not done & {"plyometrics", "heavy_squats", "running", "static_standing"}
+        check(result, not_do={"plyometrics", "heavy_squats", "running", "static_standing"})
     if symptoms.get("tense_swollen_calf_after_injury"):
-        assert not done & {"leg_elevation", "compression_stockings", "massage"}
+        check(result, not_do={"leg_elevation", "compression_stockings", "massage"})
     if (about.get("age") or 0) >= 75:
-        assert "legs_up_the_wall" not in done
+        check(result, not_do={"legs_up_the_wall"})
     if lifestyle.get("work") in ("standing", "sitting", "mixed"):
         assert "static_standing" in avoid_ids(result)
     if result.triage.level is Urgency.EMERGENCY:
