@@ -7,16 +7,15 @@ person types on the sign-up page (or posts to ``/api/v1/auth/signup``). A thin f
 
 from __future__ import annotations
 
-import json
 import sys
 from typing import Annotated
 
 import typer
 
-from heavylegs.cli.output import DbOption, console, guard, now, open_db
+from heavylegs.cli.output import DbOption, console, guard, now, open_db, print_json
 
 users_app = typer.Typer(
-    help="Server mode: invite people (one-time sign-up codes) and list the accounts.",
+    help="Server accounts: invite people, list them.",
     no_args_is_help=True,
 )
 
@@ -57,7 +56,7 @@ def list_users(
         accounts = list_accounts(store)
     if json_output:
         rows = [{"id": a.id, "email": a.email, "role": a.role.value} for a in accounts]
-        sys.stdout.write(json.dumps(rows, indent=2) + "\n")
+        print_json(rows)
         return
     out = console()
     for a in accounts:
