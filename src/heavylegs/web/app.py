@@ -180,7 +180,12 @@ def openapi_document(app: FastAPI) -> dict[str, Any]:
 
     # The assessment refuses null and repeated choices; the diary's models take null for "not
     # noted", so only the answers are tightened.
-    return tighten(document, [Answers.__name__], list(app.state.ctx.kb.measures))
+    document = tighten(document, [Answers.__name__], list(app.state.ctx.kb.measures))
+    if app.state.multi_user:
+        from heavylegs.web.auth import document_accounts
+
+        document = document_accounts(document)
+    return document
 
 
 def _add_error_handlers(app: FastAPI) -> None:

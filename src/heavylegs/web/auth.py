@@ -205,3 +205,25 @@ def scoped_store(request: Request) -> Store:
 
         raise HTTPException(401, "sign in first")
     return ctx.store
+
+
+def document_accounts(document: dict[str, Any]) -> dict[str, Any]:
+    """``/openapi.json`` of accounts mode: how to authenticate, and the 401 (and for writes the
+    403 of a missing CSRF token) every non-public operation can answer."""
+    problems = {"application/json": {"schema": {"$ref": "#/components/schemas/Problems"}}}
+    schemes = document.setdefault("components", {}).setdefault("securitySchemes", {})
+    schemes["bearer"] = {"type": "http", "scheme": "bearer", "description": "An API token"}
+    schemes["session"] = {"type": "apiKey", "in": "cookie", "name": SESSION_COOKIE}
+    for path, item in document.get("paths", {}).items():
+        for method, operation in item.items():
+            if not isinstance(operation, dict) or "responses" not in operation:
+                continue
+            if is_public(method.upper(), path):
+                continue
+            operation["security"] = [{"bearer": []}, {"session": []}]
+            responses = operation["responses"]
+            responses.setdefault("401", {"description": "Not signed in", "content": problems})
+            if method in ("post", "put", "patch", "delete"):
+                what = "A session cookie without its X-CSRF-Token header"
+                responses.setdefault("403", {"description": what, "content": problems})
+    return document

@@ -24,6 +24,7 @@ from heavylegs.web.templating import context, page, redirect
 router = APIRouter()
 
 ERRORS: dict[int | str, dict[str, Any]] = {
+    400: {"model": Problems, "description": "The body is not JSON"},
     401: {"model": Problems, "description": "Not signed in, or the email or password is wrong"},
     422: {"model": Problems, "description": "Bad input: one entry per problem, naming the field"},
 }

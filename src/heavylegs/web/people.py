@@ -33,6 +33,7 @@ router = APIRouter()
 T = TypeVar("T")
 NOT_SHARED = "no such person sharing with you"
 ERRORS: dict[int | str, dict[str, Any]] = {
+    400: {"model": Problems, "description": "The body is not JSON"},
     401: {"model": Problems, "description": "Not signed in"},
     404: {"model": Problems, "description": "No such person sharing with you"},
     422: {"model": Problems, "description": "Bad input: one entry per problem, naming the field"},
