@@ -178,6 +178,8 @@ class _Lifestyle(answers.Lifestyle):
 
     standing_desk: bool | None = None
     steps_per_day_thousands: float | None = Field(default=None, ge=0, le=60)
+    hours_on_feet: float | None = None
+    shoe: str | None = None
 
 
 @pytest.fixture
@@ -208,3 +210,35 @@ def test_a_new_schema_field_needs_one_yaml_entry() -> None:
     assert steps.ask_if({"lifestyle.standing_desk": True})
     assert not steps.ask_if({"lifestyle.standing_desk": False})
     assert parse_reply(steps, "7,5") == 7.5 and parse_reply(desk, "y") is True
+
+
+@pytest.mark.usefixtures("new_fields")
+@pytest.mark.parametrize(
+    ("path", "message"),
+    [
+        ("lifestyle.hours_on_feet", "a number needs bounds"),
+        ("lifestyle.shoe", "no way to ask a str field"),
+    ],
+)
+def test_a_field_that_cannot_be_asked_fails_the_load(path: str, message: str) -> None:
+    raw = _raw()
+    raw["sections"][0]["questions"].append({"path": path, "text": "?"})
+    with pytest.raises(RuleError, match=rf"^question {path}: {message}"):
+        build(Questionnaire.model_validate(raw))
+
+
+def test_a_gated_question_with_its_own_ask_if_needs_both() -> None:
+    raw = _raw()
+    path = "running.soreness_days"
+    _replace(
+        raw,
+        path,
+        {**_entry(raw, path), "ask_if": {"running.last_hard_session_hours_ago": {"lte": 72}}},
+    )
+    soreness = next(q for q in build(Questionnaire.model_validate(raw)).questions if q.path == path)
+    assert soreness.ask_if is not None
+    recent = {"running.last_hard_session_hours_ago": 10}
+    assert soreness.ask_if({"meta.runs": True, **recent})
+    assert not soreness.ask_if({"meta.runs": False, **recent})
+    assert not soreness.ask_if({"meta.runs": True, "running.last_hard_session_hours_ago": 100})
+    assert should_ask(next(q for q in QUESTIONS if q.path == path), {"schema_version": 1}) is False

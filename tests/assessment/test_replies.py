@@ -36,6 +36,7 @@ NUMBERS = [q for q in QUESTIONS if q.kind is Kind.NUMBER]
         ("symptoms.when", [], None),
         ("symptoms.when", "  ", None),
         ("symptoms.heaviness", "7.0", 7),
+        ("symptoms.heaviness", ["7"], 7),
         ("lifestyle.water_liters_per_day", "1,5", 1.5),
         ("lifestyle.water_liters_per_day", "1.234", 1.23),
         ("lifestyle.water_liters_per_day", "2.999", 3),

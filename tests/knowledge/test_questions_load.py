@@ -68,6 +68,11 @@ def test_the_questionnaire_loads_in_order() -> None:
             "not_asked: {symptoms.itching: asked elsewhere}",
             r"question symptoms.itching: both asked and listed in not_asked",
         ),
+        (  # no path: named by its place
+            "    - path: symptoms.redness_spreading\n",
+            "    -\n",
+            r"questions.yaml: sections.2.questions.4.path: Field required",
+        ),
         (  # a gate outside meta.*: it would be taken for an answer
             "gate: {path: meta.runs,",
             "gate: {path: running.runs,",

@@ -94,7 +94,7 @@ def build(data: Questionnaire) -> Questions:
         try:
             _field(path)
         except RuleError as exc:
-            raise RuleError(f"not_asked {exc}") from None
+            raise RuleError(f"not_asked {path}: {exc}") from None
     return Questions(
         questions=tuple(questions),
         sections=tuple(s.title for s in data.sections),
@@ -104,17 +104,18 @@ def build(data: Questionnaire) -> Questions:
 
 
 def _field(path: str) -> tuple[Kind, Any]:
-    """How ``path`` is answered, and its pydantic field info."""
+    """How ``path`` is answered, and its pydantic field info (errors leave naming it to the
+    caller)."""
     section, _, name = path.partition(".")
     model = MODELS.get(section)
     if model is None or name not in model.model_fields:
-        raise RuleError(f"{path}: no such answer field")
+        raise RuleError("no such answer field")
     spec = field_spec(path)
     if spec.choices is not None:
         return (Kind.MULTI if spec.is_list else Kind.CHOICE), model.model_fields[name]
     kinds = {bool: Kind.YES_NO, int: Kind.INTEGER, float: Kind.NUMBER}
     if spec.is_list or spec.kind not in kinds:
-        raise RuleError(f"{path}: no way to ask a {spec.kind.__name__} field")
+        raise RuleError(f"no way to ask a {spec.kind.__name__} field")
     return kinds[spec.kind], model.model_fields[name]
 
 
