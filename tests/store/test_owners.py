@@ -261,3 +261,21 @@ def test_an_undo_snapshot_goes_back_to_its_owner_only(two: tuple[Store, Store]) 
     with a.session() as s:
         put_back(s, snapshot)
     assert _reads(a)["entry_by_day"] == entry_id
+
+
+def test_the_report_and_fhir_export_hold_the_owners_data_only(two: tuple[Store, Store]) -> None:
+    from heavylegs.knowledge.loader import load_knowledge
+    from heavylegs.reports import NothingToReport
+    from heavylegs.reports.fhir import render_bundle
+    from heavylegs.reports.gather import gather
+
+    a, b = two
+    kb = load_knowledge()
+    with a.session() as s:
+        of_a = gather(s, NOW, kb)
+    with b.session() as s:
+        of_b = gather(s, NOW, kb)
+    assert not of_a.empty and of_b.empty
+    assert "Tag 1:" in json.dumps(render_bundle(of_a))  # a note of A's diary
+    with pytest.raises(NothingToReport):
+        render_bundle(of_b)

@@ -209,6 +209,11 @@ def authenticate(store: Store, email: str, password: str, client: str, now: date
     """
     keys = _failure_keys(email, client)
     with store.session() as session:
+        session.execute(  # housekeeping: this email's and client's failures past the window
+            delete(LoginAttemptRow).where(
+                LoginAttemptRow.key_sha256.in_(keys), LoginAttemptRow.at <= now - FAILURE_WINDOW
+            )
+        )
         wait = _retry_after(session, keys, now)
         if wait is not None:
             raise RateLimited(wait)
@@ -255,6 +260,11 @@ def change_password(store: Store, account_id: int, old: str, new: str, now: date
 
 
 def _new_session(session: Session, account_id: int, now: datetime) -> str:
+    session.execute(  # housekeeping: the account's expired sessions
+        delete(WebSessionRow).where(
+            WebSessionRow.account_id == account_id, WebSessionRow.expires_at <= now
+        )
+    )
     token = secrets.token_urlsafe(32)
     session.add(
         WebSessionRow(
