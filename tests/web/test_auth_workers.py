@@ -32,13 +32,15 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def wait_until_up(base: str, process: subprocess.Popen[str], seconds: float = 60) -> None:
+def wait_until_up(
+    base: str, process: subprocess.Popen[str], seconds: float = 60, *, verify: bool = True
+) -> None:
     deadline = time.monotonic() + seconds
     while True:
         if process.poll() is not None:
             raise AssertionError(f"the server stopped: {process.communicate()[1]}")
         try:
-            if httpx.get(f"{base}/login", timeout=2).status_code == 200:
+            if httpx.get(f"{base}/login", timeout=2, verify=verify).status_code == 200:
                 return
         except httpx.HTTPError:
             pass
