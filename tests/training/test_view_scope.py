@@ -5,8 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import random
 import statistics
+from dataclasses import replace
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -142,3 +144,44 @@ def test_stored_heart_figures_are_the_computed_ones_and_follow_the_profile(
             assert keys == {profile_key(profile)}
             assert items == full  # stored figures give exactly what the seconds give
     assert profile.hr_rest == 62.0
+
+
+def test_the_overview_reads_earlier_activities_as_loads_with_the_same_figures(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Beyond the last year only days and loads are read, and the document is the same as the
+    one built from every session; an activity without heart rate makes it read them all."""
+    from heavylegs.store import open_store
+    from heavylegs.training import overview
+    from heavylegs.training.repository import load_history
+
+    rows = [  # ~ 3 years, heart rate all the way through every run
+        replace(r, hr_seconds=tuple((b, s * r.duration_s / total) for b, s in r.hr_seconds))
+        for r in history(5, 800)
+        if r.hr_seconds and r.duration_s and (total := sum(s for _, s in r.hr_seconds))
+    ]
+    url = f"sqlite:///{tmp_path / 'long.sqlite3'}"
+    _store_history(url, rows)
+    now = rows[-1].start_utc + dt.timedelta(days=2)
+    since = overview.detail_since(now, overview.shown_since(now.date(), 12))
+    documents = []
+    with open_store(url) as store:
+        for _ in range(2):  # the first view stores the heart-rate figures
+            with store.session() as session:
+                documents.append(overview.training_overview(session, now, default_offset_s=0))
+        with store.session() as session:
+            quick = load_history(session, now, None, 0, detail_since=since)
+        assert quick.earlier and len(quick.items) < len(rows) / 2
+        with monkeypatch.context() as patch:
+            patch.setattr(overview, "detail_since", lambda now, shown: None)
+            with store.session() as session:
+                documents.append(overview.training_overview(session, now, default_offset_s=0))
+    assert documents[0] == documents[1] == documents[2]
+    assert documents[2]["activities"] == len(rows)
+
+    mixed = history(6, 520)  # some without heart rate: estimated loads compare with them all
+    url = f"sqlite:///{tmp_path / 'mixed.sqlite3'}"
+    _store_history(url, mixed)
+    with open_store(url) as store, store.session() as session:
+        found = load_history(session, now, None, 0, detail_since=since)
+        assert not found.earlier and len(found.items) == len(mixed)

@@ -39,7 +39,7 @@ from heavylegs.store.errors import StoreError as StoreError
 from heavylegs.store.owners import LOCAL_ACCOUNT_ID as LOCAL_ACCOUNT_ID
 from heavylegs.store.owners import OWNER_KEY, OwnedSession
 
-HEAD_REVISION = "0006"
+HEAD_REVISION = "0007"
 """The newest migration; a test checks it against the migration scripts."""
 
 DB_ENV = "HEAVYLEGS_DB"

@@ -160,9 +160,10 @@ def profile_key(profile: HeartProfile) -> str:
     return f"{profile.hr_rest!r}/{profile.hr_max!r}/{profile.sex}"
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class HeartFigures:
-    """A session's heart-rate figures under one heart profile."""
+    """A session's heart-rate figures under one heart profile (read-only; not frozen, as one
+    is built per stored activity on every view and frozen ones cost three times as much)."""
 
     covered_s: float
     """Seconds with a heart rate (does not depend on the profile)."""

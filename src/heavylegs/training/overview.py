@@ -15,9 +15,10 @@ from collections import Counter
 from typing import TYPE_CHECKING, Any
 
 from heavylegs.training.heaviness import heaviness_link
+from heavylegs.training.load import LoadMethod
 from heavylegs.training.repository import HeartInputs as HeartInputs  # the overview's input
-from heavylegs.training.repository import load_sessions, local_offset_s
-from heavylegs.training.running import running_fill
+from heavylegs.training.repository import History, load_history, local_offset_s
+from heavylegs.training.running import HARD_LOOKBACK, MAX_HOURS, running_fill
 from heavylegs.training.series import (
     CALIBRATION_DAYS,
     SEED_DAYS,
@@ -26,8 +27,8 @@ from heavylegs.training.series import (
     ratio_band,
 )
 from heavylegs.training.signals import (
+    BASELINE_DAYS,
     SessionInfo,
-    build_series,
     cadence_trend,
     monday,
     weekly,
@@ -113,6 +114,53 @@ def _cadence_since(items: list[SessionInfo], since: dt.date | None) -> dt.date |
     return None if with_cadence else since
 
 
+RAMP_WEEKS = 4
+"""The weekly table compares a week with the one four weeks before (the 4-week ramp)."""
+
+
+def detail_since(now: dt.datetime, shown: dt.date | None) -> dt.datetime | None:
+    """From when the overview needs whole sessions (``None``: from the first), for a view that
+    shows from ``shown`` on: those weeks and the four before them (the 4-week ramp), the cadence
+    baselines of the shown runs, and the last year with six weeks before it (the running
+    answers' hard session); two days earlier still, as a local day can be a day either side of
+    the UTC date."""
+    if shown is None:
+        return None
+    first_day = min(
+        shown - dt.timedelta(weeks=RAMP_WEEKS), shown - dt.timedelta(days=BASELINE_DAYS)
+    ) - dt.timedelta(days=2)
+    first = dt.datetime.combine(first_day, dt.time(), dt.UTC)
+    year = now - dt.timedelta(hours=MAX_HOURS) - HARD_LOOKBACK - dt.timedelta(days=2)
+    return min(first, year)
+
+
+def _history(
+    session: Session,
+    now: dt.datetime,
+    heart: HeartInputs | None,
+    default_offset_s: int | None,
+    shown: dt.date | None,
+    table_from: dt.date | None,
+) -> tuple[History, dt.date | None]:
+    """The activities the overview reads (:func:`load_history`), and from when it lists
+    cadence: from ``shown``, or earlier to list the last :data:`CADENCE_SHOWN` runs.
+
+    ``table_from``: the first week of the weekly table (``None``: every week)."""
+    earliest = None if shown is None or table_from is None else min(shown, table_from)
+    since = detail_since(now, earliest)
+    history = load_history(session, now, heart, default_offset_s, detail_since=since)
+    cadence_from = _cadence_since(history.items, shown)
+    if history.earlier and since is not None:
+        runs = sum(1 for s in history.items if s.cadence_spm is not None and s.cadence_spm > 0)
+        # The runs listed, and the runs their baselines look back over, must all have been read
+        # (an earlier activity's local day is at most the UTC date it was read up to).
+        reach = since.date() + dt.timedelta(days=BASELINE_DAYS + 2)
+        if runs < CADENCE_SHOWN or cadence_from is None or cadence_from < reach:
+            history = load_history(session, now, heart, default_offset_s)
+            cadence_from = _cadence_since(history.items, shown)
+    return history, cadence_from
+
+
 def training_overview(
     session: Session,
     now: dt.datetime,
@@ -131,25 +179,33 @@ def training_overview(
     """
     from heavylegs.diary.entries import list_entries
 
-    items, profile = load_sessions(session, now, heart, default_offset_s)
     offset = local_offset_s(now) if default_offset_s is None else default_offset_s
     today = (now + dt.timedelta(seconds=offset)).date()
     shown = since if since is not None else shown_since(today, weeks)
-    series = build_series(items, today, (heart or HeartInputs()).seed_load)
-    table = weekly(items, series, today, shown=weeks)
-    last_day = max((s.day for s in items), default=None)
+    table_from = shown_since(today, weeks)
+    history, cadence_from = _history(session, now, heart, default_offset_s, shown, table_from)
+    items, profile, first_day = history.items, history.profile, history.first_day
+    loads = history.loads()
+    series = None
+    if first_day is not None:
+        seed = (heart or HeartInputs()).seed_load
+        series = LoadSeries.build(loads, first_day, max(today, first_day), seed)
+    table = weekly(items, series, today, shown=weeks, first_day=first_day)
+    last_day = max((day for day, _ in loads), default=None)
     link_from = today - dt.timedelta(days=LINK_DAYS - 1)
     read_from = shown if series is None or shown is None else min(shown, link_from)
     if series is not None:
         read_from = series.start if read_from is None else max(read_from, series.start)
     entries = list_entries(session, read_from, today)
     link = heaviness_link([e for e in entries if e.day >= link_from], series, last_day)
-    fill = running_fill(items, now)
+    fill = running_fill(items, now, history.first_start)
     methods = Counter(s.method.value for s in items)
+    if history.earlier:  # every earlier activity's load is its heart-rate TRIMP
+        methods[LoadMethod.HEART_RATE.value] += len(history.earlier)
     estimated_days = {s.day for s in items if s.estimated}
     return {
         "as_of": now.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "activities": len(items),
+        "activities": history.count,
         "newest_activity": last_day.isoformat() if last_day is not None else None,
         "constants": constants(),
         "heart_profile": profile.to_json(),
@@ -159,7 +215,7 @@ def training_overview(
         "today": today_json(series, today),
         "weeks": [w.to_json() for w in table],
         "series": series_json(series, estimated_days, shown) if series is not None else None,
-        "cadence": [p.to_json() for p in cadence_trend(items, _cadence_since(items, shown))],
+        "cadence": [p.to_json() for p in cadence_trend(items, cadence_from)],
         "heaviness": link.to_json(),
         "diary": [
             {"day": e.day.isoformat(), "part": e.part, "heaviness": e.heaviness}

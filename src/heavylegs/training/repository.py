@@ -25,6 +25,7 @@ from heavylegs.training.load import (
     HeartFigures,
     HeartProfile,
     TrimpTable,
+    covers,
     heart_profile,
     profile_key,
 )
@@ -65,9 +66,13 @@ class Indexed:
     damage: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class ActivityRow:
-    """A stored activity with what the load and signal functions read."""
+    """A stored activity with what the load and signal functions read.
+
+    Not frozen (treat it as read-only): a view builds one per activity of the whole history,
+    and a frozen dataclass's ``__init__`` costs about three times as much.
+    """
 
     id: int
     sport: str
@@ -295,14 +300,14 @@ def activity_rows(
     ``heart_rates=False`` reads the stored heart-rate figures instead of the seconds at each
     heart rate (``hr_seconds`` left empty): what the views need, a fraction of the reading.
     """
+    if not heart_rates:
+        return _rows_with_figures(session, since, _details_figures(session))
     a, d = ACTIVITIES.c, DETAILS.c
-    extra = (d.hr_seconds,) if heart_rates else (d.hr_covered_s, d.load_profile, d.trimp,
-                                                 d.mean_reserve)  # fmt: skip
     query = (
         select(
             a.id, a.sport, d.sub_sport, a.start_utc, a.utc_offset_s, a.duration_s, a.moving_s,
             a.distance_m, d.run_distance_m, a.avg_hr, a.max_hr, a.avg_cadence_spm,
-            a.elevation_gain_m, d.rpe, *extra,
+            a.elevation_gain_m, d.rpe, d.hr_seconds,
         )
         .outerjoin(DETAILS, d.activity_id == a.id)
         .order_by(a.start_utc, a.id)
@@ -311,9 +316,6 @@ def activity_rows(
         query = query.where(a.start_utc >= since)
     out = []
     for r in session.execute(query):
-        figures = None
-        if not heart_rates and r.load_profile is not None and r.hr_covered_s is not None:
-            figures = HeartFigures(r.hr_covered_s, r.trimp, r.mean_reserve)
         out.append(
             ActivityRow(
                 id=r.id, sport=r.sport, sub_sport=r.sub_sport, start_utc=r.start_utc,
@@ -321,9 +323,57 @@ def activity_rows(
                 distance_m=r.distance_m, run_distance_m=r.run_distance_m, avg_hr=r.avg_hr,
                 max_hr=r.max_hr, avg_cadence_spm=r.avg_cadence_spm,
                 elevation_gain_m=r.elevation_gain_m, rpe=r.rpe,
-                hr_seconds=tuple((int(b), float(s)) for b, s in (r.hr_seconds or ()))
-                if heart_rates else (),
-                figures=figures, figures_for=r.load_profile if figures is not None else None,
+                hr_seconds=tuple((int(b), float(s)) for b, s in (r.hr_seconds or ())),
+            )
+        )  # fmt: skip
+    return out
+
+
+_NO_DETAILS = (None, None, None, None, None, None, None)
+
+
+def _details_figures(session: Session) -> dict[int, Any]:
+    """Activity id -> (sub-sport, running m, RPE, covered s, profile key, TRIMP, reserve).
+
+    Every column is in ``ix_activity_details_figures`` (migration 0007), so this reads the index
+    alone. Joined to the activities, SQLite looked each details row up in the table instead,
+    where these columns come after the samples (~20 KB an hour): every view walked every run's
+    samples.
+    """
+    d = DETAILS.c
+    figures = select(
+        d.activity_id, d.sub_sport, d.run_distance_m, d.rpe, d.hr_covered_s, d.load_profile,
+        d.trimp, d.mean_reserve,
+    )  # fmt: skip
+    return {row[0]: row[1:] for row in session.execute(figures).all()}
+
+
+def _rows_with_figures(
+    session: Session, since: dt.datetime | None, details: dict[int, Any]
+) -> list[ActivityRow]:
+    """:func:`activity_rows` with the stored figures (``details``: :func:`_details_figures`).
+
+    Rows are taken by position: a view reads every activity, and looking columns up by name
+    cost more than the query.
+    """
+    a = ACTIVITIES.c
+    query = select(
+        a.id, a.sport, a.start_utc, a.utc_offset_s, a.duration_s, a.moving_s, a.distance_m,
+        a.avg_hr, a.max_hr, a.avg_cadence_spm, a.elevation_gain_m,
+    ).order_by(a.start_utc, a.id)  # fmt: skip
+    if since is not None:
+        query = query.where(a.start_utc >= since)
+    out = []
+    for i, sport, start, offset, duration, moving, distance, *rest in session.execute(query).all():
+        avg_hr, max_hr, cadence, gain = rest
+        sub_sport, run_m, rpe, covered, key, trimp, reserve = details.get(i, _NO_DETAILS)
+        heart = None
+        if key is not None and covered is not None:
+            heart = HeartFigures(covered, trimp, reserve)
+        out.append(
+            ActivityRow(
+                i, sport, sub_sport, start, offset, duration, moving, distance, run_m, avg_hr,
+                max_hr, cadence, gain, rpe, (), heart, key if heart is not None else None,
             )
         )  # fmt: skip
     return out
@@ -459,6 +509,21 @@ def local_offset_s(now: dt.datetime) -> int:
     return int(offset.total_seconds()) if offset is not None else 0
 
 
+def _heart_profile(
+    session: Session, heart: HeartInputs, observed_max: float | None
+) -> HeartProfile:
+    from heavylegs.store.person import load_profile
+
+    about = load_profile(session).about()  # the saved profile, else the last assessment's
+    return heart_profile(
+        hr_rest=heart.hr_rest,
+        hr_max=heart.hr_max,
+        age=about.get("age") if isinstance(about.get("age"), int) else None,
+        sex=about.get("sex") if isinstance(about.get("sex"), str) else None,
+        observed_max=observed_max,
+    )
+
+
 def load_sessions(
     session: Session,
     now: dt.datetime,
@@ -469,19 +534,103 @@ def load_sessions(
 
     Here, next to the reads it makes, so every view (overview, running answers, report) loads
     sessions the same way without importing one another."""
-    from heavylegs.store.person import load_profile
-
     heart = heart or HeartInputs()
     rows = activity_rows(session, heart_rates=False)
-    about = load_profile(session).about()  # the saved profile, else the last assessment's
     observed = [r.max_hr for r in rows if r.max_hr is not None and r.max_hr <= MAX_OBSERVED_HR]
-    profile = heart_profile(
-        hr_rest=heart.hr_rest,
-        hr_max=heart.hr_max,
-        age=about.get("age") if isinstance(about.get("age"), int) else None,
-        sex=about.get("sex") if isinstance(about.get("sex"), str) else None,
-        observed_max=max(observed) if observed else None,
-    )
+    profile = _heart_profile(session, heart, max(observed) if observed else None)
     offset = local_offset_s(now) if default_offset_s is None else default_offset_s
     rows = refresh_heart_figures(session, rows, profile)
     return sessions(rows, profile, offset), profile
+
+
+@dataclass
+class History:
+    """The stored activities as a view reads them: whole sessions from some day on, and of
+    the activities before it only what the load series needs (see :func:`load_history`)."""
+
+    items: list[SessionInfo]
+    """Sessions (start order): every activity, or those from the ``detail_since`` asked for."""
+    profile: HeartProfile
+    earlier: list[tuple[dt.date, float]]
+    """Local day and load of each activity before ``items`` (all heart-rate TRIMP), in order."""
+    first_start: dt.datetime | None
+    """When the first activity of the whole history started (``None``: no activities)."""
+    first_day: dt.date | None
+    """The earliest local day of the whole history (days can step back across time zones)."""
+
+    @property
+    def count(self) -> int:
+        return len(self.earlier) + len(self.items)
+
+    def loads(self) -> list[tuple[dt.date, float]]:
+        """Day and load of every activity of the history."""
+        return self.earlier + [(s.day, s.load) for s in self.items]
+
+
+def load_history(
+    session: Session,
+    now: dt.datetime,
+    heart: HeartInputs | None = None,
+    default_offset_s: int | None = None,
+    *,
+    detail_since: dt.datetime | None = None,
+) -> History:
+    """:func:`load_sessions` for a view that shows only the activities from ``detail_since``
+    on, and needs the earlier ones only for their loads (fitness and fatigue start from the
+    first activity): the same figures, at about the cost of the recent activities alone.
+
+    Each earlier activity is read from two indexes (no row, no sample) and costs a day and a
+    number, not a session. That holds when every earlier activity has stored heart-rate figures
+    for the current profile that cover it, and no recent one needs an estimated load (which
+    compares its pace with the runner's heart-rate sessions of the whole history); otherwise
+    every activity is loaded as :func:`load_sessions` does (and stale figures are refreshed,
+    so the next view is quick again). ``detail_since=None`` loads everything that way.
+    """
+    heart = heart or HeartInputs()
+    offset = local_offset_s(now) if default_offset_s is None else default_offset_s
+    if detail_since is not None:
+        found = _recent_history(session, heart, offset, detail_since)
+        if found is not None:
+            return found
+    items, profile = load_sessions(session, now, heart, offset)
+    first_day = min((s.day for s in items), default=None)
+    return History(items, profile, [], items[0].start_utc if items else None, first_day)
+
+
+def _recent_history(
+    session: Session, heart: HeartInputs, offset: int, detail_since: dt.datetime
+) -> History | None:
+    """:func:`load_history`'s quick way, or ``None`` when it does not hold."""
+    from sqlalchemy import func
+
+    a = ACTIVITIES.c
+    observed = session.scalar(select(func.max(a.max_hr)).where(a.max_hr <= MAX_OBSERVED_HR))
+    profile = _heart_profile(session, heart, observed)
+    key = profile_key(profile)
+    details = _details_figures(session)
+    before = (
+        select(a.id, a.start_utc, a.utc_offset_s, a.moving_s, a.duration_s)
+        .where(a.start_utc < detail_since)
+        .order_by(a.start_utc, a.id)
+    )
+    earlier: list[tuple[dt.date, float]] = []
+    first_start = None
+    for activity_id, start, utc_offset, moving, duration in session.execute(before).all():
+        *_, covered, figure_key, trimp, _reserve = details.get(activity_id, _NO_DETAILS)
+        seconds = moving or duration or 0.0
+        if figure_key != key or covered is None or trimp is None:
+            return None
+        if not covers(covered, seconds / 60.0 if seconds else None):
+            return None
+        shift = utc_offset if utc_offset is not None else offset
+        earlier.append(((start + dt.timedelta(seconds=shift)).date(), trimp))
+        first_start = first_start or start
+    rows = _rows_with_figures(session, detail_since, details)
+    rows = refresh_heart_figures(session, rows, profile)
+    items = sessions(rows, profile, offset)
+    if any(s.estimated for s in items):
+        return None
+    if first_start is None:
+        first_start = items[0].start_utc if items else None
+    first_day = min([day for day, _ in earlier] + [s.day for s in items], default=None)
+    return History(items, profile, earlier, first_start, first_day)

@@ -17,6 +17,7 @@ The weekly values are left out when the newest file is more than :data:`STALE_DA
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import statistics
 from collections.abc import Sequence
@@ -45,8 +46,16 @@ class RunningFill:
     notes: list[str] = field(default_factory=list)
 
 
+HARD_LOOKBACK = dt.timedelta(days=42)
+"""The load of a session is compared with the sessions of this many days before it."""
+
+
 def is_hard(session: SessionInfo, before: Sequence[SessionInfo]) -> bool:
-    """Whether ``session`` was hard for this person (see the module docstring)."""
+    """Whether ``session`` was hard for this person (see the module docstring).
+
+    ``before``: sessions before it (in start order); only those of the :data:`HARD_LOOKBACK`
+    before it count, so a caller may pass just those.
+    """
     if session.hours * 60.0 >= LONG_SESSION_MIN:
         return True
     if (
@@ -55,18 +64,25 @@ def is_hard(session: SessionInfo, before: Sequence[SessionInfo]) -> bool:
         and session.hours * 60 >= 20
     ):
         return True
-    since = session.start_utc - dt.timedelta(days=42)
+    since = session.start_utc - HARD_LOOKBACK
     recent = [s.load for s in before if since <= s.start_utc < session.start_utc and s.load > 0]
     return len(recent) >= 3 and session.load >= HARD_LOAD_FACTOR * statistics.median(recent)
 
 
-def running_fill(items: Sequence[SessionInfo], now: dt.datetime) -> RunningFill:
-    """The running answers the sessions support, as of ``now`` (aware)."""
+def running_fill(
+    items: Sequence[SessionInfo], now: dt.datetime, history_start: dt.datetime | None = None
+) -> RunningFill:
+    """The running answers the sessions support, as of ``now`` (aware).
+
+    ``history_start``: when the first activity started, when ``items`` hold only the recent
+    ones (every session of the last :data:`MAX_HOURS` hours and the six weeks before them).
+    """
     fill = RunningFill()
     past = sorted((s for s in items if s.start_utc <= now), key=lambda s: s.start_utc)
     if not past:
         fill.notes.append("no activities before now: nothing to fill")
         return fill
+    first_start = past[0].start_utc if history_start is None else history_start
     newest = past[-1].start_utc
     if now - newest > dt.timedelta(days=STALE_DAYS):
         fill.notes.append(
@@ -79,7 +95,7 @@ def running_fill(items: Sequence[SessionInfo], now: dt.datetime) -> RunningFill:
         recent = sum(s.run_km for s in past if now - week < s.start_utc <= now)
         earlier = sum(s.run_km for s in past if now - four - week < s.start_utc <= now - four)
         fill.answers["weekly_km"] = round(min(recent, MAX_WEEKLY_KM), 1)
-        if past[0].start_utc <= now - four - week:
+        if first_start <= now - four - week:
             fill.answers["weekly_km_four_weeks_ago"] = round(min(earlier, MAX_WEEKLY_KM), 1)
         else:
             fill.notes.append("files do not reach back five weeks: km four weeks ago unknown")
@@ -88,7 +104,11 @@ def running_fill(items: Sequence[SessionInfo], now: dt.datetime) -> RunningFill:
         session = past[i]
         if session.start_utc < year_ago:
             break
-        if is_hard(session, past[:i]):
+        # Only the six weeks before it count: bisected, so a year of sessions costs a year's
+        # windows, not a scan of the whole history for each one.
+        lookback = session.start_utc - HARD_LOOKBACK
+        first = bisect.bisect_left(past, lookback, hi=i, key=lambda s: s.start_utc)
+        if is_hard(session, past[first:i]):
             hours = max((now - session.end_utc).total_seconds() / 3600.0, 0.0)
             fill.answers["last_hard_session_hours_ago"] = round(min(hours, MAX_HOURS), 1)
             break

@@ -45,8 +45,12 @@ BASELINE_MIN_RUNS = 3
 PACE_NEIGHBOURS = 10
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class SessionInfo:
+    """One activity as the views use it. Not frozen (treat it as read-only): one is built per
+    activity of the whole history, and a frozen dataclass's ``__init__`` costs three times as
+    much."""
+
     id: int
     day: dt.date
     start_utc: dt.datetime
@@ -239,16 +243,21 @@ def weekly(
     series: LoadSeries | None,
     end: dt.date,
     shown: int | None = None,
+    first_day: dt.date | None = None,
 ) -> list[Week]:
     """One row per Monday-to-Sunday week from the first session's week to ``end``'s week
     (only the last ``shown`` weeks when given: the rows shown, the same as the tail of all of them).
+
+    ``first_day``: the history's first day when ``items`` hold only its recent sessions (they
+    must then hold every session of the shown weeks and the four before them).
 
     Changes are left out (``None``) against a partial week: a first week holding only the
     history's first days would make a normal second week read "+425 %".
     """
     if not items or series is None:
         return []
-    first_day = min(s.day for s in items)
+    if first_day is None:
+        first_day = min(s.day for s in items)
     first = monday(first_day)
     last = monday(end)
     count = (last - first).days // 7 + 1
