@@ -25,7 +25,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import Headers
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from heavylegs.web import csrf
 from heavylegs.web.context import ACCOUNT_OWNER, WebContext
@@ -170,7 +170,19 @@ class Accounts:
             if not is_public(scope["method"], path):
                 await _unauthenticated(scope, receive, send, stale=bool(cookie or token))
                 return
-        await self.app(scope, receive, send)
+        https = is_https(scope, srv.trust_proxy)
+
+        async def send_with_undo(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                from heavylegs.web import undo_cookie
+
+                value = state.get(undo_cookie.STATE_KEY)
+                if value is not None:
+                    header = (b"set-cookie", undo_cookie.cookie_header(value, https))
+                    message = {**message, "headers": [*message.get("headers", []), header]}
+            await send(message)
+
+        await self.app(scope, receive, send_with_undo)
 
 
 async def _unauthenticated(scope: Scope, receive: Receive, send: Send, *, stale: bool) -> None:

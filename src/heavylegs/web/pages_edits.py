@@ -68,6 +68,10 @@ def shelf(request: Request) -> UndoShelf:
     if not hasattr(state, "undo_shelf"):
         state.undo_shelf = UndoShelf()
     found: UndoShelf = state.undo_shelf
+    if getattr(state, "multi_user", False):  # several workers: the snapshot goes in a cookie
+        from heavylegs.web.undo_cookie import CookieShelf
+
+        return CookieShelf(request, found)
     return found
 
 
