@@ -260,3 +260,30 @@ def test_serve_refuses_what_does_not_go_together() -> None:
     assert "PostgreSQL" in (mode_problem("0.0.0.0", "sqlite:///x", many) or "")
     assert mode_problem("0.0.0.0", "postgresql+psycopg://h/db", many) is None
     assert mode_problem("0.0.0.0", "sqlite:///x", ServeMode(multi_user=True)) is None
+
+
+def test_uploads_are_limited_per_person_and_per_request(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import datetime as dt
+
+    from heavylegs.web import quotas
+    from tests.training.helpers import fit_run
+    from tests.web.conftest import NOW
+
+    monkeypatch.setattr(quotas, "PERSON_MAX_ACTIVITIES", 1)
+    monkeypatch.setattr(quotas, "SERVER_UPLOAD_MAX_BYTES", 200_000)
+    built = multi_user_app(sqlite_url(tmp_path))
+    with SignedIn(built):
+        person, other = sign_up(built, "a@example.org"), sign_up(built, "b@example.org")
+
+        def upload(client: SignedIn, days: int, size: int = 0) -> Any:
+            data = fit_run(NOW - dt.timedelta(days=days), 1500) + b"\0" * size
+            files = [("files", (f"run{days}.fit", data, "application/octet-stream"))]
+            return client.post("/training/import", files=files)
+
+        assert upload(person.client, 3).status_code == 200
+        full = upload(person.client, 4)
+        assert full.status_code == 507 and "delete old ones first" in full.text
+        assert upload(other.client, 4).status_code == 200  # the limit is each person's
+        assert upload(other.client, 5, size=300_000).status_code == 413

@@ -133,8 +133,17 @@ def create_app(
         app.add_middleware(auth.Accounts)
     _add_error_handlers(app)
     session_cookie = "heavylegs_session" if multi_user else None  # auth.SESSION_COOKIE
+    upload_max: int | None = None
+    if multi_user:
+        from heavylegs.web.quotas import SERVER_UPLOAD_MAX_BYTES
+
+        upload_max = SERVER_UPLOAD_MAX_BYTES
     app.add_middleware(
-        Guard, allowed_hosts=allowed_hosts, secret=key, session_cookie=session_cookie
+        Guard,
+        allowed_hosts=allowed_hosts,
+        secret=key,
+        session_cookie=session_cookie,
+        upload_max_bytes=upload_max,
     )
 
     def custom_openapi() -> dict[str, Any]:

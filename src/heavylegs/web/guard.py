@@ -57,6 +57,7 @@ class Guard:
         allowed_hosts: Sequence[str] | None = None,
         secret: bytes = b"",
         session_cookie: str | None = None,
+        upload_max_bytes: int | None = None,
     ) -> None:
         """``session_cookie`` (accounts mode): the cookie whose value a signed-in browser's CSRF
         token is bound to, so a new session (login) has a new token and any worker checks it."""
@@ -64,6 +65,9 @@ class Guard:
         self.allowed = {h.lower() for h in allowed_hosts} if allowed_hosts is not None else None
         self.secret = secret
         self.session_cookie = session_cookie
+        self.upload_max_bytes = upload_max_bytes
+        """A lower bound for uploads than :data:`heavylegs.web.bodies.UPLOAD_MAX_BYTES`
+        (accounts mode: :mod:`heavylegs.web.quotas`)."""
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -133,6 +137,8 @@ class Guard:
             raise Refusal(403, "Cross-site request refused.")
         path: str = scope["path"]
         limit = bodies.limit_for(path)
+        if self.upload_max_bytes is not None and path in bodies.UPLOAD_PATHS:
+            limit = min(limit, self.upload_max_bytes)
         declared = headers.get("content-length", "")
         if declared.isdigit() and int(declared) > limit:
             raise Refusal(413, _too_large(limit))

@@ -68,6 +68,13 @@ async def import_upload(request: Request) -> Response:
     ctx = context(request)
     if ctx.store is None:
         return page(request, "no_db.html", {"what": "Importing activities"}, status=503)
+    if getattr(request.app.state, "multi_user", False):  # a shared server: per-person limit
+        from heavylegs.web.quotas import upload_refused
+
+        refused = await run_in_threadpool(upload_refused, ctx)
+        if refused is not None:
+            values = {"report": None, "error": refused}
+            return page(request, "training_import.html", values, status=507)
     # Besides the files, the form has one field (the CSRF token): 10 is room enough.
     async with request.form(max_files=MAX_UPLOADS, max_fields=10, max_part_size=64 * 1024) as form:
         files = [f for f in form.getlist("files") if isinstance(f, UploadFile) and f.filename]
