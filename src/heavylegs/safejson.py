@@ -63,7 +63,14 @@ def loads(text: str | bytes, *, max_depth: int = MAX_DEPTH) -> Any:
         raise JsonInputError("not valid JSON (not UTF-8 text)") from None
     except ValueError as exc:  # anything else the decoder refuses
         raise JsonInputError(f"not valid JSON ({exc})") from None
-    check_depth(value, max_depth)
+    # Nesting needs an opening bracket per level, so a text with few of them cannot be too
+    # deep: an assessment's answers skip the walk.
+    if isinstance(text, bytes):
+        brackets = text.count(b"[") + text.count(b"{")
+    else:
+        brackets = text.count("[") + text.count("{")
+    if brackets > max_depth:
+        check_depth(value, max_depth)
     return value
 
 

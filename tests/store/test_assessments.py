@@ -103,6 +103,27 @@ def test_profile_keeps_what_later_answers_leave_out(store: Store) -> None:
     }
 
 
+def test_the_profile_is_written_only_when_the_answers_change_it(store: Store) -> None:
+    from sqlalchemy import select
+
+    from heavylegs.store.models import Profile
+
+    def updated_at() -> datetime:
+        with store.session() as s:
+            return s.scalars(select(Profile.updated_at)).one()
+
+    with store.session() as s:
+        upsert_profile(s, ANSWERS, T0)
+    with store.session() as s:  # the same stable answers (the symptoms are not kept)
+        upsert_profile(s, {**ANSWERS, "symptoms": {"legs": "left"}}, T0 + timedelta(days=1))
+    assert updated_at() == T0
+    with store.session() as s:
+        upsert_profile(s, {"about": {"age": 53}}, T0 + timedelta(days=2))
+    assert updated_at() == T0 + timedelta(days=2)
+    with store.session() as s:
+        assert get_profile(s)["about"] == {"age": 53, "sex": "female"}
+
+
 sections = st.dictionaries(
     st.sampled_from(["about", "history", "lifestyle", "running", "symptoms"]),
     st.dictionaries(st.sampled_from(["a", "b", "c"]), st.one_of(st.none(), st.integers(0, 9))),

@@ -97,9 +97,10 @@ def upsert_profile(session: Session, answers: Mapping[str, Any], at: datetime) -
     if row is None:
         row = Profile(about={}, history={}, lifestyle={}, running={}, updated_at=at)
         session.add(row)
-    merged = merge_profile(
-        {section: getattr(row, section) for section in PROFILE_SECTIONS}, answers
-    )
+    old = {section: getattr(row, section) for section in PROFILE_SECTIONS}
+    merged = merge_profile(old, answers)
+    if row.id is not None and merged == old:
+        return  # nothing new (the usual case): no write; ``updated_at`` says when it changed
     for section, fields in merged.items():
         setattr(row, section, fields)
     row.updated_at = at
