@@ -279,3 +279,21 @@ def test_the_report_and_fhir_export_hold_the_owners_data_only(two: tuple[Store, 
     assert "Tag 1:" in json.dumps(render_bundle(of_a))  # a note of A's diary
     with pytest.raises(NothingToReport):
         render_bundle(of_b)
+
+
+def test_every_owned_table_of_a_join_is_filtered() -> None:
+    """A joined table left unfiltered would pair one person's activity with another's file."""
+    from heavylegs.store.owners import scoped
+
+    details = Base.metadata.tables["activity_details"]
+    joined = (
+        select(ACTIVITIES.c.id, FILES.c.name, details.c.title)
+        .join(FILES, FILES.c.sha256 == ACTIVITIES.c.source_sha256)
+        .outerjoin(details, details.c.activity_id == ACTIVITIES.c.id)
+    )
+    where = str(scoped(joined, 7, orm=False).whereclause)
+    for table in ("activities", "activity_files", "activity_details"):
+        assert f"{table}.owner_id = :owner_id_" in where, table
+    aliased = FILES.alias("f")
+    where = str(scoped(select(aliased.c.name), 7, orm=False).whereclause)
+    assert "f.owner_id = :owner_id_" in where

@@ -21,7 +21,6 @@ Raw SQL text (``text()``) is not inspected; the store uses it only for PostgreSQ
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 from sqlalchemy import ColumnElement, Delete, ForeignKey, Insert, Integer, Select, Table, Update
@@ -34,7 +33,8 @@ from sqlalchemy.orm import (
     with_loader_criteria,
 )
 from sqlalchemy.sql import visitors
-from sqlalchemy.sql.selectable import Alias, FromClause, Join
+from sqlalchemy.sql.elements import ColumnClause
+from sqlalchemy.sql.selectable import Alias, FromClause
 
 from heavylegs.store.errors import StoreError
 
@@ -82,15 +82,31 @@ def owner_filter(session: Session, table: FromClause) -> ColumnElement[bool]:
     return table.c[OWNER_COLUMN] == session_owner(session)
 
 
-def _owned_in(from_: FromClause) -> Iterator[FromClause]:
-    """The owned tables (or aliases of one) a FROM element reads at its own level."""
-    if isinstance(from_, Join):
-        yield from _owned_in(from_.left)
-        yield from _owned_in(from_.right)
-    else:
-        base = from_.element if isinstance(from_, Alias) else from_
-        if isinstance(base, Table) and is_owned(base):
-            yield from_
+def _level(statement: Any) -> tuple[list[FromClause], list[Select[Any]]]:
+    """The owned tables (or aliases of one) ``statement`` reads at its own level, and the
+    SELECTs nested in it (subqueries, which filter their own tables).
+
+    A walk over the statement's parts, not :meth:`Select.get_final_froms`, which compiles the
+    statement (a few milliseconds on every query).
+    """
+    owned: dict[int, FromClause] = {}
+    nested: list[Select[Any]] = []
+    stack = list(statement.get_children())
+    while stack:
+        element = stack.pop()
+        if isinstance(element, Select):
+            nested.append(element)
+            continue
+        base = element.element if isinstance(element, Alias) else element
+        if isinstance(base, Table):
+            if is_owned(base):
+                owned.setdefault(id(element), element)
+            continue
+        if isinstance(element, ColumnClause) and element.table is not None:
+            stack.append(element.table)
+            continue
+        stack.extend(element.get_children())
+    return list(owned.values()), nested
 
 
 def _filters_owner(where: ColumnElement[Any] | None, from_: FromClause) -> bool:
@@ -101,18 +117,18 @@ def _filters_owner(where: ColumnElement[Any] | None, from_: FromClause) -> bool:
     return any(element is column for element in visitors.iterate(where))
 
 
-def _check_nested(statement: Any, top: Any) -> None:
-    """Every SELECT nested in ``statement`` that reads an owned table filters it by owner."""
-    for element in visitors.iterate(statement):
-        if element is top or not isinstance(element, Select):
-            continue
-        for from_ in element.get_final_froms():
-            for owned in _owned_in(from_):
-                if not _filters_owner(element.whereclause, owned):
-                    name = getattr(owned, "name", "?")
-                    raise Unscoped(
-                        f"a subquery reads {name} without an owner filter (use owner_filter)"
-                    )
+def _check_nested(nested: list[Select[Any]]) -> None:
+    """Every SELECT nested in a statement that reads an owned table filters it by owner."""
+    while nested:
+        select_ = nested.pop()
+        owned, deeper = _level(select_)
+        for table in owned:
+            if not _filters_owner(select_.whereclause, table):
+                name = getattr(table, "name", "?")
+                raise Unscoped(
+                    f"a subquery reads {name} without an owner filter (use owner_filter)"
+                )
+        nested.extend(deeper)
 
 
 def _check_params(parameters: Any, owner: int) -> None:
@@ -123,23 +139,19 @@ def _check_params(parameters: Any, owner: int) -> None:
             raise Unscoped("a row of another owner was given to this owner's session")
 
 
-def _touches_owned(statement: Any) -> bool:
-    if isinstance(statement, Insert):
-        return isinstance(statement.table, Table) and is_owned(statement.table)
-    if isinstance(statement, Update | Delete):
-        return isinstance(statement.table, Table) and is_owned(statement.table)
-    if isinstance(statement, Select):
-        return any(True for f in statement.get_final_froms() for _ in _owned_in(f)) or any(
-            isinstance(e, Table) and is_owned(e) for e in visitors.iterate(statement)
-        )
-    return False
-
-
 def scoped(statement: Any, owner: int, *, orm: bool) -> Any:
-    """``statement`` restricted to ``owner``'s rows (see the module docstring)."""
+    """``statement`` restricted to ``owner``'s rows (see the module docstring); the statement
+    itself when it touches no owned table."""
     if isinstance(statement, Insert):
-        return statement.values({OWNER_COLUMN: owner})
-    _check_nested(statement, statement)
+        if isinstance(statement.table, Table) and is_owned(statement.table):
+            return statement.values({OWNER_COLUMN: owner})
+        return statement
+    if not isinstance(statement, Select | Update | Delete):
+        return statement
+    owned, nested = _level(statement)
+    _check_nested(nested)
+    if not owned:
+        return statement
     if orm:
         return statement.options(
             with_loader_criteria(
@@ -148,23 +160,37 @@ def scoped(statement: Any, owner: int, *, orm: bool) -> Any:
                 include_aliases=True,
             )
         )
-    if isinstance(statement, Select):
-        for from_ in statement.get_final_froms():
-            for owned in list(_owned_in(from_)):
-                statement = statement.where(owned.c[OWNER_COLUMN] == owner)
-        return statement
-    if isinstance(statement, Update | Delete):
-        return statement.where(statement.table.c[OWNER_COLUMN] == owner)
+    for table in owned:
+        statement = statement.where(table.c[OWNER_COLUMN] == owner)
     return statement
+
+
+def _touches_owned(statement: Any) -> bool:
+    """Whether ``statement`` reads or writes an owned table anywhere (subqueries included)."""
+    if isinstance(statement, Insert | Update | Delete):
+        table = statement.table
+        if isinstance(table, Table) and is_owned(table):
+            return True
+        if isinstance(statement, Insert):
+            return False
+    if not isinstance(statement, Select | Update | Delete):
+        return False
+    owned, nested = _level(statement)
+    while not owned and nested:
+        owned, deeper = _level(nested.pop())
+        nested.extend(deeper)
+    return bool(owned)
 
 
 def _on_execute(state: ORMExecuteState) -> None:
     if state.is_column_load or state.is_relationship_load:
         return  # the criteria of the statement that loaded the object apply
     statement = state.statement
-    if not _touches_owned(statement):
+    owner = state.session.info.get(OWNER_KEY)
+    if owner is None:
+        if _touches_owned(statement):
+            session_owner(state.session)  # raises Unscoped
         return
-    owner = session_owner(state.session)
     if isinstance(statement, Insert) and state.parameters is not None:
         _check_params(state.parameters, owner)
     state.statement = scoped(statement, owner, orm=state.is_orm_statement)
