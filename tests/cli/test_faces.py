@@ -110,6 +110,18 @@ def test_info_says_where_the_data_lives_without_creating_it(tmp_path: Path) -> N
     assert "  1 diary entry\n" in text and "  0 activities\n" in text
 
 
+def test_info_json_keeps_a_non_ascii_path_as_it_is(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every ``--json`` prints through one ``print_json``: text as it is, not ``\\u`` escapes."""
+    folder = tmp_path / "données é"
+    monkeypatch.setenv("XDG_DATA_HOME", str(folder))
+    result = run("info", "--json")
+    assert result.exit_code == 0, result.output
+    assert "données é" in result.stdout and "\\u00e9" not in result.stdout
+    assert json.loads(result.stdout)["data_folder"].startswith(str(folder))
+
+
 def test_help_offers_completion_and_whole_first_sentences() -> None:
     result = run("-h")
     assert result.exit_code == 0

@@ -121,6 +121,27 @@ def test_edit_and_delete_a_diary_entry(db: str) -> None:
     assert missing.exit_code == 1 and "no diary entry 1" in missing.stderr
 
 
+def test_log_and_edit_entry_take_every_value_of_an_entry(db: str) -> None:
+    """Both commands read their values by the diary stage's field names: every field has an
+    option of that name on each (the web's edit page has them all too)."""
+    import typer
+    from typer.main import get_command
+
+    from heavylegs.cli.records import edit_entry
+    from heavylegs.diary.validation import ENTRY_VALUE_FIELDS
+
+    for command in (diary_cli.log, edit_entry):
+        one = typer.Typer()
+        one.command()(command)
+        names = {param.name for param in get_command(one).params}
+        assert set(ENTRY_VALUE_FIELDS) <= names, (command.__name__, set(ENTRY_VALUE_FIELDS) - names)
+    ok("log", "--date", "2026-11-20", "--part", "evening", "--heaviness", "4", "--sock-marks")
+    ok("edit", "entry", "1", "--no-sock-marks", "--night-cramps", "--cramps", "2")
+    (entry,) = json.loads(ok("diary", "--json"))["entries"]
+    assert (entry["sock_marks"], entry["night_cramps"], entry["cramps"]) == (False, True, 2)
+    assert entry["heaviness"] == 4
+
+
 def test_moving_an_entry_onto_another_is_refused(db: str) -> None:
     ok("log", "--date", "2026-11-20", "--part", "morning", "--heaviness", "2")
     ok("log", "--date", "2026-11-20", "--part", "evening", "--heaviness", "5")

@@ -193,9 +193,11 @@ def test_training_text_fits_80_columns_and_says_when_all_runs_are_older(
 
     from rich.console import Console
 
+    from heavylegs.cli.training_view import print_training
+
     def text_of(doc: dict[str, object]) -> str:
         out = Console(width=80, file=io.StringIO(), record=True, color_system=None)
-        cli._print_training(doc, None, out)
+        print_training(doc, None, out)
         return out.export_text()
 
     CliRunner().invoke(app, ["import", str(runs), "--db", sqlite_url])

@@ -6,8 +6,6 @@ imported inside the command so ``heavylegs --help`` stays fast.
 
 from __future__ import annotations
 
-import json
-import sys
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -36,7 +34,7 @@ def register(app: typer.Typer) -> None:
 def run_ask(question: str, *, json_output: bool) -> int:
     """Exit code: 0 answered (possibly with no match), 2 unusable question (message on stderr)."""
     from heavylegs.ask import QuestionError, ask
-    from heavylegs.cli.output import console, error_lines
+    from heavylegs.cli.output import console, error_lines, print_json
     from heavylegs.knowledge import load_knowledge
 
     try:
@@ -46,7 +44,7 @@ def run_ask(question: str, *, json_output: bool) -> int:
         error_lines([f"question: {exc}"])
         return 2
     if json_output:
-        sys.stdout.write(json.dumps(result.to_json(), indent=2, ensure_ascii=False) + "\n")
+        print_json(result.to_json())
         return 0
     render_answers(console(), result, kb)
     return 0

@@ -16,7 +16,7 @@ import datetime as dt
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -79,25 +79,10 @@ def log(
     db: Db = None,
 ) -> None:
     """Record a morning or evening diary entry (the same date and part again updates it)."""
-    given: dict[str, Any] = {
-        "heaviness": heaviness,
-        "ankle_left_cm": ankle_left_cm,
-        "ankle_right_cm": ankle_right_cm,
-        "swelling": swelling,
-        "sock_marks": sock_marks,
-        "cramps": cramps,
-        "night_cramps": night_cramps,
-        "pain": pain,
-        "sleep_h": sleep_h,
-        "water_l": water_l,
-        "steps": steps,
-        "walk_min": walk_min,
-        "hours_still": hours_still,
-        "note": note,
-    }
-    with guard():
-        from heavylegs.cli.diary_entry import log_entry
+    from heavylegs.cli.diary_entry import entry_values, log_entry
 
+    given = entry_values(locals())  # the options named after the entry's fields
+    with guard():
         log_entry(given, date=date, part=part, interactive=interactive, db=db, now=now())
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 import typer
@@ -51,6 +52,16 @@ PLAIN: dict[str, tuple[str, str]] = {
     "hours_still": ("still", " h"),
 }
 """How a recorded value reads in a sentence: "ankle left 24.0 cm", not ``ankle_left_cm 24.0``."""
+
+
+def entry_values(options: Mapping[str, Any]) -> dict[str, Any]:
+    """The diary values among a command's options, by the diary stage's field names, without
+    those not given. ``log`` and ``edit entry`` name their options after the fields and both pass
+    their parameters (``locals()``) here, so the list of values is the stage's, not written out in
+    each command."""
+    from heavylegs.diary.validation import ENTRY_VALUE_FIELDS
+
+    return {name: options[name] for name in ENTRY_VALUE_FIELDS if options.get(name) is not None}
 
 
 def knowledge() -> KnowledgeBase:
@@ -151,6 +162,7 @@ def _warn_escalations(store: Store, today: dt.date) -> None:
 
     from heavylegs.diary.entries import list_entries, list_measures
     from heavylegs.diary.escalation import escalations, wording_from_kb
+    from heavylegs.diary.plan import is_serious
     from heavylegs.diary.series import build_series
     from heavylegs.knowledge.models import Urgency
 
@@ -158,7 +170,7 @@ def _warn_escalations(store: Store, today: dt.date) -> None:
         series = build_series(list_entries(session), list_measures(session), today)
     for flag in escalations(series, None, wording_from_kb(knowledge())):
         if flag.level.rank >= Urgency.ROUTINE.rank:
-            colour = "red" if flag.level.rank >= Urgency.URGENT.rank else "yellow"
+            colour = "red" if is_serious(flag.level) else "yellow"
             console().print(f"[bold {colour}]{flag.level.value.upper()}[/]: {escape(flag.message)}")
 
 
@@ -176,10 +188,10 @@ def record_done(
     to avoid it (the record is kept: it happened)."""
     from rich.markup import escape
 
+    from heavylegs import fastlite
+    from heavylegs.cli.output import resolve_db
     from heavylegs.diary.caution import caution_for
-    from heavylegs.diary.entries import record_measure
     from heavylegs.diary.validation import parse_measure_done
-    from heavylegs.store import latest_assessment
 
     if minutes is not None and reps is not None:
         raise Fail(["--minutes/--reps: give one of them, not both"])
@@ -193,9 +205,20 @@ def record_done(
         known=frozenset(kb.measures),
         now=now,
     )
-    with open_db(db, creates=True) as store, store.session() as session:
-        measure_id = record_measure(session, parsed)
-        latest = latest_assessment(session)
+    p = parsed  # the local file without SQLAlchemy, else the store (which creates it)
+    fast = fastlite.record_measure(
+        resolve_db(db)[0], p.measure, p.date, p.at, p.minutes, p.reps, p.source.value
+    )
+    if fast is not None:
+        measure_id, output = fast
+    else:
+        from heavylegs.diary.entries import record_measure
+        from heavylegs.store import latest_assessment
+
+        with open_db(db, creates=True) as store, store.session() as session:
+            measure_id = record_measure(session, parsed)
+            latest = latest_assessment(session)
+        output = None if latest is None else latest.output
     amount = (
         f"{parsed.reps} reps"
         if parsed.reps is not None
@@ -208,7 +231,7 @@ def record_done(
         f"Recorded {title} on {parsed.date.isoformat()}: {amount} (id {measure_id})",
         markup=False,
     )
-    caution = caution_for(None if latest is None else latest.output, parsed.measure)
+    caution = caution_for(output, parsed.measure)
     if caution is not None:
         colour = "red" if caution.serious else "yellow"
         console().print(f"[bold {colour}]Careful:[/] {escape(caution.message())}")

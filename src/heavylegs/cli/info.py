@@ -5,13 +5,19 @@ It never creates a database: it only looks at the one the other commands would u
 
 from __future__ import annotations
 
-import json
-import sys
 from typing import Annotated, Any
 
 import typer
 
-from heavylegs.cli.output import DbOption, console, guard, plural, resolve_db, sqlite_file
+from heavylegs.cli.output import (
+    DbOption,
+    console,
+    guard,
+    plural,
+    print_json,
+    resolve_db,
+    sqlite_file,
+)
 
 COUNTED = {
     "assessments": ("assessment", "assessments"),
@@ -31,7 +37,7 @@ def info(
     with guard():
         facts = gather(db)
     if json_output:
-        sys.stdout.write(json.dumps(facts, indent=2) + "\n")
+        print_json(facts)
         return
     out = console()
     out.print(f"heavylegs {facts['version']}", markup=False)

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import json
-import sys
-
-from heavylegs.cli.output import console, error_lines
+from heavylegs.cli.output import console, error_lines, print_json
 
 
 def run_explain(entry_id: str, *, json_output: bool) -> int:
@@ -24,14 +21,7 @@ def run_explain(entry_id: str, *, json_output: bool) -> int:
         error_lines([f"entry_id: no cause, measure, red flag or FAQ called {entry_id!r}{hint}"])
         return 2
     if json_output:
-        sys.stdout.write(
-            json.dumps(
-                entry.model_dump(mode="json", exclude={"when", "features", "indications"}),
-                indent=2,
-                ensure_ascii=False,
-            )
-            + "\n"
-        )
+        print_json(entry.model_dump(mode="json", exclude={"when", "features", "indications"}))
         return 0
     from heavylegs.cli.render import render_entry
 
@@ -45,7 +35,7 @@ def run_sources(*, json_output: bool) -> int:
     kb = load_knowledge()
     if json_output:
         data = [s.model_dump(mode="json") for s in kb.sources.values()]
-        sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+        print_json(data)
         return 0
     from heavylegs.cli.render import render_sources
 
@@ -67,7 +57,7 @@ def run_list(*, json_output: bool, asked: bool) -> int:
             "causes": [{"id": c.id, "title": c.title} for c in kb.causes.values()],
             "measures": [{"id": m.id, "title": m.title} for m in kb.measures.values()],
         }
-        sys.stdout.write(json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
+        print_json(doc)
         return 0
     from heavylegs.cli.render import render_index
 

@@ -103,7 +103,13 @@ def edit_entry(
     swelling: Annotated[
         str | None, typer.Option(metavar="none|both|left|right", show_default=False)
     ] = None,
+    sock_marks: Annotated[
+        bool | None, typer.Option("--sock-marks/--no-sock-marks", show_default=False)
+    ] = None,
     cramps: Annotated[str | None, typer.Option(metavar="N", show_default=False)] = None,
+    night_cramps: Annotated[
+        bool | None, typer.Option("--night-cramps/--no-night-cramps", show_default=False)
+    ] = None,
     pain: Annotated[str | None, typer.Option(metavar="0-10", show_default=False)] = None,
     sleep_h: Annotated[str | None, typer.Option(metavar="H", show_default=False)] = None,
     water_l: Annotated[str | None, typer.Option(metavar="L", show_default=False)] = None,
@@ -115,25 +121,11 @@ def edit_entry(
     db: Db = None,
 ) -> None:
     """Correct values of a diary entry (given by id, or by date and part)."""
+    from heavylegs.cli.diary_entry import entry_values
     from heavylegs.diary import edits
 
-    given = {
-        "date": new_date,
-        "part": new_part,
-        "heaviness": heaviness,
-        "ankle_left_cm": ankle_left_cm,
-        "ankle_right_cm": ankle_right_cm,
-        "swelling": swelling,
-        "cramps": cramps,
-        "pain": pain,
-        "sleep_h": sleep_h,
-        "water_l": water_l,
-        "steps": steps,
-        "walk_min": walk_min,
-        "hours_still": hours_still,
-        "note": note,
-    }
-    changes = {k: v for k, v in given.items() if v is not None}
+    moved = {"date": new_date, "part": new_part}
+    changes = {**{k: v for k, v in moved.items() if v is not None}, **entry_values(locals())}
     with _guard():
         if not changes and not clear:
             raise Fail(["(entry): give a value to change, e.g. --heaviness 3, or --clear FIELD"])

@@ -11,6 +11,7 @@ from rich.table import Table
 from rich.text import Text
 
 from heavylegs.assessment.result import Assessment
+from heavylegs.diary.plan import is_serious
 from heavylegs.knowledge import KnowledgeBase, Urgency
 from heavylegs.knowledge.models import Entry, Measure, RedFlag
 
@@ -35,7 +36,7 @@ def render_assessment(console: Console, result: Assessment, kb: KnowledgeBase) -
         body.append(Text(f"• {reason.message}  [{', '.join(reason.sources)}]"))
     console.print(Panel(Group(*body), title=Text(f" {label} ", style=style), border_style="bold"))
 
-    if result.plan.do and result.triage.level in (Urgency.EMERGENCY, Urgency.URGENT):
+    if result.plan.do and is_serious(result.triage.level):
         _render_plan(console, result, "What to do now")
     console.print(Text("\nWhat is likely behind it", style="bold underline"))
     console.print(
@@ -60,7 +61,7 @@ def render_assessment(console: Console, result: Assessment, kb: KnowledgeBase) -
             for line in cause.criteria.met:
                 console.print(f"        ✓ {line}")
         console.print(Text(f"      sources: {', '.join(cause.sources)}", style="dim"))
-    if result.triage.level not in (Urgency.EMERGENCY, Urgency.URGENT):
+    if not is_serious(result.triage.level):
         _render_plan(console, result, "Your plan")
     if result.plan.avoid:
         console.print(Text("\nAvoid for now", style="bold underline"))

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from heavylegs.diary.plan import is_serious
 from heavylegs.problems import Problems
 from heavylegs.reports import NoRoutineCalendar, NothingToReport
 from heavylegs.reports.fhir import person_key
@@ -176,7 +177,7 @@ def reminders(data: ReportData, hours: WorkingDay, zone: ZoneInfo) -> list[Remin
         raise NothingToReport("no assessment stored yet: run 'heavylegs assess' first")
     triage = latest.output.get("triage") or {}
     level = triage.get("level")
-    if level in ("urgent", "emergency"):
+    if is_serious(level):
         raise NoRoutineCalendar(
             f"your latest assessment ({latest.at.astimezone(zone):%d %b %Y}) is {level}: "
             f"{triage.get('headline', '')} Reminders for a routine plan would be the wrong "

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from heavylegs.diary.plan import is_serious
 from heavylegs.reports.gather import ReportData
 
 ANKLE_DIFFERENCE_CM = 2.0
@@ -291,7 +292,7 @@ def questions(data: ReportData) -> list[str]:
         asked.append(
             f"My ankles differ by {a.difference:g} cm. Does one-sided swelling need a scan?"
         )
-    if level in ("urgent", "emergency"):
+    if is_serious(level):
         asked.append("Which signs mean I should come back at once, or call for help?")
     meds = _get(answers, "history.medications")
     if isinstance(meds, list) and [m for m in meds if m != "other"]:

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from heavylegs.diary.plan import is_serious
 from heavylegs.reports import NothingToReport, facts
 from heavylegs.reports.charts import ChartFormat, recent_training
 from heavylegs.reports.gather import ReportData
@@ -128,7 +129,7 @@ def _triage_box(pdf: FPDF, data: ReportData, output: dict[str, Any], at: Any) ->
         new_y="NEXT",
     )
     reasons = [r for r in triage.get("reasons") or [] if isinstance(r, dict)]
-    serious = level in ("urgent", "emergency")
+    serious = is_serious(level)
     for reason in reasons:
         sources = ", ".join(str(s) for s in reason.get("sources") or [])
         message = str(reason.get("message", ""))

@@ -17,6 +17,7 @@ from starlette.concurrency import run_in_threadpool
 
 from heavylegs.assessment.questionnaire import SECTIONS, Kind, Question
 from heavylegs.assessment.result import Assessment
+from heavylegs.diary.plan import is_serious
 from heavylegs.knowledge.models import KnowledgeBase, MeasureKind, Urgency
 from heavylegs.web import records, result_view, wizard
 from heavylegs.web.sealed import seal, unseal
@@ -29,14 +30,13 @@ DRAFT_MAX_AGE_S = 24 * 3600
 """A day: long enough to come back to unfinished answers, short for health data in a cookie."""
 ALERTED = "_alerted"
 """Draft key: the most serious level the wizard already stopped for (it stops once per level)."""
-SERIOUS = (Urgency.URGENT, Urgency.EMERGENCY)
 
 
 def _interrupts(level: Urgency, draft: dict[str, Any]) -> bool:
     """Whether the answers so far should stop the wizard now: an emergency or a same-day result
     the wizard has not stopped for yet. Why same-day too: clot signs known at step 5 must not
     wait three more steps."""
-    if level not in SERIOUS:
+    if not is_serious(level):
         return False
     shown = draft.get(ALERTED)
     return shown is None or (shown == Urgency.URGENT.value and level is Urgency.EMERGENCY)
@@ -161,7 +161,7 @@ def _serious_so_far(step: int, draft: dict[str, Any]) -> str | None:
     if step <= wizard.FIRST_CHECK:
         return None
     level = _level(draft)
-    return level.value if level in SERIOUS else None
+    return level.value if level is not None and is_serious(level) else None
 
 
 def _step_or_404(request: Request, step: int) -> Response | None:
@@ -315,7 +315,7 @@ def alert(request: Request, after: int = 3) -> Response:
     draft = load_draft(request) or {}
     outcome = _assess(draft, request)
     after = min(max(after, 1), wizard.STEP_COUNT - 1)
-    if isinstance(outcome, list) or outcome[1].triage.level not in SERIOUS:
+    if isinstance(outcome, list) or not is_serious(outcome[1].triage.level):
         return redirect(request, f"/assess/{after + 1}")
     return page(request, "alert.html", {**result_values(outcome[1]), "next_step": after + 1})
 
@@ -344,7 +344,7 @@ def result_values(
     return {
         "result": result,
         "level": level.value,
-        "serious": level in (Urgency.EMERGENCY, Urgency.URGENT),
+        "serious": is_serious(level),
         "actions": actions,
         "plan_items": others,
         "avoid_groups": groups,

@@ -28,10 +28,6 @@ if TYPE_CHECKING:
 router = APIRouter(include_in_schema=False)
 
 SHELF_SIZE = 50
-ENTRY_VALUES = (
-    "heaviness", "ankle_left_cm", "ankle_right_cm", "swelling", "sock_marks", "cramps",
-    "night_cramps", "pain", "sleep_h", "water_l", "steps", "walk_min", "hours_still", "note",
-)  # fmt: skip
 
 
 class UndoShelf:
@@ -100,6 +96,8 @@ def _form_values(form: Any, names: tuple[str, ...]) -> dict[str, str]:
 
 
 def _entry_form(row: dict[str, Any]) -> dict[str, str]:
+    from heavylegs.diary.validation import ENTRY_VALUE_FIELDS
+
     def text(value: Any) -> str:
         if value is None:
             return ""
@@ -110,7 +108,7 @@ def _entry_form(row: dict[str, Any]) -> dict[str, str]:
     return {
         "date": row["day"].isoformat(),
         "part": row["part"],
-        **{name: text(row[name]) for name in ENTRY_VALUES},
+        **{name: text(row[name]) for name in ENTRY_VALUE_FIELDS},
     }
 
 
@@ -130,12 +128,12 @@ def edit_entry_page(request: Request, entry_id: int) -> Response:
 @router.post("/diary/entries/{entry_id}")
 async def edit_entry(request: Request, entry_id: int) -> Response:
     from heavylegs.diary.edits import NotFound, edit_entry
-    from heavylegs.diary.validation import DiaryInputError
+    from heavylegs.diary.validation import ENTRY_VALUE_FIELDS, DiaryInputError
 
     ctx = context(request)
-    form = _form_values(await request.form(), ("date", "part", *ENTRY_VALUES))
+    form = _form_values(await request.form(), ("date", "part", *ENTRY_VALUE_FIELDS))
     changes = {k: v for k, v in form.items() if v}
-    clear = [k for k, v in form.items() if not v and k in ENTRY_VALUES]
+    clear = [k for k, v in form.items() if not v and k in ENTRY_VALUE_FIELDS]
     try:
         today, now = ctx.today(), ctx.now()
         before = await ctx.in_session(
