@@ -25,24 +25,6 @@ from heavylegs.web.templating import context, page, redirect
 router = APIRouter(include_in_schema=False)
 
 SHOWN_DAYS = (7, 14, 28, 90)
-ENTRY_FIELDS = (
-    "date",
-    "part",
-    "heaviness",
-    "ankle_left_cm",
-    "ankle_right_cm",
-    "swelling",
-    "sock_marks",
-    "cramps",
-    "night_cramps",
-    "pain",
-    "sleep_h",
-    "water_l",
-    "steps",
-    "walk_min",
-    "hours_still",
-    "note",
-)
 SAVED = {
     "entry": "Diary entry saved.",
     "measure": "Measure recorded.",
@@ -198,7 +180,7 @@ def _caution(request: Request, measure: str) -> Any:
 
 @router.post("/diary/entries")
 async def post_entry(request: Request) -> Response:
-    from heavylegs.diary.validation import DiaryInputError, parse_entry
+    from heavylegs.diary.validation import ENTRY_VALUE_FIELDS, DiaryInputError, parse_entry
 
     ctx = context(request)
     if not ctx.has_db:
@@ -206,7 +188,7 @@ async def post_entry(request: Request) -> Response:
     form = await request.form()
     data = {
         name: str(form.get(name)).strip()
-        for name in ENTRY_FIELDS
+        for name in ("date", "part", *ENTRY_VALUE_FIELDS)  # the diary stage's fields
         if str(form.get(name) or "").strip()
     }
     try:
