@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable, Coroutine
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
@@ -23,6 +23,13 @@ from heavylegs.assessment.result import Assessment
 from heavylegs.web import jsontypes, records
 from heavylegs.web.problems import Problems, from_lines, response, single
 from heavylegs.web.templating import context
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from heavylegs.diary.rows import EntryRow, MeasureRow
+
+    DiaryRows = tuple[list[EntryRow], list[MeasureRow]]
 
 MAX_BODY_BYTES = 256 * 1024
 """Far above any real request; larger bodies get a 413 before they are parsed."""
@@ -336,28 +343,39 @@ def get_insights(request: Request, as_of: IsoDate | None = None) -> JSONResponse
     return JSONResponse(compute(request, day).to_json())
 
 
-def compute(request: Request, day: dt.date, since: dt.date | None = None) -> Any:
+def compute(
+    request: Request, day: dt.date, since: dt.date | None = None, rows: DiaryRows | None = None
+) -> Any:
     """The diary's insights as of ``day`` from the rows since ``since`` (shared by the diary
-    page, which looks at :data:`~heavylegs.diary.insights.RECENT_DAYS` days)."""
+    page, which looks at :data:`~heavylegs.diary.insights.RECENT_DAYS` days); ``rows``: those
+    :func:`insight_rows` read already."""
     from heavylegs.diary.escalation import wording_from_kb
     from heavylegs.diary.insights import compute_insights
 
     ctx = context(request)
-    with ctx.session() as session:
-        entry_rows = records.entries(session, ctx.owner, since=since, until=day)
-        measure_rows = records.measures(session, ctx.owner, since=since, until=day)
-        began = records.first_measure_day(session, ctx.owner, until=day) if since else None
-        if began is not None and since is not None and began < since:
-            # The no-improvement warning compares with the week around the first measure
-            # ever done: those rows come too, so a window never changes a warning.
-            low = began - dt.timedelta(days=7)
-            high = min(began + dt.timedelta(days=6), since - dt.timedelta(days=1))
-            entry_rows = records.entries(session, ctx.owner, low, high) + entry_rows
-            measure_rows = records.measures(session, ctx.owner, low, high) + measure_rows
+    if rows is None:
+        with ctx.session() as session:
+            rows = insight_rows(session, ctx.owner, day, since)
+    entry_rows, measure_rows = rows
     titles = {mid: m.title for mid, m in ctx.kb.measures.items()}
     return compute_insights(
         entry_rows, measure_rows, as_of=day, wording=wording_from_kb(ctx.kb), titles=titles
     )
+
+
+def insight_rows(session: Session, owner: str, day: dt.date, since: dt.date | None) -> DiaryRows:
+    """The diary rows :func:`compute` looks at: (entries, measures done), each by day."""
+    entry_rows = records.entries(session, owner, since=since, until=day)
+    measure_rows = records.measures(session, owner, since=since, until=day)
+    began = records.first_measure_day(session, owner, until=day) if since else None
+    if began is not None and since is not None and began < since:
+        # The no-improvement warning compares with the week around the first measure ever
+        # done: those rows come too, so a window never changes a warning.
+        low = began - dt.timedelta(days=7)
+        high = min(began + dt.timedelta(days=6), since - dt.timedelta(days=1))
+        entry_rows = records.entries(session, owner, low, high) + entry_rows
+        measure_rows = records.measures(session, owner, low, high) + measure_rows
+    return entry_rows, measure_rows
 
 
 @router.get("/backup", summary="Everything stored, as the backup JSON", responses=ERRORS)

@@ -107,16 +107,22 @@ def diary_values(request: Request, days: int) -> dict[str, Any]:
     """Everything the diary page shows, from the store, as of the injected clock's today."""
     from heavylegs.diary.insights import RECENT_DAYS
     from heavylegs.diary.validation import part_of_day
-    from heavylegs.web.api import compute
+    from heavylegs.web.api import compute, insight_rows
 
     ctx = context(request)
     today = ctx.today()
     start = today - dt.timedelta(days=days - 1)
+    since = today - dt.timedelta(days=RECENT_DAYS - 1)
     with ctx.session() as session:
-        entry_rows = records.entries(session, ctx.owner, since=start, until=today)
-        measure_rows = records.measures(session, ctx.owner, since=start, until=today)
+        read = insight_rows(session, ctx.owner, today, since)
+        if start < since:
+            entry_rows = records.entries(session, ctx.owner, since=start, until=today)
+            measure_rows = records.measures(session, ctx.owner, since=start, until=today)
+        else:  # the days shown are the insights' last days: one read serves both
+            entry_rows = [e for e in read[0] if e.day >= start]
+            measure_rows = [m for m in read[1] if m.day >= start]
     titles = {mid: m.title for mid, m in ctx.kb.measures.items()}
-    insights = compute(request, today, since=today - dt.timedelta(days=RECENT_DAYS - 1))
+    insights = compute(request, today, since, rows=read)
     rows = history(entry_rows, measure_rows)
     return {
         "days": days,
