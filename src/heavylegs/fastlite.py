@@ -1,13 +1,14 @@
 """The CLI's default database written with the standard library's ``sqlite3``, for start-up time.
 
 Why: importing SQLAlchemy and the ORM costs ~15-20x a bare ``python -c pass`` on the 2-core
-machine, more than the whole budget of a stored ``heavylegs assess`` (issue 15). The write it does
-is one INSERT and one profile row. So, for the one case that is nearly always the case (a local
-SQLite file that already exists, at the newest schema revision, one this module was written
-for), the row is written here, in one ``BEGIN IMMEDIATE`` transaction with the store's pragmas.
-In every other case (no file yet, another revision, another database, an unusual URL, any
-SQLite error) the functions answer ``None`` and the caller takes the store
-(:mod:`heavylegs.store`), which creates, migrates, and words any error as it always did.
+machine, more than the whole budget of a stored ``heavylegs assess`` (issue 15). The work is
+small: an assessment is one INSERT and one profile row, ``done`` one INSERT, ``diary`` two
+SELECTs. So, for the one case that is nearly always the case (a local SQLite file that already
+exists, at the newest schema revision, one this module was written for), it is done here, in
+one transaction (``BEGIN IMMEDIATE`` for a write) with the store's pragmas. In every other
+case (no file yet, another revision, another database, an unusual URL, any SQLite error) the
+functions answer ``None`` and the caller takes the store (:mod:`heavylegs.store`), which
+creates, migrates, and words any error as it always did.
 
 The store stays the reference: ``tests/store/test_fastlite.py`` writes the same inputs through
 both and compares every column of every row, and fails when the store's head revision or a
@@ -21,7 +22,7 @@ import json
 import os
 import sqlite3
 from collections.abc import Mapping
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +47,17 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "output",
     ),
     "profile": ("id", "owner_id", "about", "history", "lifestyle", "running", "updated_at"),
+    "measures_done": (
+        "id",
+        "owner_id",
+        "measure",
+        "day",
+        "at",
+        "minutes",
+        "reps",
+        "source",
+        "session_id",
+    ),
 }
 """Every column of the tables written here (a test compares them with the store's models)."""
 
@@ -132,9 +144,12 @@ def _strip_nul(value: Any) -> Any:
 
 
 def _json(value: Any) -> str:
-    """The text the store's JSON columns hold (``json.dumps``, without NUL characters)."""
-    text = json.dumps(value)
-    return json.dumps(_strip_nul(value)) if "\\u0000" in text else text
+    """The text the store's JSON columns hold (pydantic-core's compact encoder, as the store's
+    ``json_serializer``; without NUL characters)."""
+    from pydantic_core import to_json
+
+    text = to_json(value).decode()
+    return to_json(_strip_nul(value)).decode() if "\\u0000" in text else text
 
 
 def _time(at: datetime) -> str:
@@ -215,7 +230,10 @@ def _write(
         (LOCAL_ACCOUNT_ID,),
     ).fetchone()
     old = {} if row is None else dict(zip(PROFILE_SECTIONS, map(json.loads, row[1:]), strict=True))
-    merged = [_json(fields) for fields in _merge(old, answers).values()]
+    sections = _merge(old, answers)
+    if row is not None and sections == old:
+        return new_id  # nothing new: no write, as the store (``updated_at``: when it changed)
+    merged = [_json(fields) for fields in sections.values()]
     if row is None:
         conn.execute(
             "INSERT INTO profile (owner_id, about, history, lifestyle, running, updated_at)"
@@ -229,3 +247,127 @@ def _write(
             (*merged, stamp, row[0]),
         )
     return new_id
+
+
+ENTRY_FIELDS = (
+    "day",
+    "part",
+    "heaviness",
+    "ankle_left_cm",
+    "ankle_right_cm",
+    "swelling",
+    "sock_marks",
+    "cramps",
+    "night_cramps",
+    "pain",
+    "sleep_h",
+    "water_l",
+    "steps",
+    "walk_min",
+    "hours_still",
+    "note",
+    "id",
+)
+"""The diary stage's ``EntryRow`` fields, in order (a test compares them)."""
+
+MEASURE_FIELDS = ("measure", "day", "minutes", "reps", "at", "source", "id")
+"""The diary stage's ``MeasureRow`` fields, in order (a test compares them)."""
+
+_FLAGS = frozenset({"sock_marks", "night_cramps"})
+_PART_ORDER = {"morning": 0, "evening": 1}
+
+
+def _day(text: str) -> date:
+    return date.fromisoformat(text)
+
+
+def _aware(text: str | None) -> datetime | None:
+    return None if text is None else datetime.fromisoformat(text).replace(tzinfo=UTC)
+
+
+def read_diary(
+    url: str, since: date | None = None
+) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]] | None:
+    """The diary's entries and measures done from ``since`` on, as the values of ``EntryRow``
+    and ``MeasureRow`` in field order and in the store's order (entries by day, morning first;
+    measures by day, then id); ``None`` when the store must read them."""
+    conn = _connect(url)
+    if conn is None:
+        return None
+    where, args = "owner_id = ?", list[Any]([LOCAL_ACCOUNT_ID])
+    if since is not None:
+        where, args = f"{where} AND day >= ?", [*args, since.isoformat()]
+    try:
+        conn.execute("BEGIN")
+        entries = conn.execute(
+            f"SELECT {', '.join(ENTRY_FIELDS)} FROM diary_entries WHERE {where}", args
+        ).fetchall()
+        measures = conn.execute(
+            f"SELECT {', '.join(MEASURE_FIELDS)} FROM measures_done WHERE {where}", args
+        ).fetchall()
+        conn.execute("COMMIT")
+    except sqlite3.Error:
+        return None
+    finally:
+        conn.close()
+    flags = [i for i, name in enumerate(ENTRY_FIELDS) if name in _FLAGS]
+    rows = []
+    for row in entries:
+        values = list(row)
+        values[0] = _day(values[0])
+        for i in flags:
+            values[i] = None if values[i] is None else bool(values[i])
+        rows.append(tuple(values))
+    rows.sort(key=lambda r: (r[0], _PART_ORDER.get(r[1], 2)))
+    done = [(m[0], _day(m[1]), m[2], m[3], _aware(m[4]), m[5], m[6]) for m in measures]
+    done.sort(key=lambda r: (r[1], r[6] or 0))
+    return rows, done
+
+
+def record_measure(
+    url: str,
+    measure: str,
+    day: date,
+    at: datetime | None,
+    minutes: float | None,
+    reps: int | None,
+    source: str,
+) -> tuple[int, dict[str, Any] | None] | None:
+    """The store's ``record_measure`` then ``latest_assessment`` in one transaction: the new
+    row's id and the newest assessment's output (``None`` if there is none); ``None`` when the
+    store must do it (nothing was written)."""
+    conn = _connect(url)
+    if conn is None:
+        return None
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            new_id = conn.execute(
+                "INSERT INTO measures_done"
+                " (owner_id, measure, day, at, minutes, reps, source, session_id)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, NULL) RETURNING id",
+                (
+                    LOCAL_ACCOUNT_ID,
+                    _strip_nul(measure),
+                    day.isoformat(),
+                    None if at is None else _time(at),
+                    minutes,
+                    reps,
+                    _strip_nul(source),
+                ),
+            ).fetchone()[0]
+            latest = conn.execute(
+                "SELECT output FROM assessments WHERE owner_id = ? ORDER BY at DESC, id DESC"
+                " LIMIT 1",
+                (LOCAL_ACCOUNT_ID,),
+            ).fetchone()
+            conn.execute("COMMIT")
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+    except sqlite3.Error:
+        return None
+    finally:
+        conn.close()
+    return int(new_id), None if latest is None else json.loads(latest[0])

@@ -4,7 +4,7 @@ inputs through both give the same rows, column for column, on the same schema (i
 from __future__ import annotations
 
 import sqlite3
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -138,3 +138,102 @@ def test_a_locked_database_is_left_to_the_store(
         holder.execute("ROLLBACK")
         holder.close()
     assert _rows(tmp_path / "db.sqlite3")["assessments"] == []
+
+
+# --- the diary: `diary` reads, `done` writes -------------------------------------------------
+
+DAY0 = date(2026, 2, 20)
+ENTRY = st.fixed_dictionaries(
+    {
+        "date": st.integers(0, 6).map(lambda n: DAY0 + timedelta(days=n)),
+        "part": st.sampled_from(["morning", "evening"]),
+        "heaviness": st.integers(0, 10),
+    },
+    optional={
+        "ankle_left_cm": st.floats(5, 80),
+        "ankle_right_cm": st.integers(5, 80),
+        "swelling": st.sampled_from(["none", "both", "left", "right"]),
+        "sock_marks": st.booleans(),
+        "cramps": st.integers(0, 100),
+        "night_cramps": st.booleans(),
+        "pain": st.integers(0, 10),
+        "sleep_h": st.floats(0, 24),
+        "steps": st.integers(0, 50_000),
+        "note": TEXT,
+    },
+)
+MEASURE = st.fixed_dictionaries(
+    {
+        "measure": st.sampled_from(["ankle_pumps", "walking", "calf_raises"]),
+        "date": st.integers(0, 6).map(lambda n: DAY0 + timedelta(days=n)),
+    },
+    optional={
+        "minutes": st.floats(0.5, 1440),
+        "reps": st.integers(1, 10_000),
+        "at": st.integers(0, 6 * 86_400).map(
+            lambda s: datetime(2026, 2, 20, tzinfo=UTC) + timedelta(seconds=s, microseconds=7)
+        ),
+    },
+)
+
+
+def _typed(rows: list[Any]) -> list[tuple[tuple[str, Any], ...]]:
+    """Rows with each value's type (``True == 1`` and ``3 == 3.0`` must not hide a difference)."""
+    from dataclasses import astuple
+
+    return [tuple((type(v).__name__, v) for v in astuple(row)) for row in rows]
+
+
+def test_diary_fields_are_the_stage_rows() -> None:
+    from dataclasses import fields
+
+    from heavylegs.diary.rows import EntryRow, MeasureRow
+
+    assert tuple(f.name for f in fields(EntryRow)) == fastlite.ENTRY_FIELDS
+    assert tuple(f.name for f in fields(MeasureRow)) == fastlite.MEASURE_FIELDS
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    entries=st.lists(ENTRY, max_size=6),
+    measures=st.lists(MEASURE, max_size=5),
+    since=st.none() | st.integers(0, 7).map(lambda n: DAY0 + timedelta(days=n)),
+)
+def test_diary_reads_and_measures_written_as_the_store_does(
+    tmp_path_factory: pytest.TempPathFactory,
+    entries: list[dict[str, Any]],
+    measures: list[dict[str, Any]],
+    since: date | None,
+) -> None:
+    from heavylegs.diary.entries import list_entries, list_measures, record_entry, record_measure
+    from heavylegs.diary.rows import EntryRow, MeasureRow
+    from heavylegs.diary.validation import parse_entry, parse_measure_done
+    from heavylegs.store import latest_assessment
+
+    tmp = tmp_path_factory.mktemp("diary")
+    fast, slow = _fresh(tmp, "fast.sqlite3"), _fresh(tmp, "slow.sqlite3")
+    today = DAY0 + timedelta(days=7)
+    for url in (fast, slow):
+        with open_store(url) as store, store.session() as session:
+            for entry in entries:
+                record_entry(session, parse_entry(entry, today=today), T0)
+    for n, raw in enumerate(measures):
+        if n == 2:  # an assessment before the later measures: `done` reads the newest
+            output = {"triage": {"level": "routine"}, "n": n}
+            for url in (fast, slow):
+                with open_store(url) as store, store.session() as session:
+                    save_assessment(session, {}, output, "kb", T0 + timedelta(seconds=n))
+        done = parse_measure_done(raw, today=today)
+        fast_done = fastlite.record_measure(
+            fast, done.measure, done.date, done.at, done.minutes, done.reps, done.source.value
+        )
+        with open_store(slow) as store, store.session() as session:
+            slow_id = record_measure(session, done)
+            latest = latest_assessment(session)
+        assert fast_done == (slow_id, None if latest is None else latest.output)
+    assert _rows(tmp / "fast.sqlite3") == _rows(tmp / "slow.sqlite3")
+    read = fastlite.read_diary(fast, since)
+    assert read is not None
+    with open_store(slow) as store, store.session() as session:
+        assert _typed([EntryRow(*r) for r in read[0]]) == _typed(list_entries(session, since=since))
+        assert _typed([MeasureRow(*r) for r in read[1]]) == _typed(list_measures(session, since))

@@ -18,12 +18,21 @@ from heavylegs.cli.output import Fail, chart_file_problems, console, open_db, pl
 
 def show_diary(*, days: int, json_output: bool, ids: bool, db: str | None, today: dt.date) -> None:
     """The last ``days`` days as a table, or as JSON rows."""
-    from heavylegs.diary.entries import list_entries, list_measures
+    from heavylegs import fastlite
+    from heavylegs.cli.output import resolve_db
+    from heavylegs.diary.rows import EntryRow, MeasureRow
 
     since = today - dt.timedelta(days=days - 1)
-    with open_db(db) as store, store.session() as session:
-        entries = list_entries(session, since=since)
-        measures = list_measures(session, since=since)
+    read = fastlite.read_diary(resolve_db(db)[0], since)  # the local file, without SQLAlchemy
+    if read is not None:
+        entries = [EntryRow(*row) for row in read[0]]
+        measures = [MeasureRow(*row) for row in read[1]]
+    else:
+        from heavylegs.diary.entries import list_entries, list_measures
+
+        with open_db(db) as store, store.session() as session:
+            entries = list_entries(session, since=since)
+            measures = list_measures(session, since=since)
     if json_output:
         import dataclasses
 
