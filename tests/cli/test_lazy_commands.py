@@ -95,8 +95,15 @@ def test_every_option_kind_is_seen() -> None:
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(index=st.integers(0, len(OPTIONS) - 1), text=ORDINARY, many=st.booleans())
-def test_plain_values_convert_as_typer_adapters_do(index: int, text: str, many: bool) -> None:
+@given(
+    index=st.integers(0, len(OPTIONS) - 1),
+    text=ORDINARY,
+    many=st.booleans(),
+    default=st.booleans(),
+)
+def test_plain_values_convert_as_typer_adapters_do(
+    index: int, text: str, many: bool, default: bool
+) -> None:
     from typer._coercion import build_runtime_param
 
     from heavylegs.cli.params import plain_runtime_param
@@ -106,22 +113,49 @@ def test_plain_values_convert_as_typer_adapters_do(index: int, text: str, many: 
     value: Any = (text, text) if param.multiple or param.nargs == -1 else text
     if descriptor.annotation is bool:
         value = many
+    if default and param.default is not None:  # defaults written in the code are converted too
+        value = param.default
     ctx = click.Context(command, info_name=command.name)
     expected = _outcome(build_runtime_param(descriptor), value, param, ctx)
     assert _outcome(plain_runtime_param(descriptor), value, param, ctx) == expected
 
 
+def test_numbers_and_paths_in_the_code_convert_as_typer_adapters_do() -> None:
+    from typer._coercion import build_runtime_param
+
+    from heavylegs.cli.params import plain_runtime_param
+
+    command, _ = OPTIONS[0]
+    ctx = click.Context(command, info_name=command.name)
+    seen = 0
+    for _, param in OPTIONS:
+        descriptor = param.type_descriptor  # type: ignore[attr-defined]
+        if descriptor.annotation in (int, float):
+            values: list[Any] = [0, 1, 14, -3, 2**52, 2**60, 1.5]
+        elif descriptor.annotation is Path:
+            values = [Path("x.json"), Path("-"), Path("")]
+        else:
+            continue
+        seen += 1
+        for value in values:
+            expected = _outcome(build_runtime_param(descriptor), value, param, ctx)
+            assert _outcome(plain_runtime_param(descriptor), value, param, ctx) == expected
+    assert seen >= 5
+
+
 def test_console_script_converts_options_without_pydantic_adapters(tmp_path: Path) -> None:
-    """``heavylegs diary --days 3`` (an int option with a bound) never builds a TypeAdapter."""
+    """``heavylegs diary`` (an int option with a bound, given and by default) never builds a
+    TypeAdapter."""
     code = (
         "import atexit, sys\n"
+        "sys.argv = ['heavylegs', *sys.argv[1:]]\n"
         "atexit.register(lambda: print('ADAPTERS' if 'typer._adapters' in sys.modules else 'NONE'))\n"
-        "sys.argv = ['heavylegs', 'diary', '--days', '3', '--json']\n"
         "from heavylegs.cli.main import run\n"
         "run()\n"
     )
     env = {**os.environ, "HEAVYLEGS_DB": f"sqlite:///{tmp_path / 'db.sqlite3'}"}
-    done = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=False
-    )
-    assert done.stdout.strip().endswith("NONE"), done.stdout + done.stderr
+    for args in (["diary", "--days", "3", "--json"], ["diary", "--json"]):
+        done = subprocess.run(
+            [sys.executable, "-c", code, *args], capture_output=True, text=True, env=env
+        )
+        assert done.stdout.strip().endswith("NONE"), done.stdout + done.stderr

@@ -38,9 +38,12 @@ def _bounded(kind: type, info: Any) -> Callable[[Any], Any]:
     low, high = info.min, info.max
 
     def convert(value: Any) -> Any:
-        if not isinstance(value, str) or pattern.fullmatch(value) is None:
+        if isinstance(value, int) and not isinstance(value, bool) and abs(value) < 2**53:
+            number = kind(value)  # a default written in the code
+        elif isinstance(value, str) and pattern.fullmatch(value) is not None:
+            number = kind(value)
+        else:
             raise _Unsure
-        number = kind(value)
         if (low is not None and number < low) or (high is not None and number > high):
             raise _Unsure  # Typer's adapter words the refusal
         return number
@@ -75,9 +78,11 @@ def _scalar(annotation: Any, info: Any) -> Convert | None:
         from typer._param_types import coerce_cli_path
 
         def path(value: Any, param: Any, ctx: Context) -> Any:
-            if not isinstance(value, str) or not value:
+            if type(value) is str and value:
+                value = Path(value)
+            elif not isinstance(value, Path):
                 raise _Unsure
-            return coerce_cli_path(Path(value), info, path_type=Path, param=param, ctx=ctx)
+            return coerce_cli_path(value, info, path_type=Path, param=param, ctx=ctx)
 
         return path
     return None
