@@ -110,8 +110,13 @@ def baseline_effects(
 
 
 def _median_ms(fn: Callable[[], object], repeat: int) -> float:
+    """Median wall ms of ``fn``, each call computing afresh (the bootstraps are remembered for
+    an unchanged diary: that memo is forgotten before every call)."""
+    from heavylegs.diary import insights
+
     times = []
     for _ in range(repeat):
+        insights._remembered_difference.cache_clear()
         t0 = time.perf_counter()
         fn()
         times.append((time.perf_counter() - t0) * 1000)

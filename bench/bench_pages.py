@@ -29,6 +29,10 @@ DIARY_MS = 60.0
 FLAT = 1.5
 STREAM_BYTES = 15_000
 """Raw bytes of a run's stored samples before base64 (~20 KB of text, as a real hour's)."""
+PATHS = ("/training", "/diary")
+REMEMBERED = "/diary again"
+"""The diary page shown again with the diary unchanged (its insights' bootstraps remembered);
+every other request is timed as the first view after a change."""
 MEASURES = ("ankle_pumps", "calf_raises", "legs_up_the_wall", "walking", "leg_elevation")
 
 
@@ -105,7 +109,13 @@ def time_pages(urls: dict[int, str]) -> dict[int, dict[str, tuple[float, float]]
     """
     from starlette.testclient import TestClient
 
+    from heavylegs.diary import insights
     from heavylegs.web.app import create_app
+
+    def forget() -> None:
+        """Every request as the first after a new diary entry: the insights' bootstraps are
+        remembered for an unchanged diary, and a view after a change computes them afresh."""
+        insights._remembered_difference.cache_clear()
 
     clients = {
         years: TestClient(create_app(url, clock=lambda: NOW), base_url="http://127.0.0.1")
@@ -115,20 +125,24 @@ def time_pages(urls: dict[int, str]) -> dict[int, dict[str, tuple[float, float]]
     with contextlib.ExitStack() as stack:
         for client in clients.values():
             stack.enter_context(client)
-        for path in ("/training", "/diary"):
+        for name in (*PATHS, REMEMBERED):
+            remembered = name == REMEMBERED
+            path = name.split(" ")[0]
             wall: dict[int, list[float]] = {years: [] for years in urls}
             cpu: dict[int, list[float]] = {years: [] for years in urls}
             for client in clients.values():
                 assert client.get(path).status_code == 200, path
             for _ in range(REPEAT):
                 for years, client in clients.items():
+                    if not remembered:
+                        forget()
                     t0, c0 = time.perf_counter(), time.process_time()
                     response = client.get(path)
                     wall[years].append((time.perf_counter() - t0) * 1000)
                     cpu[years].append((time.process_time() - c0) * 1000)
                     assert response.status_code == 200, path
             for years in urls:
-                out[years][path] = (statistics.median(wall[years]), statistics.median(cpu[years]))
+                out[years][name] = (statistics.median(wall[years]), statistics.median(cpu[years]))
     return out
 
 
@@ -147,7 +161,7 @@ def main() -> int:
         "a shared core)"
     )
     ok = True
-    for path, target in (("/training", TRAINING_MS), ("/diary", DIARY_MS)):
+    for path, target in zip(PATHS, (TRAINING_MS, DIARY_MS), strict=True):
         (ten_wall, ten), (one_wall, one) = measured[10][path], measured[1][path]
         ratio = ten / one
         flat = path != "/training" or ratio < FLAT
@@ -159,6 +173,12 @@ def main() -> int:
             f"{one:6.1f} ms CPU ({one_wall:6.1f} wall)  ratio {ratio:5.2f}  "
             f"target < {target:.0f} ms{flat_text}  {'ok' if meets else 'MISSED'}"
         )
+    (ten_wall, ten), (one_wall, one) = measured[10][REMEMBERED], measured[1][REMEMBERED]
+    print(
+        f"{'/diary':<10} 10 years {ten:6.1f} ms CPU ({ten_wall:6.1f} wall)  1 year {one:6.1f} ms "
+        f"CPU ({one_wall:6.1f} wall): shown again, the diary unchanged (no target: the one "
+        "above, the first view after a change, is what counts)"
+    )
     return 0 if ok else 1
 
 

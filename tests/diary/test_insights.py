@@ -158,3 +158,26 @@ def test_an_empty_diary_has_honest_empty_insights() -> None:
     assert result.summary == (
         "Too few heaviness scores in the last 7 days to follow the trend; no measures recorded yet"
     )
+
+
+def test_remembered_bootstraps_give_what_a_fresh_computation_gives() -> None:
+    """The diary page shows the insights again and again: the bootstraps are remembered for
+    the same values, never handed to a diary whose values differ."""
+    from heavylegs.diary import insights
+
+    entries, measures = diary(
+        60, done=lambda i: ["walking"] if i % 2 else [], evening=lambda i, today: 6, noise=1.0
+    )
+    insights._remembered_difference.cache_clear()
+    fresh = compute_insights(entries, measures, as_of=AS_OF).to_json()
+    assert compute_insights(entries, measures, as_of=AS_OF).to_json() == fresh
+    assert insights._remembered_difference.cache_info().hits > 0
+    changed = [
+        EntryRow(e.day, e.part, heaviness=min(10.0, (e.heaviness or 0) + 2.0))
+        if e.part == "evening" and e.day.day % 2
+        else e
+        for e in entries
+    ]
+    remembered = compute_insights(changed, measures, as_of=AS_OF).to_json()
+    insights._remembered_difference.cache_clear()
+    assert compute_insights(changed, measures, as_of=AS_OF).to_json() == remembered != fresh

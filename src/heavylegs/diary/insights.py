@@ -17,6 +17,7 @@ means gets a 95 % bootstrap interval. Honest wording:
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import zlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -24,6 +25,7 @@ from enum import StrEnum
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from heavylegs.diary.effects import Effect, Outcome, Verdict
 from heavylegs.diary.escalation import Escalation, Wording, escalations
@@ -104,6 +106,25 @@ def _rng(seed: int, key: str) -> np.random.Generator:
     return np.random.default_rng([seed, zlib.crc32(key.encode())])
 
 
+def _difference(
+    a: npt.NDArray[np.float64], b: npt.NDArray[np.float64], seed: int, key: str, resamples: int
+) -> Difference:
+    """:func:`mean_difference` with the generator of question ``key``, remembered.
+
+    The bootstraps are most of what the insights cost (the diary page, every time it is
+    shown), and their result depends only on the two groups' values, the seed and the
+    question: the same diary gives the same numbers, so they are kept for the next view.
+    """
+    as_bytes = [np.ascontiguousarray(x, dtype=np.float64).tobytes() for x in (a, b)]
+    return _remembered_difference(*as_bytes, seed, key, resamples)
+
+
+@functools.lru_cache(maxsize=512)
+def _remembered_difference(a: bytes, b: bytes, seed: int, key: str, resamples: int) -> Difference:
+    values_a, values_b = np.frombuffer(a), np.frombuffer(b)
+    return mean_difference(values_a, values_b, _rng(seed, key), resamples)
+
+
 def verdict_for(diff: Difference) -> Verdict:
     if diff.n_a < MIN_DAYS or diff.n_b < MIN_DAYS:
         return Verdict.NOT_ENOUGH_DATA
@@ -138,7 +159,7 @@ def measure_effects(
                     )
                 )
                 continue
-            diff = mean_difference(with_, without, _rng(seed, f"{measure}:{outcome}"), resamples)
+            diff = _difference(with_, without, seed, f"{measure}:{outcome}", resamples)
             effects.append(
                 Effect(
                     measure,
@@ -167,7 +188,7 @@ def trend(
     change: Difference | None = None
     direction = Direction.NOT_ENOUGH_DATA
     if recent.size >= 4 and before.size >= 7:
-        change = mean_difference(recent, before, _rng(seed, "trend"), resamples)
+        change = _difference(recent, before, seed, "trend", resamples)
         direction = Direction.STABLE
         if change.difference >= TREND_CHANGE and change.ci_low > 0:
             direction = Direction.WORSENING
