@@ -47,7 +47,8 @@ test: setup-test lint
 	scripts/ensure-chromium.sh
 	scripts/ensure-axe.sh
 	scripts/ensure-poppler.sh
-	scripts/with-postgres.sh $(BIN)/python -m pytest
+	scripts/with-postgres.sh $(BIN)/python -m pytest --cov --cov-report=json:.coverage.json --cov-report=
+	$(BIN)/python scripts/coverage_floor.py .coverage.json  # branch coverage floors by folder (pyproject)
 
 # Nightly: the readers against many mutated corpus files (make test runs a few hundred).
 fuzz: setup-test
@@ -65,4 +66,4 @@ bench: setup-test
 	$(BIN)/python bench/run.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis .coverage .coverage.json
