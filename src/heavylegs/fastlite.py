@@ -2,13 +2,13 @@
 
 Why: importing SQLAlchemy and the ORM costs ~15-20x a bare ``python -c pass`` on the 2-core
 machine, more than the whole budget of a stored ``heavylegs assess`` (issue 15). The work is
-small: an assessment is one INSERT and one profile row, ``done`` one INSERT, ``diary`` two
-SELECTs. So, for the one case that is nearly always the case (a local SQLite file that already
-exists, at the newest schema revision, one this module was written for), it is done here, in
-one transaction (``BEGIN IMMEDIATE`` for a write) with the store's pragmas. In every other
-case (no file yet, another revision, another database, an unusual URL, any SQLite error) the
-functions answer ``None`` and the caller takes the store (:mod:`heavylegs.store`), which
-creates, migrates, and words any error as it always did.
+small: an assessment is one INSERT and one profile row, ``done`` and ``log`` one INSERT,
+``diary`` two SELECTs. So, for the one case that is nearly always the case (a local SQLite
+file that already exists, at the newest schema revision, one this module was written for), it
+is done here, in one transaction (``BEGIN IMMEDIATE`` for a write) with the store's pragmas.
+In every other case (no file yet, another revision, another database, an unusual URL, any
+SQLite error) the functions answer ``None`` and the caller takes the store
+(:mod:`heavylegs.store`), which creates, migrates, and words any error as it always did.
 
 The store stays the reference: ``tests/store/test_fastlite.py`` writes the same inputs through
 both and compares every column of every row, and fails when the store's head revision or a
@@ -47,6 +47,28 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "output",
     ),
     "profile": ("id", "owner_id", "about", "history", "lifestyle", "running", "updated_at"),
+    "diary_entries": (
+        "id",
+        "owner_id",
+        "day",
+        "part",
+        "heaviness",
+        "ankle_left_cm",
+        "ankle_right_cm",
+        "swelling",
+        "sock_marks",
+        "cramps",
+        "night_cramps",
+        "pain",
+        "sleep_h",
+        "water_l",
+        "steps",
+        "walk_min",
+        "hours_still",
+        "note",
+        "created_at",
+        "updated_at",
+    ),
     "measures_done": (
         "id",
         "owner_id",
@@ -294,22 +316,29 @@ def read_diary(
     conn = _connect(url)
     if conn is None:
         return None
-    where, args = "owner_id = ?", list[Any]([LOCAL_ACCOUNT_ID])
-    if since is not None:
-        where, args = f"{where} AND day >= ?", [*args, since.isoformat()]
     try:
         conn.execute("BEGIN")
-        entries = conn.execute(
-            f"SELECT {', '.join(ENTRY_FIELDS)} FROM diary_entries WHERE {where}", args
-        ).fetchall()
-        measures = conn.execute(
-            f"SELECT {', '.join(MEASURE_FIELDS)} FROM measures_done WHERE {where}", args
-        ).fetchall()
+        read = _diary(conn, since)
         conn.execute("COMMIT")
     except sqlite3.Error:
         return None
     finally:
         conn.close()
+    return read
+
+
+def _diary(
+    conn: sqlite3.Connection, since: date | None
+) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+    where, args = "owner_id = ?", list[Any]([LOCAL_ACCOUNT_ID])
+    if since is not None:
+        where, args = f"{where} AND day >= ?", [*args, since.isoformat()]
+    entries = conn.execute(
+        f"SELECT {', '.join(ENTRY_FIELDS)} FROM diary_entries WHERE {where}", args
+    ).fetchall()
+    measures = conn.execute(
+        f"SELECT {', '.join(MEASURE_FIELDS)} FROM measures_done WHERE {where}", args
+    ).fetchall()
     flags = [i for i, name in enumerate(ENTRY_FIELDS) if name in _FLAGS]
     rows = []
     for row in entries:
@@ -371,3 +400,43 @@ def record_measure(
     finally:
         conn.close()
     return int(new_id), None if latest is None else json.loads(latest[0])
+
+
+def record_entry(
+    url: str, day: date, part: str, values: Mapping[str, Any], now: datetime
+) -> tuple[int, list[tuple[Any, ...]], list[tuple[Any, ...]]] | None:
+    """The store's ``record_entry`` for an entry with a heaviness score (insert, or update the
+    values given of the ``(day, part)`` entry), then the whole diary as :func:`read_diary` gives
+    it, in one transaction: the entry's id and the rows; ``None`` when the store must do it."""
+    names = sorted(values)
+    if values.get("heaviness") is None or not set(names) <= set(ENTRY_FIELDS[2:-1]):
+        return None
+    conn = _connect(url)
+    if conn is None:
+        return None
+    stamp = _time(now)
+    params = [LOCAL_ACCOUNT_ID, day.isoformat(), part]
+    params += [_strip_nul(getattr(values[n], "value", values[n])) for n in names]
+    columns = ", ".join(["owner_id", "day", "part", *names, "created_at", "updated_at"])
+    keep = "".join(f"{n} = coalesce(excluded.{n}, diary_entries.{n}), " for n in names)
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            new_id = conn.execute(
+                f"INSERT INTO diary_entries ({columns})"
+                f" VALUES ({', '.join('?' * (len(names) + 5))})"
+                " ON CONFLICT (owner_id, day, part) DO UPDATE SET"
+                f" {keep}updated_at = excluded.updated_at RETURNING id",
+                [*params, stamp, stamp],
+            ).fetchone()[0]
+            entries, measures = _diary(conn, None)
+            conn.execute("COMMIT")
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+    except sqlite3.Error:
+        return None
+    finally:
+        conn.close()
+    return int(new_id), entries, measures

@@ -143,6 +143,16 @@ def test_a_locked_database_is_left_to_the_store(
 # --- the diary: `diary` reads, `done` writes -------------------------------------------------
 
 DAY0 = date(2026, 2, 20)
+
+
+def test_an_entry_without_heaviness_is_left_to_the_store(tmp_path: Path) -> None:
+    """An update of other values (or its refusal, for a new entry) is the store's to word."""
+    url = _fresh(tmp_path, "db.sqlite3")
+    assert fastlite.record_entry(url, DAY0, "morning", {"pain": 3}, T0) is None
+    assert fastlite.record_entry(url, DAY0, "morning", {"heaviness": 3, "x": 1}, T0) is None
+    assert _rows(tmp_path / "db.sqlite3")["diary_entries"] == []
+
+
 ENTRY = st.fixed_dictionaries(
     {
         "date": st.integers(0, 6).map(lambda n: DAY0 + timedelta(days=n)),
@@ -213,10 +223,15 @@ def test_diary_reads_and_measures_written_as_the_store_does(
     tmp = tmp_path_factory.mktemp("diary")
     fast, slow = _fresh(tmp, "fast.sqlite3"), _fresh(tmp, "slow.sqlite3")
     today = DAY0 + timedelta(days=7)
-    for url in (fast, slow):
-        with open_store(url) as store, store.session() as session:
-            for entry in entries:
-                record_entry(session, parse_entry(entry, today=today), T0)
+    for n, raw_entry in enumerate(entries):  # `log`: the same (day, part) again updates it
+        entry, now = parse_entry(raw_entry, today=today), T0 + timedelta(minutes=n)
+        logged = fastlite.record_entry(fast, entry.date, entry.part.value, entry.recorded(), now)
+        with open_store(slow) as store, store.session() as session:
+            slow_id = record_entry(session, entry, now)
+            whole = (list_entries(session), list_measures(session))
+        assert logged is not None and logged[0] == slow_id
+        assert _typed([EntryRow(*r) for r in logged[1]]) == _typed(whole[0])
+        assert _typed([MeasureRow(*r) for r in logged[2]]) == _typed(whole[1])
     for n, raw in enumerate(measures):
         if n == 2:  # an assessment before the later measures: `done` reads the newest
             output = {"triage": {"level": "routine"}, "n": n}

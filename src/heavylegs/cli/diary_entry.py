@@ -86,7 +86,8 @@ def log_entry(
 ) -> None:
     """Validate and store an entry (asking for it when told to, or when nothing was given in a
     terminal); then say what was logged and any warning the diary now shows."""
-    from heavylegs.diary.entries import record_entry
+    from heavylegs import fastlite
+    from heavylegs.cli.output import resolve_db
     from heavylegs.diary.validation import parse_entry, part_of_day
 
     local = now.astimezone()
@@ -102,13 +103,24 @@ def log_entry(
     elif not values:
         raise Fail(["(entry): give at least --heaviness, or use --interactive"])
     entry = parse_entry(data, today=today)
+    recorded = ", ".join(_plain(k, v) for k, v in entry.recorded().items())
+    logged = f"Logged {entry.date.isoformat()} {entry.part.value}: {recorded}"
+    # The local file at the current schema without SQLAlchemy, else the store (which creates it).
+    fast = fastlite.record_entry(
+        resolve_db(db)[0], entry.date, entry.part.value, entry.recorded(), now
+    )
+    if fast is not None:
+        from heavylegs.diary.rows import EntryRow, MeasureRow
+
+        console().print(logged, markup=False)
+        _warn_about([EntryRow(*r) for r in fast[1]], [MeasureRow(*r) for r in fast[2]], today)
+        return
+    from heavylegs.diary.entries import record_entry
+
     with open_db(db, creates=True) as store:
         with store.session() as session:
             record_entry(session, entry, now)
-        recorded = ", ".join(_plain(k, v) for k, v in entry.recorded().items())
-        console().print(
-            f"Logged {entry.date.isoformat()} {entry.part.value}: {recorded}", markup=False
-        )
+        console().print(logged, markup=False)
         _warn_escalations(store, today)
 
 
@@ -158,16 +170,22 @@ def _yes_no(answer: str) -> bool | str:
 
 def _warn_escalations(store: Store, today: dt.date) -> None:
     """After a write: show any warning the diary now triggers (never wait for 'insights')."""
+    from heavylegs.diary.entries import list_entries, list_measures
+
+    with store.session() as session:
+        _warn_about(list_entries(session), list_measures(session), today)
+
+
+def _warn_about(entries: list[Any], measures: list[Any], today: dt.date) -> None:
+    """Any warning the whole diary (``entries``, ``measures``) triggers as of ``today``."""
     from rich.markup import escape
 
-    from heavylegs.diary.entries import list_entries, list_measures
     from heavylegs.diary.escalation import escalations, wording_from_kb
     from heavylegs.diary.plan import is_serious
     from heavylegs.diary.series import build_series
     from heavylegs.knowledge.models import Urgency
 
-    with store.session() as session:
-        series = build_series(list_entries(session), list_measures(session), today)
+    series = build_series(entries, measures, today)
     for flag in escalations(series, None, wording_from_kb(knowledge())):
         if flag.level.rank >= Urgency.ROUTINE.rank:
             colour = "red" if is_serious(flag.level) else "yellow"
