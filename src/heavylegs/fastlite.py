@@ -308,17 +308,17 @@ def _aware(text: str | None) -> datetime | None:
 
 
 def read_diary(
-    url: str, since: date | None = None
+    url: str, since: date | None = None, until: date | None = None
 ) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]] | None:
-    """The diary's entries and measures done from ``since`` on, as the values of ``EntryRow``
-    and ``MeasureRow`` in field order and in the store's order (entries by day, morning first;
-    measures by day, then id); ``None`` when the store must read them."""
+    """The diary's entries and measures done from ``since`` to ``until`` (inclusive), as the
+    values of ``EntryRow`` and ``MeasureRow`` in field order and in the store's order (entries
+    by day, morning first; measures by day, then id); ``None`` when the store must read them."""
     conn = _connect(url)
     if conn is None:
         return None
     try:
         conn.execute("BEGIN")
-        read = _diary(conn, since)
+        read = _diary(conn, since, until)
         conn.execute("COMMIT")
     except sqlite3.Error:
         return None
@@ -328,11 +328,13 @@ def read_diary(
 
 
 def _diary(
-    conn: sqlite3.Connection, since: date | None
+    conn: sqlite3.Connection, since: date | None, until: date | None = None
 ) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
     where, args = "owner_id = ?", list[Any]([LOCAL_ACCOUNT_ID])
     if since is not None:
         where, args = f"{where} AND day >= ?", [*args, since.isoformat()]
+    if until is not None:
+        where, args = f"{where} AND day <= ?", [*args, until.isoformat()]
     entries = conn.execute(
         f"SELECT {', '.join(ENTRY_FIELDS)} FROM diary_entries WHERE {where}", args
     ).fetchall()

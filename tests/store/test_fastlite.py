@@ -208,12 +208,14 @@ def test_diary_fields_are_the_stage_rows() -> None:
     entries=st.lists(ENTRY, max_size=6),
     measures=st.lists(MEASURE, max_size=5),
     since=st.none() | st.integers(0, 7).map(lambda n: DAY0 + timedelta(days=n)),
+    until=st.none() | st.integers(0, 7).map(lambda n: DAY0 + timedelta(days=n)),
 )
 def test_diary_reads_and_measures_written_as_the_store_does(
     tmp_path_factory: pytest.TempPathFactory,
     entries: list[dict[str, Any]],
     measures: list[dict[str, Any]],
     since: date | None,
+    until: date | None,
 ) -> None:
     from heavylegs.diary.entries import list_entries, list_measures, record_entry, record_measure
     from heavylegs.diary.rows import EntryRow, MeasureRow
@@ -247,8 +249,12 @@ def test_diary_reads_and_measures_written_as_the_store_does(
             latest = latest_assessment(session)
         assert fast_done == (slow_id, None if latest is None else latest.output)
     assert _rows(tmp / "fast.sqlite3") == _rows(tmp / "slow.sqlite3")
-    read = fastlite.read_diary(fast, since)
+    read = fastlite.read_diary(fast, since, until)
     assert read is not None
     with open_store(slow) as store, store.session() as session:
-        assert _typed([EntryRow(*r) for r in read[0]]) == _typed(list_entries(session, since=since))
-        assert _typed([MeasureRow(*r) for r in read[1]]) == _typed(list_measures(session, since))
+        assert _typed([EntryRow(*r) for r in read[0]]) == _typed(
+            list_entries(session, since, until)
+        )
+        assert _typed([MeasureRow(*r) for r in read[1]]) == _typed(
+            list_measures(session, since, until)
+        )

@@ -18,21 +18,8 @@ from heavylegs.cli.output import Fail, chart_file_problems, console, open_db, pl
 
 def show_diary(*, days: int, json_output: bool, ids: bool, db: str | None, today: dt.date) -> None:
     """The last ``days`` days as a table, or as JSON rows."""
-    from heavylegs import fastlite
-    from heavylegs.cli.output import resolve_db
-    from heavylegs.diary.rows import EntryRow, MeasureRow
-
     since = today - dt.timedelta(days=days - 1)
-    read = fastlite.read_diary(resolve_db(db)[0], since)  # the local file, without SQLAlchemy
-    if read is not None:
-        entries = [EntryRow(*row) for row in read[0]]
-        measures = [MeasureRow(*row) for row in read[1]]
-    else:
-        from heavylegs.diary.entries import list_entries, list_measures
-
-        with open_db(db) as store, store.session() as session:
-            entries = list_entries(session, since=since)
-            measures = list_measures(session, since=since)
+    entries, measures = _read_diary(db, since=since)
     if json_output:
         import dataclasses
 
@@ -44,6 +31,24 @@ def show_diary(*, days: int, json_output: bool, ids: bool, db: str | None, today
         )
         return
     _print_diary(entries, measures, ids=ids)
+
+
+def _read_diary(
+    db: str | None, *, since: dt.date | None = None, until: dt.date | None = None
+) -> tuple[list[Any], list[Any]]:
+    """The diary's entries and measures done from ``since`` to ``until``: from the local file
+    at the current schema without SQLAlchemy (start-up, issue 15), else through the store."""
+    from heavylegs import fastlite
+    from heavylegs.cli.output import resolve_db
+    from heavylegs.diary.rows import EntryRow, MeasureRow
+
+    read = fastlite.read_diary(resolve_db(db)[0], since, until)
+    if read is not None:
+        return [EntryRow(*row) for row in read[0]], [MeasureRow(*row) for row in read[1]]
+    from heavylegs.diary.entries import list_entries, list_measures
+
+    with open_db(db) as store, store.session() as session:
+        return list_entries(session, since, until), list_measures(session, since, until)
 
 
 def _jsonable(row: Mapping[str, Any]) -> dict[str, Any]:
@@ -112,16 +117,13 @@ def _print_diary(entries: list[Any], measures: list[Any], *, ids: bool = False) 
 def show_trends(*, days: int, plot: Path | None, db: str | None, today: dt.date) -> None:
     """Heaviness sparklines by part of the day, the latest ankles, measures done; a chart."""
     from heavylegs.diary.charts import render_plot, sparkline
-    from heavylegs.diary.entries import list_entries, list_measures
     from heavylegs.diary.series import build_series
 
     problems = chart_file_problems(plot)
     if problems:
         raise Fail(problems)
     since = today - dt.timedelta(days=days - 1)
-    with open_db(db) as store, store.session() as session:
-        entries = list_entries(session, since=since)
-        measures = list_measures(session, since=since)
+    entries, measures = _read_diary(db, since=since)
     series = build_series(entries, measures, today)
     pad = days - series.size
     out = console()
@@ -163,14 +165,11 @@ def _cm(side: str, value: float | None) -> str:
 
 def show_insights(*, json_output: bool, as_of: str | None, db: str | None, today: dt.date) -> None:
     """Insights as of a day: warnings first, the trend, and each measure's comparison."""
-    from heavylegs.diary.entries import list_entries, list_measures
     from heavylegs.diary.escalation import wording_from_kb
     from heavylegs.diary.insights import compute_insights
 
     day = parse_day(as_of, today, "as_of")
-    with open_db(db) as store, store.session() as session:
-        entries = list_entries(session, until=day)
-        measures = list_measures(session, until=day)
+    entries, measures = _read_diary(db, until=day)
     kb = knowledge()
     result = compute_insights(
         entries, measures, as_of=day, wording=wording_from_kb(kb), titles=titles(kb)
