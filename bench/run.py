@@ -1,15 +1,21 @@
-"""Run every ``bench/bench_*.py`` (each has ``main()``) and print its ratios. Not part of tests."""
+"""Run every ``bench/bench_*.py`` (each has ``main()``) and print its ratios. Not part of tests.
+
+``python bench/run.py [NAME ...] [--quick]``: only the benches named (``assess``, ``web`` …);
+flags are left to the benches. Exit 1 when a target is missed or a bench crashed (the others
+still run and print their figures).
+"""
 
 from __future__ import annotations
 
 import importlib.util
 import sys
+import traceback
 from pathlib import Path
 
 
 def main(argv: list[str]) -> int:
     here = Path(__file__).parent
-    wanted = set(argv)
+    wanted = {arg for arg in argv if not arg.startswith("-")}  # flags are the benches' own
     missed = []
     for path in sorted(here.glob("bench_*.py")):
         name = path.stem.removeprefix("bench_")
@@ -23,12 +29,18 @@ def main(argv: list[str]) -> int:
         sys.modules[path.stem] = module
         if str(here) not in sys.path:
             sys.path.insert(0, str(here))
-        spec.loader.exec_module(module)
         print(f"\n== {name} ==", flush=True)
-        if module.main():  # a bench that returns non-zero missed its target
+        try:
+            spec.loader.exec_module(module)
+            failed = module.main()  # a bench that returns non-zero missed its target
+        except Exception:  # one broken bench must not hide the others' figures
+            traceback.print_exc()
+            print(f"{name}: CRASHED", flush=True)
+            failed = 1
+        if failed:
             missed.append(name)
     if missed:
-        print(f"\nmissed targets: {', '.join(missed)}")
+        print(f"\nmissed targets (or crashed): {', '.join(missed)}")
     return 1 if missed else 0
 
 
