@@ -62,10 +62,23 @@ JSON_BODY = {
 }
 
 
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def database(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """SQLite, and the deployment database (the throwaway PostgreSQL of make test)."""
+    if request.param == "sqlite":
+        yield sqlite_url(tmp_path_factory.mktemp("isolation"))
+    else:
+        from tests.store.databases import _fresh_pg, _pg_admin
+
+        yield from _fresh_pg()
+        _pg_admin().dispose()  # its pooled connection would outlive the run
+
+
 @pytest.fixture(scope="module")
-def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
-    folder = tmp_path_factory.mktemp("isolation")
-    app = multi_user_app(sqlite_url(folder))
+def world(database: str) -> Iterator[dict[str, Any]]:
+    app = multi_user_app(database)
     with SignedIn(app):  # runs the app's lifespan once for the module
         alice = sign_up(app, "alice@example.org")
         bob = sign_up(app, "bob@example.org")
