@@ -6,6 +6,8 @@ import datetime as dt
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from heavylegs.diary.rows import EntryRow
 from heavylegs.training.dedupe import Key, same_activity
@@ -222,3 +224,25 @@ def test_a_partial_first_week_is_not_compared_against() -> None:
     assert weeks[1].change_pct is None  # not "+540 %" against one Friday run
     assert weeks[2].change_pct == pytest.approx(-100.0) and weeks[2].in_progress
     assert all(w.calibrating for w in weeks)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(0, 10_000), st.integers(1, 400), st.integers(1, 40))
+def test_block_sums_from_running_totals_equal_the_resampled_days_summed(
+    seed: int, n: int, block: int
+) -> None:
+    """The quick sums are the very numbers the resampled days add up to (bit for bit)."""
+    from heavylegs.training.heaviness import RESAMPLES, _block_sums, _sums_are_exact
+
+    rng = np.random.default_rng(seed)
+    scores = rng.integers(0, 21, n) / 2.0
+    more = rng.random(n) < 0.4
+    block = min(block, n)
+    per = -(-n // block)
+    starts = rng.integers(0, n - block + 1, size=(RESAMPLES, per))
+    index = (starts[:, :, None] + np.arange(block)).reshape(RESAMPLES, per * block)[:, :n]
+    count, sum_more, sum_all = _block_sums(scores, more, starts, block)
+    assert _sums_are_exact(scores) and not _sums_are_exact(scores + 0.1)
+    assert np.array_equal(count, more[index].sum(axis=1))
+    assert np.array_equal(sum_more, np.where(more[index], scores[index], 0.0).sum(axis=1))
+    assert np.array_equal(sum_all, scores[index].sum(axis=1))

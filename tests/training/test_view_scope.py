@@ -147,7 +147,7 @@ def test_stored_heart_figures_are_the_computed_ones_and_follow_the_profile(
 
 
 def test_the_overview_reads_earlier_activities_as_loads_with_the_same_figures(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Beyond the last year only days and loads are read, and the document is the same as the
     one built from every session; an activity without heart rate makes it read them all."""
@@ -160,7 +160,7 @@ def test_the_overview_reads_earlier_activities_as_loads_with_the_same_figures(
         for r in history(5, 800)
         if r.hr_seconds and r.duration_s and (total := sum(s for _, s in r.hr_seconds))
     ]
-    url = f"sqlite:///{tmp_path / 'long.sqlite3'}"
+    url = db_url
     _store_history(url, rows)
     now = rows[-1].start_utc + dt.timedelta(days=2)
     since = overview.detail_since(now, overview.shown_since(now.date(), 12))

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Table, bindparam, delete, insert, select, update
+from sqlalchemy import String, Table, bindparam, delete, insert, select, type_coerce, update
 from sqlalchemy.orm import Session
 
 import heavylegs.store.activities  # noqa: F401  (registers the tables on Base.metadata)
@@ -608,23 +608,30 @@ def _recent_history(
     profile = _heart_profile(session, heart, observed)
     key = profile_key(profile)
     details = _details_figures(session)
+    # The start as the driver gives it (SQLite: text): parsing it is most of a row's cost.
+    start_utc = type_coerce(a.start_utc, String)
     before = (
-        select(a.id, a.start_utc, a.utc_offset_s, a.moving_s, a.duration_s)
+        select(a.id, start_utc, a.utc_offset_s, a.moving_s, a.duration_s)
         .where(a.start_utc < detail_since)
         .order_by(a.start_utc, a.id)
     )
     earlier: list[tuple[dt.date, float]] = []
     first_start = None
+    shifts: dict[int, dt.timedelta] = {}
     for activity_id, start, utc_offset, moving, duration in session.execute(before).all():
-        *_, covered, figure_key, trimp, _reserve = details.get(activity_id, _NO_DETAILS)
+        figures = details.get(activity_id, _NO_DETAILS)
+        covered, figure_key, trimp = figures[3], figures[4], figures[5]
         seconds = moving or duration or 0.0
         if figure_key != key or covered is None or trimp is None:
             return None
         if not covers(covered, seconds / 60.0 if seconds else None):
             return None
+        when = dt.datetime.fromisoformat(start) if isinstance(start, str) else start  # naive UTC
         shift = utc_offset if utc_offset is not None else offset
-        earlier.append(((start + dt.timedelta(seconds=shift)).date(), trimp))
-        first_start = first_start or start
+        step = shifts.get(shift) or shifts.setdefault(shift, dt.timedelta(seconds=shift))
+        earlier.append(((when + step).date(), trimp))
+        if first_start is None:
+            first_start = when.replace(tzinfo=dt.UTC)
     rows = _rows_with_figures(session, detail_since, details)
     rows = refresh_heart_figures(session, rows, profile)
     items = sessions(rows, profile, offset)
