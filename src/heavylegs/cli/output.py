@@ -90,16 +90,16 @@ def database_url(text: str) -> str:
 
     if sqlite_path(text) is not None:
         return text  # a plain SQLite file URL: nothing to check, and no SQLAlchemy to import
-    from sqlalchemy import make_url
-    from sqlalchemy.exc import ArgumentError, NoSuchModuleError
-
-    from heavylegs.store.engine import normalise_url
-
     kinds = "use a file path, sqlite:///FILE or postgresql://USER@HOST/NAME"
     if "://" not in text:
         if not text.strip():
             raise Fail([f"--db: empty; {kinds}"])
         return f"sqlite:///{Path(text).expanduser().absolute()}"
+    from sqlalchemy import make_url
+    from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+
+    from heavylegs.store.engine import normalise_url
+
     try:
         url = make_url(normalise_url(text))
     except ArgumentError:
