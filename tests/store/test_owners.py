@@ -297,3 +297,32 @@ def test_every_owned_table_of_a_join_is_filtered() -> None:
     aliased = FILES.alias("f")
     where = str(scoped(select(aliased.c.name), 7, orm=False).whereclause)
     assert "f.owner_id = :owner_id_" in where
+
+
+def test_an_outer_joined_owned_table_stays_optional() -> None:
+    """The owner filter on an outer join's optional side keeps the rows that matched nothing."""
+    from heavylegs.store.owners import scoped
+
+    details = Base.metadata.tables["activity_details"]
+    joined = select(ACTIVITIES.c.id, details.c.title).outerjoin(
+        details, details.c.activity_id == ACTIVITIES.c.id
+    )
+    where = str(scoped(joined, 7, orm=False).whereclause)
+    assert "activity_details.owner_id IS NULL" in where
+    assert "activities.owner_id IS NULL" not in where
+
+
+def test_an_activity_without_details_is_still_listed(two: tuple[Store, Store]) -> None:
+    """Rows of an older database may have no details row: the scoped outer join still finds them."""
+    a, b = two
+    details = Base.metadata.tables["activity_details"]
+    with a.session() as s:
+        before = len(repository.listed_rows(s))
+        first = repository.activity_rows(s)[0]
+        s.execute(details.delete().where(details.c.activity_id == first.id))
+    with a.session() as s:
+        assert len(repository.listed_rows(s)) == before
+        key = Key(first.start_utc, first.duration_s, first.distance_m, False)
+        assert repository.find_same_activity(s, key) is not None
+    with b.session() as s:
+        assert repository.listed_rows(s) == []

@@ -23,7 +23,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, Delete, ForeignKey, Insert, Integer, Select, Table, Update
+from sqlalchemy import (
+    ColumnElement,
+    Delete,
+    ForeignKey,
+    Insert,
+    Integer,
+    Select,
+    Table,
+    Update,
+    or_,
+)
 from sqlalchemy.orm import (
     Mapped,
     ORMExecuteState,
@@ -34,7 +44,7 @@ from sqlalchemy.orm import (
 )
 from sqlalchemy.sql import visitors
 from sqlalchemy.sql.elements import ColumnClause
-from sqlalchemy.sql.selectable import Alias, FromClause
+from sqlalchemy.sql.selectable import Alias, FromClause, Join
 
 from heavylegs.store.errors import StoreError
 
@@ -109,6 +119,35 @@ def _level(statement: Any) -> tuple[list[FromClause], list[Select[Any]]]:
     return list(owned.values()), nested
 
 
+def _outer_sides(statement: Any) -> set[int]:
+    """The ids of the tables (or aliases) on the optional side of an outer join in ``statement``'s
+    own FROM list: their ``owner_id`` is NULL where no row matched."""
+    optional: set[int] = set()
+    # ``select(...).outerjoin(...)`` keeps its joins as set-up tuples (target, on, from, flags)
+    # until compiled; ``select_from(a.outerjoin(b))`` holds a Join. Both are read here.
+    for target, _on, _from, flags in getattr(statement, "_setup_joins", ()):
+        if flags.get("full"):
+            return {id(t) for t in _level(statement)[0]}
+        if flags.get("isouter"):
+            optional.add(id(target))
+    stack = list(statement.get_children())
+    while stack:
+        element = stack.pop()
+        if isinstance(element, Select):
+            continue  # a subquery filters its own tables
+        if isinstance(element, Join):
+            sides = [element.right, element.left] if element.full else [element.right]
+            if element.isouter:
+                while sides:
+                    side = sides.pop()
+                    if isinstance(side, Join):
+                        sides.extend([side.left, side.right])
+                    else:
+                        optional.add(id(side))
+        stack.extend(element.get_children())
+    return optional
+
+
 def _filters_owner(where: ColumnElement[Any] | None, from_: FromClause) -> bool:
     """Whether ``where`` compares ``from_.owner_id`` to something (a subquery's own filter)."""
     if where is None:
@@ -160,8 +199,15 @@ def scoped(statement: Any, owner: int, *, orm: bool) -> Any:
                 include_aliases=True,
             )
         )
+    optional = _outer_sides(statement) if isinstance(statement, Select) else set()
     for table in owned:
-        statement = statement.where(table.c[OWNER_COLUMN] == owner)
+        column = table.c[OWNER_COLUMN]
+        # On the optional side of an outer join, no match reads as NULL (owner_id is never NULL
+        # in a stored row): keep those rows, or the outer join would become an inner one.
+        condition = (
+            or_(column == owner, column.is_(None)) if id(table) in optional else column == owner
+        )
+        statement = statement.where(condition)
     return statement
 
 
