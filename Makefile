@@ -46,7 +46,9 @@ lint: setup-test
 test: setup-test lint
 	scripts/ensure-chromium.sh
 	scripts/ensure-axe.sh
-	scripts/ensure-poppler.sh
+	scripts/ensure-debian-tool.sh pdftotext poppler-utils 'the PDF report tests'
+	scripts/ensure-debian-tool.sh nginx nginx-light 'the deploy guide test (tests/web/test_deploy_doc.py)'
+	scripts/ensure-debian-tool.sh openssl openssl 'the deploy guide test (tests/web/test_deploy_doc.py)'
 	scripts/with-postgres.sh $(BIN)/python -m pytest --cov --cov-report=json:.coverage.json --cov-report=
 	$(BIN)/python scripts/coverage_floor.py .coverage.json  # branch coverage floors by folder (pyproject)
 

@@ -20,7 +20,7 @@ from tests.reports.conftest import NOTE
 pytestmark = pytest.mark.skipif(
     shutil.which("pdftotext") is None,
     reason="LOUD: pdftotext (Debian poppler-utils) is missing; make test installs it "
-    "(scripts/ensure-poppler.sh)",
+    "(scripts/ensure-debian-tool.sh)",
 )
 
 
