@@ -9,9 +9,6 @@ only and is emptied by a restart: undo is for the slip just made, backups are fo
 
 from __future__ import annotations
 
-import secrets
-import threading
-from collections import OrderedDict
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -21,42 +18,13 @@ from fastapi.responses import Response
 from heavylegs.store.undo import Snapshot, put_back, take
 from heavylegs.web.forms import field_errors, safe_next
 from heavylegs.web.templating import context, page, redirect
+from heavylegs.web.undo_cookie import CookieShelf
+from heavylegs.web.undo_shelf import UndoShelf
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
 router = APIRouter(include_in_schema=False)
-
-SHELF_SIZE = 50
-
-
-class UndoShelf:
-    """The latest snapshots by token, each for one owner; thread-safe, bounded."""
-
-    def __init__(self) -> None:
-        self._items: OrderedDict[str, tuple[str, Snapshot, str]] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def put(self, owner: str, snapshot: Snapshot, verb: str) -> str:
-        token = secrets.token_urlsafe(16)
-        with self._lock:
-            self._items[token] = (owner, snapshot, verb)
-            while len(self._items) > SHELF_SIZE:
-                self._items.popitem(last=False)
-        return token
-
-    def peek(self, token: str, owner: str) -> tuple[Snapshot, str] | None:
-        with self._lock:
-            item = self._items.get(token)
-        return None if item is None or item[0] != owner else (item[1], item[2])
-
-    def pop(self, token: str, owner: str) -> Snapshot | None:
-        with self._lock:
-            item = self._items.get(token)
-            if item is None or item[0] != owner:
-                return None
-            del self._items[token]
-        return item[1]
 
 
 def shelf(request: Request) -> UndoShelf:
@@ -65,8 +33,6 @@ def shelf(request: Request) -> UndoShelf:
         state.undo_shelf = UndoShelf()
     found: UndoShelf = state.undo_shelf
     if getattr(state, "multi_user", False):  # several workers: the snapshot goes in a cookie
-        from heavylegs.web.undo_cookie import CookieShelf
-
         return CookieShelf(request, found)
     return found
 

@@ -1,7 +1,7 @@
 """Accounts mode's Undo: the snapshot travels in a signed cookie, so any worker can undo.
 
 Why: the single-person app keeps the rows a delete or an edit took out in its own memory
-(:class:`heavylegs.web.pages_edits.UndoShelf`). With several workers the Undo may reach another
+(:class:`heavylegs.web.undo_shelf.UndoShelf`). With several workers the Undo may reach another
 one, which has nothing. Here the snapshot, its owner and a random token are sealed
 (:mod:`heavylegs.web.sealed`, signed with the secret every worker shares) into an HttpOnly cookie;
 the Undo form names the token. An undo is accepted only for the same owner, the same token and
@@ -25,7 +25,7 @@ from starlette.requests import Request
 from heavylegs.store.undo import Snapshot
 from heavylegs.web import sealed
 from heavylegs.web.context import WebContext
-from heavylegs.web.pages_edits import UndoShelf
+from heavylegs.web.undo_shelf import UndoShelf
 
 COOKIE = "heavylegs_undo"
 STATE_KEY = "undo_cookie"
