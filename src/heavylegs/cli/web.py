@@ -16,6 +16,8 @@ from typing import Annotated
 
 import typer
 
+from heavylegs import serving
+
 LOOPBACK_NAMES = ("127.0.0.1", "localhost", "[::1]", "::1")
 
 
@@ -135,19 +137,32 @@ def run_serve(
             f"is heavylegs already running? Try --port {port + 1}\n"
         )
         return 1
-    import uvicorn
-
-    from heavylegs.web.app import create_app
-
     if mode.multi_user:
         return _serve_accounts(host, port, url, allow_host, mode, new)
+    import os
+
+    import uvicorn
+
+    from heavylegs.store import open_store
+
     try:
-        app = create_app(url, allowed_hosts=allowed_hosts(host, allow_host))
+        open_store(url).close()  # created and migrated here: a problem is one line, exit 1
     except StoreError as exc:
         sys.stderr.write(f"error: {exc}\n")
         return 1
+    os.environ[serving.DB_ENV] = url
+    os.environ[serving.MULTI_USER_ENV] = ""
+    os.environ[serving.TRUST_PROXY_ENV] = ""
+    os.environ[serving.HOSTS_ENV] = ",".join(allowed_hosts(host, allow_host))
     _say_running(host, port, url, new)
-    uvicorn.run(app, host=host.strip("[]"), port=port, log_level="warning", access_log=False)
+    uvicorn.run(
+        serving.APP_FACTORY,
+        factory=True,
+        host=host.strip("[]"),
+        port=port,
+        log_level="warning",
+        access_log=False,
+    )
     return 0
 
 
@@ -170,7 +185,6 @@ def _serve_accounts(
     import uvicorn
 
     from heavylegs.store import StoreError, open_store
-    from heavylegs.web import app as web_app
 
     try:
         open_store(url).close()  # creates and migrates once, not once per worker
@@ -178,12 +192,12 @@ def _serve_accounts(
         sys.stderr.write(f"error: {exc}\n")
         return 1
     # Workers must sign CSRF tokens alike: one secret for all (several machines: set it yourself).
-    os.environ.setdefault(web_app.SECRET_ENV, secrets.token_urlsafe(32))
-    os.environ[web_app.DB_ENV] = url
-    os.environ[web_app.MULTI_USER_ENV] = "1"
-    os.environ[web_app.TRUST_PROXY_ENV] = "1" if mode.trust_proxy else ""
+    os.environ.setdefault(serving.SECRET_ENV, secrets.token_urlsafe(32))
+    os.environ[serving.DB_ENV] = url
+    os.environ[serving.MULTI_USER_ENV] = "1"
+    os.environ[serving.TRUST_PROXY_ENV] = "1" if mode.trust_proxy else ""
     names = [n for n in allowed_hosts(host, allow_host) if n not in ("127.0.0.1", "localhost")]
-    os.environ[web_app.HOSTS_ENV] = ",".join(names)
+    os.environ[serving.HOSTS_ENV] = ",".join(names)
     _say_running(host, port, url, new)
     print(f"accounts mode: {mode.workers} worker(s); invite people with: heavylegs users invite")
     if url.startswith("sqlite"):
@@ -193,7 +207,7 @@ def _serve_accounts(
             flush=True,
         )
     uvicorn.run(
-        "heavylegs.web.app:app_from_env",
+        serving.APP_FACTORY,
         factory=True,
         host=host.strip("[]"),
         port=port,

@@ -28,6 +28,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from heavylegs import __version__
+from heavylegs.serving import DB_ENV, HOSTS_ENV, MULTI_USER_ENV, SECRET_ENV, TRUST_PROXY_ENV
 from heavylegs.web.context import Clock, NoDatabase, WebContext, system_clock
 from heavylegs.web.guard import Guard
 from heavylegs.web.problems import from_fastapi, response, single
@@ -35,11 +36,6 @@ from heavylegs.web.templating import HERE, make_templates, page
 
 log = logging.getLogger("heavylegs.web")
 
-SECRET_ENV = "HEAVYLEGS_WEB_SECRET"
-DB_ENV = "HEAVYLEGS_WEB_DB"
-HOSTS_ENV = "HEAVYLEGS_WEB_ALLOW_HOSTS"
-MULTI_USER_ENV = "HEAVYLEGS_WEB_MULTI_USER"
-TRUST_PROXY_ENV = "HEAVYLEGS_WEB_TRUST_PROXY"
 BUSY_TIMEOUT_MS = 2_000
 """A request waits this long for another program's write lock, then gets a 503 to retry."""
 
