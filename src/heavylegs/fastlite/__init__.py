@@ -19,6 +19,7 @@ and holds the store's text forms, :mod:`.read` reads the diary, :mod:`.write` wr
 
 from heavylegs.fastlite.connect import (
     COLUMNS,
+    DB_ENV,
     LOCAL_ACCOUNT_ID,
     REVISIONS,
     default_url,
@@ -30,6 +31,7 @@ from heavylegs.fastlite.write import record_entry, record_measure, save_assessme
 
 __all__ = [
     "COLUMNS",
+    "DB_ENV",
     "ENTRY_FIELDS",
     "LOCAL_ACCOUNT_ID",
     "MEASURE_FIELDS",
