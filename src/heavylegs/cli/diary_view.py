@@ -165,11 +165,16 @@ def _cm(side: str, value: float | None) -> str:
 
 def show_insights(*, json_output: bool, as_of: str | None, db: str | None, today: dt.date) -> None:
     """Insights as of a day: warnings first, the trend, and each measure's comparison."""
+    day = parse_day(as_of, today, "as_of")
+    entries, measures = _read_diary(db, until=day)
+    if json_output and not entries and not measures:  # nothing yet: no numpy (issue 15)
+        from heavylegs.diary.empty import empty_insights
+
+        print_json(empty_insights(day))
+        return
     from heavylegs.diary.escalation import wording_from_kb
     from heavylegs.diary.insights import compute_insights
 
-    day = parse_day(as_of, today, "as_of")
-    entries, measures = _read_diary(db, until=day)
     kb = knowledge()
     result = compute_insights(
         entries, measures, as_of=day, wording=wording_from_kb(kb), titles=titles(kb)

@@ -284,8 +284,6 @@ def training(
     db: Db = None,
 ) -> None:
     """Weekly load, fitness/fatigue/form, load ratio, cadence, and heaviness against load."""
-    from heavylegs.training.overview import HeartInputs, training_overview
-
     with guard():
         problems = _heart_value(hr_rest, "--hr-rest", 25, 120)
         problems += _heart_value(hr_max, "--hr-max", 100, 240)
@@ -295,6 +293,13 @@ def training(
         shown_from = _day(since, "--since", problems)
         if problems:
             raise Fail(problems)
+        if json_output and chart is None and _nothing_stored(db):  # no numpy, no SQLAlchemy
+            from heavylegs.training.empty import empty_overview
+
+            print_json(empty_overview(now(), hr_rest, hr_max))
+            return
+        from heavylegs.training.overview import HeartInputs, training_overview
+
         with open_db(db) as store, store.session() as session:
             from heavylegs.store.person import load_profile
 
@@ -318,6 +323,16 @@ def training(
     from heavylegs.cli.training_view import print_training
 
     print_training(document, chart)
+
+
+def _nothing_stored(db: str | None) -> bool:
+    """Whether the local SQLite file holds nothing the training document reads (issue 15:
+    start-up); ``False`` when only the store can tell."""
+    from heavylegs import fastlite
+    from heavylegs.cli.output import resolve_db
+    from heavylegs.training.empty import EMPTY_TABLES
+
+    return fastlite.is_empty(resolve_db(db)[0], EMPTY_TABLES) is True
 
 
 def register(app: typer.Typer) -> None:
