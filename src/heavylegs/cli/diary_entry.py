@@ -180,12 +180,12 @@ def _warn_about(entries: list[Any], measures: list[Any], today: dt.date) -> None
     """Any warning the whole diary (``entries``, ``measures``) triggers as of ``today``."""
     from rich.markup import escape
 
+    from heavylegs.diary.daily import daily_heaviness  # plain Python: no numpy (issue 15)
     from heavylegs.diary.escalation import escalations, wording_from_kb
     from heavylegs.diary.plan import is_serious
-    from heavylegs.diary.series import build_series
     from heavylegs.knowledge.models import Urgency
 
-    series = build_series(entries, measures, today)
+    series = daily_heaviness(entries, measures, today)
     for flag in escalations(series, None, wording_from_kb(knowledge())):
         if flag.level.rank >= Urgency.ROUTINE.rank:
             colour = "red" if is_serious(flag.level) else "yellow"

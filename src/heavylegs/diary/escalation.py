@@ -19,15 +19,16 @@ not a red flag, has its own words here.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+import math
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
-from heavylegs.diary.series import DiarySeries
-from heavylegs.diary.stats import Difference
 from heavylegs.knowledge.models import Urgency
 
 if TYPE_CHECKING:
+    from heavylegs.diary.rows import EntryRow, MeasureRow
+    from heavylegs.diary.stats import Difference
     from heavylegs.knowledge.models import KnowledgeBase
 
 ANKLE_DIFFERENCE_CM = 2.0
@@ -36,6 +37,24 @@ NEW_SWELLING_LOOKBACK_DAYS = 28
 NO_IMPROVEMENT_AFTER_DAYS = 28
 IMPROVEMENT_POINTS = 1.0
 STILL_BOTHERSOME = 2.0
+
+
+class Diary(Protocol):
+    """What the rules read: ``series.DiarySeries`` (numpy, for insights) or
+    ``daily.DailyHeaviness`` (plain Python, for the warnings after ``log`` and ``done``)."""
+
+    @property
+    def as_of(self) -> dt.date: ...
+    @property
+    def entries(self) -> Sequence[EntryRow]: ...
+    @property
+    def measures(self) -> Sequence[MeasureRow]: ...
+    def window(self, first: dt.date, last: dt.date) -> Collection[float]: ...
+
+
+def _mean(values: Collection[float]) -> float:
+    """The exact mean (scores are halves, days' means quarters: numpy's mean is the same)."""
+    return math.fsum(values) / len(values)
 
 
 @dataclass(frozen=True)
@@ -85,7 +104,7 @@ def wording_from_kb(kb: KnowledgeBase) -> dict[str, Wording]:
 
 
 def escalations(
-    series: DiarySeries, rising: Difference | None, wording: Mapping[str, Wording]
+    series: Diary, rising: Difference | None, wording: Mapping[str, Wording]
 ) -> list[Escalation]:
     """Every rule that fires, most urgent first. ``rising``: the trend change, if worsening."""
     facts: dict[str, list[str]] = {}
@@ -131,11 +150,11 @@ def escalations(
         if (series.as_of - began).days >= NO_IMPROVEMENT_AFTER_DAYS:
             day = dt.timedelta(days=1)
             baseline = series.window(began - 7 * day, began - day)
-            if baseline.size < 3:
+            if len(baseline) < 3:
                 baseline = series.window(began, began + 6 * day)
             last = series.window(recent_start, series.as_of)
-            if baseline.size >= 3 and last.size >= 3:
-                now, then = float(last.mean()), float(baseline.mean())
+            if len(baseline) >= 3 and len(last) >= 3:
+                now, then = _mean(last), _mean(baseline)
                 if now >= STILL_BOTHERSOME and now > then - IMPROVEMENT_POINTS:
                     weeks = (series.as_of - began).days // 7
                     facts.setdefault("no_improvement", []).append(
