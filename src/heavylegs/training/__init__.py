@@ -10,8 +10,8 @@ pull numpy, SQLAlchemy or fitdecode along):
   and path-traversal guards); ``sports`` names sports one way;
 * ``importer`` — ``import_paths(store, paths, now=…, on_error=OnError.SKIP, progress=…)`` and
   ``import_sources`` (uploads as ``(name, file object)``): parse, ``dedupe``, store through
-  ``repository`` (streams packed by ``codec``), report (``ImportReport.to_json()`` is the
-  contract's summary);
+  ``repository`` (writes; reads in ``rows`` and ``history``; streams packed by ``codec``),
+  report (``ImportReport.to_json()`` is the contract's summary);
 * pure maths — ``load`` (Banister TRIMP, RPE fallback, heart profile), ``series`` (fitness,
   fatigue, form, 7:28 load ratio, monotony, strain; incremental ``LoadSeries.add``), ``signals``
   (sessions, weeks, cadence against the runner's baseline), ``heaviness`` (diary heaviness
