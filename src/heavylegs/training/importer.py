@@ -21,12 +21,17 @@ import hashlib
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from heavylegs.training.dedupe import Key, Resolution, resolve
 from heavylegs.training.formats import read_activities, sniff
+from heavylegs.training.import_report import FileNote as FileNote
+from heavylegs.training.import_report import ImportReport as ImportReport
+from heavylegs.training.import_report import ImportStopped as ImportStopped
+from heavylegs.training.import_report import Merge as Merge
+from heavylegs.training.import_report import OnError as OnError
+from heavylegs.training.import_report import Progress as Progress
 from heavylegs.training.model import ActivityFileError, ParsedActivity, SourceFormat
 from heavylegs.training.sanity import check_plausible
 from heavylegs.training.sources import Candidate, Plan, Refused, SourceMeta, Upload, walk
@@ -38,81 +43,6 @@ if TYPE_CHECKING:
 
 BATCH_FILES = 200
 BATCH_SECONDS = 1.0
-
-
-class OnError(StrEnum):
-    """What a bad file does to the batch."""
-
-    SKIP = "skip"
-    """Report it and go on with the next file (the default)."""
-    STOP = "stop"
-    """Store what was read before it, then raise :class:`ImportStopped`."""
-
-
-@dataclass(frozen=True)
-class FileNote:
-    file: str
-    message: str
-
-
-@dataclass(frozen=True)
-class Merge:
-    """``file`` is the same activity as ``kept`` (stored as activity ``activity_id``)."""
-
-    file: str
-    kept: str
-    activity_id: int
-
-
-@dataclass
-class ImportReport:
-    """What a batch did; counts are files."""
-
-    imported: int = 0
-    duplicates: int = 0
-    activities: int = 0
-    """New activities stored: one file can hold several (TCX history), a manual entry none."""
-    skipped: list[FileNote] = field(default_factory=list)
-    warnings: list[FileNote] = field(default_factory=list)
-    merged: list[Merge] = field(default_factory=list)
-    ignored: int = 0
-    activity_ids: list[int] = field(default_factory=list)
-    manual: int = 0
-    """Strava manual entries among the imported (summary-only activities)."""
-
-    def to_json(self) -> dict[str, Any]:
-        """The contract's summary (plus ``merged`` and ``ignored``, which it allows)."""
-        return {
-            "imported": self.imported,
-            "duplicates": self.duplicates,
-            "skipped": [{"file": n.file, "reason": n.message} for n in self.skipped],
-            "warnings": [{"file": n.file, "message": n.message} for n in self.warnings],
-            "merged": [
-                {"file": m.file, "kept": m.kept, "activity_id": m.activity_id} for m in self.merged
-            ],
-            "ignored": self.ignored,
-            "manual_entries": self.manual,
-            "activities": self.activities,
-        }
-
-
-@dataclass(frozen=True)
-class Progress:
-    done: int
-    total: int
-    file: str
-    imported: int
-    duplicates: int
-    skipped: int
-
-
-class ImportStopped(RuntimeError):
-    """Raised with :attr:`OnError.STOP` at the first bad file; ``report`` has what was done."""
-
-    def __init__(self, note: FileNote, report: ImportReport) -> None:
-        super().__init__(f"{note.file}: {note.message}")
-        self.note = note
-        self.report = report
 
 
 def parse_bytes(data: bytes, fmt: SourceFormat | None, meta: SourceMeta | None) -> ParsedActivity:
