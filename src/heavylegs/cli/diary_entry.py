@@ -181,12 +181,14 @@ def _warn_about(entries: list[Any], measures: list[Any], today: dt.date) -> None
     from rich.markup import escape
 
     from heavylegs.diary.daily import daily_heaviness  # plain Python: no numpy (issue 15)
-    from heavylegs.diary.escalation import escalations, wording_from_kb
+    from heavylegs.diary.escalation import escalations
     from heavylegs.diary.plan import is_serious
-    from heavylegs.knowledge.models import Urgency
+    from heavylegs.knowledge.levels import Urgency
 
     series = daily_heaviness(entries, measures, today)
-    for flag in escalations(series, None, wording_from_kb(knowledge())):
+    # No wording given: a rule that fires takes the installed knowledge base's, loaded then
+    # (the base's load is most of what 'log' would take otherwise, issue 15).
+    for flag in escalations(series, None, {}):
         if flag.level.rank >= Urgency.ROUTINE.rank:
             colour = "red" if is_serious(flag.level) else "yellow"
             console().print(f"[bold {colour}]{flag.level.value.upper()}[/]: {escape(flag.message)}")

@@ -24,7 +24,7 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
-from heavylegs.knowledge.models import Urgency
+from heavylegs.knowledge.levels import Urgency
 
 if TYPE_CHECKING:
     from heavylegs.diary.rows import EntryRow, MeasureRow

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from heavylegs.diary.routines import SessionPlan, resolve
 from heavylegs.knowledge.levels import Urgency
-from heavylegs.knowledge.models import Measure
+
+if TYPE_CHECKING:
+    from heavylegs.knowledge.models import Measure
 
 
 def level_of(value: object) -> Urgency | None:

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from heavylegs.knowledge.models import Guided, Measure
+if TYPE_CHECKING:
+    from heavylegs.knowledge.models import Guided, Measure
 
 
 @dataclass(frozen=True)
