@@ -64,8 +64,9 @@ def serving(url: str, port: int, workers: int) -> Iterator[None]:
 
 
 @contextmanager
-def nginx(folder: Path, app_port: int) -> Iterator[int]:
-    """The document's nginx block on a free port with a fresh self-signed certificate."""
+def nginx(folder: Path, app_port: int, *more_ports: int) -> Iterator[int]:
+    """The document's nginx block on a free port with a fresh self-signed certificate; with
+    several app ports, behind the document's ``upstream`` block (scaling out)."""
     key, cert = folder / "privkey.pem", folder / "fullchain.pem"
     openssl = ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1"]
     openssl += ["-subj", "/CN=127.0.0.1", "-keyout", str(key), "-out", str(cert)]
@@ -76,6 +77,14 @@ def nginx(folder: Path, app_port: int) -> Iterator[int]:
     server = server.replace("/etc/ssl/heavylegs/fullchain.pem", str(cert))
     server = server.replace("/etc/ssl/heavylegs/privkey.pem", str(key))
     assert "http://127.0.0.1:8000;" in server
+    upstream = ""
+    if more_ports:
+        upstream = blocks("nginx")[1]
+        machines = ("server 10.0.0.11:8000;", "server 10.0.0.12:8000;")
+        assert all(m in upstream for m in machines), upstream
+        upstream = upstream.replace(machines[0], f"server 127.0.0.1:{app_port};")
+        upstream = upstream.replace(machines[1], f"server 127.0.0.1:{more_ports[0]};")
+        server = server.replace("http://127.0.0.1:8000;", "http://heavylegs;")
     server = server.replace("http://127.0.0.1:8000;", f"http://127.0.0.1:{app_port};")
     temp = " ".join(
         f"{kind}_temp_path {folder / kind};" for kind in ("client_body", "proxy", "fastcgi")
@@ -84,7 +93,7 @@ def nginx(folder: Path, app_port: int) -> Iterator[int]:
     config = folder / "nginx.conf"
     config.write_text(
         f"pid {folder / 'nginx.pid'};\nerror_log {folder / 'error.log'};\nevents {{}}\n"
-        f"http {{\n{temp}\naccess_log off;\n{server}\n}}\n"
+        f"http {{\n{temp}\naccess_log off;\n{upstream}\n{server}\n}}\n"
     )
     process = subprocess.Popen(
         ["nginx", "-p", str(folder), "-c", str(config), "-g", "daemon off;"],
@@ -154,3 +163,41 @@ def test_the_deploy_document_works_as_written(pg_url: str, tmp_path: Path) -> No
             assert [e["note"] for e in entries.json()] == ["proxied"]
     finally:
         subprocess.run(["dropdb", "--force", restored], env=env, check=False)
+
+
+def test_scaling_out_as_written(pg_url: str, tmp_path: Path) -> None:
+    """The document's ``upstream`` block over two servers on one PostgreSQL (two "machines" with
+    the same secret): nginx takes turns, and every request of one session works on either."""
+    for tool in ("nginx", "openssl"):
+        if shutil.which(tool) is None:
+            pytest.skip(f"{tool} is not installed (apt-get install nginx-light openssl)")
+    invited = subprocess.run(
+        [HEAVYLEGS, "users", "invite", "person@example.org", "--db", pg_url],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    code = invited.stdout.split()[0]
+    first, second = free_port(), free_port()
+    with (
+        serving(pg_url, first, 1),
+        serving(pg_url, second, 1),
+        nginx(tmp_path, first, second) as tls,
+        httpx.Client(base_url=f"https://127.0.0.1:{tls}", verify=False) as client,
+    ):
+        base = f"https://127.0.0.1:{tls}"
+        account = {"email": "person@example.org", "password": PASSWORD}
+        made = client.post("/api/v1/auth/signup", json={"invite": code, **account})
+        assert made.status_code == 201, made.text
+        login = client.post("/api/v1/auth/login", json=account)
+        assert login.status_code == 200, login.text
+        headers = {"X-CSRF-Token": login.json()["csrf_token"], "Origin": base}
+        days = [f"2026-11-{day:02d}" for day in range(1, 7)]
+        for day in days:  # round robin: three writes land on each server
+            entry = {"date": day, "part": "evening", "heaviness": 4}
+            written = client.post("/api/v1/diary/entries", json=entry, headers=headers)
+            assert written.status_code == 201, written.text
+        for _ in range(2):
+            listed = client.get("/api/v1/diary/entries")
+            assert listed.status_code == 200, listed.text
+            assert sorted(e["day"] for e in listed.json()) == days
