@@ -3,24 +3,25 @@ insights, the backup, and ask (``GET /api/v1/ask?q=``, the ``heavylegs ask --jso
 
 Bodies are read as raw JSON and validated by the stages themselves (``parse_answers``,
 ``parse_entry``, ``parse_measure_done``), so the API reports exactly the messages the CLI prints.
-The request schemas still appear in ``/openapi.json`` (see :func:`heavylegs.web.app.openapi`).
+The request schemas still appear in ``/openapi.json`` (see :func:`heavylegs.web.app.openapi`);
+reading the body and the query is :mod:`heavylegs.web.api_input`'s.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import re
-from collections.abc import Callable, Coroutine
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
-from fastapi.routing import APIRoute
-from pydantic import BeforeValidator
 
-from heavylegs import safejson
 from heavylegs.assessment.result import Assessment
-from heavylegs.web import jsontypes, records
+from heavylegs.web import records
+from heavylegs.web.api_input import MAX_BODY_BYTES as MAX_BODY_BYTES
+from heavylegs.web.api_input import BodyProblem as BodyProblem
+from heavylegs.web.api_input import DirectRoute as DirectRoute
+from heavylegs.web.api_input import IsoDate as IsoDate
+from heavylegs.web.api_input import json_object, query_flag
 from heavylegs.web.problems import Problems, from_lines, response, single
 from heavylegs.web.templating import context
 
@@ -31,22 +32,6 @@ if TYPE_CHECKING:
 
     DiaryRows = tuple[list[EntryRow], list[MeasureRow]]
 
-MAX_BODY_BYTES = 256 * 1024
-"""Far above any real request; larger bodies get a 413 before they are parsed."""
-
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-
-
-def _iso_date(value: Any) -> Any:
-    """Only ``YYYY-MM-DD``: pydantic would also read ``0`` as 1 January 1970."""
-    if isinstance(value, str) and not _ISO_DATE.fullmatch(value):
-        raise ValueError("must be a date YYYY-MM-DD")
-    return value
-
-
-IsoDate = Annotated[dt.date, BeforeValidator(_iso_date)]
-"""A date in a query string, written ``YYYY-MM-DD`` and nothing else."""
-
 router = APIRouter(prefix="/api/v1", tags=["api"])
 PROFILE_HEADER = "X-Heavylegs-Profile"
 
@@ -54,77 +39,6 @@ ERRORS: dict[int | str, dict[str, Any]] = {
     422: {"model": Problems, "description": "Bad input: one entry per problem, naming the field"},
     503: {"model": Problems, "description": "No database configured, or it cannot be used"},
 }
-
-
-class DirectRoute(APIRoute):
-    """A route whose endpoint takes the request and returns the finished response itself.
-
-    Why: FastAPI's request handler solves dependencies, builds a spare sub-response and wraps
-    the call in telemetry even for an endpoint that declares nothing but ``request``; on the
-    assessment endpoint that was about a fifth of the web layer's time per request. The route is
-    still an ``APIRoute``, so ``/openapi.json`` documents it as before. Only for ``async``
-    endpoints of the shape ``(request: Request) -> Response``.
-    """
-
-    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
-        endpoint: Callable[[Request], Coroutine[Any, Any, Response]] = self.endpoint
-        return endpoint
-
-
-class BodyProblem(Exception):
-    """The request body cannot be used; carries the response to send."""
-
-    def __init__(self, response: Response) -> None:
-        self.response = response
-
-
-async def _body(request: Request) -> bytes:
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > MAX_BODY_BYTES:
-        raise BodyProblem(single(413, f"too large (at most {MAX_BODY_BYTES} bytes)"))
-    body = await request.body()
-    if len(body) > MAX_BODY_BYTES:
-        raise BodyProblem(single(413, f"too large (at most {MAX_BODY_BYTES} bytes)"))
-    return body
-
-
-async def _json_object(request: Request, schema: str | None = None) -> dict[str, Any]:
-    """The body as a JSON object; with ``schema`` (a request schema of ``/openapi.json``), its
-    values checked against the JSON types documented there (:mod:`heavylegs.web.jsontypes`)."""
-    data = await _json_document(request)
-    if schema is None:
-        return data
-    defs = request.app.openapi()["components"]["schemas"]
-    checked, problems = jsontypes.normalise(data, defs[schema], defs)
-    if problems:
-        raise BodyProblem(response(from_lines(problems)))
-    result: dict[str, Any] = checked
-    return result
-
-
-async def _json_document(request: Request) -> dict[str, Any]:
-    body = await _body(request)
-    try:
-        data = safejson.loads(body)
-    except safejson.JsonInputError as exc:
-        reason = str(exc)
-        # The decoder's line and column mean little in a request body: the short form is enough.
-        raise BodyProblem(single(422, reason.split(" (", 1)[0])) from None
-    if not isinstance(data, dict):
-        raise BodyProblem(single(422, "must be a JSON object"))
-    return data
-
-
-def _flag(text: str | None, *, default: bool) -> bool | None:
-    """A boolean query parameter as FastAPI would read it; ``None`` when it is neither."""
-    if text is None:
-        return default
-    value = text.strip().lower()
-    if value in ("true", "1", "yes", "on"):
-        return True
-    if value in ("false", "0", "no", "off"):
-        return False
-    return None
 
 
 def _stored_json(item: Any) -> dict[str, Any]:
@@ -153,15 +67,15 @@ async def post_assessment(request: Request) -> Response:
 
     ctx = context(request)
     query = request.scope["query_string"]
-    store = _flag(request.query_params.get("store"), default=True) if query else True
+    store = query_flag(request.query_params.get("store"), default=True) if query else True
     if store is None:
         return single(422, "must be true or false", "store", where="query")
-    profile = _flag(request.query_params.get("profile"), default=False) if query else False
+    profile = query_flag(request.query_params.get("profile"), default=False) if query else False
     if profile is None:
         return single(422, "must be true or false", "profile", where="query")
     try:
         # parse_answers checks JSON types itself, with the messages the CLI prints.
-        data = await _json_object(request)
+        data = await json_object(request)
         answers = parse_answers(data)
     except BodyProblem as problem:
         return problem.response
@@ -263,7 +177,7 @@ async def post_entry(request: Request) -> Response:
 
     ctx = context(request)
     try:
-        data = await _json_object(request, "EntryIn")
+        data = await json_object(request, "EntryIn")
         entry = parse_entry(data, today=ctx.today())
         now = ctx.now()
         entry_id = await ctx.in_session(
@@ -303,7 +217,7 @@ async def post_measure(request: Request) -> Response:
 
     ctx = context(request)
     try:
-        data = await _json_object(request, "MeasureDoneIn")
+        data = await json_object(request, "MeasureDoneIn")
         done = parse_measure_done(data, today=ctx.today(), known=frozenset(ctx.kb.measures))
         done_id = await ctx.in_session(
             lambda session: records.add_measure(session, ctx.owner, done)
