@@ -6,27 +6,9 @@ import sqlite3
 from datetime import UTC, date, datetime
 from typing import Any
 
-from heavylegs.fastlite.connect import LOCAL_ACCOUNT_ID, connect
+from heavylegs.fastlite.connect import COLUMNS, LOCAL_ACCOUNT_ID, connect
 
-ENTRY_FIELDS = (
-    "day",
-    "part",
-    "heaviness",
-    "ankle_left_cm",
-    "ankle_right_cm",
-    "swelling",
-    "sock_marks",
-    "cramps",
-    "night_cramps",
-    "pain",
-    "sleep_h",
-    "water_l",
-    "steps",
-    "walk_min",
-    "hours_still",
-    "note",
-    "id",
-)
+ENTRY_FIELDS = (*COLUMNS["diary_entries"][2:-2], "id")
 """The diary stage's ``EntryRow`` fields, in order (a test compares them)."""
 
 MEASURE_FIELDS = ("measure", "day", "minutes", "reps", "at", "source", "id")

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from heavylegs.fastlite.connect import (
     LOCAL_ACCOUNT_ID,
@@ -18,6 +18,31 @@ from heavylegs.fastlite.connect import (
     strip_nul,
 )
 from heavylegs.fastlite.read import ENTRY_FIELDS, diary_rows
+
+T = TypeVar("T")
+
+
+def _in_transaction(url: str, work: Callable[[sqlite3.Connection], T]) -> T | None:
+    """``work`` in one ``BEGIN IMMEDIATE`` transaction on the local file: its result, or ``None``
+    when the store must do it (not a file at a known revision, or any SQLite error: nothing was
+    kept, and the store tries again and words what went wrong)."""
+    conn = connect(url)
+    if conn is None:
+        return None
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            result = work(conn)
+            conn.execute("COMMIT")
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+    except sqlite3.Error:
+        return None
+    finally:
+        conn.close()
+    return result
 
 
 def _merge(old: Mapping[str, Any], answers: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
@@ -44,23 +69,9 @@ def save_assessment(
     level = output.get("triage", {}).get("level")
     if not isinstance(level, str):
         return None
-    conn = connect(url)
-    if conn is None:
-        return None
-    try:
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            new_id = _write(conn, answers, output, knowledge_version, level, at)
-            conn.execute("COMMIT")
-        except BaseException:
-            if conn.in_transaction:
-                conn.execute("ROLLBACK")
-            raise
-    except sqlite3.Error:
-        return None  # nothing kept: the store tries again and words what went wrong
-    finally:
-        conn.close()
-    return new_id
+    return _in_transaction(
+        url, lambda conn: _write(conn, answers, output, knowledge_version, level, at)
+    )
 
 
 def _write(
@@ -122,41 +133,29 @@ def record_measure(
     """The store's ``record_measure`` then ``latest_assessment`` in one transaction: the new
     row's id and the newest assessment's output (``None`` if there is none); ``None`` when the
     store must do it (nothing was written)."""
-    conn = connect(url)
-    if conn is None:
-        return None
-    try:
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            new_id = conn.execute(
-                "INSERT INTO measures_done"
-                " (owner_id, measure, day, at, minutes, reps, source, session_id)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, NULL) RETURNING id",
-                (
-                    LOCAL_ACCOUNT_ID,
-                    strip_nul(measure),
-                    day.isoformat(),
-                    None if at is None else store_time(at),
-                    minutes,
-                    reps,
-                    strip_nul(source),
-                ),
-            ).fetchone()[0]
-            latest = conn.execute(
-                "SELECT output FROM assessments WHERE owner_id = ? ORDER BY at DESC, id DESC"
-                " LIMIT 1",
-                (LOCAL_ACCOUNT_ID,),
-            ).fetchone()
-            conn.execute("COMMIT")
-        except BaseException:
-            if conn.in_transaction:
-                conn.execute("ROLLBACK")
-            raise
-    except sqlite3.Error:
-        return None
-    finally:
-        conn.close()
-    return int(new_id), None if latest is None else json.loads(latest[0])
+
+    def work(conn: sqlite3.Connection) -> tuple[int, dict[str, Any] | None]:
+        new_id = conn.execute(
+            "INSERT INTO measures_done"
+            " (owner_id, measure, day, at, minutes, reps, source, session_id)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, NULL) RETURNING id",
+            (
+                LOCAL_ACCOUNT_ID,
+                strip_nul(measure),
+                day.isoformat(),
+                None if at is None else store_time(at),
+                minutes,
+                reps,
+                strip_nul(source),
+            ),
+        ).fetchone()[0]
+        latest = conn.execute(
+            "SELECT output FROM assessments WHERE owner_id = ? ORDER BY at DESC, id DESC LIMIT 1",
+            (LOCAL_ACCOUNT_ID,),
+        ).fetchone()
+        return int(new_id), None if latest is None else json.loads(latest[0])
+
+    return _in_transaction(url, work)
 
 
 def record_entry(
@@ -168,32 +167,21 @@ def record_entry(
     names = sorted(values)
     if values.get("heaviness") is None or not set(names) <= set(ENTRY_FIELDS[2:-1]):
         return None
-    conn = connect(url)
-    if conn is None:
-        return None
     stamp = store_time(now)
     params = [LOCAL_ACCOUNT_ID, day.isoformat(), part]
     params += [strip_nul(getattr(values[n], "value", values[n])) for n in names]
     columns = ", ".join(["owner_id", "day", "part", *names, "created_at", "updated_at"])
     keep = "".join(f"{n} = coalesce(excluded.{n}, diary_entries.{n}), " for n in names)
-    try:
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            new_id = conn.execute(
-                f"INSERT INTO diary_entries ({columns})"
-                f" VALUES ({', '.join('?' * (len(names) + 5))})"
-                " ON CONFLICT (owner_id, day, part) DO UPDATE SET"
-                f" {keep}updated_at = excluded.updated_at RETURNING id",
-                [*params, stamp, stamp],
-            ).fetchone()[0]
-            entries, measures = diary_rows(conn, None)
-            conn.execute("COMMIT")
-        except BaseException:
-            if conn.in_transaction:
-                conn.execute("ROLLBACK")
-            raise
-    except sqlite3.Error:
-        return None
-    finally:
-        conn.close()
-    return int(new_id), entries, measures
+
+    def work(conn: sqlite3.Connection) -> tuple[int, list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+        new_id = conn.execute(
+            f"INSERT INTO diary_entries ({columns})"
+            f" VALUES ({', '.join('?' * (len(names) + 5))})"
+            " ON CONFLICT (owner_id, day, part) DO UPDATE SET"
+            f" {keep}updated_at = excluded.updated_at RETURNING id",
+            [*params, stamp, stamp],
+        ).fetchone()[0]
+        entries, measures = diary_rows(conn, None)
+        return int(new_id), entries, measures
+
+    return _in_transaction(url, work)
