@@ -81,27 +81,20 @@ DRAFT_COOKIE = "heavylegs_draft"
 account's, so it goes when someone signs in or out (a shared computer shows no one else's)."""
 
 
-def set_session_cookie(response: Response, request: Request, token: str) -> None:
+def _new_session_cookie(response: Response, request: Request) -> dict[str, Any]:
+    """The session cookie's attributes (the same to set it and to clear it); the wizard's draft
+    goes with any change of session."""
     response.delete_cookie(DRAFT_COOKIE, path="/", httponly=True, samesite="lax")
-    response.set_cookie(
-        SESSION_COOKIE,
-        token,
-        path="/",
-        httponly=True,
-        samesite="lax",
-        secure=is_https(request, server(request).trust_proxy),
-    )
+    secure = is_https(request, server(request).trust_proxy)
+    return {"path": "/", "httponly": True, "samesite": "lax", "secure": secure}
+
+
+def set_session_cookie(response: Response, request: Request, token: str) -> None:
+    response.set_cookie(SESSION_COOKIE, token, **_new_session_cookie(response, request))
 
 
 def clear_session_cookie(response: Response, request: Request) -> None:
-    response.delete_cookie(DRAFT_COOKIE, path="/", httponly=True, samesite="lax")
-    response.delete_cookie(
-        SESSION_COOKIE,
-        path="/",
-        httponly=True,
-        samesite="lax",
-        secure=is_https(request, server(request).trust_proxy),
-    )
+    response.delete_cookie(SESSION_COOKIE, **_new_session_cookie(response, request))
 
 
 def csrf_for_session(request: Request, session_token: str) -> str:

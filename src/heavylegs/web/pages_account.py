@@ -84,6 +84,15 @@ class Refused(Exception):
         self.problems = problems
 
 
+async def _dated(request: Request, name: str, *args: Any) -> Any:
+    """``heavylegs.store.accounts.<name>(store, *args, now)``, run on a worker thread (it reads
+    and writes the database)."""
+    store = auth.server(request).store
+    now = context(request).clock()
+    work = getattr(_accounts(), name)
+    return await run_in_threadpool(lambda: work(store, *args, now))
+
+
 async def _sign_in(request: Request, email: str, password: str) -> tuple[Any, str]:
     """The account and its new session token; the browser's previous session ends."""
     accounts = _accounts()
@@ -98,19 +107,15 @@ async def _sign_in(request: Request, email: str, password: str) -> tuple[Any, st
         raise Refused(429, f"too many failed sign-ins: try again in {wait} s", wait) from None
     except accounts.LoginRefused:
         raise Refused(401, "the email or the password is wrong") from None
-    old = auth.session_cookie(request.headers)
-    if old:
-        await run_in_threadpool(accounts.end_session, store, old)
+    await _end_session(request)
     token: str = await run_in_threadpool(accounts.new_session, store, account.id, now)
     return account, token
 
 
 async def _sign_up(request: Request, invite: str, email: str, password: str) -> Any:
     accounts = _accounts()
-    store = auth.server(request).store
-    now = context(request).clock()
     try:
-        return await run_in_threadpool(accounts.sign_up, store, invite, email, password, now)
+        return await _dated(request, "sign_up", invite, email, password)
     except accounts.AccountError as exc:
         raise Refused(422, str(exc), problems=exc.problems) from None
 
@@ -191,10 +196,7 @@ async def api_new_token(request: Request) -> Response:
 
 
 async def _new_token(request: Request) -> str:
-    account = auth.account(request)
-    now = context(request).clock()
-    store = auth.server(request).store
-    token: str = await run_in_threadpool(_accounts().new_api_token, store, account.id, now)
+    token: str = await _dated(request, "new_api_token", auth.account(request).id)
     return token
 
 
@@ -217,12 +219,8 @@ async def api_password(request: Request, body: PasswordChange) -> Response:
 async def _change_password(request: Request, old: str, new: str) -> str:
     accounts = _accounts()
     account = auth.account(request)
-    store = auth.server(request).store
-    now = context(request).clock()
     try:
-        token: str = await run_in_threadpool(
-            accounts.change_password, store, account.id, old, new, now
-        )
+        token: str = await _dated(request, "change_password", account.id, old, new)
     except accounts.LoginRefused:
         raise Refused(401, "the old password is wrong") from None
     except accounts.AccountError as exc:

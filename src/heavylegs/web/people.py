@@ -60,23 +60,24 @@ def _me(request: Request) -> Any:
 # ------------------------------------------------------------------------ the person's shares
 
 
-async def _share(request: Request, email: str) -> int:
-    sharing = _sharing()
+async def _as_me(request: Request, name: str, *args: Any) -> Any:
+    """``heavylegs.store.sharing.<name>(store, the signed-in account's id, *args)``, run on a
+    worker thread (it reads the database)."""
     me = _me(request)
     store = auth.server(request).store
-    now = context(request).clock()
-    share_id: int = await run_in_threadpool(sharing.share_with, store, me.id, email, now)
+    return await run_in_threadpool(getattr(_sharing(), name), store, me.id, *args)
+
+
+async def _share(request: Request, email: str) -> int:
+    share_id: int = await _as_me(request, "share_with", email, context(request).clock())
     return share_id
 
 
 async def _revoke(request: Request, share_id: int) -> bool:
     """Whether the share was this person's (and is now revoked)."""
     sharing = _sharing()
-    me = _me(request)
-    store = auth.server(request).store
-    now = context(request).clock()
     try:
-        await run_in_threadpool(sharing.revoke_share, store, me.id, share_id, now)
+        await _as_me(request, "revoke_share", share_id, context(request).clock())
     except sharing.SharingError:
         return False
     return True
@@ -113,9 +114,7 @@ async def api_revoke(request: Request, share_id: int) -> Response:
 
 @router.get("/api/v1/shares", tags=["sharing"], summary="Your shares", responses=ERRORS)
 async def api_shares(request: Request) -> Response:
-    me = _me(request)
-    store = auth.server(request).store
-    rows = await run_in_threadpool(_sharing().shares_of, store, me.id)
+    rows = await _as_me(request, "shares_of")
     return JSONResponse([_share_json(s) for s in rows])
 
 
@@ -126,9 +125,7 @@ async def api_shares(request: Request) -> Response:
     responses=ERRORS,
 )
 async def api_audit(request: Request) -> Response:
-    me = _me(request)
-    store = auth.server(request).store
-    rows = await run_in_threadpool(_sharing().audit_for, store, me.id)
+    rows = await _as_me(request, "audit_for")
     return JSONResponse([_jsonable(r) for r in rows])
 
 
@@ -209,9 +206,7 @@ async def _read(request: Request, person_id: int, action: str, work: Callable[[S
     responses=ERRORS,
 )
 async def api_people(request: Request) -> Response:
-    me = _me(request)
-    store = auth.server(request).store
-    rows = await run_in_threadpool(_sharing().people_sharing_with, store, me.id)
+    rows = await _as_me(request, "people_sharing_with")
     return JSONResponse([_jsonable(r) for r in rows])
 
 
@@ -342,9 +337,7 @@ async def person_fhir(request: Request, person_id: int) -> Response:
 
 @router.get("/people", include_in_schema=False)
 async def people_page(request: Request) -> Response:
-    me = _me(request)
-    store = auth.server(request).store
-    rows = await run_in_threadpool(_sharing().people_sharing_with, store, me.id)
+    rows = await _as_me(request, "people_sharing_with")
     return page(request, "people.html", {"people": rows})
 
 
