@@ -34,6 +34,10 @@ from sqlalchemy.exc import (
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
 
+from heavylegs.store.driver_errors import DatabaseBusy as DatabaseBusy
+from heavylegs.store.driver_errors import DatabaseFull as DatabaseFull
+from heavylegs.store.driver_errors import DatabaseReadOnly as DatabaseReadOnly
+from heavylegs.store.driver_errors import store_error as store_error
 from heavylegs.store.errors import StoreError as StoreError
 from heavylegs.store.owners import LOCAL_ACCOUNT_ID as LOCAL_ACCOUNT_ID
 from heavylegs.store.owners import OWNER_KEY, OwnedSession
@@ -45,20 +49,6 @@ DB_ENV = "HEAVYLEGS_DB"
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 BUSY_ENV = "HEAVYLEGS_BUSY_TIMEOUT_MS"
 _PG_MIGRATION_LOCK = 0x6865_6176  # "heav": serialises concurrent first opens on PostgreSQL
-
-
-class DatabaseBusy(StoreError):
-    """Another program holds the write lock longer than the busy timeout: try again shortly."""
-
-    retry_after_s = 2
-
-
-class DatabaseFull(StoreError):
-    """The disk (or the database's quota) is full: nothing of the failed transaction was kept."""
-
-
-class DatabaseReadOnly(StoreError):
-    """The database (or its folder) cannot be written by this user."""
 
 
 def _env_ms(name: str, default: int) -> int:
@@ -368,34 +358,3 @@ def _sqlite_foreign_keys_off(conn: Connection) -> Iterator[None]:
 def _check_foreign_keys(conn: Connection) -> None:
     if conn.dialect.name == "sqlite" and conn.exec_driver_sql("PRAGMA foreign_key_check").first():
         raise StoreError("the migration left rows whose parent row is missing; nothing was changed")
-
-
-_SQLITE_BUSY = {5, 6}  # SQLITE_BUSY, SQLITE_LOCKED
-_SQLITE_FULL = 13
-_SQLITE_READONLY = 8
-_PG_BUSY = {"55P03", "40P01", "40001", "57014"}
-_PG_READONLY = {"25006", "42501"}
-
-
-def store_error(engine: Engine, exc: DBAPIError) -> StoreError:
-    """The :class:`StoreError` for a driver error: busy, full, read-only, or unusable."""
-    orig = exc.orig
-    name = engine.url.render_as_string(hide_password=True)
-    code = getattr(orig, "sqlite_errorcode", None)
-    primary = code & 0xFF if isinstance(code, int) else None
-    state = str(getattr(orig, "sqlstate", "") or "")
-    text_ = str(orig).lower() if orig is not None else ""
-    if primary in _SQLITE_BUSY or state in _PG_BUSY or "database is locked" in text_:
-        return DatabaseBusy(
-            f"the database {name} is busy (another program is writing to it); try again shortly"
-        )
-    if primary == _SQLITE_FULL or state.startswith("53") or "disk is full" in text_:
-        return DatabaseFull(f"the database {name} cannot grow: the disk is full; nothing was kept")
-    if primary == _SQLITE_READONLY or state in _PG_READONLY or "readonly" in text_:
-        return DatabaseReadOnly(f"the database {name} is read-only for this user; nothing was kept")
-    return StoreError(_unreachable(engine, exc))
-
-
-def _unreachable(engine: Engine, exc: DBAPIError) -> str:
-    first = str(exc.orig).strip().splitlines()[0] if exc.orig is not None else str(exc)
-    return f"cannot use the database {engine.url.render_as_string(hide_password=True)}: {first}"
