@@ -21,13 +21,13 @@ from heavylegs.training.load import (
     profile_key,
 )
 from heavylegs.training.rows import (
-    _NO_DETAILS,
     ACTIVITIES,
     DETAILS,
+    NO_DETAILS,
     ActivityRow,
-    _details_figures,
-    _rows_with_figures,
     activity_rows,
+    details_figures,
+    rows_with_figures,
 )
 from heavylegs.training.signals import SessionInfo, sessions
 
@@ -205,7 +205,7 @@ def _recent_history(
     observed = session.scalar(select(func.max(a.max_hr)).where(a.max_hr <= MAX_OBSERVED_HR))
     profile = _heart_profile(session, heart, observed)
     key = profile_key(profile)
-    details = _details_figures(session)
+    details = details_figures(session)
     # The start as the driver gives it (SQLite: text): parsing it is most of a row's cost.
     start_utc = type_coerce(a.start_utc, String)
     before = (
@@ -217,7 +217,7 @@ def _recent_history(
     first_start = None
     shifts: dict[int, dt.timedelta] = {}
     for activity_id, start, utc_offset, moving, duration in session.execute(before).all():
-        figures = details.get(activity_id, _NO_DETAILS)
+        figures = details.get(activity_id, NO_DETAILS)
         covered, figure_key, trimp = figures[3], figures[4], figures[5]
         seconds = moving or duration or 0.0
         if figure_key != key or covered is None or trimp is None:
@@ -230,7 +230,7 @@ def _recent_history(
         earlier.append(((when + step).date(), trimp))
         if first_start is None:
             first_start = when.replace(tzinfo=dt.UTC)
-    rows = _rows_with_figures(session, detail_since, details)
+    rows = rows_with_figures(session, detail_since, details)
     rows = refresh_heart_figures(session, rows, profile)
     items = sessions(rows, profile, offset)
     if any(s.estimated for s in items):

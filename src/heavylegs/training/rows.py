@@ -120,7 +120,7 @@ def activity_rows(
     heart rate (``hr_seconds`` left empty): what the views need, a fraction of the reading.
     """
     if not heart_rates:
-        return _rows_with_figures(session, since, _details_figures(session))
+        return rows_with_figures(session, since, details_figures(session))
     a, d = ACTIVITIES.c, DETAILS.c
     query = (
         select(
@@ -148,10 +148,10 @@ def activity_rows(
     return out
 
 
-_NO_DETAILS = (None, None, None, None, None, None, None)
+NO_DETAILS = (None, None, None, None, None, None, None)
 
 
-def _details_figures(session: Session) -> dict[int, Any]:
+def details_figures(session: Session) -> dict[int, Any]:
     """Activity id -> (sub-sport, running m, RPE, covered s, profile key, TRIMP, reserve).
 
     Every column is in ``ix_activity_details_figures`` (migration 0007), so this reads the index
@@ -167,10 +167,10 @@ def _details_figures(session: Session) -> dict[int, Any]:
     return {row[0]: row[1:] for row in session.execute(figures).all()}
 
 
-def _rows_with_figures(
+def rows_with_figures(
     session: Session, since: dt.datetime | None, details: dict[int, Any]
 ) -> list[ActivityRow]:
-    """:func:`activity_rows` with the stored figures (``details``: :func:`_details_figures`).
+    """:func:`activity_rows` with the stored figures (``details``: :func:`details_figures`).
 
     Rows are taken by position: a view reads every activity, and looking columns up by name
     cost more than the query.
@@ -185,7 +185,7 @@ def _rows_with_figures(
     out = []
     for i, sport, start, offset, duration, moving, distance, *rest in session.execute(query).all():
         avg_hr, max_hr, cadence, gain = rest
-        sub_sport, run_m, rpe, covered, key, trimp, reserve = details.get(i, _NO_DETAILS)
+        sub_sport, run_m, rpe, covered, key, trimp, reserve = details.get(i, NO_DETAILS)
         heart = None
         if key is not None and covered is not None:
             heart = HeartFigures(covered, trimp, reserve)
