@@ -82,6 +82,21 @@ def test_the_command_reads_the_floors_from_pyproject(
     assert "knowledge: branch coverage 75.00 %" in capsys.readouterr().err
 
 
+def test_only_checks_the_named_floors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """make test measures two folders: the other floors are not checked, a wrong name is exit 2."""
+    report = tmp_path / "coverage.json"
+    report.write_text(json.dumps(REPORT))
+    pyproject = tmp_path / "pyproject.toml"
+    pyproject.write_text("[tool.heavylegs.coverage-floors]\nassessment = 95\nknowledge = 95\n")
+    args = [str(report), "--pyproject", str(pyproject)]
+    assert floor.main([*args, "--only", "assessment"]) == 0
+    assert "knowledge" not in capsys.readouterr().out
+    assert floor.main([*args, "--only", "assessment,knowledge"]) == 1
+    assert "knowledge: branch coverage 75.00 %" in capsys.readouterr().err
+    assert floor.main([*args, "--only", "web"]) == 2
+    assert "--only: no floor for web" in capsys.readouterr().err
+
+
 @pytest.mark.parametrize(
     ("report", "table", "message"),
     [
