@@ -59,12 +59,12 @@ def browser_context_args(browser_context_args: dict[str, Any]) -> dict[str, Any]
 class LiveServer:
     """The app served by uvicorn in a background thread."""
 
-    def __init__(self, db_path: Path) -> None:
+    def __init__(self, db_path: Path, **app_options: Any) -> None:
         import uvicorn
 
         from heavylegs.web.app import create_app
 
-        self.app = create_app(f"sqlite:///{db_path}", clock=lambda: NOW)
+        self.app = create_app(f"sqlite:///{db_path}", clock=lambda: NOW, **app_options)
         config = uvicorn.Config(
             self.app, host="127.0.0.1", port=0, log_level="warning", access_log=False
         )

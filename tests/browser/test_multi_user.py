@@ -9,8 +9,6 @@ their own, sees none of it.
 from __future__ import annotations
 
 import re
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -18,49 +16,24 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.browser.conftest import NOW
+from tests.browser.conftest import NOW, LiveServer
 from tests.browser.wizard_steps import at_step, choose, next_step, press, tick, type_in
 
 PASSWORD = "a long enough password"
 NOTE = "legs heavy after the night shift"
 
 
-class AccountsServer:
-    """The accounts-mode app under uvicorn in a thread (as :class:`LiveServer`)."""
+class AccountsServer(LiveServer):
+    """The accounts-mode app under uvicorn in a thread."""
 
     def __init__(self, db_path: Path) -> None:
-        import uvicorn
-
-        from heavylegs.web.app import create_app
-
-        self.app = create_app(
-            f"sqlite:///{db_path}", clock=lambda: NOW, secret=b"browser", multi_user=True
-        )
-        config = uvicorn.Config(
-            self.app, host="127.0.0.1", port=0, log_level="warning", access_log=False
-        )
-        self.server = uvicorn.Server(config)
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
-
-    def start(self) -> str:
-        self.thread.start()
-        deadline = time.monotonic() + 15
-        while not self.server.started:
-            if time.monotonic() > deadline or not self.thread.is_alive():
-                raise RuntimeError("the test server did not start")
-            time.sleep(0.02)
-        port = self.server.servers[0].sockets[0].getsockname()[1]
-        return f"http://127.0.0.1:{port}"
+        super().__init__(db_path, secret=b"browser", multi_user=True)
 
     def invite(self, email: str, role: str = "person") -> str:
         from heavylegs.store import accounts
 
         code: str = accounts.create_invite(self.app.state.server.store, email, role, NOW)
         return code
-
-    def stop(self) -> None:
-        self.server.should_exit = True
-        self.thread.join(timeout=10)
 
 
 @pytest.fixture
