@@ -5,7 +5,8 @@ the same diary always gives the same numbers and words.
 
 Personal effect of a measure: heaviness on days *with* the measure against days *without* it,
 for two outcomes: that day's evening score and the next morning's score. The difference of the
-means gets a 95 % bootstrap interval. Honest wording:
+means gets a 95 % percentile bootstrap interval (for large, mildly skewed groups the limit the
+resamples approach, computed: see :mod:`heavylegs.diary.stats`). Honest wording:
 
 * fewer than :data:`MIN_DAYS` days on either side → ``not_enough_data`` (no numbers shown);
 * the interval excludes 0 and the difference is at least :data:`SMALLEST_DIFFERENCE` points →
@@ -111,9 +112,10 @@ def _difference(
 ) -> Difference:
     """:func:`mean_difference` with the generator of question ``key``, remembered.
 
-    The bootstraps are most of what the insights cost (the diary page, every time it is
-    shown), and their result depends only on the two groups' values, the seed and the
-    question: the same diary gives the same numbers, so they are kept for the next view.
+    The resampled bootstraps (small or skewed groups) were most of what the insights cost
+    (the diary page, every time it is shown), and their result depends only on the two groups'
+    values, the seed and the question: the same diary gives the same numbers, so they are kept
+    for the next view.
     """
     as_bytes = [np.ascontiguousarray(x, dtype=np.float64).tobytes() for x in (a, b)]
     return _remembered_difference(*as_bytes, seed, key, resamples)
