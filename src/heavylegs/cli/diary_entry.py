@@ -18,6 +18,8 @@ import typer
 from heavylegs.cli.output import Fail, console, open_db
 
 if TYPE_CHECKING:
+    from heavylegs.diary.plain_input import PlainEntry, PlainMeasureDone
+    from heavylegs.diary.validation import EntryIn, MeasureDoneIn
     from heavylegs.knowledge.models import KnowledgeBase
     from heavylegs.store import Store
 
@@ -59,7 +61,7 @@ def entry_values(options: Mapping[str, Any]) -> dict[str, Any]:
     those not given. ``log`` and ``edit entry`` name their options after the fields and both pass
     their parameters (``locals()``) here, so the list of values is the stage's, not written out in
     each command."""
-    from heavylegs.diary.validation import ENTRY_VALUE_FIELDS
+    from heavylegs.diary.fields import ENTRY_VALUE_FIELDS  # plain Python: no pydantic
 
     return {name: options[name] for name in ENTRY_VALUE_FIELDS if options.get(name) is not None}
 
@@ -88,7 +90,7 @@ def log_entry(
     terminal); then say what was logged and any warning the diary now shows."""
     from heavylegs import fastlite
     from heavylegs.cli.output import resolve_db
-    from heavylegs.diary.validation import parse_entry, part_of_day
+    from heavylegs.diary.fields import part_of_day
 
     local = now.astimezone()
     today = local.date()
@@ -102,7 +104,7 @@ def log_entry(
         data = _ask_entry(data, today)
     elif not values:
         raise Fail(["(entry): give at least --heaviness, or use --interactive"])
-    entry = parse_entry(data, today=today)
+    entry = _checked_entry(data, today)
     recorded = ", ".join(_plain(k, v) for k, v in entry.recorded().items())
     logged = f"Logged {entry.date.isoformat()} {entry.part.value}: {recorded}"
     # The local file at the current schema without SQLAlchemy, else the store (which creates it).
@@ -116,12 +118,26 @@ def log_entry(
         _warn_about([EntryRow(*r) for r in fast[1]], [MeasureRow(*r) for r in fast[2]], today)
         return
     from heavylegs.diary.entries import record_entry
+    from heavylegs.diary.validation import parse_entry
 
     with open_db(db, creates=True) as store:
         with store.session() as session:
-            record_entry(session, entry, now)
+            record_entry(session, parse_entry(data, today=today), now)
         console().print(logged, markup=False)
         _warn_escalations(store, today)
+
+
+def _checked_entry(data: Mapping[str, Any], today: dt.date) -> PlainEntry | EntryIn:
+    """The entry checked in plain Python when it is typed the ordinary way, else by the diary's
+    pydantic model (which words every refusal): the same values either way (issue 15)."""
+    from heavylegs.diary.plain_input import plain_entry
+
+    checked = plain_entry(data, today=today)
+    if checked is not None:
+        return checked
+    from heavylegs.diary.validation import parse_entry
+
+    return parse_entry(data, today=today)
 
 
 def _plain(name: str, value: Any) -> str:
@@ -135,7 +151,7 @@ def _plain(name: str, value: Any) -> str:
 
 def _ask_entry(data: dict[str, Any], today: dt.date) -> dict[str, Any]:
     """Ask each value (Enter skips it); ask again for the values that were refused."""
-    from heavylegs.diary.validation import DiaryInputError, parse_entry
+    from heavylegs.diary.fields import DiaryInputError
 
     out = console()
     out.print(f"Diary entry for {data['date']} ({data['part']}). Press Enter to skip a value.")
@@ -149,7 +165,7 @@ def _ask_entry(data: dict[str, Any], today: dt.date) -> dict[str, Any]:
             else:
                 data.pop(name, None)
         try:
-            parse_entry(data, today=today)
+            _checked_entry(data, today)
             return data
         except DiaryInputError as exc:
             for problem in exc.problems:
@@ -211,20 +227,16 @@ def record_done(
     from heavylegs import fastlite
     from heavylegs.cli.output import resolve_db
     from heavylegs.diary.caution import caution_for
-    from heavylegs.diary.validation import parse_measure_done
+    from heavylegs.knowledge.catalog import measure_titles
 
     if minutes is not None and reps is not None:
         raise Fail(["--minutes/--reps: give one of them, not both"])
     today = now.astimezone().date()
     day = parse_day(date, today)
     data = {"measure": measure, "date": day, "minutes": minutes, "reps": reps, "at": _at(day, at)}
-    kb = knowledge()
-    parsed = parse_measure_done(
-        {k: v for k, v in data.items() if v is not None},
-        today=today,
-        known=frozenset(kb.measures),
-        now=now,
-    )
+    given = {k: v for k, v in data.items() if v is not None}
+    titles = measure_titles()  # the knowledge base's measures, without loading it all
+    parsed = _checked_done(given, today, frozenset(titles), now)
     p = parsed  # the local file without SQLAlchemy, else the store (which creates it)
     fast = fastlite.record_measure(
         resolve_db(db)[0], p.measure, p.date, p.at, p.minutes, p.reps, p.source.value
@@ -233,10 +245,12 @@ def record_done(
         measure_id, output = fast
     else:
         from heavylegs.diary.entries import record_measure
+        from heavylegs.diary.validation import parse_measure_done
         from heavylegs.store import latest_assessment
 
+        done = parse_measure_done(given, today=today, known=frozenset(titles), now=now)
         with open_db(db, creates=True) as store, store.session() as session:
-            measure_id = record_measure(session, parsed)
+            measure_id = record_measure(session, done)
             latest = latest_assessment(session)
         output = None if latest is None else latest.output
     amount = (
@@ -246,7 +260,7 @@ def record_done(
         if parsed.minutes is not None
         else "done"
     )
-    title = titles(kb).get(parsed.measure, parsed.measure)
+    title = titles.get(parsed.measure, parsed.measure)
     console().print(
         f"Recorded {title} on {parsed.date.isoformat()}: {amount} (id {measure_id})",
         markup=False,
@@ -255,6 +269,21 @@ def record_done(
     if caution is not None:
         colour = "red" if caution.serious else "yellow"
         console().print(f"[bold {colour}]Careful:[/] {escape(caution.message())}")
+
+
+def _checked_done(
+    given: Mapping[str, Any], today: dt.date, known: frozenset[str], now: dt.datetime
+) -> PlainMeasureDone | MeasureDoneIn:
+    """The measure done checked in plain Python when typed the ordinary way, else by the
+    diary's pydantic model (which words every refusal): the same values either way."""
+    from heavylegs.diary.plain_input import plain_measure_done
+
+    checked = plain_measure_done(given, today=today, known=known, now=now)
+    if checked is not None:
+        return checked
+    from heavylegs.diary.validation import parse_measure_done
+
+    return parse_measure_done(given, today=today, known=known, now=now)
 
 
 def parse_day(value: str | None, today: dt.date, field: str = "date") -> dt.date:

@@ -9,55 +9,52 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from enum import StrEnum
 from typing import Annotated, Any, TypeVar
 
 import annotated_types
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 
-from heavylegs.problems import Problems
+from heavylegs.diary.fields import (
+    EARLIEST_DAY,
+    ENTRY_VALUE_FIELDS,
+    ENTRY_VALUES,
+    EVENING_FROM_HOUR,
+    MEASURE_ID,
+    MEASURE_VALUES,
+    DiaryInputError,
+    Part,
+    Source,
+    Swelling,
+    Value,
+    date_problem,
+    part_of_day,
+    time_problem,
+)
 
-MEASURE_ID = r"^[a-z][a-z0-9_\-]*$"
-EARLIEST_DAY = dt.date(1900, 1, 1)
-
-
-class Part(StrEnum):
-    """Which diary entry of the day: heaviness differs between morning and evening."""
-
-    MORNING = "morning"
-    EVENING = "evening"
-
-
-EVENING_FROM_HOUR = 14
-"""An entry made from 14:00 (local time) on is the evening one, unless the person says."""
-
-
-def part_of_day(local: dt.datetime) -> Part:
-    """Which entry of the day a new one is by default, from the local time it is made."""
-    return Part.MORNING if local.hour < EVENING_FROM_HOUR else Part.EVENING
-
-
-class Swelling(StrEnum):
-    """Where swelling was seen. One leg alone is a warning sign, so the side is recorded."""
-
-    NONE = "none"
-    BOTH = "both"
-    LEFT = "left"
-    RIGHT = "right"
-
-
-class Source(StrEnum):
-    """How a measure done was recorded."""
-
-    MANUAL = "manual"
-    SESSION = "session"
-
+__all__ = [
+    "EARLIEST_DAY",
+    "ENTRY_VALUE_FIELDS",
+    "EVENING_FROM_HOUR",
+    "MEASURE_ID",
+    "DiaryInputError",
+    "EntryIn",
+    "MeasureDoneIn",
+    "Part",
+    "Source",
+    "Swelling",
+    "parse_entry",
+    "parse_measure_done",
+    "part_of_day",
+]
 
 M = TypeVar("M", bound="_In")
 
 
-class DiaryInputError(Problems, ValueError):
-    """Invalid diary input; ``problems`` holds one ``field: message`` line per problem."""
+def _limits(value: Value) -> Any:
+    """The ``Field`` of a value's limits in :mod:`heavylegs.diary.fields` (their one home)."""
+    limits: dict[str, Any] = {"gt" if value.above else "ge": value.low, "le": value.high}
+    limits["max_length"] = value.max_length
+    return Field(**{name: limit for name, limit in limits.items() if limit is not None})
 
 
 class _In(BaseModel):
@@ -68,34 +65,36 @@ class _In(BaseModel):
     def _date_in_range(cls, value: dt.date, info: ValidationInfo) -> dt.date:
         # parse_entry / parse_measure_done pass today; code building a model directly (a guided
         # session recording today's work) is trusted with its own date.
-        today = (info.context or {}).get("today")
-        tomorrow = today + dt.timedelta(days=1) if isinstance(today, dt.date) else None
-        if tomorrow is not None and value > tomorrow:
-            raise ValueError(f"must not be after tomorrow ({tomorrow.isoformat()})")
-        if value < EARLIEST_DAY:
-            raise ValueError(f"must not be before {EARLIEST_DAY.isoformat()}")
+        problem = date_problem(value, (info.context or {}).get("today"))
+        if problem is not None:
+            raise ValueError(problem)
         return value
+
+
+_E = ENTRY_VALUES
 
 
 class EntryIn(_In):
     """One morning or evening entry. ``None`` is "not recorded": an update keeps the old value."""
 
+    # (The docstring is the API schema's description.) Each value's kind is the one
+    # fields.ENTRY_VALUES names (a test compares them); its limits are taken from there.
     date: dt.date
     part: Part
-    heaviness: Annotated[int | None, Field(ge=0, le=10)] = None
-    ankle_left_cm: Annotated[float | None, Field(ge=5, le=80)] = None
-    ankle_right_cm: Annotated[float | None, Field(ge=5, le=80)] = None
+    heaviness: Annotated[int | None, _limits(_E["heaviness"])] = None
+    ankle_left_cm: Annotated[float | None, _limits(_E["ankle_left_cm"])] = None
+    ankle_right_cm: Annotated[float | None, _limits(_E["ankle_right_cm"])] = None
     swelling: Swelling | None = None
     sock_marks: bool | None = None
-    cramps: Annotated[int | None, Field(ge=0, le=100)] = None
+    cramps: Annotated[int | None, _limits(_E["cramps"])] = None
     night_cramps: bool | None = None
-    pain: Annotated[int | None, Field(ge=0, le=10)] = None
-    sleep_h: Annotated[float | None, Field(ge=0, le=24)] = None
-    water_l: Annotated[float | None, Field(ge=0, le=15)] = None
-    steps: Annotated[int | None, Field(ge=0, le=200_000)] = None
-    walk_min: Annotated[float | None, Field(ge=0, le=1440)] = None
-    hours_still: Annotated[float | None, Field(ge=0, le=24)] = None
-    note: Annotated[str | None, Field(max_length=2000)] = None
+    pain: Annotated[int | None, _limits(_E["pain"])] = None
+    sleep_h: Annotated[float | None, _limits(_E["sleep_h"])] = None
+    water_l: Annotated[float | None, _limits(_E["water_l"])] = None
+    steps: Annotated[int | None, _limits(_E["steps"])] = None
+    walk_min: Annotated[float | None, _limits(_E["walk_min"])] = None
+    hours_still: Annotated[float | None, _limits(_E["hours_still"])] = None
+    note: Annotated[str | None, _limits(_E["note"])] = None
 
     def recorded(self) -> dict[str, Any]:
         """The measured fields that have a value (what an update changes)."""
@@ -106,33 +105,27 @@ class EntryIn(_In):
         }
 
 
-ENTRY_VALUE_FIELDS: tuple[str, ...] = tuple(
-    name for name in EntryIn.model_fields if name not in ("date", "part")
-)
+_D = MEASURE_VALUES
 
 
 class MeasureDoneIn(_In):
     """A measure done on a day: how much (minutes and/or reps, both optional) and when."""
 
-    measure: Annotated[str, Field(pattern=MEASURE_ID, max_length=64)]
+    measure: Annotated[str, _limits(_D["measure"]), Field(pattern=MEASURE_ID)]
     date: dt.date
-    minutes: Annotated[float | None, Field(gt=0, le=1440)] = None
-    reps: Annotated[int | None, Field(ge=1, le=10_000)] = None
+    minutes: Annotated[float | None, _limits(_D["minutes"])] = None
+    reps: Annotated[int | None, _limits(_D["reps"])] = None
     at: dt.datetime | None = None
     source: Source = Source.MANUAL
 
     @field_validator("at")
     @classmethod
     def _aware(cls, value: dt.datetime | None, info: ValidationInfo) -> dt.datetime | None:
-        if value is not None and value.tzinfo is None:
-            raise ValueError("must include a time zone")
         if value is None:
             return value
-        # Bounded like ``date``: year 1 or 9999 cannot be converted to UTC and stored.
-        today = (info.context or {}).get("today")
-        latest = today + dt.timedelta(days=2) if isinstance(today, dt.date) else dt.date(9000, 1, 1)
-        if not EARLIEST_DAY <= value.date() <= latest:
-            raise ValueError(f"must be between {EARLIEST_DAY.isoformat()} and {latest.isoformat()}")
+        problem = time_problem(value, (info.context or {}).get("today"))
+        if problem is not None:
+            raise ValueError(problem)
         return value
 
 

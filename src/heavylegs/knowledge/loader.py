@@ -7,10 +7,7 @@ key, so a stale cache can never be read.
 
 from __future__ import annotations
 
-import hashlib
-import os
 import pickle
-import tempfile
 from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
@@ -18,7 +15,14 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from heavylegs import __version__
+from heavylegs.knowledge.cache import (
+    DATA_DIR,
+    cache_dir,
+    cache_file,
+    fingerprint,
+    knowledge_files,
+    write_atomically,
+)
 from heavylegs.knowledge.conditions import CauseInTop, CauseLikely, RedFlagFired, walk
 from heavylegs.knowledge.models import (
     AvoidRule,
@@ -33,7 +37,8 @@ from heavylegs.knowledge.models import (
     Source,
 )
 
-DATA_DIR = Path(__file__).parent / "data"
+__all__ = ["DATA_DIR", "KnowledgeError", "cache_dir", "load_knowledge", "parse_knowledge"]
+
 KINDS: dict[str, type[BaseModel]] = {
     "sources": Source,
     "causes": Cause,
@@ -46,17 +51,10 @@ KINDS: dict[str, type[BaseModel]] = {
 M = TypeVar("M", bound=BaseModel)
 META_TEXTS = ("disclaimer", "self_care_headline", "unchecked_headline", "routine_action")
 """What ``meta.yaml`` must hold (``routine_action`` is a measure id, checked with the rest)."""
-CODE = tuple(Path(__file__).parent / name for name in ("models.py", "conditions.py", "levels.py"))
-"""The modules that shape the validated base: part of the cache key, so a changed model never
-reads an old pickle."""
 
 
 class KnowledgeError(ValueError):
     """The knowledge base is inconsistent; the message names file, entry and field."""
-
-
-def _files(data_dir: Path) -> list[Path]:
-    return sorted(data_dir.glob("*.yaml"))
 
 
 def _kind_of(path: Path) -> str:
@@ -100,7 +98,7 @@ def _entries(path: Path, raw: Any, model: type[M]) -> Iterable[M]:
 
 def parse_knowledge(data_dir: Path = DATA_DIR) -> KnowledgeBase:
     """Read and validate every YAML file; raise :class:`KnowledgeError` on the first problem."""
-    files = _files(data_dir)
+    files = knowledge_files(data_dir)
     tables: dict[str, dict[str, Any]] = {kind: {} for kind in KINDS}
     meta: dict[str, Any] = {}
     questionnaire = Questionnaire()
@@ -124,7 +122,7 @@ def parse_knowledge(data_dir: Path = DATA_DIR) -> KnowledgeBase:
         if not isinstance(meta.get(key), str):
             raise KnowledgeError(f"meta.yaml: needs a {key!r} text")
     kb = KnowledgeBase(
-        version=_fingerprint(files)[:16],
+        version=fingerprint(files)[:16],
         questionnaire=questionnaire,
         **{key: meta[key] for key in META_TEXTS},
         **tables,
@@ -260,30 +258,10 @@ def _check_condition(
                     problems.append(f"{where}: unknown cause {cause_id!r}")
 
 
-def _fingerprint(files: list[Path]) -> str:
-    digest = hashlib.sha256(__version__.encode())
-    for path in CODE:
-        digest.update(path.read_bytes())
-    for path in files:
-        digest.update(path.name.encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()
-
-
-def cache_dir() -> Path:
-    """``$HEAVYLEGS_CACHE_DIR``, else ``$XDG_CACHE_HOME/heavylegs``, else ``~/.cache/heavylegs``."""
-    explicit = os.environ.get("HEAVYLEGS_CACHE_DIR")
-    if explicit:
-        return Path(explicit)
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "heavylegs"
-
-
 @cache
 def load_knowledge(data_dir: Path = DATA_DIR) -> KnowledgeBase:
     """The validated knowledge base, from the cache when the YAML has not changed."""
-    key = _fingerprint(_files(data_dir))
-    target = cache_dir() / f"knowledge-{key[:32]}.pickle"
+    target = cache_file(data_dir, "pickle")
     try:
         with target.open("rb") as fh:
             cached = pickle.load(fh)
@@ -297,15 +275,4 @@ def load_knowledge(data_dir: Path = DATA_DIR) -> KnowledgeBase:
 
 
 def _write_cache(target: Path, kb: KnowledgeBase) -> None:
-    """Best effort and atomic: a read-only home must not stop the app."""
-    tmp = None
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".knowledge-")
-        with os.fdopen(fd, "wb") as fh:
-            pickle.dump(kb, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, target)
-    except OSError:
-        if tmp is not None:  # a full disk must not leave a half-written cache behind
-            Path(tmp).unlink(missing_ok=True)
-        return
+    write_atomically(target, pickle.dumps(kb, protocol=pickle.HIGHEST_PROTOCOL))

@@ -1,0 +1,119 @@
+"""What each diary value is and may be: its kind, its limits, the date rules, in plain Python.
+
+The one home of these decisions. The pydantic models of :mod:`heavylegs.diary.validation`
+(the web forms, the API, ``edit``, imports) are declared from the tables here, and
+:mod:`heavylegs.diary.plain_input` checks a ``log`` or ``done`` typed at the terminal with the
+same tables without importing pydantic (its import is most of those commands' start-up time,
+issue 15). Nothing here imports pydantic.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from enum import StrEnum
+
+from heavylegs.problems import Problems
+
+MEASURE_ID = r"^[a-z][a-z0-9_\-]*$"
+EARLIEST_DAY = dt.date(1900, 1, 1)
+
+
+class Part(StrEnum):
+    """Which diary entry of the day: heaviness differs between morning and evening."""
+
+    MORNING = "morning"
+    EVENING = "evening"
+
+
+EVENING_FROM_HOUR = 14
+"""An entry made from 14:00 (local time) on is the evening one, unless the person says."""
+
+
+def part_of_day(local: dt.datetime) -> Part:
+    """Which entry of the day a new one is by default, from the local time it is made."""
+    return Part.MORNING if local.hour < EVENING_FROM_HOUR else Part.EVENING
+
+
+class Swelling(StrEnum):
+    """Where swelling was seen. One leg alone is a warning sign, so the side is recorded."""
+
+    NONE = "none"
+    BOTH = "both"
+    LEFT = "left"
+    RIGHT = "right"
+
+
+class Source(StrEnum):
+    """How a measure done was recorded."""
+
+    MANUAL = "manual"
+    SESSION = "session"
+
+
+class DiaryInputError(Problems, ValueError):
+    """Invalid diary input; ``problems`` holds one ``field: message`` line per problem."""
+
+
+@dataclass(frozen=True)
+class Value:
+    """One optional value: its kind (``int``, ``float``, ``bool``, ``str`` or a choice such as
+    :class:`Swelling`) and its limits: a number from ``low`` (excluded when ``above``) to
+    ``high``, a text of at most ``max_length`` characters."""
+
+    kind: type
+    low: int | None = None
+    high: int | None = None
+    above: bool = False
+    max_length: int | None = None
+
+
+ENTRY_VALUES: dict[str, Value] = {
+    "heaviness": Value(int, 0, 10),
+    "ankle_left_cm": Value(float, 5, 80),
+    "ankle_right_cm": Value(float, 5, 80),
+    "swelling": Value(Swelling),
+    "sock_marks": Value(bool),
+    "cramps": Value(int, 0, 100),
+    "night_cramps": Value(bool),
+    "pain": Value(int, 0, 10),
+    "sleep_h": Value(float, 0, 24),
+    "water_l": Value(float, 0, 15),
+    "steps": Value(int, 0, 200_000),
+    "walk_min": Value(float, 0, 1440),
+    "hours_still": Value(float, 0, 24),
+    "note": Value(str, max_length=2000),
+}
+"""A diary entry's values (besides its date and part), in the order they are shown."""
+
+ENTRY_VALUE_FIELDS: tuple[str, ...] = tuple(ENTRY_VALUES)
+
+MEASURE_VALUES: dict[str, Value] = {
+    "measure": Value(str, max_length=64),  # and :data:`MEASURE_ID`
+    "minutes": Value(float, 0, 1440, above=True),
+    "reps": Value(int, 1, 10_000),
+}
+"""A measure done's id and amounts (besides its date, time and source)."""
+
+
+def date_problem(value: dt.date, today: dt.date | None) -> str | None:
+    """What is wrong with a diary date (``None``: nothing). Tomorrow is allowed (a late-night
+    entry in another time zone); with no ``today`` (code recording today's work) only the
+    earliest day is checked."""
+    tomorrow = today + dt.timedelta(days=1) if isinstance(today, dt.date) else None
+    if tomorrow is not None and value > tomorrow:
+        return f"must not be after tomorrow ({tomorrow.isoformat()})"
+    if value < EARLIEST_DAY:
+        return f"must not be before {EARLIEST_DAY.isoformat()}"
+    return None
+
+
+def time_problem(value: dt.datetime, today: dt.date | None) -> str | None:
+    """What is wrong with the time a measure was done (``None``: nothing). Bounded like the
+    date: year 1 or 9999 cannot be converted to UTC and stored."""
+    if value.tzinfo is None:
+        return "must include a time zone"
+    latest = today + dt.timedelta(days=2) if isinstance(today, dt.date) else dt.date(9000, 1, 1)
+    if not EARLIEST_DAY <= value.date() <= latest:
+        return f"must be between {EARLIEST_DAY.isoformat()} and {latest.isoformat()}"
+    return None
