@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import gzip
 import io
+import random
 import zipfile
 from typing import TYPE_CHECKING
 
@@ -83,3 +84,32 @@ def activity_stream(session: Session, activity_id: int) -> Stream | None:
 
     text = session.scalar(select(DETAILS.c.stream).where(DETAILS.c.activity_id == activity_id))
     return None if text is None else decode_stream(text)
+
+
+def insert_heart_rate_run(
+    session: Session, ident: int, when: dt.datetime, rng: random.Random, offset_s: int | None
+) -> None:
+    """Store a run with heart rate all the way straight into the tables (as a history's many
+    runs are written faster than imported), its figures not yet computed."""
+    from heavylegs.store.models import Base
+
+    tables = Base.metadata.tables
+    minutes = rng.uniform(25, 80)
+    bins = [[b, minutes * 60 / 20] for b in range(rng.randint(120, 140), 180, 3)][:20]
+    session.execute(
+        tables["activities"].insert(),
+        {"id": ident, "sport": "running", "start_utc": when, "utc_offset_s": offset_s,
+         "duration_s": minutes * 60, "moving_s": minutes * 60,
+         "distance_m": minutes * 60 * rng.uniform(2.5, 3.2), "avg_hr": 150.0, "max_hr": 178.0,
+         "avg_cadence_spm": rng.uniform(160, 180), "elevation_gain_m": None,
+         "source_sha256": f"{ident:064x}"},
+    )  # fmt: skip
+    session.execute(
+        tables["activity_details"].insert(),
+        {"activity_id": ident, "samples": 0, "stream": "", "hr_seconds": bins},
+    )
+    session.execute(
+        tables["activity_files"].insert(),
+        {"sha256": f"{ident:064x}", "activity_id": ident, "name": f"{ident}.fit",
+         "format": "fit", "imported_at": when},
+    )  # fmt: skip

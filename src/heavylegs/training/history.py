@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from typing import Any
 
 from sqlalchemy import String, bindparam, select, type_coerce, update
 from sqlalchemy.orm import Session
@@ -20,6 +21,7 @@ from heavylegs.training.load import (
     heart_profile,
     profile_key,
 )
+from heavylegs.training.prefix import Prefix, checkpoint, remembered_prefix
 from heavylegs.training.rows import (
     ACTIVITIES,
     DETAILS,
@@ -29,7 +31,8 @@ from heavylegs.training.rows import (
     details_figures,
     rows_with_figures,
 )
-from heavylegs.training.signals import SessionInfo, sessions
+from heavylegs.training.series import SEED_DAYS, LoadSeries
+from heavylegs.training.signals import SessionInfo, local_day, sessions
 
 REFRESH_CHUNK = 500
 
@@ -150,19 +153,48 @@ class History:
     """Sessions (start order): every activity, or those from the ``detail_since`` asked for."""
     profile: HeartProfile
     earlier: list[tuple[dt.date, float]]
-    """Local day and load of each activity before ``items`` (all heart-rate TRIMP), in order."""
+    """Local day and load of each activity before ``items`` (all heart-rate TRIMP), in order
+    (with a :attr:`prefix`: those that started after the prefix's)."""
     first_start: dt.datetime | None
     """When the first activity of the whole history started (``None``: no activities)."""
     first_day: dt.date | None
     """The earliest local day of the whole history (days can step back across time zones)."""
+    prefix: Prefix | None = None
+    """The series of the oldest activities, worked out before (:mod:`.prefix`)."""
+
+    @property
+    def earlier_count(self) -> int:
+        """Activities before ``items`` (their loads are all heart-rate TRIMP)."""
+        return len(self.earlier) + (self.prefix.count if self.prefix is not None else 0)
 
     @property
     def count(self) -> int:
-        return len(self.earlier) + len(self.items)
+        return self.earlier_count + len(self.items)
 
     def loads(self) -> list[tuple[dt.date, float]]:
-        """Day and load of every activity of the history."""
-        return self.earlier + [(s.day, s.load) for s in self.items]
+        """Day and load of every activity of the history (with a :attr:`prefix`: of those not
+        already in its series)."""
+        tail = list(self.prefix.tail) if self.prefix is not None else []
+        return tail + self.earlier + [(s.day, s.load) for s in self.items]
+
+    @property
+    def last_day(self) -> dt.date | None:
+        """The latest local day with an activity."""
+        days = [day for day, _ in self.loads()]
+        if self.prefix is not None:
+            days.append(self.prefix.last_day)
+        return max(days, default=None)
+
+    def series(self, end: dt.date, seed: float | None) -> LoadSeries | None:
+        """The daily load series from the first day to ``end`` (``None``: no activities).
+
+        ``seed`` must be the one the :attr:`prefix` was worked out with (it is in its key)."""
+        if self.first_day is None:
+            return None
+        end = max(end, self.first_day)
+        if self.prefix is not None:
+            return self.prefix.series.resumed(self.loads(), end)
+        return LoadSeries.build(self.loads(), self.first_day, end, seed)
 
 
 def load_history(
@@ -178,11 +210,13 @@ def load_history(
     first activity): the same figures, at about the cost of the recent activities alone.
 
     Each earlier activity is read from two indexes (no row, no sample) and costs a day and a
-    number, not a session. That holds when every earlier activity has stored heart-rate figures
-    for the current profile that cover it, and no recent one needs an estimated load (which
-    compares its pace with the runner's heart-rate sessions of the whole history); otherwise
-    every activity is loaded as :func:`load_sessions` does (and stale figures are refreshed,
-    so the next view is quick again). ``detail_since=None`` loads everything that way.
+    number, not a session; the oldest of them are summed once into a :class:`Prefix` that
+    later views reuse while the store's sums say they are unchanged. That holds when every
+    earlier activity has stored heart-rate figures for the current profile that cover it, and
+    no recent one needs an estimated load (which compares its pace with the runner's
+    heart-rate sessions of the whole history); otherwise every activity is loaded as
+    :func:`load_sessions` does (and stale figures are refreshed, so the next view is quick
+    again). ``detail_since=None`` loads everything that way.
     """
     heart = heart or HeartInputs()
     offset = local_offset_s(now) if default_offset_s is None else default_offset_s
@@ -195,34 +229,42 @@ def load_history(
     return History(items, profile, [], items[0].start_utc if items else None, first_day)
 
 
-def _recent_history(
-    session: Session, heart: HeartInputs, offset: int, detail_since: dt.datetime
-) -> History | None:
-    """:func:`load_history`'s quick way, or ``None`` when it does not hold."""
-    from sqlalchemy import func
+def _stored_trimp(
+    figures: Sequence[Any], key: str, moving: float | None, duration: float | None
+) -> float | None:
+    """The stored TRIMP of an activity when it stands for its load under the profile ``key``
+    (``figures``: covered s, profile key, TRIMP); ``None`` when it does not."""
+    covered, figure_key, trimp = figures
+    seconds = moving or duration or 0.0
+    if figure_key != key or covered is None or trimp is None:
+        return None
+    if not covers(covered, seconds / 60.0 if seconds else None):
+        return None
+    return float(trimp)
 
+
+def _earlier_loads(
+    session: Session, key: str, offset: int, before: dt.datetime
+) -> tuple[list[tuple[dt.date, float]], dt.datetime | None] | None:
+    """Day and stored TRIMP of every activity that started before ``before`` (start order),
+    and when the first started; ``None`` when one has no TRIMP standing for its load."""
     a = ACTIVITIES.c
-    observed = session.scalar(select(func.max(a.max_hr)).where(a.max_hr <= MAX_OBSERVED_HR))
-    profile = _heart_profile(session, heart, observed)
-    key = profile_key(profile)
-    details = details_figures(session)
     # The start as the driver gives it (SQLite: text): parsing it is most of a row's cost.
     start_utc = type_coerce(a.start_utc, String)
-    before = (
+    query = (
         select(a.id, start_utc, a.utc_offset_s, a.moving_s, a.duration_s)
-        .where(a.start_utc < detail_since)
+        .where(a.start_utc < before)
         .order_by(a.start_utc, a.id)
     )
+    found = session.execute(query).all()
+    details = details_figures(session) if found else {}
     earlier: list[tuple[dt.date, float]] = []
     first_start = None
     shifts: dict[int, dt.timedelta] = {}
-    for activity_id, start, utc_offset, moving, duration in session.execute(before).all():
+    for activity_id, start, utc_offset, moving, duration in found:
         figures = details.get(activity_id, NO_DETAILS)
-        covered, figure_key, trimp = figures[3], figures[4], figures[5]
-        seconds = moving or duration or 0.0
-        if figure_key != key or covered is None or trimp is None:
-            return None
-        if not covers(covered, seconds / 60.0 if seconds else None):
+        trimp = _stored_trimp(figures[3:6], key, moving, duration)
+        if trimp is None:
             return None
         when = dt.datetime.fromisoformat(start) if isinstance(start, str) else start  # naive UTC
         shift = utc_offset if utc_offset is not None else offset
@@ -230,12 +272,83 @@ def _recent_history(
         earlier.append(((when + step).date(), trimp))
         if first_start is None:
             first_start = when.replace(tzinfo=dt.UTC)
-    rows = rows_with_figures(session, detail_since, details)
+    return earlier, first_start
+
+
+def _build_prefix(
+    session: Session, key: str, offset: int, seed: float | None, through: dt.datetime
+) -> Prefix | None:
+    """The :class:`Prefix` of the activities that started before ``through`` (``None``: there
+    are none, one lacks its TRIMP, or the seed's first weeks reach past them)."""
+    found = _earlier_loads(session, key, offset, through)
+    if found is None:
+        return None
+    loads, first_start = found
+    if first_start is None:
+        return None
+    first_day = min(day for day, _ in loads)
+    open_from = through.date() - dt.timedelta(days=1)
+    if (open_from - first_day).days < SEED_DAYS:
+        return None  # the seed is the mean of days the prefix does not all hold
+    series = LoadSeries.build(loads, first_day, open_from - dt.timedelta(days=1), seed)
+    tail = tuple((day, load) for day, load in loads if day >= open_from)
+    last_day = max(day for day, _ in loads)
+    return Prefix(through, series, tail, len(loads), first_start, last_day)
+
+
+def _recent_history(
+    session: Session, heart: HeartInputs, offset: int, detail_since: dt.datetime
+) -> History | None:
+    """:func:`load_history`'s quick way, or ``None`` when it does not hold.
+
+    The activities from a :func:`checkpoint` on are read as rows; the older ones are the
+    remembered :class:`Prefix`, or else read as days and loads."""
+    from sqlalchemy import func
+
+    a = ACTIVITIES.c
+    observed = session.scalar(select(func.max(a.max_hr)).where(a.max_hr <= MAX_OBSERVED_HR))
+    profile = _heart_profile(session, heart, observed)
+    key = profile_key(profile)
+    through = checkpoint(detail_since)
+    read = rows_with_figures(session, through)
+    prefix = remembered_prefix(
+        session,
+        (key, offset, heart.seed_load),
+        through,
+        [r.id for r in read],
+        lambda: _build_prefix(session, key, offset, heart.seed_load, through),
+    )
+    first_start = None
+    earlier: list[tuple[dt.date, float]] = []
+    if prefix is not None:
+        first_start = prefix.first_start
+    else:
+        found = _earlier_loads(session, key, offset, through)
+        if found is None:
+            return None
+        earlier, first_start = found
+    rows = []
+    for row in read:
+        if row.start_utc >= detail_since:
+            rows.append(row)
+            continue
+        figures = row.figures or HeartFigures(0.0, None, None)
+        stored = (figures.covered_s, row.figures_for, figures.trimp)
+        trimp = _stored_trimp(stored, key, row.moving_s, row.duration_s)
+        if trimp is None:
+            return None
+        earlier.append((local_day(row, offset), trimp))
+        if first_start is None:
+            first_start = row.start_utc
     rows = refresh_heart_figures(session, rows, profile)
     items = sessions(rows, profile, offset)
     if any(s.estimated for s in items):
         return None
     if first_start is None:
         first_start = items[0].start_utc if items else None
-    first_day = min([day for day, _ in earlier] + [s.day for s in items], default=None)
-    return History(items, profile, earlier, first_start, first_day)
+    later = [day for day, _ in earlier] + [s.day for s in items]
+    if prefix is None:
+        return History(items, profile, earlier, first_start, min(later, default=None))
+    if later and min(later) < prefix.open_from:
+        return None  # an offset of a day or more: the prefix's last days are not whole
+    return History(items, profile, earlier, first_start, prefix.first_day, prefix)

@@ -150,7 +150,7 @@ def _history(
     since = detail_since(now, earliest)
     history = load_history(session, now, heart, default_offset_s, detail_since=since)
     cadence_from = _cadence_since(history.items, shown)
-    if history.earlier and since is not None:
+    if history.earlier_count and since is not None:
         runs = sum(1 for s in history.items if s.cadence_spm is not None and s.cadence_spm > 0)
         # The runs listed, and the runs their baselines look back over, must all have been read
         # (an earlier activity's local day is at most the UTC date it was read up to).
@@ -185,13 +185,9 @@ def training_overview(
     table_from = shown_since(today, weeks)
     history, cadence_from = _history(session, now, heart, default_offset_s, shown, table_from)
     items, profile, first_day = history.items, history.profile, history.first_day
-    loads = history.loads()
-    series = None
-    if first_day is not None:
-        seed = (heart or HeartInputs()).seed_load
-        series = LoadSeries.build(loads, first_day, max(today, first_day), seed)
+    series = history.series(today, (heart or HeartInputs()).seed_load)
     table = weekly(items, series, today, shown=weeks, first_day=first_day)
-    last_day = max((day for day, _ in loads), default=None)
+    last_day = history.last_day
     link_from = today - dt.timedelta(days=LINK_DAYS - 1)
     read_from = shown if series is None or shown is None else min(shown, link_from)
     if series is not None:
@@ -200,8 +196,8 @@ def training_overview(
     link = heaviness_link([e for e in entries if e.day >= link_from], series, last_day)
     fill = running_fill(items, now, history.first_start)
     methods = Counter(s.method.value for s in items)
-    if history.earlier:  # every earlier activity's load is its heart-rate TRIMP
-        methods[LoadMethod.HEART_RATE.value] += len(history.earlier)
+    if history.earlier_count:  # every earlier activity's load is its heart-rate TRIMP
+        methods[LoadMethod.HEART_RATE.value] += history.earlier_count
     estimated_days = {s.day for s in items if s.estimated}
     return {
         "as_of": now.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),

@@ -167,10 +167,29 @@ def details_figures(session: Session) -> dict[int, Any]:
     return {row[0]: row[1:] for row in session.execute(figures).all()}
 
 
+DETAILS_CHUNK = 500
+"""Ids per look-up of :func:`details_of` (a statement's bound values are limited)."""
+
+
+def details_of(session: Session, ids: Sequence[int]) -> dict[int, Any]:
+    """:func:`details_figures` of the activities ``ids`` only, looked up in the same index:
+    a view's recent activities cost what they are, not what the whole history is."""
+    d = DETAILS.c
+    out: dict[int, Any] = {}
+    for i in range(0, len(ids), DETAILS_CHUNK):
+        figures = select(
+            d.activity_id, d.sub_sport, d.run_distance_m, d.rpe, d.hr_covered_s, d.load_profile,
+            d.trimp, d.mean_reserve,
+        ).where(d.activity_id.in_(ids[i : i + DETAILS_CHUNK]))  # fmt: skip
+        out.update((row[0], row[1:]) for row in session.execute(figures).all())
+    return out
+
+
 def rows_with_figures(
-    session: Session, since: dt.datetime | None, details: dict[int, Any]
+    session: Session, since: dt.datetime | None, details: dict[int, Any] | None = None
 ) -> list[ActivityRow]:
-    """:func:`activity_rows` with the stored figures (``details``: :func:`details_figures`).
+    """:func:`activity_rows` with the stored figures (``details``: :func:`details_figures`;
+    ``None``: those of the rows read, by :func:`details_of`).
 
     Rows are taken by position: a view reads every activity, and looking columns up by name
     cost more than the query.
@@ -182,8 +201,11 @@ def rows_with_figures(
     ).order_by(a.start_utc, a.id)  # fmt: skip
     if since is not None:
         query = query.where(a.start_utc >= since)
+    found = session.execute(query).all()
+    if details is None:
+        details = details_of(session, [r[0] for r in found])
     out = []
-    for i, sport, start, offset, duration, moving, distance, *rest in session.execute(query).all():
+    for i, sport, start, offset, duration, moving, distance, *rest in found:
         avg_hr, max_hr, cadence, gain = rest
         sub_sport, run_m, rpe, covered, key, trimp, reserve = details.get(i, NO_DETAILS)
         heart = None

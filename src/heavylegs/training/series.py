@@ -158,6 +158,35 @@ class LoadSeries:
         series._recompute(0)
         return series
 
+    def resumed(self, days: Iterable[tuple[dt.date, float]], end: dt.date) -> LoadSeries:
+        """The series :meth:`build` gives for this series' loads and ``days`` up to ``end``,
+        taking this one (its seed included) as the finished first days.
+
+        Every day in ``days`` must come after this series' last day. The averages carry on from
+        its last values with the same arithmetic as :meth:`build`, so the figures are exactly
+        those of building the whole series, at the cost of the new days alone.
+        """
+        known = self.load.size
+        size = max((end - self.start).days + 1, known)
+        arrays = []
+        for old in (self.load, self.fitness, self.fatigue, self.acute, self.chronic):
+            new = np.zeros(size)
+            new[:known] = old
+            arrays.append(new)
+        load = arrays[0]
+        for day, value in days:
+            index = (day - self.start).days
+            if index < known:
+                raise ValueError(f"{day} is not after the resumed series' last day {self.end}")
+            if index < size:
+                load[index] += value
+        fitness, fatigue, acute, chronic = arrays[1:]
+        series = LoadSeries(
+            self.start, load, fitness, fatigue, acute, chronic, self.seed, self.seed_set
+        )
+        series._recompute(known)
+        return series
+
     def _recompute(self, begin: int) -> None:
         for out, alpha in (
             (self.fitness, FITNESS_ALPHA),
