@@ -15,14 +15,14 @@ from pydantic_core import PydanticCustomError
 T = TypeVar("T")
 
 
-def _no_duplicates(items: list[T]) -> list[T]:
+def no_duplicates(items: list[T]) -> list[T]:
     """The schema says ``uniqueItems``: a repeated choice is a typo worth reporting."""
     if len(set(items)) != len(items):
         raise ValueError("must not repeat a choice")
     return items
 
 
-Unique = Annotated[list[T], AfterValidator(_no_duplicates)]
+Unique = Annotated[list[T], AfterValidator(no_duplicates)]
 
 Legs = Literal["both", "left", "right"]
 Onset = Literal["sudden", "gradual"]
@@ -109,8 +109,13 @@ Improving = Literal["yes", "partly", "no", "worse"]
 SwellingElsewhere = Literal["face_or_eyelids", "belly", "hands", "genitals"]
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+class Strict(BaseModel):
+    # The base of every answer model: strict types, no unknown keys, no nulls (public so
+    # ``fast_answers`` can check that its validator is this one). A comment, not a docstring:
+    # a docstring would become the JSON schema's description.
+    # defer_build: the CLI's answers go through ``fast_answers`` first, and pydantic's validator
+    # (built on first use) is needed only when that path is unsure (issue 15: start-up).
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, defer_build=True)
 
     @model_validator(mode="before")
     @classmethod
@@ -125,14 +130,14 @@ class _Strict(BaseModel):
         return data
 
 
-class About(_Strict):
+class About(Strict):
     age: int | None = Field(default=None, ge=12, le=110)
     sex: Literal["female", "male", "other"] | None = None
     pregnant: bool | None = None
     weeks_since_giving_birth: int | None = Field(default=None, ge=0, le=52)
 
 
-class Symptoms(_Strict):
+class Symptoms(Strict):
     legs: Legs
     heaviness: int | None = Field(default=None, ge=0, le=10)
     duration_days: int | None = Field(default=None, ge=0, le=36500)
@@ -170,7 +175,7 @@ class Symptoms(_Strict):
     cannot_bear_weight: bool | None = None
 
 
-class WholeBody(_Strict):
+class WholeBody(Strict):
     short_of_breath: Breath | None = None
     breathless_lying_flat: bool | None = None
     chest_pain: bool | None = None
@@ -192,14 +197,14 @@ class WholeBody(_Strict):
     swelling_elsewhere: Unique[SwellingElsewhere] | None = None
 
 
-class History(_Strict):
+class History(Strict):
     conditions: Unique[Condition] | None = None
     recent: Unique[Recent] | None = None
     medications: Unique[Medication] | None = None
     smoker: bool | None = None
 
 
-class Lifestyle(_Strict):
+class Lifestyle(Strict):
     work: Work | None = None
     hours_still_per_day: float | None = Field(default=None, ge=0, le=24)
     water_liters_per_day: float | None = Field(default=None, ge=0, le=15)
@@ -210,7 +215,7 @@ class Lifestyle(_Strict):
     bmi: float | None = Field(default=None, ge=10, le=80)
 
 
-class Running(_Strict):
+class Running(Strict):
     weekly_km: float | None = Field(default=None, ge=0, le=500)
     weekly_km_four_weeks_ago: float | None = Field(default=None, ge=0, le=500)
     last_hard_session_hours_ago: float | None = Field(default=None, ge=0, le=8760)
@@ -228,13 +233,13 @@ class Running(_Strict):
     warms_up: bool | None = None
 
 
-class Tried(_Strict):
+class Tried(Strict):
     measures: Unique[TriedMeasure] | None = None
     weeks: float | None = Field(default=None, ge=0, le=520)
     improving: Improving | None = None
 
 
-class Answers(_Strict):
+class Answers(Strict):
     """What a person tells the assessment (schema version 1)."""
 
     schema_version: Literal[1]
@@ -247,7 +252,7 @@ class Answers(_Strict):
     tried: Tried | None = None
 
 
-SECTIONS: dict[str, type[_Strict]] = {
+SECTIONS: dict[str, type[Strict]] = {
     "about": About,
     "symptoms": Symptoms,
     "whole_body": WholeBody,

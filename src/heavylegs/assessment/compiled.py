@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from heavylegs.assessment.result import AvoidItem, PlanItem, Reason
+from heavylegs.assessment.result import AvoidItem, PlanItem, Reason, trusted
 from heavylegs.assessment.rules import (
     Context,
     Predicate,
@@ -126,7 +126,7 @@ def compile_knowledge(kb: KnowledgeBase) -> Compiled:
         by_situation=indications.by_situation,
         offerable=indications.offerable,
         reasons={
-            f.id: Reason.model_construct(id=f.id, message=f.message, sources=list(f.sources))
+            f.id: trusted(Reason, id=f.id, message=f.message, sources=list(f.sources))
             for f in kb.red_flags.values()
         },
         criteria={
@@ -200,7 +200,10 @@ def _index_indications(kb: KnowledgeBase, offset: int) -> _Indications:
 
 
 def _item(measure: Measure) -> PlanItem:
-    return PlanItem(
+    """Built with ``trusted``: every value comes from the validated knowledge base, and a
+    validating constructor would build the output models' validators at every start-up."""
+    return trusted(
+        PlanItem,
         id=measure.id,
         title=measure.title,
         kind=measure.kind.value,
@@ -213,7 +216,8 @@ def _item(measure: Measure) -> PlanItem:
 
 
 def _avoid_item(kb: KnowledgeBase, rule: AvoidRule, measure_id: str) -> AvoidItem:
-    return AvoidItem(
+    return trusted(
+        AvoidItem,
         id=measure_id,
         title=kb.measures[measure_id].title,
         why=rule.why,

@@ -10,11 +10,15 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from heavylegs.assessment.shapes import construct
 from heavylegs.knowledge.models import Urgency
 
 
 class _Out(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # defer_build: the engine builds results with ``trusted`` and the CLI dumps them with
+    # ``assessment.dump``, so a command never needs the validators; building them at import
+    # cost a third of ``assess``'s start-up (issue 15). The web and tests build them on first use.
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class Reason(_Out):
@@ -103,9 +107,4 @@ def trusted(cls: type[M], **values: Any) -> M:
         ordered = {name: values[name] for name in names}
     except KeyError as exc:
         raise TypeError(f"{cls.__name__}: missing {exc.args[0]!r}") from None
-    obj = cls.__new__(cls)
-    object.__setattr__(obj, "__dict__", ordered)
-    object.__setattr__(obj, "__pydantic_fields_set__", set(values))
-    object.__setattr__(obj, "__pydantic_extra__", None)
-    object.__setattr__(obj, "__pydantic_private__", None)
-    return obj
+    return construct(cls, ordered, set(values))

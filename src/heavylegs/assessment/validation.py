@@ -7,13 +7,14 @@ with a 422.
 
 from __future__ import annotations
 
-from typing import Any
-
-from pydantic import ValidationError
-from pydantic_core import ErrorDetails
+from typing import TYPE_CHECKING, Any
 
 from heavylegs.assessment.answers import SECTIONS, Answers
+from heavylegs.assessment.fast_answers import fast_parse
 from heavylegs.problems import Problems
+
+if TYPE_CHECKING:
+    from pydantic_core import ErrorDetails
 
 
 class AnswersError(Problems, ValueError):
@@ -32,11 +33,20 @@ def parse_answers_json(text: str | bytes) -> Answers:
 
 
 def parse_answers(data: Any) -> Answers:
-    """Validate decoded data against the schema; raise :class:`AnswersError` naming each field."""
+    """Validate decoded data against the schema; raise :class:`AnswersError` naming each field.
+
+    Plainly valid answers are taken by :func:`fast_parse` (the same model, without building
+    pydantic's validator at start-up); everything else, and every error, is pydantic's.
+    """
+    fast = fast_parse(data)
+    if fast is not None:
+        return fast
     if not isinstance(data, dict):
         raise AnswersError(
             ["(document): must be a JSON object with 'schema_version' and 'symptoms'"]
         )
+    from pydantic import ValidationError
+
     try:
         return Answers.model_validate(data)
     except ValidationError as exc:

@@ -43,13 +43,15 @@ def run_assess(
 
     with guard({AnswersError: 2}):
         answers = _answers(source, save=save, db=db, resolve=store, from_activities=from_activities)
+        from heavylegs.assessment.dump import dump_json
         from heavylegs.assessment.engine import assess
 
         result = assess(answers)
+        output = dump_json(result)  # pydantic's model_dump(mode="json"), without its serializers
         if store:
-            _record(answers, result, db)
+            _record(answers, output, result.knowledge_version, db)
         if json_output:
-            print_json(result.model_dump(mode="json"))
+            print_json(output)
         else:
             from heavylegs.cli.render import render_assessment
             from heavylegs.knowledge import load_knowledge
@@ -114,15 +116,16 @@ def _interactive_forced() -> bool:
     return os.environ.get("HEAVYLEGS_INTERACTIVE") == "1"
 
 
-def _record(answers: Any, result: Any, db: str | None) -> None:
-    """Keep the assessment and its profile for the diary and reports. A database that cannot be
-    written must never hide the result, so a failure is a warning on stderr, not an error."""
+def _record(answers: Any, output: dict[str, Any], version: str, db: str | None) -> None:
+    """Keep the assessment (``output``: its JSON form) and its profile for the diary and
+    reports. A database that cannot be written must never hide the result, so a failure is a
+    warning on stderr, not an error."""
     from heavylegs import fastlite
+    from heavylegs.assessment.dump import dump_json
     from heavylegs.cli.output import now, open_db, resolve_db
 
-    answers_json = answers.model_dump(mode="json", exclude_none=True)
-    output = result.model_dump(mode="json")
-    at, version = now(), result.knowledge_version
+    answers_json = dump_json(answers, exclude_none=True)
+    at = now()
     if fastlite.save_assessment(resolve_db(db)[0], answers_json, output, version, at) is not None:
         return  # the local file at the current schema, written without SQLAlchemy (issue 15)
     from heavylegs.store import StoreError, save_assessment
@@ -167,8 +170,9 @@ def _running_from_activities(db: str | None) -> dict[str, Any]:
 
 def _merge_running(answers: Any, running: dict[str, Any]) -> Any:
     """What the person wrote wins; the data fills only the running fields they left out."""
+    from heavylegs.assessment.dump import dump_json
     from heavylegs.assessment.validation import parse_answers
 
-    doc = answers.model_dump(mode="json", exclude_none=True)
+    doc = dump_json(answers, exclude_none=True)
     doc["running"] = {**running, **doc.get("running", {})}
     return parse_answers(doc)
