@@ -162,6 +162,17 @@ def test_cold_warm_and_stale_prefixes_give_the_whole_computation(
     assert _same_as_the_oracle(store).prefix is not None
 
 
+def test_with_many_recent_activities_the_older_ones_are_read_as_loads(
+    runs: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from heavylegs.training import prefix
+
+    monkeypatch.setattr(prefix, "MAX_RECENT", 5)
+    _same_as_the_oracle(runs)
+    quick = _same_as_the_oracle(runs)
+    assert quick.prefix is None and len(quick.earlier) > quick.count / 2
+
+
 def test_a_short_history_has_no_prefix(store: Store) -> None:
     rng = random.Random(5)
     with store.session() as session:

@@ -21,7 +21,8 @@ from heavylegs.training.load import (
     heart_profile,
     profile_key,
 )
-from heavylegs.training.prefix import Prefix, checkpoint, remembered_prefix
+from heavylegs.training.prefix import MAX_OBSERVED_HR as MAX_OBSERVED_HR
+from heavylegs.training.prefix import Prefix, checkpoint, fingerprint, remembered_prefix
 from heavylegs.training.rows import (
     ACTIVITIES,
     DETAILS,
@@ -88,10 +89,6 @@ def refresh_heart_figures(
         else replace(r, figures=fresh.get(r.id, empty), figures_for=key)
         for r in rows
     ]  # fmt: skip
-
-
-MAX_OBSERVED_HR = 230.0
-"""A maximum heart rate above this in a file is a sensor glitch, not the runner's maximum."""
 
 
 @dataclass(frozen=True)
@@ -303,26 +300,26 @@ def _recent_history(
 
     The activities from a :func:`checkpoint` on are read as rows; the older ones are the
     remembered :class:`Prefix`, or else read as days and loads."""
-    from sqlalchemy import func
-
-    a = ACTIVITIES.c
-    observed = session.scalar(select(func.max(a.max_hr)).where(a.max_hr <= MAX_OBSERVED_HR))
-    profile = _heart_profile(session, heart, observed)
-    key = profile_key(profile)
     through = checkpoint(detail_since)
     read = rows_with_figures(session, through)
+    older = fingerprint(session, through, [r.id for r in read])
+    seen = [r.max_hr for r in read if r.max_hr is not None and r.max_hr <= MAX_OBSERVED_HR]
+    if older.observed_max is not None:
+        seen.append(older.observed_max)
+    profile = _heart_profile(session, heart, max(seen, default=None))
+    key = profile_key(profile)
     prefix = remembered_prefix(
         session,
         (key, offset, heart.seed_load),
         through,
-        [r.id for r in read],
+        older,
         lambda: _build_prefix(session, key, offset, heart.seed_load, through),
     )
     first_start = None
     earlier: list[tuple[dt.date, float]] = []
     if prefix is not None:
         first_start = prefix.first_start
-    else:
+    elif older.count:
         found = _earlier_loads(session, key, offset, through)
         if found is None:
             return None

@@ -25,7 +25,7 @@ from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Double, cast, func, select
+from sqlalchemy import Double, case, func, select
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.compiler import SQLCompiler
@@ -92,32 +92,51 @@ def _julian(element: _Epoch, compiler: SQLCompiler, **kw: Any) -> str:
 
 MAX_RECENT = 4 * DETAILS_CHUNK
 """Recent activities a :func:`fingerprint` leaves out by id (more: no prefix is kept)."""
+MAX_OBSERVED_HR = 230.0
+"""A maximum heart rate above this in a file is a sensor glitch, not the runner's maximum."""
 
 
-def fingerprint(session: Session, through: dt.datetime, recent: Sequence[int]) -> tuple[Any, ...]:
+@dataclass(frozen=True)
+class Older:
+    """What the store says of the activities that started before a checkpoint."""
+
+    count: int
+    sums: tuple[Any, ...]
+    """:func:`fingerprint`'s sums (``()``: not worked out, too many recent activities)."""
+    observed_max: float | None
+    """Their highest maximum heart rate up to :data:`MAX_OBSERVED_HR`."""
+
+
+def fingerprint(session: Session, through: dt.datetime, recent: Sequence[int]) -> Older:
     """Sums over the activities that started before ``through`` (``recent``: the ids of all the
-    others) and their stored figures: any change the older part's series depends on changes
-    one of them. Worked out in the database, from one index and the activities' rows.
+    others) and their stored figures, worked out in the database: any change the older part's
+    series depends on changes one of them (an activity added, removed, moved, re-timed or
+    replaced; its TRIMP or covered seconds stored anew). Their highest heart rate comes along.
+
+    An activity's times are summed as its start, and its offset with its moving and total time
+    in one number; each weighted by its id, so two activities swapping values still show.
     """
     a, d = ACTIVITIES.c, DETAILS.c
-    ids = cast(a.id, Double)
+    times = func.coalesce(a.utc_offset_s, 100_003) + (
+        func.coalesce(a.moving_s, 0.0) * 0.7 + func.coalesce(a.duration_s, 0.0) * 0.3
+    )
     activities = select(
-        func.count(), func.sum(a.id), func.sum(_Epoch(a.start_utc) * ids),
-        func.count(a.utc_offset_s), func.sum(a.utc_offset_s * ids),
-        func.sum(a.moving_s * ids), func.sum(a.duration_s * ids),
+        func.count(), func.sum(a.id), func.sum(_Epoch(a.start_utc) * a.id),
+        func.sum(times * a.id), func.max(case((a.max_hr <= MAX_OBSERVED_HR, a.max_hr))),
     ).where(a.start_utc < through)  # fmt: skip
-    detail_ids = cast(d.activity_id, Double)
+    *sums, observed = session.execute(activities).one()
+    count = int(sums[0] or 0)
+    if not count:
+        return Older(0, tuple(sums), None)  # no older activities: nothing more to sum
+    if len(recent) > MAX_RECENT:
+        return Older(count, (), observed)
     details = select(
-        func.count(), func.sum(d.activity_id), func.count(d.trimp),
-        func.sum(d.trimp * detail_ids), func.sum(d.hr_covered_s * detail_ids),
-        func.count(d.load_profile),
+        func.count(d.trimp), func.sum(d.trimp * d.activity_id),
+        func.sum(d.hr_covered_s * d.activity_id),
     )  # fmt: skip
     if recent:
         details = details.where(d.activity_id.not_in(recent))
-    older = tuple(session.execute(activities).one())
-    if not older[0]:
-        return older  # no older activities: nothing more to sum
-    return (*older, *session.execute(details).one())
+    return Older(count, (*sums, *session.execute(details).one()), observed)
 
 
 _remembered: OrderedDict[Hashable, tuple[tuple[Any, ...], Prefix | None]] = OrderedDict()
@@ -134,30 +153,27 @@ def remembered_prefix(
     session: Session,
     basis: tuple[Hashable, ...],
     through: dt.datetime,
-    recent: Sequence[int],
+    older: Older,
     build: Callable[[], Prefix | None],
 ) -> Prefix | None:
     """The older part up to ``through`` under ``basis`` (what the figures depend on besides
-    the activities: heart profile, seed, default offset): the remembered one while the store's
-    :func:`fingerprint` is the one it was built from, else ``build()`` (``None``: the older
-    part cannot be summed this way, remembered as well).
-
-    ``recent``: the ids of the activities that started at ``through`` or later.
+    the activities: heart profile, seed, default offset): the remembered one while ``older``
+    (the store's :func:`fingerprint`, taken before ``build`` reads anything) has the sums it
+    was built from, else ``build()`` (``None``: the older part cannot be summed this way,
+    remembered as well). A change made while ``build`` reads makes the remembered sums differ
+    from the next view's, so the prefix is rebuilt then, never used stale.
     """
-    if len(recent) > MAX_RECENT:
+    if not older.count or not older.sums:
         return None
     key = (str(session.get_bind().engine.url), session_owner(session), basis, through)
-    # Taken before build() reads the activities: a change made in between makes the stored
-    # sums differ from the next view's, so the prefix is rebuilt then, never used stale.
-    found = fingerprint(session, through, recent)
     with _lock:
         known = _remembered.get(key)
-        if known is not None and known[0] == found:
+        if known is not None and known[0] == older.sums:
             _remembered.move_to_end(key)
             return known[1]
-    prefix = build() if found[0] else None
+    prefix = build()
     with _lock:
-        _remembered[key] = (found, prefix)
+        _remembered[key] = (older.sums, prefix)
         _remembered.move_to_end(key)
         while len(_remembered) > REMEMBERED:
             _remembered.popitem(last=False)
