@@ -3,7 +3,8 @@ value with ``-i``) and a measure done (``done``), each followed by the warnings 
 
 The commands' options live in :mod:`heavylegs.cli.diary`, which passes the moment of the command
 in (``now``); what a value means and when a record counts is the diary stage's
-(:mod:`heavylegs.diary.validation`). Rich and the store are imported where they are used.
+(:mod:`heavylegs.diary.validation`). Rich and the store are imported where they are used; the
+lines of ``log`` and ``done`` are written as Rich writes them (:mod:`.diary_console`).
 """
 
 from __future__ import annotations
@@ -89,6 +90,7 @@ def log_entry(
     """Validate and store an entry (asking for it when told to, or when nothing was given in a
     terminal); then say what was logged and any warning the diary now shows."""
     from heavylegs import fastlite
+    from heavylegs.cli.diary_console import say
     from heavylegs.cli.output import resolve_db
     from heavylegs.diary.fields import part_of_day
 
@@ -114,7 +116,7 @@ def log_entry(
     if fast is not None:
         from heavylegs.diary.rows import EntryRow, MeasureRow
 
-        console().print(logged, markup=False)
+        say(logged)
         _warn_about([EntryRow(*r) for r in fast[1]], [MeasureRow(*r) for r in fast[2]], today)
         return
     from heavylegs.diary.entries import record_entry
@@ -123,7 +125,7 @@ def log_entry(
     with open_db(db, creates=True) as store:
         with store.session() as session:
             record_entry(session, parse_entry(data, today=today), now)
-        console().print(logged, markup=False)
+        say(logged)
         _warn_escalations(store, today)
 
 
@@ -194,8 +196,7 @@ def _warn_escalations(store: Store, today: dt.date) -> None:
 
 def _warn_about(entries: list[Any], measures: list[Any], today: dt.date) -> None:
     """Any warning the whole diary (``entries``, ``measures``) triggers as of ``today``."""
-    from rich.markup import escape
-
+    from heavylegs.cli.diary_console import flag as warn
     from heavylegs.diary.daily import daily_heaviness  # plain Python: no numpy (issue 15)
     from heavylegs.diary.escalation import escalations
     from heavylegs.diary.plan import is_serious
@@ -207,7 +208,7 @@ def _warn_about(entries: list[Any], measures: list[Any], today: dt.date) -> None
     for flag in escalations(series, None, {}):
         if flag.level.rank >= Urgency.ROUTINE.rank:
             colour = "red" if is_serious(flag.level) else "yellow"
-            console().print(f"[bold {colour}]{flag.level.value.upper()}[/]: {escape(flag.message)}")
+            warn(flag.level.value.upper(), colour, f": {flag.message}")
 
 
 def record_done(
@@ -222,9 +223,8 @@ def record_done(
 ) -> None:
     """Validate and store a measure done; then say so, and caution when the plan in force says
     to avoid it (the record is kept: it happened)."""
-    from rich.markup import escape
-
     from heavylegs import fastlite
+    from heavylegs.cli.diary_console import flag, say
     from heavylegs.cli.output import resolve_db
     from heavylegs.diary.caution import caution_for
     from heavylegs.knowledge.catalog import measure_titles
@@ -261,14 +261,11 @@ def record_done(
         else "done"
     )
     title = titles.get(parsed.measure, parsed.measure)
-    console().print(
-        f"Recorded {title} on {parsed.date.isoformat()}: {amount} (id {measure_id})",
-        markup=False,
-    )
+    say(f"Recorded {title} on {parsed.date.isoformat()}: {amount} (id {measure_id})")
     caution = caution_for(output, parsed.measure)
     if caution is not None:
         colour = "red" if caution.serious else "yellow"
-        console().print(f"[bold {colour}]Careful:[/] {escape(caution.message())}")
+        flag("Careful:", colour, f" {caution.message()}")
 
 
 def _checked_done(
