@@ -3,7 +3,6 @@ transaction each, as the store writes them (the store is the oracle in the tests
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from collections.abc import Callable, Mapping
 from datetime import date, datetime
@@ -43,6 +42,12 @@ def _in_transaction(url: str, work: Callable[[sqlite3.Connection], T]) -> T | No
     finally:
         conn.close()
     return result
+
+
+def _json(text: str) -> Any:
+    import json  # here: ``log`` reads no JSON, and its import is a few ms of its start-up
+
+    return json.loads(text)
 
 
 def _merge(old: Mapping[str, Any], answers: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
@@ -101,7 +106,7 @@ def _write(
         " ORDER BY id LIMIT 1",
         (LOCAL_ACCOUNT_ID,),
     ).fetchone()
-    old = {} if row is None else dict(zip(PROFILE_SECTIONS, map(json.loads, row[1:]), strict=True))
+    old = {} if row is None else dict(zip(PROFILE_SECTIONS, map(_json, row[1:]), strict=True))
     sections = _merge(old, answers)
     if row is not None and sections == old:
         return new_id  # nothing new: no write, as the store (``updated_at``: when it changed)
@@ -153,7 +158,7 @@ def record_measure(
             "SELECT output FROM assessments WHERE owner_id = ? ORDER BY at DESC, id DESC LIMIT 1",
             (LOCAL_ACCOUNT_ID,),
         ).fetchone()
-        return int(new_id), None if latest is None else json.loads(latest[0])
+        return int(new_id), None if latest is None else _json(latest[0])
 
     return _in_transaction(url, work)
 
