@@ -4,10 +4,13 @@ Each server runs as many uvicorn worker processes as ``heavylegs serve`` does (o
 ``serve_forever``) on a 127.0.0.1 port; a loopback load generator in this process (asyncio,
 keep-alive connections, raw HTTP/1.1) posts the three example answer documents in turn for a
 fixed time. The baseline is a bare FastAPI endpoint that reads the body and returns the very
-bytes heavylegs answers for it (worked out once at its start-up), served and loaded the same
-way in the same run, in alternating rounds: the ratio says how much of the HTTP stack's capacity
-an assessment keeps. Targets (issue 15): stored in SQLite (the default) >= 0.5x the baseline;
-``?store=false`` >= 0.8x.
+bytes heavylegs answers for it (worked out once at its start-up; before loading, each run checks
+that both servers answer every body with the same status and bytes, stored and not, and fails
+if not), served and loaded the same way in the same run, in alternating rounds: the ratio says
+how much of the HTTP stack's capacity an assessment keeps. (heavylegs adds a few headers the
+bare endpoint does not send: the security headers, ``Cache-Control``, and when stored
+``Location`` and ``X-Heavylegs-Profile``; the body is the same.) Targets (issue 15): stored in
+SQLite (the default) >= 0.5x the baseline; ``?store=false`` >= 0.8x.
 
 Bounded: each phase lasts ``SECONDS`` (plus start-up), requests only go to 127.0.0.1, and every
 server is stopped at the end, whatever happens. ``HEAVYLEGS_BENCH_SECONDS`` and
@@ -210,6 +213,26 @@ def serve(name: str, env: dict[str, str]) -> Iterator[int]:
             process.wait()
 
 
+def _answer(port: int, body: bytes, path: str = "/api/v1/assessments") -> tuple[int, bytes]:
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{port}{path}", data=body, headers={"Content-Type": "application/json"}
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return response.status, response.read()
+
+
+def check_same_bytes(bare_port: int, port: int) -> list[str]:
+    """What makes the baseline unfair, if anything: for each request body, the bare server must
+    answer the very status and bytes heavylegs answers, stored and not (an empty list: fair)."""
+    problems = []
+    for n, body in zip(EXAMPLES, _bodies(), strict=True):
+        bare = _answer(bare_port, body)
+        for path in ("/api/v1/assessments", "/api/v1/assessments?store=false"):
+            if _answer(port, body, path) != bare:
+                problems.append(f"{n}: {path} does not answer the baseline's status and bytes")
+    return problems
+
+
 def _bodies() -> list[bytes]:
     return [
         json.dumps(json.loads((SHARED / "spec" / "examples" / f"{n}.json").read_text())).encode()
@@ -307,6 +330,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as folder:
         url = f"sqlite:///{Path(folder) / 'bench.sqlite3'}"
         with serve("bare", {}) as bare_port, serve("heavylegs", {"HEAVYLEGS_WEB_DB": url}) as port:
+            unfair = check_same_bytes(bare_port, port)
             bare = Run("bare FastAPI, same bytes (baseline)", 0.0)
             stored = Run("heavylegs assess, stored (SQLite)", 0.0)
             stateless = Run("heavylegs assess, ?store=false", 0.0)
@@ -318,7 +342,9 @@ def main() -> int:
     _report(bare, None)
     _report(stored, bare)
     _report(stateless, bare)
-    ok = True
+    for problem in unfair:
+        print(f"baseline NOT FAIR: {problem}")
+    ok = not unfair
     for run, target in ((stored, STORED_TARGET), (stateless, STATELESS_TARGET)):
         ratio = run.rate / bare.rate
         meets = ratio >= target and run.errors == 0

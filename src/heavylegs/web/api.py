@@ -10,6 +10,7 @@ reading the body and the query is :mod:`heavylegs.web.api_input`'s.
 from __future__ import annotations
 
 import datetime as dt
+import weakref
 from typing import TYPE_CHECKING, Any
 
 from fastapi import APIRouter, Request
@@ -22,8 +23,10 @@ from heavylegs.web.api_input import BodyProblem as BodyProblem
 from heavylegs.web.api_input import DirectRoute as DirectRoute
 from heavylegs.web.api_input import IsoDate as IsoDate
 from heavylegs.web.api_input import json_object, query_flag
+from heavylegs.web.context import WebContext, known_owner
 from heavylegs.web.problems import Problems, from_lines, response, single
 from heavylegs.web.templating import context
+from heavylegs.web.writer import Writer
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -59,8 +62,11 @@ async def post_assessment(request: Request) -> Response:
     only with ``?profile=true`` (``X-Heavylegs-Profile`` says ``updated`` or ``unchanged``).
     (``store`` and ``profile`` are read by hand rather than declared as FastAPI parameters:
     declaring them cost more per request than the rest of the web layer.)
-    The result is serialised once, by pydantic, straight to JSON bytes: no ``response_model``
-    re-validation, and :class:`DirectRoute` skips FastAPI's dependency machinery.
+    The result is serialised once, by pydantic, straight to JSON text: no ``response_model``
+    re-validation, and :class:`DirectRoute` skips FastAPI's dependency machinery. On SQLite,
+    without ``profile``, that same text is the stored output, written by the store's one-INSERT
+    path (:func:`heavylegs.store.assessments.append_assessment`) on the database's writer
+    thread (:mod:`heavylegs.web.writer`); otherwise in a session on the thread pool.
     """
     from heavylegs.assessment.engine import assess
     from heavylegs.assessment.validation import AnswersError, parse_answers
@@ -84,18 +90,53 @@ async def post_assessment(request: Request) -> Response:
     except RecursionError:
         return single(422, "nested too deeply")
     result = assess(answers, ctx.kb)
-    headers = {}
-    if ctx.has_db and store:
-        answers_json = answers.model_dump(mode="json", exclude_none=True)
-        now = ctx.now()
+    body = result.model_dump_json()
+    if not (ctx.has_db and store):
+        return Response(body, media_type="application/json")
+    answers_json = answers.model_dump(mode="json", exclude_none=True)
+    now = ctx.now()
+    saved = None
+    if not profile and ctx.store is not None and ctx.store.dialect == "sqlite":
+        saved = await _writer(ctx).run(lambda: _append(ctx, answers_json, result, body, now))
+    if saved is None:
         saved = await ctx.in_session(
             lambda session: records.save_assessment(
                 session, ctx.owner, answers_json, result, now, update_profile=profile
             )
         )
-        headers["Location"] = f"/api/v1/assessments/{saved}"
-        headers[PROFILE_HEADER] = "updated" if profile else "unchanged"
-    return Response(result.model_dump_json(), media_type="application/json", headers=headers)
+    headers = {
+        "Location": f"/api/v1/assessments/{saved}",
+        PROFILE_HEADER: "updated" if profile else "unchanged",
+    }
+    return Response(body, media_type="application/json", headers=headers)
+
+
+_WRITERS: weakref.WeakKeyDictionary[Any, Writer] = weakref.WeakKeyDictionary()
+
+
+def _writer(ctx: WebContext) -> Writer:
+    """The writer thread of the app's database (one for all the requests on that engine)."""
+    assert ctx.store is not None
+    engine = ctx.store.engine
+    found = _WRITERS.get(engine)
+    if found is None:
+        found = _WRITERS.setdefault(engine, Writer())
+    return found
+
+
+def _append(
+    ctx: WebContext, answers_json: dict[str, Any], result: Assessment, body: str, now: dt.datetime
+) -> int | None:
+    """The assessment kept without a profile change by the store's one-INSERT path, its output
+    being ``body`` (the JSON the API answers with); ``None`` when the store has no such path
+    (not SQLite): the caller keeps it in a session, as :func:`records.save_assessment` does."""
+    from heavylegs.store.assessments import append_assessment
+
+    if not known_owner(ctx.owner):
+        raise PermissionError(f"unknown owner {ctx.owner!r}: this store holds one person's data")
+    assert ctx.store is not None
+    level = result.triage.level.value
+    return append_assessment(ctx.store, answers_json, body, result.knowledge_version, level, now)
 
 
 router.add_api_route(
