@@ -117,3 +117,14 @@ def time_problem(value: dt.datetime, today: dt.date | None) -> str | None:
     if not EARLIEST_DAY <= value.date() <= latest:
         return f"must be between {EARLIEST_DAY.isoformat()} and {latest.isoformat()}"
     return None
+
+
+def done_at(
+    at: dt.datetime | None, day: dt.date, today: dt.date, now: dt.datetime | None
+) -> dt.datetime | None:
+    """When a measure was done: the time given; else, recording as it happens (``now``), a
+    measure done today was done now, and one done on another day keeps no time (nobody
+    remembers it)."""
+    if now is not None and at is None and day == today:
+        return now
+    return at

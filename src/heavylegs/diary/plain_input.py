@@ -28,6 +28,7 @@ from heavylegs.diary.fields import (
     Source,
     Value,
     date_problem,
+    done_at,
     time_problem,
 )
 
@@ -108,9 +109,7 @@ def plain_measure_done(
         source = Source.MANUAL if "source" not in data else _choice(Source, data["source"])
     except _Unsure:
         return None
-    if now is not None and at is None and day == today:
-        at = now
-    return PlainMeasureDone(measure, day, minutes, reps, at, source)
+    return PlainMeasureDone(measure, day, minutes, reps, done_at(at, day, today, now), source)
 
 
 def _value(spec: Value, given: Any) -> Any:

@@ -27,6 +27,7 @@ from heavylegs.diary.fields import (
     Swelling,
     Value,
     date_problem,
+    done_at,
     part_of_day,
     time_problem,
 )
@@ -151,9 +152,8 @@ def parse_measure_done(
         raise DiaryInputError(
             [f"measure: unknown measure {done.measure!r}{_suggest(done.measure, known)}"]
         )
-    if now is not None and done.at is None and done.date == today:
-        return done.model_copy(update={"at": now})
-    return done
+    at = done_at(done.at, done.date, today, now)
+    return done if at is done.at else done.model_copy(update={"at": at})
 
 
 def _suggest(word: str, known: frozenset[str]) -> str:
