@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from heavylegs.diary.fields import (
     ENTRY_VALUE_FIELDS,
     ENTRY_VALUES,
+    MEASURE_DONE_FIELDS,
     MEASURE_VALUES,
     Part,
     Swelling,
@@ -270,6 +271,7 @@ def test_an_unknown_measure_is_left_to_the_model_which_suggests_the_ids_meant() 
 def test_the_models_take_kinds_and_limits_from_the_tables() -> None:
     """A kind changed in the model and not in the table (or back) fails here."""
     assert tuple(EntryIn.model_fields) == ("date", "part", *ENTRY_VALUE_FIELDS)
+    assert tuple(MeasureDoneIn.model_fields) == MEASURE_DONE_FIELDS
     for model, table in ((EntryIn, ENTRY_VALUES), (MeasureDoneIn, MEASURE_VALUES)):
         for name, spec in table.items():
             info = model.model_fields[name]

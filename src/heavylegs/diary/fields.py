@@ -94,6 +94,8 @@ MEASURE_VALUES: dict[str, Value] = {
     "reps": Value(int, 1, 10_000),
 }
 """A measure done's id and amounts (besides its date, time and source)."""
+MEASURE_DONE_FIELDS = ("measure", "date", "minutes", "reps", "at", "source")
+"""Everything a measure done holds (a test compares them with the model's fields)."""
 
 
 def date_problem(value: dt.date, today: dt.date | None) -> str | None:

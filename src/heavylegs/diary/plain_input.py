@@ -22,6 +22,7 @@ from typing import Any
 
 from heavylegs.diary.fields import (
     ENTRY_VALUES,
+    MEASURE_DONE_FIELDS,
     MEASURE_ID,
     MEASURE_VALUES,
     Part,
@@ -93,8 +94,7 @@ def plain_measure_done(
 ) -> PlainMeasureDone | None:
     """The measure done ``parse_measure_done`` gives with the same arguments, or ``None`` when
     unsure (an unknown measure too: its message suggests the ids meant)."""
-    names = {"measure", "date", "minutes", "reps", "at", "source"}
-    if not {"measure", "date"} <= data.keys() <= names:
+    if not {"measure", "date"} <= data.keys() <= set(MEASURE_DONE_FIELDS):
         return None
     try:
         measure = _value(MEASURE_VALUES["measure"], data["measure"])
