@@ -233,3 +233,9 @@ def test_the_assessment_endpoint_is_still_documented() -> None:
         operation = client.get("/openapi.json").json()["paths"]["/api/v1/assessments"]["post"]
     assert [p["name"] for p in operation["parameters"]] == ["store", "profile"]
     assert set(operation["responses"]) >= {"200", "422", "503"}
+
+
+def test_one_writer_per_database() -> None:
+    first, second = object(), object()
+    assert writer.writer_for(first) is writer.writer_for(first)
+    assert writer.writer_for(first) is not writer.writer_for(second)

@@ -10,7 +10,6 @@ reading the body and the query is :mod:`heavylegs.web.api_input`'s.
 from __future__ import annotations
 
 import datetime as dt
-import weakref
 from typing import TYPE_CHECKING, Any
 
 from fastapi import APIRouter, Request
@@ -26,7 +25,7 @@ from heavylegs.web.api_input import json_object, query_flag
 from heavylegs.web.context import WebContext, known_owner
 from heavylegs.web.problems import Problems, from_lines, response, single
 from heavylegs.web.templating import context
-from heavylegs.web.writer import Writer
+from heavylegs.web.writer import writer_for
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -97,7 +96,8 @@ async def post_assessment(request: Request) -> Response:
     now = ctx.now()
     saved = None
     if not profile and ctx.store is not None and ctx.store.dialect == "sqlite":
-        saved = await _writer(ctx).run(lambda: _append(ctx, answers_json, result, body, now))
+        writer = writer_for(ctx.store.engine)
+        saved = await writer.run(lambda: _append(ctx, answers_json, result, body, now))
     if saved is None:
         saved = await ctx.in_session(
             lambda session: records.save_assessment(
@@ -109,19 +109,6 @@ async def post_assessment(request: Request) -> Response:
         PROFILE_HEADER: "updated" if profile else "unchanged",
     }
     return Response(body, media_type="application/json", headers=headers)
-
-
-_WRITERS: weakref.WeakKeyDictionary[Any, Writer] = weakref.WeakKeyDictionary()
-
-
-def _writer(ctx: WebContext) -> Writer:
-    """The writer thread of the app's database (one for all the requests on that engine)."""
-    assert ctx.store is not None
-    engine = ctx.store.engine
-    found = _WRITERS.get(engine)
-    if found is None:
-        found = _WRITERS.setdefault(engine, Writer())
-    return found
 
 
 def _append(

@@ -9,6 +9,10 @@ write itself. Here a request puts its work on a queue; the writer thread runs wh
 one work after another, then wakes the loop once for all the answers it has. The event loop
 never waits for the database. The thread ends after :data:`IDLE_S` without work and starts
 again with the next one, so an app that is dropped leaves no thread behind.
+
+:func:`writer_for` gives the one writer of a database. The API's stored assessment uses it on
+SQLite; the other routes' writes still go through the thread pool (``WebContext.in_session``)
+and could take turns here too.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ import asyncio
 import contextlib
 import queue
 import threading
+import weakref
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -79,6 +84,20 @@ class Writer:
                 # A closed event loop raises RuntimeError: nobody awaits those answers.
                 with contextlib.suppress(RuntimeError):
                     loop.call_soon_threadsafe(_settle, outcomes)
+
+
+_WRITERS: weakref.WeakKeyDictionary[object, Writer] = weakref.WeakKeyDictionary()
+_WRITERS_LOCK = threading.Lock()
+
+
+def writer_for(database: object) -> Writer:
+    """The one writer of ``database`` (a store's engine) in this process, made on first use:
+    every app and request writing to that database goes through the same thread."""
+    found = _WRITERS.get(database)
+    if found is None:
+        with _WRITERS_LOCK:
+            found = _WRITERS.setdefault(database, Writer())
+    return found
 
 
 def _settle(outcomes: list[_Done]) -> None:
