@@ -102,7 +102,7 @@ def test_cold_warm_and_stale_prefixes_give_the_whole_computation(
     runs: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from heavylegs.store.undo import put_back
-    from heavylegs.training.repository import delete_activity
+    from heavylegs.training.repository import delete_activity, edit_activity
 
     builds = Builds(monkeypatch)
     store = runs
@@ -138,6 +138,11 @@ def test_cold_warm_and_stale_prefixes_give_the_whole_computation(
     with store.session() as session:
         put_back(session, snapshot)
     assert _same_as_the_oracle(store).count == after_import.count
+    before = builds.count
+    with store.session() as session:  # what the load does not depend on: a title, an RPE
+        assert edit_activity(session, old, title="Hill repeats", rpe=7.0) is not None
+    _same_as_the_oracle(store)
+    assert builds.count == before, "kept: the sums do not follow the rows' order on disk"
 
     details, activities = TABLES["activity_details"], TABLES["activities"]
     with store.session() as session:  # an old run's stored TRIMP and start change in place
