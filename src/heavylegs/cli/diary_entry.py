@@ -199,7 +199,6 @@ def _warn_about(entries: list[Any], measures: list[Any], today: dt.date) -> None
     from heavylegs.cli.diary_console import flag as warn
     from heavylegs.diary.daily import daily_heaviness  # plain Python: no numpy (issue 15)
     from heavylegs.diary.escalation import escalations
-    from heavylegs.diary.plan import is_serious
     from heavylegs.knowledge.levels import Urgency
 
     series = daily_heaviness(entries, measures, today)
@@ -207,6 +206,8 @@ def _warn_about(entries: list[Any], measures: list[Any], today: dt.date) -> None
     # (the base's load is most of what 'log' would take otherwise, issue 15).
     for flag in escalations(series, None, {}):
         if flag.level.rank >= Urgency.ROUTINE.rank:
+            from heavylegs.diary.plan import is_serious  # with the plan's routines: when needed
+
             colour = "red" if is_serious(flag.level) else "yellow"
             warn(flag.level.value.upper(), colour, f": {flag.message}")
 

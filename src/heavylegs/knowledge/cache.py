@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import tempfile
 from pathlib import Path
 
 from heavylegs import __version__
@@ -56,6 +55,8 @@ def cache_file(data_dir: Path, suffix: str) -> Path:
 def write_atomically(target: Path, content: bytes) -> None:
     """Best effort and atomic: a read-only home must not stop the app, and a full disk must not
     leave a half-written cache behind."""
+    import tempfile  # only when a cache is written: reading one is the start-up path
+
     tmp = None
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
