@@ -15,7 +15,6 @@ import enum
 import types
 import typing
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from pydantic import BaseModel
@@ -28,31 +27,50 @@ class Unsupported(Exception):
     """A model or field has something the fast paths do not know: use pydantic's path."""
 
 
-@dataclass(frozen=True, slots=True)
 class Shape:
-    """One field's value: its kind, whether ``None`` is allowed, and its checks."""
+    """One field's value: its kind, whether ``None`` is allowed, and its checks.
 
-    kind: Kind
-    optional: bool = False
-    choices: frozenset[Any] = frozenset()
-    """``literal``: the allowed values."""
-    target: type[Any] | None = None
-    """``enum``: the enum class; ``model``: the model class."""
-    item: Shape | None = None
-    """``list``: the shape of each item."""
-    low: float | None = None
-    high: float | None = None
-    after: tuple[Callable[..., Any], ...] = ()
-    """``AfterValidator`` functions, innermost first (the fast validator names those it knows)."""
+    A plain class rather than a dataclass: a dataclass writes and compiles its methods at
+    import, which was a measurable part of ``assess``'s start-up (issue 15).
+    """
+
+    __slots__ = ("after", "choices", "high", "item", "kind", "low", "optional", "target")
+
+    def __init__(
+        self,
+        kind: Kind,
+        optional: bool = False,
+        choices: frozenset[Any] = frozenset(),
+        target: type[Any] | None = None,
+        item: Shape | None = None,
+        low: float | None = None,
+        high: float | None = None,
+        after: tuple[Callable[..., Any], ...] = (),
+    ) -> None:
+        self.kind = kind
+        self.optional = optional
+        self.choices = choices
+        """``literal``: the allowed values."""
+        self.target = target
+        """``enum``: the enum class; ``model``: the model class."""
+        self.item = item
+        """``list``: the shape of each item."""
+        self.low = low
+        self.high = high
+        self.after = after
+        """``AfterValidator`` functions, innermost first (the fast validator names those it
+        knows)."""
 
 
-@dataclass(frozen=True, slots=True)
 class FieldShape:
     """One model field: its name, its shape, and whether the input must give it."""
 
-    name: str
-    shape: Shape
-    required: bool
+    __slots__ = ("name", "required", "shape")
+
+    def __init__(self, name: str, shape: Shape, required: bool) -> None:
+        self.name = name
+        self.shape = shape
+        self.required = required
 
 
 def _bounds(shape: Shape, metadata: typing.Iterable[Any]) -> Shape:
