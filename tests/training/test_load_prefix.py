@@ -178,6 +178,25 @@ def test_with_many_recent_activities_the_older_ones_are_read_as_loads(
     assert quick.prefix is None and len(quick.earlier) > quick.count / 2
 
 
+def test_an_offset_of_more_than_a_day_after_the_checkpoint_reads_everything(
+    runs: Store,
+) -> None:
+    """A local day is at most a day before the UTC date, the prefix assumes; a file that says
+    otherwise makes the view read every activity (same document)."""
+    since = _since()
+    assert since is not None
+    through = checkpoint(since)
+    _same_as_the_oracle(runs)
+    assert _same_as_the_oracle(runs).prefix is not None
+    with runs.session() as session:
+        insert_heart_rate_run(session, 9100, through + dt.timedelta(hours=1), random.Random(1), 0)
+        activities = TABLES["activities"]
+        odd = update(activities).where(activities.c.id == 9100).values(utc_offset_s=-30 * 3600)
+        session.execute(odd)
+    _same_as_the_oracle(runs)
+    assert _same_as_the_oracle(runs).prefix is None
+
+
 def test_a_short_history_has_no_prefix(store: Store) -> None:
     rng = random.Random(5)
     with store.session() as session:
