@@ -2,20 +2,24 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import gzip
 import io
 import random
 import zipfile
-from typing import TYPE_CHECKING
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+import pytest
 
 from tests.training.fit_writer import FitRun, steady_run, write_fit
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
+    from heavylegs.training.history import History
     from heavylegs.training.model import Stream
 
 START = dt.datetime(2026, 3, 2, 7, 0, tzinfo=dt.UTC)
@@ -113,3 +117,21 @@ def insert_heart_rate_run(
         {"sha256": f"{ident:064x}", "activity_id": ident, "name": f"{ident}.fit",
          "format": "fit", "imported_at": when},
     )  # fmt: skip
+
+
+@contextlib.contextmanager
+def histories_read(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[History]]:
+    """The histories the training overview reads while in the block (its ``load_history``
+    spied on), to see whether a view used a remembered prefix."""
+    from heavylegs.training import overview
+
+    read: list[History] = []
+    load_history = overview.load_history
+
+    def spied(*args: Any, **kwargs: Any) -> History:
+        read.append(load_history(*args, **kwargs))
+        return read[-1]
+
+    with monkeypatch.context() as patch:
+        patch.setattr(overview, "load_history", spied)
+        yield read

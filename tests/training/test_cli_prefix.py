@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from typing import Any
 
 import pytest
 import typer
@@ -14,24 +13,18 @@ from typer.testing import CliRunner
 import heavylegs.cli.training as cli
 from heavylegs.store import open_store
 from heavylegs.training import overview
-from heavylegs.training.history import History
 from heavylegs.training.prefix import forget
-from tests.training.helpers import insert_heart_rate_run
+from tests.training.helpers import histories_read, insert_heart_rate_run
 
 NOW = dt.datetime(2026, 3, 20, 12, 0, tzinfo=dt.UTC)
 
 
-@pytest.fixture
-def app(monkeypatch: pytest.MonkeyPatch) -> typer.Typer:
-    monkeypatch.setattr(cli, "now", lambda: NOW)
-    application = typer.Typer()
-    cli.register(application)
-    return application
-
-
 def test_training_json_is_the_whole_computations_json(
-    app: typer.Typer, sqlite_url: str, monkeypatch: pytest.MonkeyPatch
+    sqlite_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setattr(cli, "now", lambda: NOW)
+    app = typer.Typer()
+    cli.register(app)
     rng = random.Random(2)
     with open_store(sqlite_url) as store, store.session() as session:
         when, ident = NOW - dt.timedelta(days=1000), 0
@@ -54,15 +47,7 @@ def test_training_json_is_the_whole_computations_json(
 
     first = training()
     assert training() == training() == first  # the prefix worked out, then remembered
-    read: list[History] = []
-    load_history = overview.load_history
-
-    def spied(*args: Any, **kwargs: Any) -> History:
-        read.append(load_history(*args, **kwargs))
-        return read[-1]
-
-    with monkeypatch.context() as patch:
-        patch.setattr(overview, "load_history", spied)
+    with histories_read(monkeypatch) as read:
         assert CliRunner().invoke(app, ["training", "--json", "--db", sqlite_url]).exit_code == 0
     assert read and read[-1].prefix is not None
     assert training("--hr-rest", "52") != first

@@ -9,17 +9,15 @@ import random
 import re
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
 from heavylegs.store import open_store
 from heavylegs.training import overview
-from heavylegs.training.history import History
 from heavylegs.training.prefix import forget
 from heavylegs.web.app import create_app
-from tests.training.helpers import fit_run, insert_heart_rate_run
+from tests.training.helpers import fit_run, histories_read, insert_heart_rate_run
 from tests.web.conftest import NOW, BrowserLikeClient
 
 
@@ -48,15 +46,7 @@ def client(tmp_path: Path) -> Iterator[TestClient]:
 def _page(client: TestClient, monkeypatch: pytest.MonkeyPatch, *, quick: bool = True) -> str:
     """The page, after checking it against the page of the whole computation (``quick``: and
     that it was drawn with a prefix)."""
-    read: list[History] = []
-    load_history = overview.load_history
-
-    def spied(*args: Any, **kwargs: Any) -> History:
-        read.append(load_history(*args, **kwargs))
-        return read[-1]
-
-    with monkeypatch.context() as patch:
-        patch.setattr(overview, "load_history", spied)
+    with histories_read(monkeypatch) as read:
         page = client.get("/training")
     assert page.status_code == 200
     assert (read[-1].prefix is not None) == quick
