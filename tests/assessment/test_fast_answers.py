@@ -7,16 +7,25 @@ their types, ``model_fields_set``); on plainly valid answers it must accept, or 
 from __future__ import annotations
 
 import json
+from enum import Enum
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from pydantic import ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from heavylegs.assessment import fast_answers
-from heavylegs.assessment.answers import SECTIONS, Answers, Strict
+from heavylegs.assessment.answers import SECTIONS, Answers, Strict, no_duplicates
 from heavylegs.assessment.fast_answers import Unsure, fast_parse, model_parser
 from heavylegs.assessment.shapes import Unsupported
 from heavylegs.assessment.validation import AnswersError, parse_answers
@@ -244,7 +253,49 @@ class _Defaulted(Strict):
     count: int = 3
 
 
-@pytest.mark.parametrize("model", [_Stripped, _Checked, _Pattern, _Defaulted])
+class _Made(Strict):
+    tags: list[str] = Field(default_factory=list)
+
+
+class _Kind(Enum):
+    ONE = "one"
+
+
+class _Enumerated(Strict):
+    kind: _Kind
+
+
+class _Listed(Strict):
+    name: Annotated[str, AfterValidator(no_duplicates)]
+
+
+class _Loose(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+    name: str
+
+
+class _AfterChecked(Strict):
+    name: str
+
+    @model_validator(mode="after")
+    def _same(self) -> _AfterChecked:
+        return self
+
+
+@pytest.mark.parametrize(
+    "model",
+    [
+        _Stripped,
+        _Checked,
+        _Pattern,
+        _Defaulted,
+        _Made,
+        _Enumerated,
+        _Listed,
+        _Loose,
+        _AfterChecked,
+    ],
+)
 def test_a_model_with_anything_unknown_is_never_taken_fast(model: type[Strict]) -> None:
     with pytest.raises(Unsupported):
         model_parser(model)
@@ -264,3 +315,13 @@ def test_a_known_model_is_built_as_pydantic_builds_it() -> None:
     for unsure in ({"name": 1}, {"name": "a", "size": -1}, {"name": "a", "size": float("inf")}):
         with pytest.raises(Unsure):
             parse(unsure)
+
+
+def test_with_the_fast_path_off_every_answer_goes_to_pydantic(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(fast_answers, "_PARSER", [None])
+    assert not fast_answers.enabled()
+    doc = {"schema_version": 1, "symptoms": {"legs": "both"}}
+    assert fast_parse(doc) is None
+    assert parse_answers(doc) == Answers.model_validate(doc)
