@@ -87,7 +87,7 @@ def test_every_example_vignette_and_case_is_taken_fast_and_equal() -> None:
             assert_same(fast, slow)
 
 
-@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=200, suppress_health_check=[HealthCheck.too_slow])
 @given(answers_documents)
 def test_valid_answers_are_taken_fast_and_equal(doc: dict[str, Any]) -> None:
     fast = fast_parse(doc)
@@ -180,7 +180,7 @@ def mutated(draw: st.DrawFn) -> Any:
     return draw(st.sampled_from([doc, doc, doc, doc, [doc], None, "x"]))
 
 
-@settings(max_examples=1500, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=700, suppress_health_check=[HealthCheck.too_slow])
 @given(mutated())
 def test_the_fast_path_accepts_only_what_pydantic_accepts(doc: Any) -> None:
     fast, slow = fast_parse(doc), _pydantic(doc)
