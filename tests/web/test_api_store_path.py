@@ -243,3 +243,42 @@ def test_one_writer_per_database() -> None:
     first, second = _Database(), _Database()
     assert writer.writer_for(first) is writer.writer_for(first)
     assert writer.writer_for(first) is not writer.writer_for(second)
+
+
+def test_a_work_given_while_the_idle_thread_leaves_is_still_run(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The idle thread has found the queue empty and is about to leave when a request puts its
+    work: that request must start a new thread, not wait forever for the leaving one."""
+    monkeypatch.setattr(writer, "IDLE_S", 0.05)
+    w = Writer(name="heavylegs-writer-race-test")
+    real, put = w._jobs, threading.Event()
+
+    class Gated:
+        """The queue, with the leaving thread held between its check and its leaving."""
+
+        def put(self, job: Any) -> None:
+            real.put(job)
+            put.set()
+
+        def get(self, timeout: float | None = None) -> Any:
+            return real.get(timeout=timeout)
+
+        def get_nowait(self) -> Any:
+            return real.get_nowait()
+
+        def empty(self) -> bool:
+            found = real.empty()
+            if found and threading.current_thread().name == "heavylegs-writer-race-test":
+                put.wait(2.0)  # the request's work arrives just after the check
+            return found
+
+    monkeypatch.setattr(w, "_jobs", Gated())
+
+    async def both() -> list[int]:
+        first = await w.run(lambda: 1)
+        put.clear()
+        await asyncio.sleep(0.3)  # the thread is idle, checking, held in the gate
+        return [first, await asyncio.wait_for(w.run(lambda: 2), 5)]
+
+    assert asyncio.run(both()) == [1, 2]

@@ -48,8 +48,9 @@ class Writer:
         loop = asyncio.get_running_loop()
         future: asyncio.Future[T] = loop.create_future()
         self._jobs.put((loop, future, work))
-        if self._thread is None:
-            self._ensure_thread()
+        # Under the lock, always: an idle thread that has just found the queue empty leaves
+        # under that lock, so this either sees it gone (and starts one) or it sees this work.
+        self._ensure_thread()
         return await future
 
     def _ensure_thread(self) -> None:
