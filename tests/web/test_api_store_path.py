@@ -5,11 +5,13 @@ works in order, hands back errors, and many requests at once all get their own r
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import json
 import sqlite3
 import threading
+from collections.abc import Coroutine
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 from fastapi.testclient import TestClient
@@ -24,6 +26,16 @@ from heavylegs.web.context import LOCAL_OWNER
 from heavylegs.web.writer import Writer
 from tests.conftest import SHARED
 from tests.web.conftest import NOW, BrowserLikeClient
+
+T = TypeVar("T")
+
+
+def _run(coro: Coroutine[Any, Any, T]) -> T:
+    """``asyncio.run`` on a thread of its own: in the whole suite an event loop is already
+    running on the main thread (Playwright's synchronous API leaves it), and there
+    ``asyncio.run`` refuses to start."""
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coro).result()
 
 
 def _documents() -> list[dict[str, Any]]:
@@ -171,7 +183,7 @@ def test_many_requests_at_once_each_keep_their_row(app_and_path: tuple[Any, Path
     async def all_at_once() -> list[tuple[int, dict[bytes, bytes], bytes]]:
         return await asyncio.gather(*(_post(app, bodies[i % 4]) for i in range(32)))
 
-    answers = asyncio.run(all_at_once())
+    answers = _run(all_at_once())
     assert [status for status, _, _ in answers] == [200] * 32
     ids = sorted(int(headers[b"location"].rsplit(b"/", 1)[1]) for _, headers, _ in answers)
     assert ids == list(range(1, 33))
@@ -199,7 +211,7 @@ def test_the_writer_runs_works_in_order_and_hands_back_errors() -> None:
             *(w.run(lambda n=n: work(n)) for n in range(6)), return_exceptions=True
         )
 
-    results = asyncio.run(run())
+    results = _run(run())
     assert done == list(range(6))
     assert results[:3] == [0, 10, 20] and results[4:] == [40, 50]
     assert isinstance(results[3], ValueError)
@@ -222,9 +234,9 @@ def test_the_writer_thread_ends_when_idle_and_comes_back(monkeypatch: pytest.Mon
         assert not alive()
         return [first, await w.run(lambda: 2)]
 
-    assert asyncio.run(twice()) == [1, 2]
+    assert _run(twice()) == [1, 2]
     # Another event loop (a new test client) is served by the same writer.
-    assert asyncio.run(w.run(lambda: 3)) == 3
+    assert _run(w.run(lambda: 3)) == 3
 
 
 def test_the_assessment_endpoint_is_still_documented() -> None:
@@ -281,4 +293,4 @@ def test_a_work_given_while_the_idle_thread_leaves_is_still_run(
         await asyncio.sleep(0.3)  # the thread is idle, checking, held in the gate
         return [first, await asyncio.wait_for(w.run(lambda: 2), 5)]
 
-    assert asyncio.run(both()) == [1, 2]
+    assert _run(both()) == [1, 2]
