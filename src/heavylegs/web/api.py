@@ -22,7 +22,6 @@ from heavylegs.web.api_input import BodyProblem as BodyProblem
 from heavylegs.web.api_input import DirectRoute as DirectRoute
 from heavylegs.web.api_input import IsoDate as IsoDate
 from heavylegs.web.api_input import json_object, query_flag
-from heavylegs.web.context import WebContext, known_owner
 from heavylegs.web.problems import Problems, from_lines, response, single
 from heavylegs.web.templating import context
 from heavylegs.web.writer import writer_for
@@ -95,9 +94,11 @@ async def post_assessment(request: Request) -> Response:
     answers_json = answers.model_dump(mode="json", exclude_none=True)
     now = ctx.now()
     saved = None
-    if not profile and ctx.store is not None and ctx.store.dialect == "sqlite":
-        writer = writer_for(ctx.store.engine)
-        saved = await writer.run(lambda: _append(ctx, answers_json, result, body, now))
+    database = ctx.store
+    if not profile and database is not None and database.dialect == "sqlite":
+        saved = await writer_for(database.engine).run(
+            lambda: records.append_assessment(database, ctx.owner, answers_json, result, body, now)
+        )
     if saved is None:
         saved = await ctx.in_session(
             lambda session: records.save_assessment(
@@ -109,21 +110,6 @@ async def post_assessment(request: Request) -> Response:
         PROFILE_HEADER: "updated" if profile else "unchanged",
     }
     return Response(body, media_type="application/json", headers=headers)
-
-
-def _append(
-    ctx: WebContext, answers_json: dict[str, Any], result: Assessment, body: str, now: dt.datetime
-) -> int | None:
-    """The assessment kept without a profile change by the store's one-INSERT path, its output
-    being ``body`` (the JSON the API answers with); ``None`` when the store has no such path
-    (not SQLite): the caller keeps it in a session, as :func:`records.save_assessment` does."""
-    from heavylegs.store.assessments import append_assessment
-
-    if not known_owner(ctx.owner):
-        raise PermissionError(f"unknown owner {ctx.owner!r}: this store holds one person's data")
-    assert ctx.store is not None
-    level = result.triage.level.value
-    return append_assessment(ctx.store, answers_json, body, result.knowledge_version, level, now)
 
 
 router.add_api_route(

@@ -52,6 +52,24 @@ def save_assessment(
     )
 
 
+def append_assessment(
+    store: Store,
+    owner: str,
+    answers: dict[str, Any],
+    result: Assessment,
+    output_json: str,
+    at: dt.datetime,
+) -> int | None:
+    """Keep one assessment without a profile change by the store's one-INSERT path, its output
+    being ``output_json`` (the JSON the API answers with); ``None`` when the store has no such
+    path (not SQLite): the caller keeps it with :func:`save_assessment` in a session."""
+    from heavylegs.store.assessments import append_assessment as append
+
+    _check_owner(owner)
+    level = result.triage.level.value
+    return append(store, answers, output_json, result.knowledge_version, level, at)
+
+
 def load_assessment(session: Session, owner: str, assessment_id: int) -> StoredAssessment | None:
     """One stored assessment by id, or ``None``."""
     from heavylegs.store import get_assessment
