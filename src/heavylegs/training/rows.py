@@ -151,6 +151,16 @@ def activity_rows(
 NO_DETAILS = (None, None, None, None, None, None, None)
 
 
+_FIGURES = tuple(
+    DETAILS.c[name]
+    for name in (
+        "activity_id", "sub_sport", "run_distance_m", "rpe", "hr_covered_s", "load_profile",
+        "trimp", "mean_reserve",
+    )
+)  # fmt: skip
+"""Activity id, then the stored figures (:data:`NO_DETAILS` stands for them when missing)."""
+
+
 def details_figures(session: Session) -> dict[int, Any]:
     """Activity id -> (sub-sport, running m, RPE, covered s, profile key, TRIMP, reserve).
 
@@ -159,12 +169,7 @@ def details_figures(session: Session) -> dict[int, Any]:
     where these columns come after the samples (~20 KB an hour): every view walked every run's
     samples.
     """
-    d = DETAILS.c
-    figures = select(
-        d.activity_id, d.sub_sport, d.run_distance_m, d.rpe, d.hr_covered_s, d.load_profile,
-        d.trimp, d.mean_reserve,
-    )  # fmt: skip
-    return {row[0]: row[1:] for row in session.execute(figures).all()}
+    return {row[0]: row[1:] for row in session.execute(select(*_FIGURES)).all()}
 
 
 DETAILS_CHUNK = 500
@@ -174,13 +179,10 @@ DETAILS_CHUNK = 500
 def details_of(session: Session, ids: Sequence[int]) -> dict[int, Any]:
     """:func:`details_figures` of the activities ``ids`` only, looked up in the same index:
     a view's recent activities cost what they are, not what the whole history is."""
-    d = DETAILS.c
     out: dict[int, Any] = {}
     for i in range(0, len(ids), DETAILS_CHUNK):
-        figures = select(
-            d.activity_id, d.sub_sport, d.run_distance_m, d.rpe, d.hr_covered_s, d.load_profile,
-            d.trimp, d.mean_reserve,
-        ).where(d.activity_id.in_(ids[i : i + DETAILS_CHUNK]))  # fmt: skip
+        chunk = ids[i : i + DETAILS_CHUNK]
+        figures = select(*_FIGURES).where(DETAILS.c.activity_id.in_(chunk))
         out.update((row[0], row[1:]) for row in session.execute(figures).all())
     return out
 
