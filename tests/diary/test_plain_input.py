@@ -21,7 +21,14 @@ from heavylegs.diary.fields import (
     Swelling,
     Value,
 )
-from heavylegs.diary.plain_input import plain_entry, plain_measure_done
+from heavylegs.diary.plain_input import (
+    PlainEntry,
+    PlainMeasureDone,
+    checked_entry,
+    checked_measure_done,
+    plain_entry,
+    plain_measure_done,
+)
 from heavylegs.diary.validation import (
     DiaryInputError,
     EntryIn,
@@ -282,3 +289,21 @@ def test_the_models_take_kinds_and_limits_from_the_tables() -> None:
             assert [n for n in lengths if n is not None] == [spec.max_length] * bool(
                 spec.max_length
             ), name
+
+
+def test_checked_takes_the_plain_check_when_sure_and_the_model_otherwise() -> None:
+    ordinary = {"date": "2026-11-21", "part": "morning", "heaviness": "3"}
+    assert isinstance(checked_entry(ordinary, today=TODAY), PlainEntry)
+    assert isinstance(checked_entry({**ordinary, "heaviness": 3}, today=TODAY), EntryIn)
+    with pytest.raises(DiaryInputError) as refused:
+        checked_entry({**ordinary, "heaviness": "11"}, today=TODAY)
+    with pytest.raises(DiaryInputError) as by_model:
+        parse_entry({**ordinary, "heaviness": "11"}, today=TODAY)
+    assert refused.value.problems == by_model.value.problems
+    done = {"measure": "ankle_pumps", "date": "2026-11-21", "reps": "10"}
+    assert isinstance(
+        checked_measure_done(done, today=TODAY, known=KNOWN, now=NOW), PlainMeasureDone
+    )
+    with pytest.raises(DiaryInputError) as unknown:
+        checked_measure_done({**done, "measure": "ankle_pump"}, today=TODAY, known=KNOWN)
+    assert "unknown measure 'ankle_pump'" in unknown.value.problems[0]

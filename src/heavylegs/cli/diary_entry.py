@@ -19,8 +19,6 @@ import typer
 from heavylegs.cli.output import Fail, console, open_db
 
 if TYPE_CHECKING:
-    from heavylegs.diary.plain_input import PlainEntry, PlainMeasureDone
-    from heavylegs.diary.validation import EntryIn, MeasureDoneIn
     from heavylegs.knowledge.models import KnowledgeBase
     from heavylegs.store import Store
 
@@ -93,6 +91,7 @@ def log_entry(
     from heavylegs.cli.diary_console import say
     from heavylegs.cli.output import resolve_db
     from heavylegs.diary.fields import part_of_day
+    from heavylegs.diary.plain_input import checked_entry
 
     local = now.astimezone()
     today = local.date()
@@ -106,7 +105,7 @@ def log_entry(
         data = _ask_entry(data, today)
     elif not values:
         raise Fail(["(entry): give at least --heaviness, or use --interactive"])
-    entry = _checked_entry(data, today)
+    entry = checked_entry(data, today=today)
     recorded = ", ".join(_plain(k, v) for k, v in entry.recorded().items())
     logged = f"Logged {entry.date.isoformat()} {entry.part.value}: {recorded}"
     # The local file at the current schema without SQLAlchemy, else the store (which creates it).
@@ -129,19 +128,6 @@ def log_entry(
         _warn_escalations(store, today)
 
 
-def _checked_entry(data: Mapping[str, Any], today: dt.date) -> PlainEntry | EntryIn:
-    """The entry checked in plain Python when it is typed the ordinary way, else by the diary's
-    pydantic model (which words every refusal): the same values either way (issue 15)."""
-    from heavylegs.diary.plain_input import plain_entry
-
-    checked = plain_entry(data, today=today)
-    if checked is not None:
-        return checked
-    from heavylegs.diary.validation import parse_entry
-
-    return parse_entry(data, today=today)
-
-
 def _plain(name: str, value: Any) -> str:
     label, unit = PLAIN.get(name, (name.replace("_", " "), ""))
     if isinstance(value, bool):
@@ -154,6 +140,7 @@ def _plain(name: str, value: Any) -> str:
 def _ask_entry(data: dict[str, Any], today: dt.date) -> dict[str, Any]:
     """Ask each value (Enter skips it); ask again for the values that were refused."""
     from heavylegs.diary.fields import DiaryInputError
+    from heavylegs.diary.plain_input import checked_entry
 
     out = console()
     out.print(f"Diary entry for {data['date']} ({data['part']}). Press Enter to skip a value.")
@@ -167,7 +154,7 @@ def _ask_entry(data: dict[str, Any], today: dt.date) -> dict[str, Any]:
             else:
                 data.pop(name, None)
         try:
-            _checked_entry(data, today)
+            checked_entry(data, today=today)
             return data
         except DiaryInputError as exc:
             for problem in exc.problems:
@@ -228,6 +215,7 @@ def record_done(
     from heavylegs.cli.diary_console import flag, say
     from heavylegs.cli.output import resolve_db
     from heavylegs.diary.caution import caution_for
+    from heavylegs.diary.plain_input import checked_measure_done
     from heavylegs.knowledge.catalog import measure_titles
 
     if minutes is not None and reps is not None:
@@ -237,7 +225,7 @@ def record_done(
     data = {"measure": measure, "date": day, "minutes": minutes, "reps": reps, "at": _at(day, at)}
     given = {k: v for k, v in data.items() if v is not None}
     titles = measure_titles()  # the knowledge base's measures, without loading it all
-    parsed = _checked_done(given, today, frozenset(titles), now)
+    parsed = checked_measure_done(given, today=today, known=frozenset(titles), now=now)
     p = parsed  # the local file without SQLAlchemy, else the store (which creates it)
     fast = fastlite.record_measure(
         resolve_db(db)[0], p.measure, p.date, p.at, p.minutes, p.reps, p.source.value
@@ -267,21 +255,6 @@ def record_done(
     if caution is not None:
         colour = "red" if caution.serious else "yellow"
         flag("Careful:", colour, f" {caution.message()}")
-
-
-def _checked_done(
-    given: Mapping[str, Any], today: dt.date, known: frozenset[str], now: dt.datetime
-) -> PlainMeasureDone | MeasureDoneIn:
-    """The measure done checked in plain Python when typed the ordinary way, else by the
-    diary's pydantic model (which words every refusal): the same values either way."""
-    from heavylegs.diary.plain_input import plain_measure_done
-
-    checked = plain_measure_done(given, today=today, known=known, now=now)
-    if checked is not None:
-        return checked
-    from heavylegs.diary.validation import parse_measure_done
-
-    return parse_measure_done(given, today=today, known=known, now=now)
 
 
 def parse_day(value: str | None, today: dt.date, field: str = "date") -> dt.date:

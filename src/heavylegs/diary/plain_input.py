@@ -7,7 +7,8 @@ What a person types is nearly always one of the ordinary spellings (``--heavines
 :func:`plain_measure_done` give what ``parse_entry`` and ``parse_measure_done`` of
 :mod:`heavylegs.diary.validation` give, from the same tables (:mod:`heavylegs.diary.fields`).
 For anything else (a value out of range, an unknown field, a spelling not listed here) they
-answer ``None`` and the caller asks the pydantic models, which word every refusal as always.
+answer ``None`` and the pydantic models decide (:func:`checked_entry`,
+:func:`checked_measure_done`), which word every refusal as always.
 ``tests/diary/test_plain_input.py`` keeps the models as the oracle (hypothesis): whatever is
 accepted here is accepted there, with the same values.
 """
@@ -18,7 +19,7 @@ import datetime as dt
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from heavylegs.diary.fields import (
     ENTRY_VALUES,
@@ -32,6 +33,9 @@ from heavylegs.diary.fields import (
     done_at,
     time_problem,
 )
+
+if TYPE_CHECKING:
+    from heavylegs.diary.validation import EntryIn, MeasureDoneIn
 
 _INT = re.compile(r"0|[1-9][0-9]{0,8}", re.ASCII)
 _FLOAT = re.compile(r"(?:0|[1-9][0-9]{0,8})(?:\.[0-9]{1,9})?", re.ASCII)
@@ -110,6 +114,34 @@ def plain_measure_done(
     except _Unsure:
         return None
     return PlainMeasureDone(measure, day, minutes, reps, done_at(at, day, today, now), source)
+
+
+def checked_entry(data: Mapping[str, Any], *, today: dt.date) -> PlainEntry | EntryIn:
+    """:func:`plain_entry` when it is sure, else ``parse_entry`` (which words every refusal,
+    raising ``DiaryInputError``): the same values either way."""
+    plain = plain_entry(data, today=today)
+    if plain is not None:
+        return plain
+    from heavylegs.diary.validation import parse_entry
+
+    return parse_entry(data, today=today)
+
+
+def checked_measure_done(
+    data: Mapping[str, Any],
+    *,
+    today: dt.date,
+    known: frozenset[str] | None = None,
+    now: dt.datetime | None = None,
+) -> PlainMeasureDone | MeasureDoneIn:
+    """:func:`plain_measure_done` when it is sure, else ``parse_measure_done`` (which words
+    every refusal): the same values either way."""
+    plain = plain_measure_done(data, today=today, known=known, now=now)
+    if plain is not None:
+        return plain
+    from heavylegs.diary.validation import parse_measure_done
+
+    return parse_measure_done(data, today=today, known=known, now=now)
 
 
 def _value(spec: Value, given: Any) -> Any:
