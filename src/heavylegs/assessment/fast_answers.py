@@ -4,13 +4,16 @@ Building the strict answer models' validator, and the plugin machinery pydantic 
 first one, cost about a third of ``assess``'s start-up. Most answers a person gives are plainly
 valid, and the models are simple (:mod:`heavylegs.assessment.shapes`): strict types, no nulls,
 no unknown keys, ``Literal`` choices, ``ge``/``le`` bounds, lists without repeats. This module
-checks exactly that, driven by the models' own field metadata, and builds the models as
-pydantic would (same values, same ``model_fields_set``).
+reads the models' own field metadata into the plain tables of
+:mod:`heavylegs.assessment.plain_answers` (which check exactly that, and import no pydantic), and
+builds the models from the checked document as pydantic would (same values, same
+``model_fields_set``).
 
 It only ever ACCEPTS: anything doubtful or invalid gives ``None``, and the caller validates with
-pydantic, so every error message stays pydantic's. A model with anything this module does not
+pydantic, so every error message stays pydantic's. A model with anything the tables do not
 know (a new validator, a setting, an alias) turns the fast path off as a whole.
-``tests/assessment/test_fast_answers.py`` keeps pydantic as the oracle (hypothesis).
+``tests/assessment/test_fast_answers.py`` and ``test_plain_answers.py`` keep pydantic as the
+oracle (hypothesis).
 """
 
 from __future__ import annotations
@@ -20,22 +23,28 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from heavylegs.assessment.answers import Answers, Strict, no_duplicates
+from heavylegs.assessment.answers import SECTIONS, Answers, Strict, no_duplicates
+from heavylegs.assessment.plain_answers import (
+    LIST,
+    MODEL,
+    AnswerTable,
+    FieldRule,
+    ModelTable,
+    ValueRule,
+    check_model,
+)
+from heavylegs.assessment.plain_answers import Unsure as Unsure
 from heavylegs.assessment.shapes import Shape, Unsupported, construct, fields_of
 
 Check = Callable[[Any], Any]
 """A value from the input -> the value pydantic would keep; raises :class:`Unsure`."""
+Build = Callable[[Any], Any]
+"""A checked JSON value -> the value the model holds (models built, lists of them too)."""
 
 _CONFIG = {"extra": "forbid", "strict": True}
 """The settings the checks implement; besides these only ``frozen`` and ``defer_build`` (which
 change neither what is accepted nor the values) may be set."""
 _HARMLESS = frozenset({"frozen", "defer_build"})
-_EXACT_FLOAT = 2**53
-"""An ``int`` in a ``float`` field without bounds is taken only when it converts exactly."""
-
-
-class Unsure(Exception):
-    """Not certainly valid: let pydantic decide (and word the problems)."""
 
 
 def fast_parse(data: Any) -> Answers | None:
@@ -56,6 +65,7 @@ def enabled() -> bool:
 
 
 _PARSER: list[Check | None] = []
+_TABLE: list[AnswerTable | None] = []
 
 
 def _parser() -> Check | None:
@@ -65,6 +75,21 @@ def _parser() -> Check | None:
         except Unsupported:
             _PARSER.append(None)
     return _PARSER[0]
+
+
+def answer_table() -> AnswerTable | None:
+    """The plain table of :class:`Answers` for ``plain_answers.read_answers`` (picklable, no
+    pydantic inside), or ``None`` when the models have anything the tables do not know."""
+    if not _TABLE:
+        try:
+            table, _ = _compiled(Answers)
+            targets = {f.name: f.shape.target for f in fields_of(Answers)}
+            if any(targets.get(name) is not model for name, model in SECTIONS.items()):
+                raise Unsupported("SECTIONS are not the answers' section fields")
+            _TABLE.append(AnswerTable(table, tuple(SECTIONS)))
+        except Unsupported:
+            _TABLE.append(None)
+    return _TABLE[0]
 
 
 def _no_nulls_function() -> Any:
@@ -98,99 +123,61 @@ def model_parser(cls: type[BaseModel]) -> Check:
     """The check of one answer model: a dict of known keys, no nulls, every required key, each
     value checked; gives the model built as pydantic builds it. Raises :class:`Unsupported`
     for a model with anything the checks do not implement."""
+    table, build = _compiled(cls)
+
+    def parse(data: Any) -> Any:
+        return build(check_model(data, table))
+
+    return parse
+
+
+def _compiled(cls: type[BaseModel]) -> tuple[ModelTable, Build]:
+    """The plain table of ``cls``, and the builder of its instances from a checked document;
+    :class:`Unsupported` for a model with anything the tables do not implement."""
     _check_model_class(cls)
     fields = fields_of(cls)
-    checks = {f.name: _check(f.shape) for f in fields}
-    required = frozenset(f.name for f in fields if f.required)
-    order = tuple(checks.items())
+    rules: list[FieldRule] = []
+    nested: dict[str, Build] = {}
+    for f in fields:
+        rule, build = _rule(f.shape)
+        rules.append(FieldRule(f.name, rule, required=f.required, optional=f.shape.optional))
+        if build is not None:
+            nested[f.name] = build
+    names = tuple(f.name for f in fields)
 
-    def model(data: Any) -> Any:
-        if type(data) is not dict or not required <= data.keys():
-            raise Unsure
-        for key in data:
-            if type(key) is not str or key not in checks:
-                raise Unsure
+    def model(doc: dict[str, Any]) -> Any:
         values: dict[str, Any] = {}
-        for name, check in order:
-            if name in data:
-                value = data[name]
-                if value is None:
-                    raise Unsure
-                values[name] = check(value)
-            else:
-                values[name] = None
-        return construct(cls, values, set(data))
+        for name in names:
+            value = doc.get(name)
+            if value is not None and name in nested:
+                value = nested[name](value)
+            values[name] = value
+        return construct(cls, values, set(doc))  # a given field is never null: keys = input's
 
-    return model
+    return ModelTable(cls.__name__, tuple(rules)), model
 
 
-def _check(shape: Shape) -> Check:
-    """The check of a non-``None`` value of ``shape``, then its after-validators."""
-    inner = _plain_check(shape)
-    if not shape.after:
-        return inner
-    if shape.after != (no_duplicates,) or shape.kind != "list":
+def _rule(shape: Shape) -> tuple[ValueRule, Build | None]:
+    """The rule of a non-``None`` value of ``shape``, and its builder when it holds models."""
+    unique = bool(shape.after)
+    if unique and (shape.after != (no_duplicates,) or shape.kind != LIST):
         raise Unsupported(f"after-validators {shape.after!r}")
-
-    def unique(value: Any) -> Any:
-        items = inner(value)
-        if len(set(items)) != len(items):
-            raise Unsure
-        return items
-
-    return unique
-
-
-def _plain_check(shape: Shape) -> Check:
-    kind, low, high = shape.kind, shape.low, shape.high
-    if kind in ("int", "float"):
-        return _number(kind == "float", low, high)
-    if kind == "bool" or kind == "str":
-        wanted = bool if kind == "bool" else str
-
-        def exact(value: Any) -> Any:
-            if type(value) is not wanted:
-                raise Unsure
-            return value
-
-        return exact
+    kind = shape.kind
+    if kind in ("bool", "int", "float", "str"):
+        return ValueRule(kind, low=shape.low, high=shape.high), None
     if kind == "literal":
-        choices = shape.choices
-
-        def literal(value: Any) -> Any:
-            if (type(value) is not str and type(value) is not int) or value not in choices:
-                raise Unsure
-            return value
-
-        return literal
-    if kind == "list":
+        return ValueRule(kind, choices=shape.choices), None
+    if kind == LIST:
         assert shape.item is not None
-        item = _check(shape.item)
-
-        def items(value: Any) -> Any:
-            if type(value) is not list:
-                raise Unsure
-            return [item(v) for v in value]
-
-        return items
-    if kind == "model" and shape.target is not None:
-        return model_parser(shape.target)
+        item, inner = _rule(shape.item)
+        if unique and item.kind in (LIST, MODEL):
+            raise Unsupported("no_duplicates on a list of lists or models")
+        rule = ValueRule(kind, item=item, unique=unique)
+        if inner is None:
+            return rule, None
+        build = inner
+        return rule, lambda items: [build(v) for v in items]
+    if kind == MODEL and shape.target is not None:
+        table, model = _compiled(shape.target)
+        return ValueRule(kind, model=table), model
     raise Unsupported(f"{kind} fields")  # strict enums want members, not their values
-
-
-def _number(is_float: bool, low: float | None, high: float | None) -> Check:
-    """Strict numbers: ``int`` for int fields; ``float`` or ``int`` (kept as a float) for float
-    fields; never ``bool``; within the bounds, so never nan (and never inf when bounded)."""
-
-    def number(value: Any) -> Any:
-        kind = type(value)
-        if kind is int:
-            if is_float and abs(value) > _EXACT_FLOAT:
-                raise Unsure
-        elif kind is not float or not is_float or value - value != 0:
-            raise Unsure
-        if (low is not None and not value >= low) or (high is not None and not value <= high):
-            raise Unsure
-        return float(value) if is_float else value
-
-    return number
