@@ -1,15 +1,28 @@
 """The knowledge base compiled for assessments: every condition turned into a predicate and every
-static output item built once per knowledge version, so an assessment only evaluates predicates."""
+static output item built once per knowledge version, so an assessment only evaluates predicates.
+
+The result is the plain form of :mod:`heavylegs.assessment.prepared` (no pydantic objects in it),
+so it can be cached for the start-up of ``assess`` (:mod:`heavylegs.assessment.startup`).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
+from heavylegs.assessment.dump import dump_json
+from heavylegs.assessment.prepared import (
+    CauseInfo,
+    Compiled,
+    Context,
+    CriteriaInfo,
+    Flag,
+    MeasureInfo,
+    Predicate,
+)
 from heavylegs.assessment.result import AvoidItem, PlanItem, Reason, trusted
 from heavylegs.assessment.rules import (
-    Context,
-    Predicate,
     RuleError,
     check_condition,
     compile_batch,
@@ -19,12 +32,10 @@ from heavylegs.knowledge import KnowledgeBase
 from heavylegs.knowledge.conditions import Cond, Leaf, walk
 from heavylegs.knowledge.models import (
     AvoidRule,
-    Cause,
-    Criteria,
+    CauseList,
     Measure,
     MeasureKind,
     RedFlag,
-    SafetyNet,
 )
 
 WARNING_SECTIONS = ("symptoms.", "whole_body.")
@@ -35,48 +46,14 @@ CONTEXT_PATHS = frozenset(
 )
 """Paths red flags read that describe the complaint rather than ask about a warning sign."""
 
-CriterionTest = tuple[str, Predicate, Predicate | None]
-
-
-@dataclass(frozen=True, slots=True)
-class Compiled:
-    """The knowledge base with every condition compiled and every static output item built
-    once (one per knowledge version): an assessment then only evaluates predicates."""
-
-    kb: KnowledgeBase
-    red_flags: tuple[RedFlag, ...]
-    answers_test: Callable[[Context], list[int]]
-    """One generated function over the red flags, then every cause feature (offset by the
-    number of red flags): each answer path is read once for both."""
-    causes: tuple[Cause, ...]
-    cause_ids: tuple[str, ...]
-    priors: tuple[float, ...]
-    cause_index: dict[str, int]
-    features: tuple[tuple[int, float, str], ...]
-    """Every cause feature as (cause index, weight, why), in the order of ``answers_test``."""
-    avoid: tuple[tuple[AvoidItem, ...], ...]
-    plan_test: Callable[[Context], list[int]]
-    """One generated function over the avoid rules, then every indication condition."""
-    safety_net: tuple[tuple[SafetyNet, Predicate | None], ...]
-    items: dict[str, PlanItem]
-    reasons: dict[str, Reason]
-    by_cause: dict[str, tuple[tuple[int, float, int], ...]]
-    """cause id -> (measure index, priority, condition index in ``plan_test`` or -1)."""
-    by_situation: tuple[tuple[int, float, int], ...]
-    offerable: tuple[Measure, ...]
-    criteria: dict[int, tuple[Criteria, tuple[CriterionTest, ...]]]
-    """cause index -> its criteria set with each item's met / not-met predicates."""
-    warning_paths: frozenset[str]
-
-
-_COMPILED: dict[str, Compiled] = {}
+_COMPILED: dict[str, tuple[KnowledgeBase, Compiled]] = {}
 
 
 def compile_knowledge(kb: KnowledgeBase) -> Compiled:
     """Compile (and memoise by version) every rule of ``kb``; raises ``RuleError`` on a bad one."""
     found = _COMPILED.get(kb.version)
-    if found is not None and found.kb is kb:
-        return found
+    if found is not None and found[0] is kb:
+        return found[1]
 
     def rule(where: str, cond: Cond) -> Predicate:
         try:
@@ -104,14 +81,13 @@ def compile_knowledge(kb: KnowledgeBase) -> Compiled:
     features = [(i, f) for i, c in enumerate(causes) for f in c.features]
     rules = tuple(kb.avoid.values())
     compiled = Compiled(
-        kb=kb,
-        red_flags=flags,
+        red_flags=tuple(_flag(f) for f in flags),
         answers_test=batch(
             "rule",
             [(f"red_flag {f.id}", f.when) for f in flags]
             + [(f"cause {causes[i].id}", f.when) for i, f in features],
         ),
-        causes=causes,
+        causes=tuple(CauseInfo(c.id, c.title, tuple(c.sources)) for c in causes),
         cause_ids=tuple(c.id for c in causes),
         priors=tuple(c.prior for c in causes),
         cause_index={c.id: i for i, c in enumerate(causes)},
@@ -120,18 +96,26 @@ def compile_knowledge(kb: KnowledgeBase) -> Compiled:
         plan_test=batch(
             "plan", [(f"avoid {r.id}", r.when) for r in rules] + indications.conditions
         ),
-        safety_net=tuple((s, maybe(f"safety_net {s.id}", s.when)) for s in kb.safety_net.values()),
+        safety_net=tuple(
+            (s.text, maybe(f"safety_net {s.id}", s.when)) for s in kb.safety_net.values()
+        ),
         items={m.id: _item(m) for m in kb.measures.values()},
+        measures={
+            m.id: MeasureInfo(
+                None if m.position is None else m.position.value, m.urgency, m.while_waiting
+            )
+            for m in kb.measures.values()
+        },
         by_cause=indications.by_cause,
         by_situation=indications.by_situation,
-        offerable=indications.offerable,
+        offerable=tuple(m.id for m in indications.offerable),
         reasons={
-            f.id: trusted(Reason, id=f.id, message=f.message, sources=list(f.sources))
+            f.id: _json(Reason, id=f.id, message=f.message, sources=list(f.sources))
             for f in kb.red_flags.values()
         },
         criteria={
             i: (
-                c.criteria,
+                CriteriaInfo(c.criteria.name, c.criteria.note, tuple(c.criteria.sources)),
                 tuple(
                     (
                         item.text,
@@ -145,9 +129,49 @@ def compile_knowledge(kb: KnowledgeBase) -> Compiled:
             if c.criteria is not None
         },
         warning_paths=_warning_paths(flags),
+        disclaimer=kb.disclaimer,
+        version=kb.version,
+        self_care_headline=kb.self_care_headline,
+        unchecked_headline=kb.unchecked_headline,
+        routine_action=kb.routine_action,
     )
-    _COMPILED[kb.version] = compiled
+    _COMPILED[kb.version] = (kb, compiled)
     return compiled
+
+
+_STATIC: dict[int, tuple[Compiled, dict[int, Any]]] = {}
+
+
+def static_models(compiled: Compiled) -> dict[int, Any]:
+    """The output models of ``compiled``'s static items (plan items, avoid items, reasons), by
+    the ``id`` of their JSON form: ``result.from_document`` takes them instead of building
+    them again for every assessment. Built once per compiled base (which keeps the JSON forms
+    alive, so an ``id`` is never reused while it is here)."""
+    found = _STATIC.get(id(compiled))
+    if found is not None and found[0] is compiled:
+        return found[1]
+    models: dict[int, Any] = {}
+    for values in compiled.items.values():
+        models[id(values)] = trusted(PlanItem, **values)
+    for group in compiled.avoid:
+        for values in group:
+            models[id(values)] = trusted(AvoidItem, **values)
+    for values in compiled.reasons.values():
+        models[id(values)] = trusted(Reason, **values)
+    _STATIC[id(compiled)] = (compiled, models)
+    return models
+
+
+def _flag(flag: RedFlag) -> Flag:
+    return Flag(
+        flag.id,
+        flag.level,
+        flag.title,
+        flag.headline,
+        flag.cause,
+        flag.cause_list is CauseList.ONLY_FLAG_CAUSE,
+        tuple(flag.do_now),
+    )
 
 
 def _warning_paths(flags: tuple[RedFlag, ...]) -> frozenset[str]:
@@ -199,10 +223,10 @@ def _index_indications(kb: KnowledgeBase, offset: int) -> _Indications:
     )
 
 
-def _item(measure: Measure) -> PlanItem:
-    """Built with ``trusted``: every value comes from the validated knowledge base, and a
-    validating constructor would build the output models' validators at every start-up."""
-    return trusted(
+def _item(measure: Measure) -> dict[str, Any]:
+    """The plan item's JSON form, built through the output model so its fields and their
+    order are the model's (``trusted``: every value comes from the validated knowledge base)."""
+    return _json(
         PlanItem,
         id=measure.id,
         title=measure.title,
@@ -215,11 +239,15 @@ def _item(measure: Measure) -> PlanItem:
     )
 
 
-def _avoid_item(kb: KnowledgeBase, rule: AvoidRule, measure_id: str) -> AvoidItem:
-    return trusted(
+def _avoid_item(kb: KnowledgeBase, rule: AvoidRule, measure_id: str) -> dict[str, Any]:
+    return _json(
         AvoidItem,
         id=measure_id,
         title=kb.measures[measure_id].title,
         why=rule.why,
         sources=list(rule.sources),
     )
+
+
+def _json(cls: type[Reason] | type[PlanItem] | type[AvoidItem], **values: Any) -> dict[str, Any]:
+    return dump_json(trusted(cls, **values))

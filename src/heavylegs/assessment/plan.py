@@ -1,35 +1,39 @@
 """The safe plan: actions for the warning signs first, then measures for the likely causes and the
-person's day, and every measure an avoid rule names on the avoid list, never on the do list."""
+person's day, and every measure an avoid rule names on the avoid list, never on the do list.
+
+Plain data in, the plan's JSON form out (no pydantic: see :mod:`heavylegs.assessment.prepared`).
+"""
 
 from __future__ import annotations
 
-from heavylegs.assessment.compiled import Compiled
-from heavylegs.assessment.result import AvoidItem, Plan, PlanItem, trusted
-from heavylegs.assessment.rules import Context
-from heavylegs.knowledge import Urgency
-from heavylegs.knowledge.models import LegPosition, RedFlag
+from typing import Any
+
+from heavylegs.assessment.prepared import Compiled, Context, Flag
+from heavylegs.knowledge.levels import Urgency
 
 LIKELY = 0.25
 """A cause at or above this likelihood, and in the top three, shapes the plan."""
 MAX_MEASURES = 8
 
 
-def build_plan(compiled: Compiled, ctx: Context, fired: list[RedFlag], level: Urgency) -> Plan:
+def build_plan(
+    compiled: Compiled, ctx: Context, fired: list[Flag], level: Urgency
+) -> dict[str, Any]:
     """Actions for fired red flags first, then measures for the likely causes and the person's
     day; every measure an avoid rule names goes to 'avoid' and never to 'do'."""
-    avoid: dict[str, AvoidItem] = {}
+    avoid: dict[str, dict[str, Any]] = {}
     rules = len(compiled.avoid)
     holds: set[int] = set()
     for hit in compiled.plan_test(ctx):
         if hit < rules:
             for item in compiled.avoid[hit]:
-                avoid.setdefault(item.id, item)
+                avoid.setdefault(item["id"], item)
         else:
             holds.add(hit)
-    do: list[PlanItem] = []
+    do: list[dict[str, Any]] = []
     seen: set[str] = set()
-    measures = compiled.kb.measures
-    position: list[LegPosition] = []
+    measures = compiled.measures
+    position: list[str] = []
     """The leg position the plan has settled on: the first item that sets one decides (actions
     for the most serious warning sign come first), so a plan never says raise and do not raise."""
 
@@ -38,7 +42,7 @@ def build_plan(compiled: Compiled, ctx: Context, fired: list[RedFlag], level: Ur
             return
         placed = measures[measure_id].position
         if placed is not None:
-            if position and position[0] is not placed:
+            if position and position[0] != placed:
                 return
             position.append(placed)
         seen.add(measure_id)
@@ -52,9 +56,9 @@ def build_plan(compiled: Compiled, ctx: Context, fired: list[RedFlag], level: Ur
             if urgency is None or urgency is level:  # one "how soon", the triage level's
                 add(action)
     if level is Urgency.EMERGENCY:
-        return trusted(Plan, do=do, avoid=list(avoid.values()))
+        return {"do": do, "avoid": list(avoid.values())}
     if level is Urgency.ROUTINE:
-        add(compiled.kb.routine_action)  # in the base: the loader checks it
+        add(compiled.routine_action)  # in the base: the loader checks it
     best: dict[int, float] = {}
     for rank, cause_id in enumerate(ctx.ranking):
         likelihood = ctx.likelihood[cause_id]
@@ -70,11 +74,13 @@ def build_plan(compiled: Compiled, ctx: Context, fired: list[RedFlag], level: Ur
             best[index] = priority
     candidates: list[tuple[float, int, str]] = []
     for index, score in best.items():
-        measure = compiled.offerable[index]
-        if measure.id in avoid or (level is Urgency.URGENT and not measure.while_waiting):
+        measure_id = compiled.offerable[index]
+        if measure_id in avoid or (
+            level is Urgency.URGENT and not measures[measure_id].while_waiting
+        ):
             continue
-        candidates.append((-score, index, measure.id))
+        candidates.append((-score, index, measure_id))
     candidates.sort()
     for _, _, measure_id in candidates[:MAX_MEASURES]:
         add(measure_id)
-    return trusted(Plan, do=do, avoid=list(avoid.values()))
+    return {"do": do, "avoid": list(avoid.values())}

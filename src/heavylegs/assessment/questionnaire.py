@@ -25,7 +25,8 @@ from typing import Any
 
 from heavylegs.assessment.answers import SECTIONS as MODELS
 from heavylegs.assessment.features import derive
-from heavylegs.assessment.rules import Context, RuleError, compile_condition, field_spec
+from heavylegs.assessment.prepared import Context
+from heavylegs.assessment.rules import RuleError, compile_condition, field_spec
 from heavylegs.knowledge import load_knowledge
 from heavylegs.knowledge.conditions import Cond, Leaf, walk
 from heavylegs.knowledge.models import QuestionEntry, Questionnaire, QuestionSection

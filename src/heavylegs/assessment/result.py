@@ -6,6 +6,7 @@ nothing in the contract is renamed or dropped.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -108,3 +109,48 @@ def trusted(cls: type[M], **values: Any) -> M:
     except KeyError as exc:
         raise TypeError(f"{cls.__name__}: missing {exc.args[0]!r}") from None
     return construct(cls, ordered, set(values))
+
+
+def from_document(doc: dict[str, Any], known: Mapping[int, _Out] | None = None) -> Assessment:
+    """The models of an assessment document written by :mod:`heavylegs.assessment.reasoning`
+    (which writes only what these models hold: ``trusted``, no validation).
+
+    ``known``: models already built for the prepared knowledge base's static items, by the
+    ``id`` of their JSON form (``compiled.static_models``), so a plan's items and a triage's
+    reasons are not built again for every assessment.
+    """
+    known = known or {}
+
+    def item(cls: type[M], values: dict[str, Any]) -> M:
+        found = known.get(id(values))
+        return found if type(found) is cls else trusted(cls, **values)
+
+    triage = doc["triage"]
+    plan = doc["plan"]
+    return trusted(
+        Assessment,
+        schema_version=doc["schema_version"],
+        triage=trusted(
+            Triage,
+            level=Urgency(triage["level"]),
+            headline=triage["headline"],
+            reasons=[item(Reason, reason) for reason in triage["reasons"]],
+        ),
+        causes=[_cause(cause) for cause in doc["causes"]],
+        plan=trusted(
+            Plan,
+            do=[item(PlanItem, values) for values in plan["do"]],
+            avoid=[item(AvoidItem, values) for values in plan["avoid"]],
+        ),
+        see_a_doctor_if=doc["see_a_doctor_if"],
+        disclaimer=doc["disclaimer"],
+        knowledge_version=doc["knowledge_version"],
+    )
+
+
+def _cause(doc: dict[str, Any]) -> CauseResult:
+    criteria = doc["criteria"]
+    return trusted(
+        CauseResult,
+        **{**doc, "criteria": None if criteria is None else trusted(CriteriaResult, **criteria)},
+    )

@@ -16,11 +16,12 @@ import functools
 import types
 import typing
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from heavylegs.assessment.answers import SECTIONS
 from heavylegs.assessment.features import DERIVED
+from heavylegs.assessment.prepared import RULES_FILENAME, Context, Predicate
 from heavylegs.knowledge.conditions import (
     LEVELS,
     AllOf,
@@ -38,20 +39,6 @@ from heavylegs.knowledge.conditions import (
 
 class RuleError(ValueError):
     """A knowledge rule names a field or value the assessment input does not have."""
-
-
-@dataclass(frozen=True, slots=True)
-class Context:
-    """What a predicate may look at: the flat answers and, for plan rules, earlier results."""
-
-    flat: dict[str, Any]
-    red_flags: frozenset[str] = frozenset()
-    level_rank: int = 0
-    likelihood: dict[str, float] = field(default_factory=dict)
-    ranking: tuple[str, ...] = ()
-
-
-Predicate = Callable[[Context], bool]
 
 
 @dataclass(frozen=True, slots=True)
@@ -200,7 +187,7 @@ class _Source:
     def build(self, name: str, head: list[str], body: list[str]) -> Any:
         source = "\n".join([*head, *self.prologue(), *body]) + "\n"
         namespace: dict[str, Any] = {f"K{i}": value for i, value in enumerate(self.table)}
-        exec(_CODE.get(source, f"<heavylegs rules: {name}>"), namespace)
+        exec(_CODE.get(source, f"{RULES_FILENAME}: {name}>"), namespace)
         return namespace[name]
 
 

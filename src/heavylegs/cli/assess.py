@@ -39,30 +39,60 @@ def run_assess(
 ) -> None:
     """Assess the answers from ``source`` (a file, ``-`` for stdin, ``None`` to ask them) and
     print the result; keep it in the database with ``store``."""
+    data = None
+    if source is not None and json_output and save is None and not from_activities:
+        with guard():
+            data = _read(source)
+        if _quick(data, store=store, db=db):
+            return
     from heavylegs.assessment.validation import AnswersError
 
     with guard({AnswersError: 2}):
-        answers = _answers(source, save=save, db=db, resolve=store, from_activities=from_activities)
+        answers = _answers(
+            source, data, save=save, db=db, resolve=store, from_activities=from_activities
+        )
         from heavylegs.assessment.dump import dump_json
-        from heavylegs.assessment.engine import assess
+        from heavylegs.assessment.engine import assess_document
 
-        result = assess(answers)
-        output = dump_json(result)  # pydantic's model_dump(mode="json"), without its serializers
+        output = assess_document(answers)
         if store:
-            _record(answers, output, result.knowledge_version, db)
+            _record(dump_json(answers, exclude_none=True), output, db)
         if json_output:
             print_json(output)
         else:
+            from heavylegs.assessment.result import from_document
             from heavylegs.cli.render import render_assessment
             from heavylegs.knowledge import load_knowledge
 
-            render_assessment(console(), result, load_knowledge())
+            render_assessment(console(), from_document(output), load_knowledge())
+
+
+def _quick(data: bytes, *, store: bool, db: str | None) -> bool:
+    """The JSON output without pydantic (``assessment.startup``), when the plain checks are
+    sure of the answers; ``False``: nothing was done, take the full path."""
+    from heavylegs.assessment.startup import quick_assess
+
+    found = quick_assess(data)
+    if found is None:
+        return False
+    answers, output = found
+    if store:
+        _record(answers, output, db)
+    print_json(output)
+    return True
 
 
 def _answers(
-    source: str | None, *, save: Path | None, db: str | None, resolve: bool, from_activities: bool
+    source: str | None,
+    data: bytes | None,
+    *,
+    save: Path | None,
+    db: str | None,
+    resolve: bool,
+    from_activities: bool,
 ) -> Any:
-    """The parsed answers; raises ``Fail`` or ``AnswersError`` (exit 2), ``typer.Exit(130)``."""
+    """The parsed answers (``data``: the bytes of ``source`` when already read); raises
+    ``Fail`` or ``AnswersError`` (exit 2), ``typer.Exit(130)``."""
     from heavylegs.assessment.validation import parse_answers, parse_answers_json
     from heavylegs.cli.output import resolve_db
 
@@ -72,7 +102,7 @@ def _answers(
     if source is not None:
         if save is not None:
             raise Fail(["--save: only with interactive questions (without --answers)"])
-        answers = parse_answers_json(_read(source))
+        answers = parse_answers_json(_read(source) if data is None else data)
         return _merge_running(answers, running) if running else answers
     if not sys.stdin.isatty() and not _interactive_forced():
         raise Fail(["--answers: give a file or '-' when not running in a terminal"])
@@ -116,23 +146,22 @@ def _interactive_forced() -> bool:
     return os.environ.get("HEAVYLEGS_INTERACTIVE") == "1"
 
 
-def _record(answers: Any, output: dict[str, Any], version: str, db: str | None) -> None:
-    """Keep the assessment (``output``: its JSON form) and its profile for the diary and
-    reports. A database that cannot be written must never hide the result, so a failure is a
-    warning on stderr, not an error."""
+def _record(answers: dict[str, Any], output: dict[str, Any], db: str | None) -> None:
+    """Keep the assessment (``answers`` and ``output``: their JSON forms) and its profile for
+    the diary and reports. A database that cannot be written must never hide the result, so a
+    failure is a warning on stderr, not an error."""
     from heavylegs import fastlite
-    from heavylegs.assessment.dump import dump_json
     from heavylegs.cli.output import now, open_db, resolve_db
 
-    answers_json = dump_json(answers, exclude_none=True)
+    version = output["knowledge_version"]
     at = now()
-    if fastlite.save_assessment(resolve_db(db)[0], answers_json, output, version, at) is not None:
+    if fastlite.save_assessment(resolve_db(db)[0], answers, output, version, at) is not None:
         return  # the local file at the current schema, written without SQLAlchemy (issue 15)
     from heavylegs.store import StoreError, save_assessment
 
     try:
         with open_db(db, creates=True) as opened, opened.session() as session:
-            save_assessment(session, answers_json, output, version, at)
+            save_assessment(session, answers, output, version, at)
     except (StoreError, OSError) as exc:
         sys.stderr.write(f"warning: assessment not stored: {exc}\n")
     except Exception as exc:  # the result still prints whatever the database did
