@@ -157,16 +157,23 @@ def _compiled(cls: type[BaseModel]) -> tuple[ModelTable, Build]:
     return ModelTable(cls.__name__, tuple(rules)), model
 
 
+_PLAIN_RULES: dict[tuple[str, frozenset[Any], float | None, float | None], ValueRule] = {}
+"""The rules of plain values, by what they say (a rule is never changed once made)."""
+
+
 def _rule(shape: Shape) -> tuple[ValueRule, Build | None]:
     """The rule of a non-``None`` value of ``shape``, and its builder when it holds models."""
     unique = bool(shape.after)
     if unique and (shape.after != (no_duplicates,) or shape.kind != LIST):
         raise Unsupported(f"after-validators {shape.after!r}")
     kind = shape.kind
-    if kind in ("bool", "int", "float", "str"):
-        return ValueRule(kind, low=shape.low, high=shape.high), None
-    if kind == "literal":
-        return ValueRule(kind, choices=shape.choices), None
+    if kind in ("bool", "int", "float", "str", "literal"):
+        key = (kind, shape.choices, shape.low, shape.high)
+        if key not in _PLAIN_RULES:  # shared: a pickled table then holds each rule once
+            _PLAIN_RULES[key] = ValueRule(
+                kind, choices=shape.choices, low=shape.low, high=shape.high
+            )
+        return _PLAIN_RULES[key], None
     if kind == LIST:
         assert shape.item is not None
         item, inner = _rule(shape.item)

@@ -22,6 +22,10 @@ from typing import Any
 
 from heavylegs.assessment.derived import derive
 
+# Each class pickles as a call of its constructor with its arguments (``__reduce__``): that
+# unpickles in about half the instructions of the default state of ``__slots__`` classes, and
+# checks the table again as it loads.
+
 BOOL, INT, FLOAT, STR, LITERAL, LIST, MODEL = (
     "bool",
     "int",
@@ -50,7 +54,6 @@ class ValueRule:
     def __init__(
         self,
         kind: str,
-        *,
         choices: frozenset[str | int] = frozenset(),
         low: float | None = None,
         high: float | None = None,
@@ -77,6 +80,17 @@ class ValueRule:
         self.model = model
         """``model``: the nested model's table."""
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        return ValueRule, (
+            self.kind,
+            self.choices,
+            self.low,
+            self.high,
+            self.item,
+            self.unique,
+            self.model,
+        )
+
 
 class FieldRule:
     """One model field: its name, whether the input must give it, whether the model may hold
@@ -84,11 +98,14 @@ class FieldRule:
 
     __slots__ = ("name", "optional", "required", "value")
 
-    def __init__(self, name: str, value: ValueRule, *, required: bool, optional: bool) -> None:
+    def __init__(self, name: str, value: ValueRule, required: bool, optional: bool) -> None:
         self.name = name
         self.value = value
         self.required = required
         self.optional = optional
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return FieldRule, (self.name, self.value, self.required, self.optional)
 
 
 class ModelTable:
@@ -103,6 +120,9 @@ class ModelTable:
         self.fields = fields
         self.known = frozenset(f.name for f in fields)
         self.required = frozenset(f.name for f in fields if f.required)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return ModelTable, (self.name, self.fields)
 
 
 class AnswerTable:
@@ -122,6 +142,9 @@ class AnswerTable:
         self.model = model
         self.sections = tuple(paths)
         """Each section's name and its fields' ``section.field`` paths."""
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return AnswerTable, (self.model, tuple(section for section, _ in self.sections))
 
 
 def read_answers(data: Any, table: AnswerTable) -> tuple[dict[str, Any], dict[str, Any]] | None:
