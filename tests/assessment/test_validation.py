@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from heavylegs.assessment.validation import AnswersError, parse_answers, parse_answers_json
@@ -75,3 +77,30 @@ def test_null_is_refused_with_the_field_named() -> None:
     assert problems({"schema_version": 1, "symptoms": {"legs": "both"}, "about": None}) == [
         "about: must not be null (leave it out for 'unknown')"
     ]
+
+
+def test_checked_answers_are_the_parsed_answers_documents() -> None:
+    """``checked_answers`` (the API's reading) gives what ``parse_answers`` then ``dump_json``
+    and ``flatten`` give, by the plain reader or through pydantic, and pydantic's problems."""
+    from heavylegs.assessment.dump import dump_json
+    from heavylegs.assessment.features import flatten
+    from heavylegs.assessment.validation import checked_answers
+    from tests.assessment.test_fast_answers import _documents
+
+    valid = 0
+    for data in _documents():
+        try:
+            answers = parse_answers(data)
+        except AnswersError as exc:
+            with pytest.raises(AnswersError) as refused:
+                checked_answers(data)
+            assert refused.value.problems == exc.problems
+            continue
+        valid += 1
+        doc, flat = checked_answers(data)
+        assert json.dumps(doc) == json.dumps(dump_json(answers, exclude_none=True))
+        assert flat == flatten(answers)
+    assert valid > 50
+    # a value the plain reader leaves to pydantic (a bool where a number is wanted is refused)
+    with pytest.raises(AnswersError, match=r"symptoms\.heaviness"):
+        checked_answers({"schema_version": 1, "symptoms": {"legs": "both", "heaviness": True}})

@@ -1,6 +1,6 @@
-"""``assess --answers F --json`` builds no pydantic validator or serializer (start-up, issue 15):
-the answers go through ``fast_answers`` and the result through ``dump_json``. The printed
-document stays the one pydantic's own path gives."""
+"""``assess --answers F --json`` builds no pydantic validator or serializer (start-up, issue 15),
+and once the bundle of ``assessment.startup`` is cached it does not import pydantic at all. The
+printed document and the stored row stay the ones pydantic's own path gives."""
 
 from __future__ import annotations
 
@@ -61,3 +61,54 @@ def test_assess_json_builds_no_pydantic_schema(tmp_path: Path, example: Path, st
     expected = json.dumps(assess(answers).model_dump(mode="json"), indent=2, ensure_ascii=False)
     assert done.stdout == expected + "\n"
     assert (tmp_path / "db.sqlite3").exists() is store
+
+
+IMPORTS = """\
+import atexit, sys
+sys.argv = ['heavylegs', *sys.argv[1:]]
+atexit.register(lambda: sys.stderr.write(
+    'PYDANTIC ' + str(any(m.split('.')[0] == 'pydantic' for m in sys.modules)) + '\\n'
+))
+from heavylegs.cli.main import run
+run()
+"""
+
+
+@pytest.mark.parametrize("store", [False, True])
+def test_assess_json_imports_no_pydantic_once_the_bundle_is_cached(
+    tmp_path: Path, store: bool
+) -> None:
+    """The first run writes the bundle (``assessment.startup``); the next ones import neither
+    pydantic nor the models, print the full path's document and store what it stores."""
+    example = EXAMPLES[0]
+    env = {
+        **os.environ,
+        "HEAVYLEGS_DB": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        "HEAVYLEGS_CACHE_DIR": str(tmp_path / "cache"),
+    }
+    args = ["assess", "--answers", str(example), "--json", *([] if store else ["--no-store"])]
+    runs = [
+        subprocess.run(
+            [sys.executable, "-c", IMPORTS, *args], capture_output=True, text=True, env=env
+        )
+        for _ in range(3)
+    ]
+    assert [r.returncode for r in runs] == [0, 0, 0], runs[0].stderr
+    assert "PYDANTIC True" in runs[0].stderr  # the first run builds the bundle
+    assert all("PYDANTIC False" in r.stderr for r in runs[1:]), runs[1].stderr
+    answers = Answers.model_validate(json.loads(example.read_bytes()))
+    expected = assess(answers).model_dump(mode="json")
+    text = json.dumps(expected, indent=2, ensure_ascii=False) + "\n"
+    assert [r.stdout for r in runs] == [text] * 3
+    if not store:
+        assert not (tmp_path / "db.sqlite3").exists()
+        return
+    import sqlite3
+
+    with sqlite3.connect(tmp_path / "db.sqlite3") as db:
+        rows = db.execute("SELECT answers, output, triage_level FROM assessments").fetchall()
+    assert len(rows) == 3
+    for stored_answers, output, level in rows:
+        assert json.loads(stored_answers) == answers.model_dump(mode="json", exclude_none=True)
+        assert json.loads(output) == expected
+        assert level == expected["triage"]["level"]

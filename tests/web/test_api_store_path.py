@@ -86,7 +86,8 @@ def test_answers_and_rows_are_those_of_the_session_path(
             with ref.session() as session:
                 answers_json = answers.model_dump(mode="json", exclude_none=True)
                 kept = records.save_assessment(
-                    session, LOCAL_OWNER, answers_json, result, NOW.astimezone(),
+                    session, LOCAL_OWNER, answers_json, result.model_dump(mode="json"),
+                    NOW.astimezone(),
                     update_profile=False,
                 )  # fmt: skip
             assert kept == number

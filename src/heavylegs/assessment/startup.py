@@ -21,7 +21,6 @@ then takes the full path, so every error message stays pydantic's.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import pickle
 from pathlib import Path
@@ -31,6 +30,7 @@ from heavylegs.assessment.plain_answers import AnswerTable, read_answers
 from heavylegs.assessment.prepared import Compiled
 from heavylegs.assessment.reasoning import assess_flat
 from heavylegs.knowledge.cache import DATA_DIR, cache_dir, fingerprint, knowledge_files
+from heavylegs.safejson import JsonInputError, loads
 
 HERE = Path(__file__).parent
 FORMAT = 1
@@ -54,8 +54,8 @@ def quick_assess(data: bytes) -> tuple[dict[str, Any], dict[str, Any]] | None:
     ``assess_document(parse_answers_json(data))`` give — or ``None`` when the full path must
     decide (answers the plain checks are not sure of, or no usable bundle)."""
     try:
-        raw = json.loads(data)
-    except ValueError:  # the full path words the problem
+        raw = loads(data)  # the limits every face applies to JSON from outside
+    except JsonInputError:  # the full path words the problem
         return None
     bundle = load_bundle()
     if bundle is None:

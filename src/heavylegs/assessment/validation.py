@@ -54,6 +54,27 @@ def parse_answers(data: Any) -> Answers:
         raise AnswersError(problems) from None
 
 
+def checked_answers(data: Any) -> tuple[dict[str, Any], dict[str, Any]]:
+    """``(answers document, flat answers)`` of decoded data — ``dump_json(answers,
+    exclude_none=True)`` and ``features.flatten(answers)`` of :func:`parse_answers` — for the
+    faces that assess and store without needing the models (the API). Plainly valid answers
+    are read by :func:`heavylegs.assessment.plain_answers.read_answers`, without building any
+    model; everything else goes through :func:`parse_answers`, which raises
+    :class:`AnswersError` with pydantic's words."""
+    from heavylegs.assessment.fast_answers import answer_table
+    from heavylegs.assessment.plain_answers import read_answers
+
+    table = answer_table()
+    found = None if table is None else read_answers(data, table)
+    if found is not None:
+        return found
+    from heavylegs.assessment.dump import dump_json
+    from heavylegs.assessment.features import flatten
+
+    answers = parse_answers(data)
+    return dump_json(answers, exclude_none=True), flatten(answers)
+
+
 def _order(line: str) -> tuple[int, str]:
     """Problems in the order of the schema's sections, then by path (stable for tests)."""
     head = line.split(":")[0].split(".")[0].split("[")[0]

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
+from pydantic_core import to_json
 
 from heavylegs.assessment.result import Assessment
 from heavylegs.web import records
@@ -60,14 +61,18 @@ async def post_assessment(request: Request) -> Response:
     only with ``?profile=true`` (``X-Heavylegs-Profile`` says ``updated`` or ``unchanged``).
     (``store`` and ``profile`` are read by hand rather than declared as FastAPI parameters:
     declaring them cost more per request than the rest of the web layer.)
-    The result is serialised once, by pydantic, straight to JSON text: no ``response_model``
-    re-validation, and :class:`DirectRoute` skips FastAPI's dependency machinery. On SQLite,
+    Plainly valid answers are read without building models (``validation.checked_answers``),
+    the engine writes the result as its JSON document (``assessment.reasoning``) and pydantic's
+    serializer turns it into the very text ``model_dump_json()`` of the models gives (tested):
+    no model is built, no ``response_model`` re-validation, and :class:`DirectRoute` skips
+    FastAPI's dependency machinery. On SQLite,
     without ``profile``, that same text is the stored output, written by the store's one-INSERT
     path (:func:`heavylegs.store.assessments.append_assessment`) on the database's writer
     thread (:mod:`heavylegs.web.writer`); otherwise in a session on the thread pool.
     """
-    from heavylegs.assessment.engine import assess
-    from heavylegs.assessment.validation import AnswersError, parse_answers
+    from heavylegs.assessment.compiled import compile_knowledge
+    from heavylegs.assessment.reasoning import assess_flat
+    from heavylegs.assessment.validation import AnswersError, checked_answers
 
     ctx = context(request)
     query = request.scope["query_string"]
@@ -80,29 +85,30 @@ async def post_assessment(request: Request) -> Response:
     try:
         # parse_answers checks JSON types itself, with the messages the CLI prints.
         data = await json_object(request)
-        answers = parse_answers(data)
+        answers_json, flat = checked_answers(data)
     except BodyProblem as problem:
         return problem.response
     except AnswersError as exc:
         return response(from_lines(exc.problems))
     except RecursionError:
         return single(422, "nested too deeply")
-    result = assess(answers, ctx.kb)
-    body = result.model_dump_json()
+    output = assess_flat(flat, compile_knowledge(ctx.kb))
+    body = to_json(output)  # what model_dump_json() of the models writes, without building them
     if not (ctx.has_db and store):
         return Response(body, media_type="application/json")
-    answers_json = answers.model_dump(mode="json", exclude_none=True)
     now = ctx.now()
     saved = None
     database = ctx.store
     if not profile and database is not None and database.dialect == "sqlite":
         saved = await writer_for(database.engine).run(
-            lambda: records.append_assessment(database, ctx.owner, answers_json, result, body, now)
+            lambda: records.append_assessment(
+                database, ctx.owner, answers_json, output, body.decode(), now
+            )
         )
     if saved is None:
         saved = await ctx.in_session(
             lambda session: records.save_assessment(
-                session, ctx.owner, answers_json, result, now, update_profile=profile
+                session, ctx.owner, answers_json, output, now, update_profile=profile
             )
         )
     headers = {

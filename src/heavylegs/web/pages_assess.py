@@ -284,7 +284,7 @@ def finish(request: Request, draft: dict[str, Any]) -> Response:
             session,
             ctx.owner,
             answers.model_dump(mode="json", exclude_none=True),
-            result,
+            result.model_dump(mode="json"),
             ctx.now(),
         )
     response = redirect(request, f"/results/{saved}", full_page=True)

@@ -18,7 +18,6 @@ from heavylegs.web.context import LOCAL_OWNER, known_owner
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
-    from heavylegs.assessment.result import Assessment
     from heavylegs.diary.entries import SessionRecord
     from heavylegs.diary.rows import EntryRow, MeasureRow
     from heavylegs.diary.validation import EntryIn, MeasureDoneIn
@@ -36,27 +35,26 @@ def save_assessment(
     session: Session,
     owner: str,
     answers: dict[str, Any],
-    result: Assessment,
+    output: dict[str, Any],
     at: dt.datetime,
     *,
     update_profile: bool = True,
 ) -> int:
-    """Keep one assessment and, unless told not to, fold its stable answers into the profile
-    that pre-fills the next one (the wizard does; the API only with ``?profile=true``)."""
+    """Keep one assessment (``answers`` and ``output``: their JSON documents) and, unless told
+    not to, fold its stable answers into the profile that pre-fills the next one (the wizard
+    does; the API only with ``?profile=true``)."""
     from heavylegs.store import save_assessment as keep
 
     _check_owner(owner)
-    output = result.model_dump(mode="json")
-    return keep(
-        session, answers, output, result.knowledge_version, at, update_profile=update_profile
-    )
+    version = output["knowledge_version"]
+    return keep(session, answers, output, version, at, update_profile=update_profile)
 
 
 def append_assessment(
     store: Store,
     owner: str,
     answers: dict[str, Any],
-    result: Assessment,
+    output: dict[str, Any],
     output_json: str,
     at: dt.datetime,
 ) -> int | None:
@@ -66,8 +64,8 @@ def append_assessment(
     from heavylegs.store.assessments import append_assessment as append
 
     _check_owner(owner)
-    level = result.triage.level.value
-    return append(store, answers, output_json, result.knowledge_version, level, at)
+    level = output["triage"]["level"]
+    return append(store, answers, output_json, output["knowledge_version"], level, at)
 
 
 def load_assessment(session: Session, owner: str, assessment_id: int) -> StoredAssessment | None:
