@@ -140,15 +140,17 @@ def test_a_busy_database_is_a_503_with_retry_after(tmp_path: Path) -> None:
     assert len(_rows(path)) == 1
 
 
-async def _post(app: Any, body: bytes) -> tuple[int, dict[bytes, bytes], bytes]:
+async def _post(
+    app: Any, body: bytes, path: str = "/api/v1/assessments"
+) -> tuple[int, dict[bytes, bytes], bytes]:
     scope = {
         "type": "http",
         "asgi": {"version": "3.0"},
         "http_version": "1.1",
         "method": "POST",
         "scheme": "http",
-        "path": "/api/v1/assessments",
-        "raw_path": b"/api/v1/assessments",
+        "path": path,
+        "raw_path": path.encode(),
         "query_string": b"",
         "root_path": "",
         "server": ("127.0.0.1", 8000),
@@ -193,6 +195,47 @@ def test_many_requests_at_once_each_keep_their_row(app_and_path: tuple[Any, Path
     by_id = {row[0]: row[-1] for row in rows}
     for _, headers, content in answers:  # each row holds the output its request was given
         assert by_id[int(headers[b"location"].rsplit(b"/", 1)[1])].encode() == content
+
+
+def test_async_routes_write_on_the_writer_thread_and_none_is_refused(
+    app_and_path: tuple[Any, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Diary entries and measures posted all at once (48 in flight, with assessments): every
+    write runs on the database's one writer thread, so none waits out SQLite's busy timeout,
+    and every row is kept."""
+    app, path = app_and_path
+    threads: list[str] = []
+    for name in ("add_entry", "add_measure"):
+        original = getattr(records, name)
+
+        def spy(*args: Any, original: Any = original) -> Any:
+            threads.append(threading.current_thread().name)
+            return original(*args)
+
+        monkeypatch.setattr(records, name, spy)
+    days = [f"2026-11-{day:02d}" for day in range(1, 17)]
+    requests = [
+        *(("/api/v1/diary/entries", {"date": d, "part": "evening", "heaviness": 4}) for d in days),
+        *(
+            ("/api/v1/measures-done", {"measure": "ankle_pumps", "date": d, "reps": 10})
+            for d in days
+        ),
+        *(("/api/v1/assessments", DOCUMENTS[i % 4]) for i in range(16)),
+    ]
+
+    async def all_at_once() -> list[tuple[int, dict[bytes, bytes], bytes]]:
+        return await asyncio.gather(
+            *(_post(app, json.dumps(body).encode(), where) for where, body in requests)
+        )
+
+    statuses = [status for status, _, _ in _run(all_at_once())]
+    assert statuses == [201] * 32 + [200] * 16
+    assert threads and set(threads) == {"heavylegs-writer"}
+    assert len(threads) == 32
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("SELECT count(*) FROM diary_entries").fetchone() == (16,)
+        assert conn.execute("SELECT count(*) FROM measures_done").fetchone() == (16,)
+        assert conn.execute("SELECT count(*) FROM assessments").fetchone() == (16,)
 
 
 def test_the_writer_runs_works_in_order_and_hands_back_errors() -> None:

@@ -43,8 +43,8 @@ def run_assess(
     if source is not None and json_output and save is None and not from_activities:
         with guard():
             data = _read(source)
-        if _quick(data, store=store, db=db):
-            return
+            if _quick(data, store=store, db=db):
+                return
     from heavylegs.assessment.validation import AnswersError
 
     with guard({AnswersError: 2}):

@@ -67,16 +67,27 @@ class WebContext:
         return self.store is not None
 
     async def in_session(self, work: Callable[[Session], T]) -> T:
-        """``work(session)`` in one transaction on a worker thread, for ``async`` routes.
+        """``work(session)`` in one transaction off the event loop, for ``async`` routes that
+        write: on SQLite on the database's writer thread (:mod:`heavylegs.web.writer`), in
+        arrival order; on PostgreSQL on a worker thread of the pool.
 
         Why: a database call inside an ``async`` route runs on the event loop, and while another
-        program holds the SQLite write lock every request of the server would wait with it.
+        program holds the SQLite write lock every request of the server would wait with it. And
+        SQLite has one writer at a time: writes spread over the pool's threads only queue at its
+        lock, in the busy handler, which polls, so under many writes at once some ran out of
+        the busy timeout (503) with no other program writing.
         """
-        from starlette.concurrency import run_in_threadpool
 
         def run() -> T:
             with self.session() as session:
                 return work(session)
+
+        store = self.store
+        if store is not None and store.dialect == "sqlite":
+            from heavylegs.web.writer import writer_for
+
+            return await writer_for(store.engine).run(run)
+        from starlette.concurrency import run_in_threadpool
 
         return await run_in_threadpool(run)
 

@@ -10,9 +10,9 @@ one work after another, then wakes the loop once for all the answers it has. The
 never waits for the database. The thread ends after :data:`IDLE_S` without work and starts
 again with the next one, so an app that is dropped leaves no thread behind.
 
-:func:`writer_for` gives the one writer of a database. The API's stored assessment uses it on
-SQLite; the other routes' writes still go through the thread pool (``WebContext.in_session``)
-and could take turns here too.
+:func:`writer_for` gives the one writer of a database. On SQLite the API's stored assessment and
+every write of an ``async`` route (``WebContext.in_session``) go through it; the synchronous
+routes' writes (the wizard's result, imports) run on the thread pool and wait at SQLite's lock.
 """
 
 from __future__ import annotations
