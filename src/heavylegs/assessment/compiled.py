@@ -20,6 +20,7 @@ from heavylegs.assessment.prepared import (
     Flag,
     MeasureInfo,
     Predicate,
+    likelihood,
 )
 from heavylegs.assessment.result import AvoidItem, PlanItem, Reason, trusted
 from heavylegs.assessment.rules import (
@@ -90,6 +91,7 @@ def compile_knowledge(kb: KnowledgeBase) -> Compiled:
         causes=tuple(CauseInfo(c.id, c.title, tuple(c.sources)) for c in causes),
         cause_ids=tuple(c.id for c in causes),
         priors=tuple(c.prior for c in causes),
+        prior_likelihood=tuple(likelihood(c.prior) for c in causes),
         cause_index={c.id: i for i, c in enumerate(causes)},
         features=tuple((i, f.weight, f.why) for i, f in features),
         avoid=tuple(tuple(_avoid_item(kb, r, m) for m in r.measures) for r in rules),

@@ -70,7 +70,7 @@ def build_plan(
                 if score > best.get(index, -1.0):
                     best[index] = score
     for index, priority, situation in compiled.by_situation:
-        if priority > best.get(index, -1.0) and situation in holds:
+        if situation in holds and priority > best.get(index, -1.0):
             best[index] = priority
     candidates: list[tuple[float, int, str]] = []
     for index, score in best.items():

@@ -17,6 +17,7 @@ from __future__ import annotations
 import builtins
 import io
 import marshal
+import math
 import pickle
 import types
 from collections.abc import Callable
@@ -131,6 +132,7 @@ class Compiled:
         "measures",
         "offerable",
         "plan_test",
+        "prior_likelihood",
         "priors",
         "reasons",
         "red_flags",
@@ -157,6 +159,9 @@ class Compiled:
     causes: tuple[CauseInfo, ...]
     cause_ids: tuple[str, ...]
     priors: tuple[float, ...]
+    prior_likelihood: tuple[float, ...]
+    """Each cause's likelihood when no answer moved it (``likelihood(prior)``): most causes of
+    an assessment keep it, and rounding to thousandths is the dearest step of scoring."""
     cause_index: dict[str, int]
     features: tuple[tuple[int, float, str], ...]
     """Every cause feature as (cause index, weight, why), in the order of ``answers_test``."""
@@ -183,6 +188,11 @@ class Compiled:
     self_care_headline: str
     unchecked_headline: str
     routine_action: str
+
+
+def likelihood(logit: float) -> float:
+    """The likelihood of a cause's log-odds, rounded to thousandths (as the output shows it)."""
+    return round(1.0 / (1.0 + math.exp(-logit)), 3)
 
 
 def _thaw(code: bytes, name: str, constants: dict[str, Any]) -> types.FunctionType:

@@ -11,11 +11,11 @@ engine.assess` turns the document into the models for the other faces.
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 from heavylegs.assessment.plan import build_plan
 from heavylegs.assessment.prepared import Compiled, Context, CriteriaInfo, CriterionTest, Flag
+from heavylegs.assessment.prepared import likelihood as likelihood_of
 from heavylegs.knowledge.levels import Urgency
 
 RED_FLAG_BOOST = {Urgency.EMERGENCY: 3.0, Urgency.URGENT: 3.0, Urgency.ROUTINE: 1.5}
@@ -112,8 +112,9 @@ def _score_causes(
             steps.setdefault(position, []).append(
                 (boost, f"matches the warning sign: {flag.title.lower()}")
             )
-    exp = math.exp
-    likelihood = [round(1.0 / (1.0 + exp(-logit)), 3) for logit in logits]
+    likelihood = list(compiled.prior_likelihood)  # the causes no answer moved keep theirs
+    for moved in steps:
+        likelihood[moved] = likelihood_of(logits[moved])
     # sorted() is stable with reverse=True: knowledge order breaks ties
     order = sorted(range(len(logits)), key=likelihood.__getitem__, reverse=True)
     return likelihood, order, steps
