@@ -31,8 +31,12 @@ ENGINE_TARGET = 5_000
 
 
 def in_process(seconds: float = 2.0) -> bool:
+    from pydantic_core import to_json
+
+    from heavylegs.assessment.compiled import compile_knowledge
     from heavylegs.assessment.engine import assess
-    from heavylegs.assessment.validation import parse_answers
+    from heavylegs.assessment.reasoning import assess_flat
+    from heavylegs.assessment.validation import checked_answers, parse_answers
     from heavylegs.knowledge import load_knowledge
 
     kb = load_knowledge()
@@ -52,6 +56,8 @@ def in_process(seconds: float = 2.0) -> bool:
 
     validate_only = rate(parse_answers, docs)  # type: ignore[arg-type]
     full = rate(lambda d: assess(parse_answers(d), kb).model_dump_json(), docs)  # type: ignore[arg-type]
+    compiled = compile_knowledge(kb)
+    api = rate(lambda d: to_json(assess_flat(checked_answers(d)[1], compiled)), docs)  # type: ignore[arg-type]
     engine_only = rate(lambda a: assess(a, kb), parsed)  # type: ignore[arg-type]
     print("(rates are per second of CPU time on one core)")
     print(f"baseline  pydantic validation only : {validate_only:10,.0f} /s")
@@ -62,6 +68,10 @@ def in_process(seconds: float = 2.0) -> bool:
     )
     print(
         f"full      validate+assess+JSON     : {full:10,.0f} /s  ratio to validation {full / validate_only:.2f}"
+    )
+    print(
+        f"API path  read+assess_flat+to_json : {api:10,.0f} /s  ratio to validation {api / validate_only:.2f}"
+        "  (no models built: what POST /api/v1/assessments runs)"
     )
     return engine_only >= ENGINE_TARGET
 
