@@ -211,7 +211,7 @@ def test_a_model_the_tables_do_not_know_has_no_table(monkeypatch: pytest.MonkeyP
 
     with pytest.raises(Unsupported):
         model_parser(Bad)
-    monkeypatch.setattr(fast_answers, "_TABLE", [])
+    monkeypatch.setattr(fast_answers, "_ANSWERS", [])
     monkeypatch.setattr(fast_answers, "Answers", Bad)
     assert answer_table() is None
 

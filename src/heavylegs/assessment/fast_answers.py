@@ -64,32 +64,33 @@ def enabled() -> bool:
     return _parser() is not None
 
 
-_PARSER: list[Check | None] = []
-_TABLE: list[AnswerTable | None] = []
+_ANSWERS: list[tuple[AnswerTable | None, Check | None]] = []
+"""The plain table and the parser of :class:`Answers`, made by one walk of the models."""
+
+
+def _answers() -> tuple[AnswerTable | None, Check | None]:
+    if not _ANSWERS:
+        try:
+            table, build = _compiled(Answers)
+        except Unsupported:
+            _ANSWERS.append((None, None))
+            return _ANSWERS[0]
+        targets = {f.name: f.shape.target for f in fields_of(Answers)}
+        # read_answers flattens the sections SECTIONS names: only then is its table usable
+        same = all(targets.get(name) is model for name, model in SECTIONS.items())
+        plain = AnswerTable(table, tuple(SECTIONS)) if same else None
+        _ANSWERS.append((plain, _parser_of(table, build)))
+    return _ANSWERS[0]
 
 
 def _parser() -> Check | None:
-    if not _PARSER:
-        try:
-            _PARSER.append(model_parser(Answers))
-        except Unsupported:
-            _PARSER.append(None)
-    return _PARSER[0]
+    return _answers()[1]
 
 
 def answer_table() -> AnswerTable | None:
     """The plain table of :class:`Answers` for ``plain_answers.read_answers`` (picklable, no
     pydantic inside), or ``None`` when the models have anything the tables do not know."""
-    if not _TABLE:
-        try:
-            table, _ = _compiled(Answers)
-            targets = {f.name: f.shape.target for f in fields_of(Answers)}
-            if any(targets.get(name) is not model for name, model in SECTIONS.items()):
-                raise Unsupported("SECTIONS are not the answers' section fields")
-            _TABLE.append(AnswerTable(table, tuple(SECTIONS)))
-        except Unsupported:
-            _TABLE.append(None)
-    return _TABLE[0]
+    return _answers()[0]
 
 
 def _no_nulls_function() -> Any:
@@ -123,8 +124,10 @@ def model_parser(cls: type[BaseModel]) -> Check:
     """The check of one answer model: a dict of known keys, no nulls, every required key, each
     value checked; gives the model built as pydantic builds it. Raises :class:`Unsupported`
     for a model with anything the checks do not implement."""
-    table, build = _compiled(cls)
+    return _parser_of(*_compiled(cls))
 
+
+def _parser_of(table: ModelTable, build: Build) -> Check:
     def parse(data: Any) -> Any:
         return build(check_model(data, table))
 
