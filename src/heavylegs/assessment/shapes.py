@@ -61,6 +61,10 @@ class Shape:
         """``AfterValidator`` functions, innermost first (the fast validator names those it
         knows)."""
 
+    def replaced(self, **changes: Any) -> Shape:
+        """This shape with ``changes`` (keyword arguments of the constructor)."""
+        return Shape(**{**{name: getattr(self, name) for name in self.__slots__}, **changes})
+
 
 class FieldShape:
     """One model field: its name, its shape, and whether the input must give it."""
@@ -90,9 +94,7 @@ def _bounds(shape: Shape, metadata: typing.Iterable[Any]) -> Shape:
             raise Unsupported(f"metadata {meta!r}")
     if (low is not None or high is not None) and shape.kind not in ("int", "float"):
         raise Unsupported("bounds on a value that is not a number")
-    return Shape(
-        shape.kind, shape.optional, shape.choices, shape.target, shape.item, low, high, tuple(after)
-    )
+    return shape.replaced(low=low, high=high, after=tuple(after))
 
 
 def shape_of(annotation: Any, metadata: typing.Iterable[Any] = ()) -> Shape:
@@ -106,10 +108,7 @@ def shape_of(annotation: Any, metadata: typing.Iterable[Any] = ()) -> Shape:
         inner = shape_of(rest[0])
         if inner.optional:
             raise Unsupported(f"nested optional {annotation!r}")
-        found = Shape(
-            inner.kind, True, inner.choices, inner.target, inner.item, inner.low, inner.high,
-            inner.after,
-        )  # fmt: skip
+        found = inner.replaced(optional=True)
     elif origin is typing.Annotated:
         found = _bounds(shape_of(args[0]), annotation.__metadata__)
     elif origin is list:
