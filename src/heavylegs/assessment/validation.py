@@ -41,6 +41,11 @@ def parse_answers(data: Any) -> Answers:
     fast = fast_parse(data)
     if fast is not None:
         return fast
+    return _validated(data)
+
+
+def _validated(data: Any) -> Answers:
+    """pydantic's validation, its errors as :class:`AnswersError` naming each field."""
     if not isinstance(data, dict):
         raise AnswersError(
             ["(document): must be a JSON object with 'schema_version' and 'symptoms'"]
@@ -59,7 +64,7 @@ def checked_answers(data: Any) -> tuple[dict[str, Any], dict[str, Any]]:
     exclude_none=True)`` and ``features.flatten(answers)`` of :func:`parse_answers` — for the
     faces that assess and store without needing the models (the API). Plainly valid answers
     are read by :func:`heavylegs.assessment.plain_answers.read_answers`, without building any
-    model; everything else goes through :func:`parse_answers`, which raises
+    model; everything else goes to pydantic, as in :func:`parse_answers`, which raises
     :class:`AnswersError` with pydantic's words."""
     from heavylegs.assessment.fast_answers import answer_table
     from heavylegs.assessment.plain_answers import read_answers
@@ -71,7 +76,7 @@ def checked_answers(data: Any) -> tuple[dict[str, Any], dict[str, Any]]:
     from heavylegs.assessment.dump import dump_json
     from heavylegs.assessment.features import flatten
 
-    answers = parse_answers(data)
+    answers = _validated(data)  # the plain checks already said they are not sure
     return dump_json(answers, exclude_none=True), flatten(answers)
 
 
