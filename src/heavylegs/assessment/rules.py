@@ -212,7 +212,7 @@ class _CodeCache:
     def path(self) -> Any:
         from importlib.util import MAGIC_NUMBER
 
-        from heavylegs.knowledge.loader import cache_dir
+        from heavylegs.knowledge.cache import cache_dir
 
         return cache_dir() / f"rules-{MAGIC_NUMBER.hex()}.marshal"
 
@@ -248,24 +248,13 @@ class _CodeCache:
         return code
 
     def save(self) -> None:
-        import contextlib
         import marshal
-        import os
-        import tempfile
+
+        from heavylegs.knowledge.cache import write_atomically
 
         assert self.codes is not None
         keep = self.codes if len(self.codes) <= self.LIMIT else self.used
-        target, tmp = self.path(), None
-        try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".rules-")
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(marshal.dumps(keep))
-            os.replace(tmp, target)
-        except OSError:
-            if tmp is not None:  # a full disk must not leave a half-written file behind
-                with contextlib.suppress(OSError):
-                    os.unlink(tmp)
+        write_atomically(self.path(), marshal.dumps(keep))
 
 
 _CODE = _CodeCache()
