@@ -10,7 +10,9 @@ if not), served and loaded the same way in the same run, in alternating rounds: 
 how much of the HTTP stack's capacity an assessment keeps. (heavylegs adds a few headers the
 bare endpoint does not send: the security headers, ``Cache-Control``, and when stored
 ``Location`` and ``X-Heavylegs-Profile``; the body is the same.) Targets (issue 15): stored in
-SQLite (the default) >= 0.5x the baseline; ``?store=false`` >= 0.8x.
+SQLite (the default) >= 0.5x the baseline; ``?store=false`` >= 0.8x. For information, a third
+server, the same heavylegs but with the engine's answers looked up once seen
+(``_engine_for_free``), shows what the rest of a request costs.
 
 Bounded: each phase lasts ``SECONDS`` (plus start-up), requests only go to 127.0.0.1, and every
 server is stopped at the end, whatever happens. ``HEAVYLEGS_BENCH_SECONDS`` and
@@ -76,6 +78,28 @@ def bare_app() -> FastAPI:
     return app
 
 
+def _engine_for_free() -> None:
+    """In this server process only: the engine's answer to answers it has seen is looked up.
+
+    For information, not a target: the rows it gives say what the rest of a request costs (the
+    HTTP stack, reading and checking the answers, writing the JSON, storing), so a ratio still
+    short of the target with a free engine shows the gap is not the engine's.
+    """
+    from heavylegs.assessment import reasoning
+
+    engine = reasoning.assess_flat
+    seen: dict[str, dict[str, object]] = {}
+
+    def looked_up(flat: dict[str, object], compiled: object) -> dict[str, object]:
+        key = repr(flat)
+        found = seen.get(key)
+        if found is None:
+            found = seen[key] = engine(flat, compiled)  # type: ignore[arg-type]
+        return found
+
+    reasoning.assess_flat = looked_up  # type: ignore[assignment]
+
+
 class Run:
     """What one load phase measured (a plain class: ``bench/run.py`` loads this file without
     registering it as a module, which dataclasses need)."""
@@ -126,6 +150,9 @@ def _worker(name: str, port: int) -> None:
         factory = bare_app
     else:
         from heavylegs.web.app import app_from_env as factory
+
+        if name == "heavylegs-free-engine":
+            _engine_for_free()
     config = uvicorn.Config(factory, factory=True, log_level="warning", access_log=False)
     uvicorn.Server(config).run(sockets=[_listen(port)])
 
@@ -329,19 +356,32 @@ def main() -> int:
     # slows them alike and the ratios stay fair.
     with tempfile.TemporaryDirectory() as folder:
         url = f"sqlite:///{Path(folder) / 'bench.sqlite3'}"
-        with serve("bare", {}) as bare_port, serve("heavylegs", {"HEAVYLEGS_WEB_DB": url}) as port:
-            unfair = check_same_bytes(bare_port, port)
+        free_url = f"sqlite:///{Path(folder) / 'free.sqlite3'}"
+        with (
+            serve("bare", {}) as bare_port,
+            serve("heavylegs", {"HEAVYLEGS_WEB_DB": url}) as port,
+            serve("heavylegs-free-engine", {"HEAVYLEGS_WEB_DB": free_url}) as free_port,
+        ):
+            unfair = check_same_bytes(bare_port, port) + check_same_bytes(bare_port, free_port)
             bare = Run("bare FastAPI, same bytes (baseline)", 0.0)
             stored = Run("heavylegs assess, stored (SQLite)", 0.0)
             stateless = Run("heavylegs assess, ?store=false", 0.0)
+            free_stored = Run("  engine for free, stored", 0.0)
+            free_stateless = Run("  engine for free, ?store=false", 0.0)
+            stateless_path = "/api/v1/assessments?store=false"
             for _ in range(rounds):
                 load(bare.name, bare_port, SECONDS / rounds, bare)
                 load(stored.name, port, SECONDS / rounds, stored)
-                load(stateless.name, port, SECONDS / rounds, stateless,
-                     "/api/v1/assessments?store=false")  # fmt: skip
+                load(stateless.name, port, SECONDS / rounds, stateless, stateless_path)
+                load(free_stored.name, free_port, SECONDS / rounds, free_stored)
+                load(free_stateless.name, free_port, SECONDS / rounds, free_stateless,
+                     stateless_path)  # fmt: skip
     _report(bare, None)
     _report(stored, bare)
     _report(stateless, bare)
+    print("for information, the engine's answers looked up (what the rest of a request costs):")
+    _report(free_stored, bare)
+    _report(free_stateless, bare)
     for problem in unfair:
         print(f"baseline NOT FAIR: {problem}")
     ok = not unfair
