@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -215,3 +216,17 @@ def test_training_text_fits_80_columns_and_says_when_all_runs_are_older(
         "None of your 14 activities falls in the weeks shown "
         f"(the newest is from {old['newest_activity']})"
     ) in said
+
+
+def test_names_from_files_are_printed_as_text_never_as_markup(
+    app: typer.Typer, tmp_path: Path, sqlite_url: str
+) -> None:
+    """A zip member called ``[/bold]x.fit`` made Rich raise MarkupError after the import."""
+    archive = tmp_path / "export.zip"
+    with zipfile.ZipFile(archive, "w") as out:
+        out.writestr("[/bold]broken.fit", b"junk")
+        out.writestr("[red]run.fit", fit_run(START))
+    result = CliRunner().invoke(app, ["import", str(archive), "--db", sqlite_url])
+    assert result.exit_code == 0, result.output
+    assert "[/bold]broken.fit" in result.stdout.replace("\n", "")
+    assert result.exception is None

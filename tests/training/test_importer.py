@@ -357,3 +357,69 @@ def test_garmin_export_names_fill_the_titles(store: Store, tmp_path: Path) -> No
 
 
 WEEK = dt.timedelta(days=7)
+
+
+def _encrypted(archive: bytes) -> bytes:
+    """``archive`` with every member flagged as password-protected (general-purpose bit 0), in
+    its local and central headers: what zipfile refuses to open without a password."""
+    data = bytearray(archive)
+    for signature, flag_at in ((b"PK\x03\x04", 6), (b"PK\x01\x02", 8)):
+        at = data.find(signature)
+        while at >= 0:
+            data[at + flag_at] |= 0x01
+            at = data.find(signature, at + 4)
+    return bytes(data)
+
+
+def test_encrypted_members_and_unreadable_csv_are_reasons_never_a_lost_batch(
+    store: Store, tmp_path: Path
+) -> None:
+    """An encrypted ``activities.csv`` or Garmin summary, or a CSV field over the csv module's
+    limit, raised out of the walk and lost the whole batch (the child process died)."""
+    names = "DI_CONNECT/me_0_summarizedActivities.json"
+    files = {
+        "a-strava.zip": _encrypted(
+            zip_bytes({"activities.csv": STRAVA_CSV.encode(), "activities/1.fit": b"x"})
+        ),
+        "b-garmin.zip": _encrypted(zip_bytes({names: b"[]"})),
+        "c-nested.zip": zip_bytes({"inner.zip": _encrypted(zip_bytes({"x.fit": b"x"}))}),
+        "d-csv.zip": zip_bytes(
+            {"activities.csv": b"Filename,Activity Name\n" + b"x" * 200_000 + b",y\n"}
+        ),
+        "e-run.fit": fit_run(START),
+    }
+    for name, data in files.items():
+        (tmp_path / name).write_bytes(data)
+    report = import_paths(store, [tmp_path], now=NOW)
+    assert report.imported == 1 and _counts(store)["activities"] == 1
+    skipped = {Path(n.file).name: n.message for n in report.skipped}
+    assert "encrypted" in skipped["1.fit"] and "encrypted" in skipped["x.fit"]
+    told = " ".join(f"{n.file}: {n.message}" for n in [*report.warnings, *report.skipped])
+    assert "a-strava.zip/activities.csv: unreadable" in told
+    assert "b-garmin.zip/" + names + ": too large or unreadable" in told
+    assert "d-csv.zip/activities.csv" in told and "line 2: not readable as CSV" in told
+
+
+@given(
+    st.lists(
+        st.lists(st.text(max_size=12), max_size=6).map(lambda cells: ",".join(cells)), max_size=8
+    ),
+    st.binary(max_size=64),
+    st.sampled_from(["", '"', "y" * 140_000]),
+)
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_any_activities_csv_is_read_or_told_never_raised(
+    lines: list[str], junk: bytes, tail: str
+) -> None:
+    """Strava's CSV is untrusted text: every reading of it ends in rows, notes or reasons."""
+    from heavylegs.training.sources import read_strava_csv
+    from heavylegs.training.strava import read_rows
+
+    text = "Activity Date,Elapsed Time,Filename,Activity Name\n" + "\n".join(lines)
+    text += junk.decode("latin-1") + "\n" + tail
+    try:
+        read_strava_csv(text)
+    except ActivityFileError as exc:
+        assert "line" in str(exc)
+    rows = read_rows(text, set(), "", "activities.csv")
+    assert all(isinstance(m, str) for m in [*rows.missing, *rows.refused])

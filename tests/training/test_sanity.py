@@ -6,10 +6,17 @@ import dataclasses
 import datetime as dt
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from heavylegs.training.importer import parse_bytes
 from heavylegs.training.model import ActivityFileError, ParsedActivity
-from heavylegs.training.sanity import EARLIEST_START, MAX_DURATION_S, check_plausible
+from heavylegs.training.sanity import (
+    EARLIEST_START,
+    FIGURE_BOUNDS,
+    MAX_DURATION_S,
+    check_plausible,
+)
 from tests.training.helpers import START, gpx_text
 
 NOW = dt.datetime(2026, 11, 21, 12, 0, tzinfo=dt.UTC)
@@ -57,3 +64,43 @@ def test_duration_is_a_recordings(parsed: ParsedActivity, duration: float | None
     else:
         with pytest.raises(ActivityFileError, match="duration"):
             check_plausible(candidate, NOW)
+
+
+def test_an_absurd_duration_is_told_in_a_few_characters(parsed: ParsedActivity) -> None:
+    with pytest.raises(ActivityFileError) as caught:
+        check_plausible(dataclasses.replace(parsed, duration_s=1e300), NOW)
+    assert len(str(caught.value)) < 100  # not 300 digits
+
+
+_LAP_VALUES = st.one_of(
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.sampled_from(["1e400", "-1e400", "nan", "100000", "-5", "0"]),
+)
+
+
+@given(distance=_LAP_VALUES, average=_LAP_VALUES, maximum=_LAP_VALUES, cadence=_LAP_VALUES)
+@settings(max_examples=80, deadline=None)
+def test_a_files_own_summary_is_held_to_the_samples_bounds(
+    distance: float | str, average: float | str, maximum: float | str, cadence: float | str
+) -> None:
+    """A TCX lap saying 100000 bpm or 1e308 m was stored and listed as written."""
+    when = START.strftime("%Y-%m-%dT%H:%M:%SZ")
+    points = "".join(
+        f"<Trackpoint><Time>{(START + dt.timedelta(seconds=i)).strftime('%Y-%m-%dT%H:%M:%SZ')}"
+        f"</Time><DistanceMeters>{3 * i}</DistanceMeters><HeartRateBpm><Value>150</Value>"
+        "</HeartRateBpm></Trackpoint>"
+        for i in range(30)
+    )
+    tcx = (
+        '<?xml version="1.0"?><TrainingCenterDatabase><Activities><Activity Sport="Running">'
+        f'<Id>{when}</Id><Lap StartTime="{when}"><TotalTimeSeconds>29</TotalTimeSeconds>'
+        f"<DistanceMeters>{distance}</DistanceMeters><AverageHeartRateBpm><Value>{average}"
+        f"</Value></AverageHeartRateBpm><MaximumHeartRateBpm><Value>{maximum}</Value>"
+        f"</MaximumHeartRateBpm><Extensions><LX><AvgRunCadence>{cadence}</AvgRunCadence></LX>"
+        f"</Extensions><Track>{points}</Track></Lap></Activity></Activities>"
+        "</TrainingCenterDatabase>"
+    ).encode()
+    read = parse_bytes(tcx, None, None)
+    for name, (low, high, _unit) in FIGURE_BOUNDS.items():
+        value = getattr(read, name)
+        assert value is None or low <= value <= high, (name, value)

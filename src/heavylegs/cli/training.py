@@ -150,6 +150,8 @@ def _progress() -> Iterator[Any]:
 
 
 def _print_report(report: ImportReport) -> None:
+    from rich.markup import escape
+
     from heavylegs.cli.output import console
 
     out = console()
@@ -158,12 +160,15 @@ def _print_report(report: ImportReport) -> None:
         f"from {report.imported} new file(s); {report.duplicates} duplicate file(s); "
         f"{len(report.skipped)} skipped."
     )
+    # names and reasons come from the files (a zip member called "[/bold].fit"): never markup
     for merge in report.merged:
-        out.print(f"  merged: {merge.file} = {merge.kept} (activity {merge.activity_id})")
+        out.print(
+            f"  merged: {escape(merge.file)} = {escape(merge.kept)} (activity {merge.activity_id})"
+        )
     for note in report.skipped:
-        out.print(f"  [red]skipped[/red] {note.file}: {note.message}")
+        out.print(f"  [red]skipped[/red] {escape(note.file)}: {escape(note.message)}")
     for note in report.warnings:
-        out.print(f"  [yellow]warning[/yellow] {note.file}: {note.message}")
+        out.print(f"  [yellow]warning[/yellow] {escape(note.file)}: {escape(note.message)}")
 
 
 # -------------------------------------------------------------------------------- activities

@@ -54,6 +54,7 @@ _EXTENSIONS = {
 _DROPPED = frozenset({"trkseg", "trk", "rtept", "rte", "wpt", "metadata"})
 COLUMNS = ("t", "lat", "lon", "ele", "hr", "cad", "speed", "distance")
 MAX_NUMBER_CHARS = 64
+MAX_MAGNITUDE = 1e15
 
 
 def decode_xml_text(data: bytes) -> tuple[str, list[str]]:
@@ -102,13 +103,16 @@ def _local(tag: Any) -> str:
 _LOCAL_NAMES: dict[str, str] = {}
 
 
-def _number(text: str | None) -> float:
-    if text is None:
+def number(text: str | None) -> float:
+    """The number in an element's text; NaN when there is none, or it is infinite or beyond
+    :data:`MAX_MAGNITUDE` (no quantity of a track is, and sums of such values overflow)."""
+    if text is None or len(text) > MAX_NUMBER_CHARS:
         return float("nan")
     try:
-        return float(text) if len(text) <= MAX_NUMBER_CHARS else float("nan")
+        value = float(text)
     except ValueError:
         return float("nan")
+    return value if abs(value) <= MAX_MAGNITUDE else float("nan")
 
 
 def iso_seconds(text: str | None) -> float:
@@ -238,19 +242,19 @@ def read_gpx(data: bytes, sport_hint: str | None = None) -> ParsedActivity:
 
 
 def _point(point: ET.Element, columns: dict[str, array[float]]) -> None:
-    columns["lat"].append(_number(point.get("lat")))
-    columns["lon"].append(_number(point.get("lon")))
+    columns["lat"].append(number(point.get("lat")))
+    columns["lon"].append(number(point.get("lon")))
     found = dict.fromkeys(("t", "ele", "hr", "cad", "speed", "distance"), float("nan"))
     for child in point:
         name = _local(child.tag)
         if name == "time":
             found["t"] = iso_seconds(child.text)
         elif name == "ele":
-            found["ele"] = _number(child.text)
+            found["ele"] = number(child.text)
         elif name == "extensions":
             for element in child.iter():
                 key = _EXTENSIONS.get(_local(element.tag))
                 if key is not None:
-                    found[key] = _number(element.text)
+                    found[key] = number(element.text)
     for key, value in found.items():
         columns[key].append(value)

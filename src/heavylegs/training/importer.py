@@ -33,7 +33,7 @@ from heavylegs.training.import_report import Merge as Merge
 from heavylegs.training.import_report import OnError as OnError
 from heavylegs.training.import_report import Progress as Progress
 from heavylegs.training.model import ActivityFileError, ParsedActivity, SourceFormat
-from heavylegs.training.sanity import check_plausible
+from heavylegs.training.sanity import check_plausible, plausible_figures
 from heavylegs.training.sources import Candidate, Plan, Refused, SourceMeta, Upload, walk
 
 if TYPE_CHECKING:
@@ -72,7 +72,7 @@ def parse_all(
         raise ActivityFileError(f"unreadable {fmt.value.upper()} file ({detail})") from None
     if meta is not None and (meta.title or meta.rpe) and len(found) == 1:
         found = [dataclasses.replace(found[0], title=meta.title, rpe=meta.rpe)]
-    return found
+    return [plausible_figures(parsed) for parsed in found]
 
 
 @dataclass(frozen=True)
@@ -271,7 +271,11 @@ def _garmin_names(store: Store, sources: Sequence[Path | Upload], report: Import
     from heavylegs.training import repository
     from heavylegs.training.garmin import export_names
 
-    named, notes = export_names(sources)
+    try:
+        named, notes = export_names(sources)
+    except Exception as exc:  # an export's extras never lose the batch's stored files
+        report.warnings.append(FileNote("(import)", f"Garmin export names not read ({exc!r:.200})"))
+        return
     report.warnings.extend(FileNote("(import)", note) for note in notes)
     if not any(n.name for n in named):
         return
@@ -288,13 +292,25 @@ def _strava_rows(sources: Sequence[Path | Upload], batch: _Batch, report: Import
     """Manual entries of Strava exports become summary-only activities; missing files are told."""
     from heavylegs.training.strava import export_rows
 
-    for export in export_rows(sources):
+    try:
+        exports = export_rows(sources)
+    except Exception as exc:  # an export's extras never lose the batch's stored files
+        report.warnings.append(
+            FileNote("(import)", f"Strava manual entries not read ({exc!r:.200})")
+        )
+        return
+    for export in exports:
         report.warnings.extend(FileNote(export.csv_name, m) for m in export.missing)
         report.skipped.extend(FileNote(export.csv_name, m) for m in export.refused)
         for sha, parsed in export.manual:
             if batch.seen(sha):
                 continue  # already stored; the file counts above are for files only
             name = f"{export.csv_name} (manual entry: {parsed.title or 'no name'})"
+            checked = plausible_figures(parsed)
+            report.warnings.extend(
+                FileNote(name, w) for w in checked.warnings[len(parsed.warnings) :]
+            )
+            parsed = checked
             try:
                 batch.add(parsed, sha, name, None)
             except ActivityFileError as exc:

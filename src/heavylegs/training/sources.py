@@ -12,7 +12,9 @@ Guards, because an archive is untrusted input:
 * a member larger than :data:`MAX_FILE_BYTES` uncompressed, or compressed more than
   :data:`MAX_RATIO` to 1 beyond :data:`RATIO_FLOOR_BYTES`, is refused (zip bomb); sizes are
   enforced while reading, so a lying header does not get past them;
-* zips nest at most :data:`MAX_DEPTH` deep, and an archive lists at most :data:`MAX_MEMBERS`.
+* zips nest at most :data:`MAX_DEPTH` deep, and an archive lists at most :data:`MAX_MEMBERS`;
+* an encrypted member is refused by name (heavylegs never asks for a password), and no error of
+  one member (:data:`MEMBER_ERRORS`) escapes as anything but that member's reason.
 
 Each :class:`Candidate` must be loaded before the next one is asked for (archives are closed as
 the walk moves on).
@@ -42,6 +44,18 @@ MAX_MEMBERS = 500_000
 MAX_DEPTH = 2
 READ_CHUNK_BYTES = 64 * 1024
 INFLATE_CHUNK_BYTES = 1024 * 1024
+MEMBER_ERRORS = (
+    zipfile.BadZipFile, OSError, EOFError, zlib.error, NotImplementedError, ValueError,
+    RuntimeError,
+)  # fmt: skip
+"""What reading one archive member may raise (``RuntimeError``: encrypted; ``ValueError``
+includes :class:`ActivityFileError`); none of it may end the batch."""
+ENCRYPTED = "refused: encrypted archive member (heavylegs never asks for a password)"
+
+
+def encrypted(info: zipfile.ZipInfo) -> bool:
+    """Whether the member needs a password (zipfile raises ``RuntimeError`` on opening it)."""
+    return bool(info.flag_bits & 0x1)
 
 
 @dataclass(frozen=True)
@@ -281,6 +295,9 @@ def _nested(
     if info.file_size > MAX_ARCHIVE_BYTES:
         yield Refused(member, "refused: nested archive too large")
         return
+    if encrypted(info):
+        yield Refused(member, ENCRYPTED)
+        return
     try:
         _check_ratio(info.file_size, info.compress_size, member)
     except ActivityFileError as exc:
@@ -289,7 +306,7 @@ def _nested(
     try:
         with archive.open(info) as inner:
             yield from _archive(inner, member, plan, depth=depth + 1)  # type: ignore[arg-type]
-    except (zipfile.BadZipFile, OSError, EOFError, zlib.error) as exc:
+    except MEMBER_ERRORS as exc:
         yield Refused(member, f"damaged nested archive ({exc})")
 
 
@@ -300,13 +317,14 @@ def _member_loader(
         if info.file_size > MAX_FILE_BYTES:
             raise ActivityFileError(f"refused: larger than {MAX_FILE_BYTES // 2**20} MB")
         _check_ratio(info.file_size, info.compress_size, member)
+        if encrypted(info):
+            raise ActivityFileError(ENCRYPTED)
         try:
             with archive.open(info) as handle:
                 if gzipped:  # the member's own header bounds the compressed bytes read
                     return gunzip_stream(handle.read, member)
                 data = read_bounded(handle.read, MAX_FILE_BYTES)
-        except (zipfile.BadZipFile, OSError, EOFError, zlib.error, NotImplementedError,
-                ValueError) as exc:  # fmt: skip
+        except MEMBER_ERRORS as exc:
             if isinstance(exc, ActivityFileError):
                 raise
             raise ActivityFileError(f"damaged archive member ({exc})") from None
@@ -327,12 +345,15 @@ def _strava_meta(
     folder = str(PurePosixPath(csv_info.filename).parent)
     folder = "" if folder == "." else folder + "/"
     try:
+        if encrypted(csv_info):
+            raise ActivityFileError("encrypted")
         with archive.open(csv_info) as handle:
             text = read_bounded(handle.read, MAX_FILE_BYTES).decode("utf-8-sig", errors="replace")
-    except (zipfile.BadZipFile, OSError, EOFError, zlib.error, ActivityFileError) as exc:
+        found = read_strava_csv(text)
+    except MEMBER_ERRORS as exc:
         plan.notes.append(f"{name}/{csv_info.filename}: unreadable ({exc}); sports not known")
         return {}
-    return {folder + path: meta for path, meta in read_strava_csv(text).items()}
+    return {folder + path: meta for path, meta in found.items()}
 
 
 def read_strava_csv(text: str) -> dict[str, SourceMeta]:
@@ -342,7 +363,7 @@ def read_strava_csv(text: str) -> dict[str, SourceMeta]:
     each name is used, which is the one Strava documents for the export.
     """
     rows = csv.reader(io.StringIO(text))
-    header = next(rows, None)
+    header = next(csv_rows(rows), None)
     if header is None:
         return {}
     index: dict[str, int] = {}
@@ -357,7 +378,7 @@ def read_strava_csv(text: str) -> dict[str, SourceMeta]:
         return value or None
 
     out: dict[str, SourceMeta] = {}
-    for row in rows:
+    for row in csv_rows(rows):
         filename = cell(row, "filename")
         if not filename:
             continue  # entered by hand on Strava: no file to import
@@ -369,6 +390,16 @@ def read_strava_csv(text: str) -> dict[str, SourceMeta]:
             rpe=_rpe(cell(row, "perceived exertion")),
         )
     return out
+
+
+def csv_rows(rows: Iterator[list[str]]) -> Iterator[list[str]]:
+    """The rows of a CSV reader; a malformed line (a field over the csv module's 128 KB limit,
+    a NUL byte) is :class:`ActivityFileError` naming the line, never a ``csv.Error``."""
+    try:
+        yield from rows
+    except csv.Error as exc:
+        line = getattr(rows, "line_num", 0)
+        raise ActivityFileError(f"line {line}: not readable as CSV ({exc})") from None
 
 
 def _rpe(text: str | None) -> float | None:

@@ -19,15 +19,21 @@ import csv
 import datetime as dt
 import hashlib
 import io
+import math
 import zipfile
-import zlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import BinaryIO, Protocol
 
-from heavylegs.training.model import RUNNING, ParsedActivity, SourceFormat, Stream
-from heavylegs.training.sources import read_bounded
+from heavylegs.training.model import (
+    RUNNING,
+    ActivityFileError,
+    ParsedActivity,
+    SourceFormat,
+    Stream,
+)
+from heavylegs.training.sources import MEMBER_ERRORS, csv_rows, encrypted, read_bounded
 from heavylegs.training.sports import normalise_sport
 
 MAX_CSV_BYTES = 64 * 1024 * 1024
@@ -57,9 +63,10 @@ def _number(text: str | None) -> float | None:
     if not text:
         return None
     try:
-        return float(text.replace(",", ""))
+        value = float(text.replace(",", ""))
     except ValueError:
         return None
+    return value if math.isfinite(value) else None  # "nan", "inf": no number at all
 
 
 def _when(text: str | None) -> dt.datetime | None:
@@ -76,7 +83,12 @@ def _when(text: str | None) -> dt.datetime | None:
 def read_rows(text: str, members: set[str], folder: str, csv_name: str) -> ExportRows:
     """Manual entries and missing-file rows of ``activities.csv`` (``members``: archive names)."""
     rows = csv.reader(io.StringIO(text))
-    header = next(rows, None) or []
+    out = ExportRows(csv_name, [], [], [])
+    try:
+        header = next(csv_rows(rows), None) or []
+    except ActivityFileError as exc:
+        out.refused.append(f"{exc}; its manual entries are not read")
+        return out
     where: dict[str, list[int]] = {}
     for i, column in enumerate(header):
         where.setdefault(column.strip().lower(), []).append(i)
@@ -87,7 +99,16 @@ def read_rows(text: str, members: set[str], folder: str, csv_name: str) -> Expor
             return None
         return row[places[occurrence]].strip() or None
 
-    out = ExportRows(csv_name, [], [], [])
+    try:
+        _read_rows(csv_rows(rows), cell, members, folder, out)
+    except ActivityFileError as exc:  # the rows before the bad line are kept
+        out.refused.append(f"{exc}; the rows after it are not read")
+    return out
+
+
+def _read_rows(
+    rows: Iterator[list[str]], cell: _Cell, members: set[str], folder: str, out: ExportRows
+) -> None:
     for number, row in enumerate(rows, start=2):  # line 1 is the header
         if not any(value.strip() for value in row):
             continue
@@ -105,7 +126,6 @@ def read_rows(text: str, members: set[str], folder: str, csv_name: str) -> Expor
         identity = cell(row, "activity id") or f"{parsed.start_utc.isoformat()}|{number}"
         sha = hashlib.sha256(f"strava-manual:{identity}".encode()).hexdigest()
         out.manual.append((sha, parsed))
-    return out
 
 
 def manual_activity(row: list[str], cell: _Cell) -> ParsedActivity | str:
@@ -163,9 +183,12 @@ def export_archives(
                 yield from _opened(stream, name)
             finally:
                 stream.seek(place)
-        elif source.is_file() and source.name.lower().endswith(".zip"):
-            with source.open("rb") as handle:
-                yield from _opened(handle, str(source))
+        else:  # a zip given by name, or every zip in a folder (as the walk finds them)
+            found = sorted(source.rglob("*")) if source.is_dir() else [source]
+            for path in found:
+                if path.is_file() and path.name.lower().endswith(".zip"):
+                    with path.open("rb") as handle:
+                        yield from _opened(handle, str(path))
 
 
 def _opened(handle: BinaryIO, name: str) -> Iterator[tuple[str, zipfile.ZipFile]]:
@@ -184,13 +207,13 @@ def read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> str | None:
     a member whose header claims a few bytes cannot inflate to the whole cap in one read,
     nor beyond it.
     """
-    if info.file_size > MAX_CSV_BYTES:
+    if info.file_size > MAX_CSV_BYTES or encrypted(info):
         return None
     try:
         with archive.open(info) as member:
             data = read_bounded(member.read, MAX_CSV_BYTES)
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError, zlib.error):
-        return None  # ActivityFileError (too large) is a ValueError
+    except MEMBER_ERRORS:
+        return None  # ActivityFileError (too large) is a ValueError; RuntimeError: encrypted
     return data.decode("utf-8-sig", errors="replace")
 
 

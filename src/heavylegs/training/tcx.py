@@ -27,7 +27,7 @@ from collections.abc import Iterator
 
 import numpy as np
 
-from heavylegs.training.gpx import decode_xml_text
+from heavylegs.training.gpx import decode_xml_text, number
 from heavylegs.training.gpx import iso_seconds as _time
 from heavylegs.training.model import (
     FOOT_SPORTS,
@@ -71,12 +71,7 @@ def _child(element: ET.Element, *path: str) -> ET.Element | None:
 
 
 def _float(element: ET.Element | None) -> float:
-    if element is None or element.text is None:
-        return float("nan")
-    try:
-        return float(element.text.strip())
-    except ValueError:
-        return float("nan")
+    return number(element.text.strip()) if element is not None and element.text else float("nan")
 
 
 def _extension(element: ET.Element, name: str) -> float:
