@@ -423,3 +423,25 @@ def test_any_activities_csv_is_read_or_told_never_raised(
         assert "line" in str(exc)
     rows = read_rows(text, set(), "", "activities.csv")
     assert all(isinstance(m, str) for m in [*rows.missing, *rows.refused])
+
+
+def test_a_file_name_that_is_not_utf8_is_imported_under_a_printable_name(
+    store: Store, tmp_path: Path
+) -> None:
+    """Its lone surrogates were refused by the database: a good run skipped as "could not be
+    stored", and ``--json`` printed bytes that are not UTF-8."""
+    import json
+    import os
+
+    folder = os.fsencode(tmp_path)
+    with open(folder + b"/run-\xff\xfe.gpx", "wb") as out:
+        out.write(gpx_text(START, 120))
+    with open(folder + b"/bad-\xff.fit", "wb") as out:
+        out.write(b"junk")
+    report = import_paths(store, [tmp_path], now=NOW)
+    assert report.imported == 1, report.skipped
+    assert [Path(n.file).name for n in report.skipped] == ["bad-\ufffd.fit"]
+    json.dumps(report.to_json(), ensure_ascii=False).encode("utf-8")  # no lone surrogate left
+    assert [r["name"] for r in _listed(store)] == [None]
+    with store.session() as session:
+        assert count_rows(session)["activities"] == 1

@@ -217,3 +217,66 @@ def test_moving_time_of_a_smart_recording_file_is_not_short(corpus: Path) -> Non
     assert fit.moving_s == pytest.approx(2820.172, abs=0.01)  # the session's timer time
     assert gpx.moving_s is not None and gpx.moving_s >= 0.92 * fit.moving_s
     assert sum(s for _, s in gpx.hr_seconds) >= 0.93 * fit.moving_s
+
+
+@pytest.mark.parametrize(
+    ("codec", "declared"),
+    [
+        ("utf-16", "UTF-16"),  # with a byte-order mark (Windows tools write these)
+        ("utf-16-le", "UTF-16"),  # without one
+        ("utf-16-be", "UTF-16"),
+        ("utf-32", "UTF-32"),
+        ("utf-8-sig", "UTF-8"),
+        ("iso-8859-1", "ISO-8859-1"),
+        ("cp1252", "windows-1252"),
+    ],
+)
+def test_xml_in_any_encoding_it_declares_or_marks_reads_like_utf8(
+    codec: str, declared: str
+) -> None:
+    """A UTF-16 GPX or TCX was "not well-formed (invalid token): line 1, column 0"."""
+    from heavylegs.training.importer import parse_bytes
+
+    utf8 = gpx_text(START, 120).decode().replace("<name>t</name>", "<name>Café</name>")
+    text = utf8.replace('encoding="UTF-8"', f'encoding="{declared}"')
+    expected = parse_bytes(utf8.encode(), None, None)
+    read = parse_bytes(text.encode(codec), None, None)  # recognised by content, not by name
+    assert (read.start_utc, read.duration_s, read.avg_hr) == (
+        expected.start_utc, expected.duration_s, expected.avg_hr,
+    )  # fmt: skip
+    tcx = _tcx_run().decode().replace('<?xml version="1.0"?>', "")
+    assert parse_bytes(tcx.encode(codec), None, None).start_utc == START
+
+
+def _tcx_run() -> bytes:
+    when = START.strftime("%Y-%m-%dT%H:%M:%SZ")
+    return (
+        '<?xml version="1.0"?><TrainingCenterDatabase><Activities><Activity Sport="Running">'
+        f'<Id>{when}</Id><Lap StartTime="{when}"><TotalTimeSeconds>60</TotalTimeSeconds>'
+        f"<Track><Trackpoint><Time>{when}</Time></Trackpoint></Track></Lap></Activity>"
+        "</Activities></TrainingCenterDatabase>"
+    ).encode()
+
+
+def test_one_huge_token_is_fed_to_expat_in_growing_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
+    """expat scans an unfinished token again on every feed: a 50 MB attribute fed 64 KB at a
+    time took minutes (quadratic). The chunk doubles while no element comes out."""
+    import xml.etree.ElementTree as ET
+
+    from heavylegs.training import xmlstream
+
+    feeds: list[int] = []
+
+    class Counting(ET.XMLPullParser):  # type: ignore[type-arg]
+        def feed(self, data: str | bytes) -> None:
+            feeds.append(len(data))
+            super().feed(data)
+
+    monkeypatch.setattr(xmlstream.ET, "XMLPullParser", Counting)
+    text = '<gpx><trkpt lat="' + "4" * (8 * 2**20) + '"/></gpx>'
+    events = [event for event, _e, _s in xmlstream.xml_events(text)]
+    assert events == ["start", "start", "end", "end"]
+    assert len(feeds) <= 10  # 64 KB doubling to 8 MB, not 128 feeds of 64 KB
+    deep = "<a>" * 40 + "</a>" * 40  # the depth limit still stops a read early
+    with pytest.raises(ActivityFileError, match="nested more than"):
+        list(xmlstream.xml_events(deep))

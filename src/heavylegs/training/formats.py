@@ -68,7 +68,9 @@ BY_SUFFIX = {suffix: reader.format for reader in READERS for suffix in reader.su
 
 def sniff(data: bytes) -> SourceFormat | None:
     """Format from the content, for files whose name says nothing (or lies)."""
-    head = data[:SNIFF_BYTES].decode("utf-8", errors="ignore").lstrip("\ufeff \t\r\n")
+    from heavylegs.training.xmlstream import xml_text
+
+    head = xml_text(data[:SNIFF_BYTES], errors="ignore").lstrip("\ufeff \t\r\n")  # UTF-16 too
     for reader in READERS:
         if reader.sniff(data, head):
             return reader.format

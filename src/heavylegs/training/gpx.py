@@ -43,7 +43,7 @@ from heavylegs.training.samples import (
     strides_to_steps,
 )
 from heavylegs.training.sports import normalise_sport
-from heavylegs.training.xmlstream import MAX_DEPTH, xml_events
+from heavylegs.training.xmlstream import MAX_DEPTH, xml_events, xml_text
 
 _EXTENSIONS = {
     **dict.fromkeys(("hr", "heartrate", "heart_rate"), "hr"),
@@ -58,9 +58,10 @@ MAX_MAGNITUDE = 1e15
 
 
 def decode_xml_text(data: bytes) -> tuple[str, list[str]]:
-    """Text of an XML file: BOM removed, whitespace before the declaration dropped (warned)."""
+    """Text of an XML file (:func:`xml_text`): whitespace before the declaration dropped
+    (warned)."""
     warnings: list[str] = []
-    text = data.decode("utf-8-sig", errors="replace")
+    text = xml_text(data)
     stripped = text.lstrip()
     if stripped is not text and len(stripped) != len(text) and stripped.startswith("<?xml"):
         warnings.append("whitespace before the XML declaration was ignored")

@@ -205,8 +205,18 @@ def _interesting(name: str) -> bool:
     return fmt is not None or name.lower().endswith(".zip")
 
 
+def shown_name(path: Path) -> str:
+    """``path`` as text any database and any output can take.
+
+    Why: a file name need not be UTF-8 on Linux; Python carries such bytes as lone surrogates,
+    which the database refused (the good file was skipped as "could not be stored") and which
+    made ``--json`` print bytes that are not UTF-8. They become U+FFFD here.
+    """
+    return os.fsencode(path).decode("utf-8", errors="replace")
+
+
 def _path(path: Path, plan: Plan) -> Iterator[Item]:
-    name = str(path)
+    name = shown_name(path)
     if name.lower().endswith(".zip"):
         try:
             with path.open("rb") as handle:

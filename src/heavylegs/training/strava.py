@@ -33,7 +33,13 @@ from heavylegs.training.model import (
     SourceFormat,
     Stream,
 )
-from heavylegs.training.sources import MEMBER_ERRORS, csv_rows, encrypted, read_bounded
+from heavylegs.training.sources import (
+    MEMBER_ERRORS,
+    csv_rows,
+    encrypted,
+    read_bounded,
+    shown_name,
+)
 from heavylegs.training.sports import normalise_sport
 
 MAX_CSV_BYTES = 64 * 1024 * 1024
@@ -188,7 +194,7 @@ def export_archives(
             for path in found:
                 if path.is_file() and path.name.lower().endswith(".zip"):
                     with path.open("rb") as handle:
-                        yield from _opened(handle, str(path))
+                        yield from _opened(handle, shown_name(path))
 
 
 def _opened(handle: BinaryIO, name: str) -> Iterator[tuple[str, zipfile.ZipFile]]:

@@ -5,10 +5,16 @@ or copies the tree in C (gpxpy did). Here the standard library's pull parser is 
 chunks of :data:`CHUNK_CHARS`, and an element nested deeper than the limit stops the read with
 a refusal before the next chunk is parsed. Entity expansion is not a risk: expat refuses
 external entities and the standard library's expat limits internal ones.
+
+The bytes become text by :func:`xml_text`: a byte-order mark (UTF-8, UTF-16, UTF-32), UTF-16
+without one, or the declared encoding (``ISO-8859-1``…); anything else is read as UTF-8 with
+undecodable bytes replaced (a damaged name must not cost the whole track).
 """
 
 from __future__ import annotations
 
+import codecs
+import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, cast
@@ -22,6 +28,44 @@ CHUNK_CHARS = 1 << 16
 
 if TYPE_CHECKING:
     _Parser = ET.XMLPullParser[ET.Element]
+
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),  # before UTF-16 LE: its mark starts the same way
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+_DECLARED = re.compile(rb"""^<\?xml[^>]{0,200}?encoding\s*=\s*["']([A-Za-z0-9._-]{1,40})["']""")
+
+
+def xml_encoding(data: bytes) -> str:
+    """The codec of an XML file's bytes (see the module docstring); ``utf-8`` by default."""
+    for mark, codec in _BOMS:
+        if data.startswith(mark):
+            return codec
+    if data[:1] == b"<" and data[1:2] == b"\0":
+        return "utf-16-le"
+    if data[:1] == b"\0" and data[1:2] == b"<":
+        return "utf-16-be"
+    declared = _DECLARED.match(data.lstrip()[:256])
+    if declared is not None:
+        try:
+            codec = codecs.lookup(declared.group(1).decode("ascii")).name
+        except LookupError:
+            return "utf-8"
+        if not codec.startswith(("utf-16", "utf-32")):  # declared so, but no mark: not it
+            return codec
+    return "utf-8"
+
+
+def xml_text(data: bytes, errors: str = "replace") -> str:
+    """The text of an XML file's bytes, without its byte-order mark."""
+    try:
+        text = data.decode(xml_encoding(data), errors=errors)
+    except (LookupError, UnicodeError, ValueError):  # "rot13", "idna": not a file's encoding
+        text = data.decode("utf-8", errors=errors)
+    return text.removeprefix("\ufeff")
 
 
 def xml_events(
@@ -37,9 +81,18 @@ def xml_events(
     """
     parser: _Parser = ET.XMLPullParser(events=("start", "end"))
     stack: list[ET.Element] = []
-    for begin in range(0, len(text), CHUNK_CHARS):
-        parser.feed(text[begin : begin + CHUNK_CHARS])
-        yield from _read(parser, stack, max_depth)
+    begin, size = 0, CHUNK_CHARS
+    while begin < len(text):
+        parser.feed(text[begin : begin + size])
+        begin += size
+        before = len(stack)
+        produced = False
+        for item in _read(parser, stack, max_depth):
+            produced = True
+            yield item
+        # No element came out: a token longer than the chunk (a 50 MB attribute), which expat
+        # scans again from its start on every feed. Doubling the chunk keeps that linear.
+        size = CHUNK_CHARS if produced or len(stack) != before else 2 * size
     parser.close()
     yield from _read(parser, stack, max_depth)
 
