@@ -230,3 +230,28 @@ def test_names_from_files_are_printed_as_text_never_as_markup(
     assert result.exit_code == 0, result.output
     assert "[/bold]broken.fit" in result.stdout.replace("\n", "")
     assert result.exception is None
+
+
+def test_ctrl_c_during_the_first_import_keeps_what_was_stored(
+    app: typer.Typer, runs: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Interrupting the import that created the database removed the database, with every
+    activity already committed to it."""
+    from heavylegs.store import open_store
+    from heavylegs.training import isolation
+    from heavylegs.training.repository import count_rows
+
+    real = isolation.import_isolated
+
+    def interrupted(url: str, paths: list[Path], **kwargs: object) -> object:
+        real(url, [runs / "00.fit"], **kwargs)  # type: ignore[arg-type]  # committed for good
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(isolation, "import_isolated", interrupted)
+    database = tmp_path / "new.sqlite3"
+    result = CliRunner().invoke(app, ["import", str(runs), "--db", str(database)])
+    assert result.exit_code == 130
+    assert "interrupted: what was stored before stays" in result.stderr
+    assert database.exists()
+    with open_store(f"sqlite:///{database}") as store, store.session() as session:
+        assert count_rows(session)["activities"] == 1

@@ -30,6 +30,7 @@ from heavylegs.cli.output import (
     now,
     open_db,
     print_json,
+    writing_file,
 )
 
 if TYPE_CHECKING:
@@ -82,6 +83,7 @@ def import_activities(
             mode = OnError.SKIP
         if problems:
             raise Fail(problems)
+        interrupted = False
         with open_db(db, creates=True) as store, _progress() as report_progress:
             try:
                 url = store.engine.url.render_as_string(hide_password=False)
@@ -101,6 +103,16 @@ def import_activities(
             except ImportStopped as stopped:
                 report = stopped.report
                 code = 1
+            except KeyboardInterrupt:  # caught here, so a new database is kept, not removed
+                interrupted = True
+        if interrupted:
+            from heavylegs.cli.output import error_lines
+
+            error_lines(
+                ["interrupted: what was stored before stays; the same command again goes on "
+                 "(files already imported are recognised)"]
+            )  # fmt: skip
+            raise typer.Exit(130)
         if json_output:
             print_json(report.to_json())
         else:
@@ -321,7 +333,8 @@ def training(
         if chart is not None:
             from heavylegs.training.charts import render_chart
 
-            render_chart(document, chart, days=7 * weeks)
+            with writing_file(chart, "--plot"):
+                render_chart(document, chart, days=7 * weeks)
     if json_output:
         print_json(document)
         return

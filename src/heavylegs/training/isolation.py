@@ -239,7 +239,9 @@ def _child(
     sender: Connection, job: _Job, start: int, refused: dict[int, str]
 ) -> None:  # pragma: no cover - runs in the child process (covered by the hostile tests)
     import resource
+    import signal
 
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's: it ends this child
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     memory = job.limits.memory_bytes
     resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
@@ -282,6 +284,8 @@ def _child(
             return
         except StoreError as exc:
             sender.send(("failed", exc))
+            return
+        except BrokenPipeError:  # the parent is gone (killed): what was committed stays
             return
     sender.send(("done", report))
 
