@@ -73,6 +73,15 @@ RED_FLAG_QUESTIONS = [
         U,
         "severe_or_worsening_pain",
     ),
+    ("sciatica down both legs with back pain", E, "sciatica_both_legs"),
+    ("shooting pain down both legs and I have a bad back", E, "sciatica_both_legs"),
+    ("my legs suddenly became extremely heavy", U, "sudden_severe_heaviness"),
+    ("I have cancer and my legs are getting weak", E, "cancer_leg_weakness"),
+    ("one calf is tender", U, "suspected_dvt"),
+    ("my right calf is tender to touch", U, "suspected_dvt"),
+    ("a red warm patch appeared on my left shin", U, "cellulitis"),
+    ("my leg suddenly went numb", E, "sudden_leg_numbness"),
+    ("I'm on the pill and get breathless climbing stairs", U, "breathless_with_clot_risk"),
 ]
 
 NO_HINT_QUESTIONS = [
@@ -93,6 +102,9 @@ NO_HINT_QUESTIONS = [
     "I'm confused about which compression class to buy",
     "Why do I get blisters when I run?",
     "What is sepsis?",
+    "I'm getting weaker with age, should I do squats?",
+    "I have sciatica in my left leg",
+    "my legs are extremely heavy at the end of the day",
 ]
 
 
