@@ -125,15 +125,17 @@ def test_stands_aside_when_the_store_must_do_it(tmp_path: Path) -> None:
     assert _rows(tmp_path / "old.sqlite3")["assessments"] == []
 
 
-def test_a_locked_database_is_left_to_the_store(
+def test_a_locked_database_is_said_at_once_not_left_to_the_store(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """The store would wait out the same lock a second time: ``Busy``, in the store's words."""
     monkeypatch.setenv("HEAVYLEGS_BUSY_TIMEOUT_MS", "0")
     url = _fresh(tmp_path, "db.sqlite3")
     holder = sqlite3.connect(tmp_path / "db.sqlite3", isolation_level=None)
     holder.execute("BEGIN IMMEDIATE")
     try:
-        assert fastlite.save_assessment(url, {}, {"triage": {"level": "routine"}}, "v", T0) is None
+        with pytest.raises(fastlite.Busy, match=r"is busy \(another program is writing to it\)"):
+            fastlite.save_assessment(url, {}, {"triage": {"level": "routine"}}, "v", T0)
     finally:
         holder.execute("ROLLBACK")
         holder.close()

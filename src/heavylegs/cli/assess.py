@@ -12,20 +12,34 @@ from typing import Any
 
 import typer
 
-from heavylegs.cli.output import Fail, console, guard, print_json
+from heavylegs.cli.output import (
+    Fail,
+    console,
+    guard,
+    print_json,
+    read_input,
+    write_atomically,
+)
+
+ANSWERS_MAX_BYTES = 1024 * 1024
+"""An answers file is a few kilobytes; anything past a megabyte is the wrong file."""
 
 
 def _read(source: str) -> bytes:
-    if source == "-":
-        return sys.stdin.buffer.read()
-    try:
-        return Path(source).read_bytes()
-    except FileNotFoundError:
-        raise Fail([f"--answers: no such file: {source}"]) from None
-    except IsADirectoryError:
-        raise Fail([f"--answers: is a folder, not a file: {source}"]) from None
-    except OSError as exc:
-        raise Fail([f"--answers: cannot read {source}: {exc.strerror}"]) from None
+    return read_input(source, "--answers", ANSWERS_MAX_BYTES, "an answers file")
+
+
+def _check_save(save: Path | None) -> None:
+    """Refuse a ``--save`` file that cannot be written before the questions are asked, so
+    nobody answers sixty questions to lose them at the end."""
+    if save is None:
+        return
+    if not str(save).strip() or not save.name:
+        raise Fail(["--save: give a file name"])
+    if save.is_dir():
+        raise Fail([f"--save: is a folder, not a file: {save}"])
+    if not save.parent.is_dir():
+        raise Fail([f"--save: no such folder: {save.parent}"])
 
 
 def run_assess(
@@ -106,6 +120,7 @@ def _answers(
         return _merge_running(answers, running) if running else answers
     if not sys.stdin.isatty() and not _interactive_forced():
         raise Fail(["--answers: give a file or '-' when not running in a terminal"])
+    _check_save(save)
     from heavylegs.cli.interview import interview
 
     prefill = {"about": _profile_about(db), "running": running}
@@ -113,11 +128,22 @@ def _answers(
     if raw is None:
         raise typer.Exit(130)
     if save is not None:
-        import json
-
-        save.write_text(json.dumps(raw, indent=2) + "\n", encoding="utf-8")
-        console().print(f"[dim]Answers saved to {save}[/dim]")
+        _save(raw, save)
     return parse_answers(raw)
+
+
+def _save(raw: dict[str, Any], save: Path) -> None:
+    """Write the answers given to ``save``; if that fails now, say so and still assess them."""
+    import json
+
+    try:
+        write_atomically(str(save), (json.dumps(raw, indent=2) + "\n").encode(), "--save")
+    except Fail as exc:
+        sys.stderr.write(
+            "".join(f"warning: {p} (the answers are assessed below)\n" for p in exc.problems)
+        )
+        return
+    console().print(f"Answers saved to {save}", style="dim", markup=False)
 
 
 def _profile_about(db: str | None) -> dict[str, Any]:
@@ -155,8 +181,12 @@ def _record(answers: dict[str, Any], output: dict[str, Any], db: str | None) -> 
 
     version = output["knowledge_version"]
     at = now()
-    if fastlite.save_assessment(resolve_db(db)[0], answers, output, version, at) is not None:
-        return  # the local file at the current schema, written without SQLAlchemy (issue 15)
+    try:
+        if fastlite.save_assessment(resolve_db(db)[0], answers, output, version, at) is not None:
+            return  # the local file at the current schema, written without SQLAlchemy (issue 15)
+    except fastlite.Busy as exc:
+        sys.stderr.write(f"warning: assessment not stored: {exc}\n")
+        return
     from heavylegs.store import StoreError, save_assessment
 
     try:

@@ -7,7 +7,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from heavylegs.cli.output import Fail, console, open_db, write_atomically
+from heavylegs.cli.output import Fail, console, open_db, read_input, write_atomically
+
+BACKUP_MAX_BYTES = 1024 * 1024 * 1024
+"""A backup or FHIR bundle larger than this is refused before it is read (years of diary
+and activities make tens of megabytes; a wrong file, or ``/dev/zero``, must not fill memory)."""
 
 
 def export_backup(out: str, db: str | None) -> None:
@@ -27,9 +31,7 @@ def restore_backup(file: Path, db: str | None) -> None:
     from heavylegs.store import import_backup
 
     try:
-        document = loads(file.read_bytes())
-    except OSError as exc:
-        raise Fail([f"file: cannot read {file}: {exc.strerror}"]) from None
+        document = loads(read_input(str(file), "file", BACKUP_MAX_BYTES, "a heavylegs backup"))
     except JsonInputError as exc:
         raise Fail([f"file: not JSON heavylegs can read: {exc}"]) from None
     with open_db(db, creates=True) as store, store.session() as session:

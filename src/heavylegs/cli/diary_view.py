@@ -13,7 +13,15 @@ from pathlib import Path
 from typing import Any
 
 from heavylegs.cli.diary_entry import knowledge, parse_day, titles
-from heavylegs.cli.output import Fail, chart_file_problems, console, open_db, plural, print_json
+from heavylegs.cli.output import (
+    Fail,
+    chart_file_problems,
+    console,
+    open_db,
+    plural,
+    print_json,
+    writing_file,
+)
 
 
 def show_diary(*, days: int, json_output: bool, ids: bool, db: str | None, today: dt.date) -> None:
@@ -155,7 +163,8 @@ def show_trends(*, days: int, plot: Path | None, db: str | None, today: dt.date)
                 f"  {named.get(measure, measure)}: {plural(count, 'day', 'days')}", markup=False
             )
     if plot is not None:
-        render_plot(series, plot, titles(knowledge()))
+        with writing_file(plot, "--plot"):
+            render_plot(series, plot, titles(knowledge()))
         out.print(f"Chart written to {plot}")
 
 

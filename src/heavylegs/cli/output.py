@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -189,9 +189,16 @@ class Fail(Problems):
 
 def _store_errors() -> tuple[type[Exception], ...]:
     """``StoreError`` once the store is loaded; nothing before (no store, no store error), so a
-    command that never opens a database never imports SQLAlchemy for its guard (~250 ms)."""
+    command that never opens a database never imports SQLAlchemy for its guard (~250 ms).
+    Likewise the quick writes' ``Busy`` (:mod:`heavylegs.fastlite`) once they are loaded."""
+    errors: list[type[Exception]] = []
     engine = sys.modules.get("heavylegs.store.engine")
-    return () if engine is None else (engine.StoreError,)
+    if engine is not None:
+        errors.append(engine.StoreError)
+    fast = sys.modules.get("heavylegs.fastlite")
+    if fast is not None:
+        errors.append(fast.Busy)
+    return tuple(errors)
 
 
 @contextmanager
@@ -272,10 +279,56 @@ def write_atomically(out: str, content: bytes, option: str = "--out") -> None:
         sys.stdout.flush()
         return
     target = Path(out)
+    if not out.strip() or not target.name:
+        raise Fail([f"{option}: give a file name (or '-' for standard output)"])
     tmp = target.with_name(f".{target.name}.tmp")
     try:
         tmp.write_bytes(content)
         tmp.replace(target)
     except OSError as exc:
-        tmp.unlink(missing_ok=True)
+        # A read-only folder refuses even removing what is not there: nothing was left.
+        with suppress(OSError):
+            tmp.unlink(missing_ok=True)
         raise Fail([f"{option}: cannot write {out}: {exc.strerror}"], 1) from None
+
+
+def read_input(source: str, option: str, limit: int, what: str) -> bytes:
+    """The bytes of the file ``source`` ('-' = standard input), read at most ``limit`` of them.
+
+    Why bounded: a wrong file (a video, ``/dev/zero``, an endless pipe) must be refused in
+    one line, not read until the machine runs out of memory. Every problem names ``option``;
+    ``what`` says what the file should be ("an answers file").
+    """
+    if source == "-":
+        data = sys.stdin.buffer.read(limit + 1)
+    elif not source.strip():
+        raise Fail([f"{option}: give a file name (or '-' for standard input)"])
+    else:
+        try:
+            with open(source, "rb") as stream:
+                data = stream.read(limit + 1)
+        except FileNotFoundError:
+            raise Fail([f"{option}: no such file: {source}"]) from None
+        except IsADirectoryError:
+            raise Fail([f"{option}: is a folder, not a file: {source}"]) from None
+        except OSError as exc:
+            raise Fail([f"{option}: cannot read {source}: {exc.strerror or exc}"]) from None
+    if len(data) > limit:
+        where = "standard input" if source == "-" else source
+        raise Fail([f"{option}: {where} is larger than {_mebibytes(limit)}, too big for {what}"])
+    return data
+
+
+def _mebibytes(n: int) -> str:
+    return f"{n // 2**20} MB" if n >= 2**20 else f"{n // 1024} KB"
+
+
+@contextmanager
+def writing_file(path: Path, option: str) -> Iterator[None]:
+    """A file a stage writes itself (a chart): a folder that cannot be written is one line on
+    stderr naming ``option`` and the file, exit 1, instead of the library's traceback."""
+    try:
+        yield
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        raise Fail([f"{option}: cannot write {path}: {reason}"], 1) from None

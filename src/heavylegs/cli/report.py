@@ -14,7 +14,15 @@ from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
 
-from heavylegs.cli.output import DbOption, Fail, guard, now, open_db, write_atomically
+from heavylegs.cli.output import (
+    DbOption,
+    Fail,
+    guard,
+    now,
+    open_db,
+    read_input,
+    write_atomically,
+)
 
 if TYPE_CHECKING:
     from heavylegs.reports.gather import ReportData
@@ -152,16 +160,15 @@ def import_fhir(
 ) -> None:
     """Read a heavylegs FHIR bundle back into an empty database (all or nothing)."""
     with _guard():
-        import json
-
+        from heavylegs.cli.backup import BACKUP_MAX_BYTES
         from heavylegs.knowledge import load_knowledge
         from heavylegs.reports.fhir_import import import_bundle
+        from heavylegs.safejson import JsonInputError, loads
 
+        data = read_input(str(file), "file", BACKUP_MAX_BYTES, "a FHIR bundle")
         try:
-            document = json.loads(file.read_text(encoding="utf-8"))
-        except OSError as exc:
-            raise Fail([f"file: cannot read {file}: {exc.strerror}"]) from None
-        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            document = loads(data)  # within limits: deep nesting or huge numbers are refused
+        except JsonInputError as exc:
             raise Fail([f"$: not JSON: {exc}"]) from None
         with open_db(db, creates=True) as store, store.session() as session:
             counts = import_bundle(session, document, load_knowledge(), now())

@@ -106,6 +106,23 @@ def head_revision() -> str | None:
     return max(numbers, default=None)
 
 
+class Busy(Exception):
+    """Another program holds the write lock of the file past the busy timeout (nothing was
+    kept); ``str()`` is the store's words for its ``DatabaseBusy``."""
+
+    def __init__(self, url: str) -> None:
+        super().__init__(
+            f"the database {url} is busy (another program is writing to it); try again shortly"
+        )
+
+
+def is_busy(exc: sqlite3.Error) -> bool:
+    """Whether ``exc`` is SQLite's ``SQLITE_BUSY`` or ``SQLITE_LOCKED`` (as the store reads it)."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    primary = code & 0xFF if isinstance(code, int) else None
+    return primary in (5, 6) or "database is locked" in str(exc).lower()
+
+
 def _busy_timeout_ms() -> int:
     text = os.environ.get(BUSY_ENV, "").strip()
     return int(text) if text.isdigit() and len(text) < 10 else BUSY_TIMEOUT_MS

@@ -11,7 +11,9 @@ from typing import Any, TypeVar
 from heavylegs.fastlite.connect import (
     LOCAL_ACCOUNT_ID,
     PROFILE_SECTIONS,
+    Busy,
     connect,
+    is_busy,
     json_text,
     store_time,
     strip_nul,
@@ -24,7 +26,9 @@ T = TypeVar("T")
 def _in_transaction(url: str, work: Callable[[sqlite3.Connection], T]) -> T | None:
     """``work`` in one ``BEGIN IMMEDIATE`` transaction on the local file: its result, or ``None``
     when the store must do it (not a file at a known revision, or any SQLite error: nothing was
-    kept, and the store tries again and words what went wrong)."""
+    kept, and the store tries again and words what went wrong). Another program holding the
+    write lock past the busy timeout raises :class:`Busy` instead: the store would only wait
+    for the same lock as long again before saying so."""
     conn = connect(url)
     if conn is None:
         return None
@@ -37,7 +41,9 @@ def _in_transaction(url: str, work: Callable[[sqlite3.Connection], T]) -> T | No
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
             raise
-    except sqlite3.Error:
+    except sqlite3.Error as exc:
+        if is_busy(exc):
+            raise Busy(url) from None  # the store would wait out the same lock a second time
         return None
     finally:
         conn.close()

@@ -1,0 +1,207 @@
+"""Hostile command lines on the stored path: files that cannot be written or are far too big,
+JSON beyond the limits, a database another program holds. Each is one line on stderr naming
+the option and the file, a non-zero exit code, and no traceback (a sweep of every command)."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from heavylegs.cli import output
+from heavylegs.cli.output import Fail, write_atomically
+from tests.cli.conftest import Invoke
+
+EXAMPLE = {"schema_version": 1, "symptoms": {"legs": "both", "heaviness": 3}}
+
+
+def _one_line(stderr: str, *words: str) -> None:
+    assert stderr.count("\n") == 1, stderr
+    assert "Traceback" not in stderr
+    for word in words:
+        assert word in stderr, stderr
+
+
+def _stopped(result: object, code: int) -> None:
+    """The command stopped itself (typer.Exit), it did not crash."""
+    assert getattr(result, "exit_code", None) == code, getattr(result, "output", "")
+    assert isinstance(getattr(result, "exception", None), SystemExit | None)
+
+
+def test_an_empty_out_file_name_is_refused(heavylegs: Invoke) -> None:
+    heavylegs("log", "--heaviness", "3")
+    result = heavylegs("export", "--out", "")
+    _stopped(result, 2)
+    _one_line(result.stderr, "--out: give a file name")
+
+
+def test_out_under_a_file_is_one_line_and_leaves_nothing(heavylegs: Invoke, tmp_path: Path) -> None:
+    """A path whose folder is a file: writing fails, and so does removing the temporary file
+    that was never made (ENOTDIR, like EROFS on a read-only disk): still one line."""
+    heavylegs("log", "--heaviness", "3")
+    not_a_folder = tmp_path / "notes.txt"
+    not_a_folder.write_text("mine")
+    for args in (["export"], ["export", "--format", "fhir"], ["calendar"]):
+        result = heavylegs(*args, "--out", str(not_a_folder / "out.json"))
+        assert result.exit_code in (1, 2), result.output
+        assert isinstance(result.exception, SystemExit)
+        assert "Traceback" not in result.stderr
+    assert not_a_folder.read_text() == "mine"
+
+
+def test_write_atomically_on_a_read_only_disk(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On a read-only file system even ``unlink(missing_ok=True)`` raises (EROFS, not ENOENT)."""
+    import errno
+
+    def refuse(self: Path, *args: object, **kwargs: object) -> None:
+        raise OSError(errno.EROFS, "Read-only file system", str(self))
+
+    monkeypatch.setattr(Path, "write_bytes", refuse)
+    monkeypatch.setattr(Path, "unlink", refuse)
+    with pytest.raises(Fail) as caught:
+        write_atomically(str(tmp_path / "report.pdf"), b"%PDF")
+    assert caught.value.problems == [
+        f"--out: cannot write {tmp_path / 'report.pdf'}: Read-only file system"
+    ]
+    assert caught.value.code == 1
+
+
+@pytest.mark.parametrize("command", [["trends"], ["training"]])
+def test_a_chart_that_cannot_be_written_is_one_line(
+    heavylegs: Invoke, tmp_path: Path, command: list[str]
+) -> None:
+    heavylegs("log", "--heaviness", "3")
+    not_a_folder = tmp_path / "notes.txt"
+    not_a_folder.write_text("mine")
+    chart = not_a_folder / "chart.png"
+    result = heavylegs(*command, "--plot", str(chart))
+    _stopped(result, 1)
+    _one_line(result.stderr, f"--plot: cannot write {chart}")
+
+
+def test_answers_past_a_megabyte_are_refused_unread(heavylegs: Invoke, tmp_path: Path) -> None:
+    """A wrong file (a video, /dev/zero) must not be read until memory runs out."""
+    big = tmp_path / "big.json"
+    big.write_bytes(b" " * (output_limit() + 1))
+    for source, stdin in ((str(big), None), ("-", " " * (output_limit() + 1))):
+        result = heavylegs("assess", "--answers", source, "--json", input=stdin)
+        _stopped(result, 2)
+        _one_line(result.stderr, "--answers:", "larger than 1 MB")
+        assert result.stdout == ""
+
+
+def output_limit() -> int:
+    from heavylegs.cli.assess import ANSWERS_MAX_BYTES
+
+    return ANSWERS_MAX_BYTES
+
+
+def test_an_empty_answers_file_name_is_not_called_a_folder(heavylegs: Invoke) -> None:
+    result = heavylegs("assess", "--answers", "", "--json")
+    _stopped(result, 2)
+    _one_line(result.stderr, "--answers: give a file name")
+
+
+@pytest.mark.parametrize("command", ["import-backup", "import-fhir"])
+def test_a_backup_past_the_limit_is_refused_unread(
+    heavylegs: Invoke, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: str
+) -> None:
+    from heavylegs.cli import backup
+
+    monkeypatch.setattr(backup, "BACKUP_MAX_BYTES", 1000)
+    big = tmp_path / "big.json"
+    big.write_bytes(b"{" + b" " * 2000 + b"}")
+    result = heavylegs(command, str(big))
+    _stopped(result, 2)
+    _one_line(result.stderr, "file:", "larger than 0 KB")
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ("[" * 100_000 + "]" * 100_000, "nested too deeply"),
+        ('{"resourceType": ' + "9" * 5000 + "}", "5000 digits"),
+        ('{"resourceType": NaN}', "NaN"),
+    ],
+)
+def test_import_fhir_reads_json_within_limits(
+    heavylegs: Invoke, tmp_path: Path, text: str, problem: str
+) -> None:
+    bundle = tmp_path / "bundle.json"
+    bundle.write_text(text)
+    result = heavylegs("import-fhir", str(bundle))
+    _stopped(result, 2)
+    _one_line(result.stderr, "$: not JSON", problem)
+
+
+def test_save_to_a_missing_folder_is_refused_before_the_questions(
+    heavylegs: Invoke, tmp_path: Path
+) -> None:
+    """Nobody answers sixty questions to lose them to a typo in --save."""
+    result = heavylegs(
+        "assess",
+        "--save",
+        str(tmp_path / "no" / "answers.json"),
+        input="1\n",
+        env={"HEAVYLEGS_INTERACTIVE": "1"},
+    )
+    _stopped(result, 2)
+    _one_line(result.stderr, "--save: no such folder")
+    assert "Which legs" not in result.stdout
+
+
+@pytest.fixture
+def held(heavylegs: Invoke, cli_db: str) -> Iterator[Path]:
+    """The test's database at the current schema, its write lock held by another connection."""
+    assert heavylegs("log", "--date", "2026-01-05", "--heaviness", "3").exit_code == 0
+    path = Path(cli_db.removeprefix("sqlite:///"))
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        yield path
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+
+
+def _no_second_wait(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The store is not asked to wait for the same lock again after the quick write did."""
+
+    def second_wait(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the store waited for the lock a second time")
+
+    from heavylegs.cli import diary_entry
+
+    monkeypatch.setattr(diary_entry, "open_db", second_wait)
+    monkeypatch.setattr(output, "open_db", second_wait)
+
+
+@pytest.mark.parametrize(
+    "args", [["log", "--heaviness", "4"], ["done", "ankle_pumps", "--reps", "20"]]
+)
+def test_a_busy_database_is_said_after_one_wait(
+    heavylegs: Invoke, held: Path, monkeypatch: pytest.MonkeyPatch, args: list[str]
+) -> None:
+    _no_second_wait(monkeypatch)
+    result = heavylegs(*args, env={"HEAVYLEGS_BUSY_TIMEOUT_MS": "100"})
+    _stopped(result, 1)
+    _one_line(result.stderr, "is busy (another program is writing to it)")
+
+
+def test_assess_prints_its_result_when_the_database_is_busy(
+    heavylegs: Invoke, held: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    _no_second_wait(monkeypatch)
+    answers = tmp_path / "answers.json"
+    answers.write_text(json.dumps(EXAMPLE))
+    result = heavylegs(
+        "assess", "--answers", str(answers), "--json", env={"HEAVYLEGS_BUSY_TIMEOUT_MS": "100"}
+    )
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["triage"]["level"]
+    _one_line(result.stderr, "warning: assessment not stored", "is busy")
