@@ -292,3 +292,23 @@ def test_damage_in_the_first_message_reports_the_byte_it_was_found_at() -> None:
     with pytest.raises(FitFormatError, match=f"undefined local type 15 at byte {header}") as caught:
         decode_fit(broken)
     assert caught.value.offset == header
+
+
+def _raw_fit(body: bytes) -> bytes:
+    import struct
+
+    head = struct.pack("<BBHI4s", 14, 0x20, 2132, len(body), b".FIT")
+    head += struct.pack("<H", crc16(head))
+    return head + body + struct.pack("<H", crc16(head + body))
+
+
+@pytest.mark.parametrize("base_type", [0x07, 0x0D])  # string, byte array: not a date
+def test_a_file_fitdecode_cannot_read_says_where(base_type: int) -> None:
+    """A record timestamp typed as a string made fitdecode raise a bare ``TypeError``; the
+    reason named no place in the file."""
+    import struct
+
+    definition = struct.pack("<BBBHB", 0x40, 0, 0, 20, 2) + bytes([253, 8, base_type, 3, 1, 2])
+    records = b"".join(b"\x00" + b"2026-03-" + bytes([150]) for _ in range(10))
+    with pytest.raises(ActivityFileError, match=r"damaged FIT file near byte \d+: "):
+        read_fit(_raw_fit(definition + records))

@@ -184,3 +184,19 @@ def test_uploads_are_file_objects() -> None:
     stream = io.BytesIO(zip_bytes({"x/a.tcx.gz": gz(b"<TrainingCenterDatabase/>")}))
     candidates, refused, _plan = _items([("upload.zip", stream)])
     assert refused == [] and candidates[0].format is SourceFormat.TCX
+
+
+def test_a_pipe_or_device_named_like_an_activity_is_refused_unread(tmp_path: Path) -> None:
+    """``heavylegs import run.fit`` where run.fit is a FIFO waited forever for a writer, and a
+    link to /dev/zero read until memory ran out (both ended only by the child's limits)."""
+    import os
+
+    fifo = tmp_path / "run.fit"
+    os.mkfifo(fifo)
+    device = tmp_path / "zero.gpx"
+    device.symlink_to("/dev/null")
+    for path in (device, fifo):  # the device first: without the guard it fails, not hangs
+        (candidate,) = list(walk([path], Plan()))
+        assert isinstance(candidate, Candidate)
+        with pytest.raises(ActivityFileError, match="not a regular file"):
+            candidate.load()

@@ -89,7 +89,9 @@ def decode_with_fitdecode(data: bytes) -> FitData:
             _read_frames(reader, wanted, columns, messages)
         except Exception as exc:  # damage after some records: keep them (like the fast path)
             if not columns["timestamp"]:
-                raise
+                raise ActivityFileError(
+                    f"damaged FIT file near byte {source.tell()}: {_describe(exc)}"
+                ) from None
             damage = (
                 f"damaged near byte {source.tell()} ({_describe(exc)}); the "
                 f"{len(columns['timestamp'])} records before it are kept"
@@ -176,6 +178,8 @@ def decode(data: bytes) -> tuple[FitData, bool]:
         pass
     try:
         return decode_with_fitdecode(data), False
+    except ActivityFileError:
+        raise
     except Exception as exc:  # fitdecode raises several unrelated types on damaged input
         raise ActivityFileError(f"damaged FIT file: {_describe(exc)}") from None
 

@@ -25,6 +25,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+import stat
 import zipfile
 import zlib
 from collections.abc import Callable, Iterator, Sequence
@@ -228,7 +229,10 @@ def _path(path: Path, plan: Plan) -> Iterator[Item]:
 
     def load() -> bytes:
         try:
-            size = path.stat().st_size
+            status = path.stat()
+            if not stat.S_ISREG(status.st_mode):  # a pipe never ends, a device never stops
+                raise ActivityFileError("not a regular file (a pipe, device or socket): not read")
+            size = status.st_size
             if size > MAX_FILE_BYTES:
                 raise ActivityFileError(f"refused: larger than {MAX_FILE_BYTES // 2**20} MB")
             if gzipped:
