@@ -4,6 +4,7 @@ the option and the file, a non-zero exit code, and no traceback (a sweep of ever
 
 from __future__ import annotations
 
+import io
 import json
 import sqlite3
 from collections.abc import Iterator
@@ -205,3 +206,51 @@ def test_assess_prints_its_result_when_the_database_is_busy(
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["triage"]["level"]
     _one_line(result.stderr, "warning: assessment not stored", "is busy")
+
+
+# --- what a person reads on an ordinary terminal ---------------------------------------------
+
+
+def test_an_empty_plan_says_so_under_its_heading(shared: Path) -> None:
+    """A self-care result whose answers give no measure: the heading is not left over nothing."""
+    from rich.console import Console
+
+    from heavylegs.assessment.engine import assess_document
+    from heavylegs.assessment.result import from_document
+    from heavylegs.assessment.validation import parse_answers_json
+    from heavylegs.cli.render import render_assessment
+    from heavylegs.knowledge import load_knowledge
+
+    answers = (shared / "spec" / "examples" / "office-worker.json").read_bytes()
+    document = assess_document(parse_answers_json(answers))
+    assert document["triage"]["level"] == "self_care"
+    document["plan"]["do"] = []
+    out = Console(width=100, record=True, file=io.StringIO())
+    render_assessment(out, from_document(document), load_knowledge())
+    text = out.export_text()
+    after = text.split("Your plan", 1)[1].strip().splitlines()[0]
+    assert after.startswith("No measure to suggest from these answers")
+
+
+@pytest.mark.parametrize("width", [60, 80, 100, 200])
+def test_the_diary_never_breaks_a_value_over_lines(
+    heavylegs: Invoke, monkeypatch: pytest.MonkeyPatch, width: int
+) -> None:
+    """At 100 columns the table broke dates ('2026-1' / '2-01') and parts ('evenin' / 'g'),
+    and a narrower one squeezed columns to nothing: every value is shown whole, in a table
+    when it fits, else one line per row."""
+    from heavylegs.cli.output import console
+
+    heavylegs(
+        "log", "--date", "2026-01-05", "--part", "evening", "--heaviness", "5",
+        "--ankle-left-cm", "24", "--ankle-right-cm", "24.5", "--cramps", "1", "--sleep-h", "7",
+        "--water-l", "1.5", "--walk-min", "20", "--note", "long day at the till",
+    )  # fmt: skip
+    heavylegs("done", "legs_up_the_wall", "--minutes", "12", "--date", "2026-01-05")
+    monkeypatch.setattr(console(), "width", width)
+    result = heavylegs("diary", "--ids", "--days", "10000")
+    assert result.exit_code == 0, result.output
+    for value in ("2026-01-05", "evening", "24/24.5", "1.5", "20 min", "legs_up_the_wall"):
+        assert value in result.stdout, (value, result.stdout)
+    assert "…" not in result.stdout
+    assert ("┃ heavy" in result.stdout) is (width == 200)

@@ -65,6 +65,7 @@ def _jsonable(row: Mapping[str, Any]) -> dict[str, Any]:
 
 def _print_diary(entries: list[Any], measures: list[Any], *, ids: bool = False) -> None:
     """One row per entry; columns that are empty for the whole period are left out."""
+    from rich.measure import Measurement
     from rich.table import Table
     from rich.text import Text
 
@@ -114,12 +115,28 @@ def _print_diary(entries: list[Any], measures: list[Any], *, ids: bool = False) 
     columns = [c for c in every if c in ("date", "part") or any(r.get(c) for r in rows)]
     if ids and "id" not in columns:
         columns.insert(0, "id")
+    out = console()
     table = Table(title="Diary")
-    for column in columns:
-        table.add_column(column, overflow="fold")
+    for column in columns:  # only the measures and the note may wrap, at spaces
+        table.add_column(column, no_wrap=column not in _TEXT)
     for row in rows:
         table.add_row(*(Text(row.get(c, "")) for c in columns))  # notes are text, not markup
-    console().print(table)
+    if Measurement.get(out, out.options.update_width(10_000), table).minimum <= out.width:
+        out.print(table)
+        return
+    # Too narrow for the table: a value cut in half, or a column squeezed to nothing, would
+    # misread or hide a record, so each row becomes a line of its own ("2026-12-01 evening: …").
+    out.print("Diary", style="bold")
+    for row in rows:
+        head = " ".join(row[c] for c in ("date", "part") if row.get(c))
+        head += f" (id {row['id']})" if row.get("id") else ""
+        values = " · ".join(f"{c} {row[c]}" for c in columns if c not in _HEAD and row.get(c))
+        out.print(Text(f"{head}: {values}" if values else head))
+
+
+_TEXT = frozenset({"measures", "note"})
+"""Diary columns whose text may wrap; any other value broken over lines reads as another."""
+_HEAD = frozenset({"id", "date", "part"})
 
 
 def show_trends(*, days: int, plot: Path | None, db: str | None, today: dt.date) -> None:

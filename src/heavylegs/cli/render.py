@@ -86,6 +86,11 @@ def render_assessment(console: Console, result: Assessment, kb: KnowledgeBase) -
 
 def _render_plan(console: Console, result: Assessment, title: str) -> None:
     console.print(Text(f"\n{title}", style="bold underline"))
+    if not result.plan.do:  # a heading over nothing reads like a fault
+        console.print(
+            "No measure to suggest from these answers (questions left unanswered can leave "
+            "the plan empty); 'See a doctor if' below still applies."
+        )
     for item in result.plan.do:
         console.print(
             Text.assemble(
