@@ -27,7 +27,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from heavylegs.web import csrf
+from heavylegs.web import csrf, undo_cookie
 from heavylegs.web.context import ACCOUNT_OWNER, WebContext
 
 if TYPE_CHECKING:
@@ -79,12 +79,15 @@ def is_https(request: Request | Scope, trust_proxy: bool) -> bool:
 DRAFT_COOKIE = "heavylegs_draft"
 """The wizard's draft answers (:mod:`heavylegs.web.pages_assess`): a browser's, not an
 account's, so it goes when someone signs in or out (a shared computer shows no one else's)."""
+UNDO_COOKIE = undo_cookie.COOKIE
+"""The rows of the last delete or edit, for its Undo: they go with the draft."""
 
 
 def _new_session_cookie(response: Response, request: Request) -> dict[str, Any]:
     """The session cookie's attributes (the same to set it and to clear it); the wizard's draft
-    goes with any change of session."""
-    response.delete_cookie(DRAFT_COOKIE, path="/", httponly=True, samesite="lax")
+    and the Undo snapshot go with any change of session."""
+    for name in (DRAFT_COOKIE, UNDO_COOKIE):
+        response.delete_cookie(name, path="/", httponly=True, samesite="lax")
     secure = is_https(request, server(request).trust_proxy)
     return {"path": "/", "httponly": True, "samesite": "lax", "secure": secure}
 
@@ -113,10 +116,16 @@ def bearer(headers: Headers) -> str | None:
 
 
 def session_cookie(headers: Headers) -> str | None:
+    """The session cookie's value, read exactly as :class:`heavylegs.web.guard.Guard` reads the
+    one it binds the CSRF token to: the first of that name, and only a value it could bind.
+
+    Why the same: a cookie planted by another site (``heavylegs_session=`` before the real one)
+    must not make the CSRF check use one cookie while the account is found by the other.
+    """
     for part in headers.get("cookie", "").split(";"):
         key, _, value = part.strip().partition("=")
-        if key == SESSION_COOKIE and value:
-            return value
+        if key == SESSION_COOKIE:
+            return value if csrf.valid_nonce(value) else None
     return None
 
 
@@ -167,8 +176,6 @@ class Accounts:
 
         async def send_with_undo(message: Message) -> None:
             if message["type"] == "http.response.start":
-                from heavylegs.web import undo_cookie
-
                 value = state.get(undo_cookie.STATE_KEY)
                 if value is not None:
                     header = (b"set-cookie", undo_cookie.cookie_header(value, https))

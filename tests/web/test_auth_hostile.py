@@ -1,0 +1,85 @@
+"""Accounts mode against an outside tester: what a hostile browser or client tries beyond the
+ordinary isolation walk (``test_isolation.py``): cookies planted next to the real ones, what a
+shared computer keeps after sign-out, look-alike emails, and one person filling the server."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi import FastAPI
+
+from heavylegs.web import csrf
+from heavylegs.web.auth import SESSION_COOKIE
+from heavylegs.web.undo_cookie import COOKIE as UNDO
+from tests.web.multi_user import PASSWORD, SECRET, SignedIn, multi_user_app, sign_up, sqlite_url
+
+
+@pytest.fixture
+def app(tmp_path: Path) -> Iterator[FastAPI]:
+    built = multi_user_app(sqlite_url(tmp_path))
+    with SignedIn(built):
+        yield built
+
+
+def _fresh(app: FastAPI) -> SignedIn:
+    return SignedIn(app, base_url="http://127.0.0.1", follow_redirects=False)
+
+
+def _entry(note: str) -> dict[str, Any]:
+    return {"date": "2026-11-20", "part": "evening", "heaviness": 3, "note": note}
+
+
+def _set_cookies(answer: Any) -> list[str]:
+    return [v for k, v in answer.headers.multi_items() if k == "set-cookie"]
+
+
+def test_a_planted_empty_session_cookie_does_not_unbind_the_csrf_token(app: FastAPI) -> None:
+    """Cookie tossing: a sibling site (or a network attacker on plain http) can plant cookies,
+    not read them. It plants an empty ``heavylegs_session`` before the victim's and a CSRF cookie
+    whose token it knows (any anonymous page hands out such a pair). The CSRF check must not use
+    one session cookie while the account is found by another."""
+    victim = sign_up(app, "victim@example.org")
+    real = victim.client.cookies.get(SESSION_COOKIE)
+    assert real
+    nonce = csrf.new_nonce()  # the attacker's own CSRF cookie, and its token
+    cookie = f"{SESSION_COOKIE}=; {csrf.COOKIE}={nonce}; {SESSION_COOKIE}={real}"
+    forged = _fresh(app).post(
+        "/api/v1/diary/entries",
+        json=_entry("forged-by-another-site"),
+        headers={"cookie": cookie, csrf.HEADER: csrf.token_for(SECRET, nonce)},
+    )
+    assert forged.status_code in (401, 403), forged.text
+    assert "forged-by-another-site" not in victim.client.get("/api/v1/diary/entries").text
+    # the victim's own browser, sending its cookie once, still writes
+    assert victim.client.post("/api/v1/diary/entries", json=_entry("mine")).status_code == 201
+
+
+def test_signing_out_leaves_no_undo_snapshot_in_the_browser(app: FastAPI) -> None:
+    """An Undo cookie holds the rows just deleted (signed, not encrypted). On a shared computer
+    the next person must not find the previous one's diary note in it after sign-out."""
+    person = sign_up(app, "pat@example.org")
+    made = person.client.post("/api/v1/diary/entries", json=_entry("private-note-5521"))
+    entry_id = made.json()["id"]
+    deleted = person.client.post(f"/diary/entries/{entry_id}/delete", data={})
+    assert deleted.status_code == 303
+    assert person.client.cookies.get(UNDO)
+    out = person.client.post("/logout", data={})
+    assert out.status_code == 303
+    assert not person.client.cookies.get(UNDO), _set_cookies(out)
+    # signing in (someone else on the same browser) clears it too
+    again = person.client.post(
+        "/api/v1/auth/login", json={"email": person.email, "password": PASSWORD}
+    )
+    assert again.status_code == 200
+    made = person.client.post("/api/v1/diary/entries", json=_entry("private-note-5522"))
+    person.client.post(f"/diary/entries/{made.json()['id']}/delete", data={})
+    assert person.client.cookies.get(UNDO)
+    other = sign_up(app, "other@example.org", login=False)
+    signed = person.client.post(
+        "/api/v1/auth/login", json={"email": other.email, "password": PASSWORD}
+    )
+    assert signed.status_code == 200
+    assert not person.client.cookies.get(UNDO), _set_cookies(signed)
