@@ -254,3 +254,31 @@ def test_the_diary_never_breaks_a_value_over_lines(
         assert value in result.stdout, (value, result.stdout)
     assert "…" not in result.stdout
     assert ("┃ heavy" in result.stdout) is (width == 200)
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (["diary", "--days", "1000000"], "--days"),
+        (["diary", "--days", "99999999999"], "--days"),
+        (["trends", "--days", "99999999999"], "--days"),
+        (["activities", "--limit", "99999999999999999999"], "--limit"),
+        (["insights", "--as-of", "0001-01-01"], "as_of: must be between 1900-01-01"),
+        (["insights", "--json", "--as-of", "0001-01-01"], "as_of: must be between 1900-01-01"),
+        (["done", "ankle_pumps", "--date", "0001-01-01"], "date: must be between 1900-01-01"),
+        (["training", "--since", "0001-01-01"], "--since: must be between 1900-01-01"),
+        (["activities", "--until", "9999-12-31"], "--until: must be between 1900-01-01"),
+        (["diary", "--db", ""], "--db: empty"),
+        (["--db", "", "diary"], "--db: empty"),
+    ],
+)
+def test_out_of_range_numbers_and_days_are_refused_not_overflowed(
+    heavylegs: Invoke, args: list[str], words: str
+) -> None:
+    """Year 1, a million days back or a 20-digit limit overflowed Python's dates or SQLite's
+    integers (OverflowError tracebacks); an empty --db quietly meant the default file."""
+    heavylegs("log", "--date", "2026-01-05", "--heaviness", "3")
+    result = heavylegs(*args)
+    _stopped(result, 2)
+    assert words in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr

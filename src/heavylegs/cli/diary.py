@@ -105,9 +105,12 @@ def done(
 
 # ----------------------------------------------------------------------------------- reading
 
+MAX_DAYS = 36_600
+"""``--days`` at most a hundred years back (a larger number overflowed the date arithmetic)."""
+
 
 def diary(
-    days: Annotated[int, typer.Option(help="How many days back", min=1)] = 14,
+    days: Annotated[int, typer.Option(help="How many days back", min=1, max=MAX_DAYS)] = 14,
     json_output: Annotated[bool, typer.Option("--json", help="Print rows as JSON.")] = False,
     ids: Annotated[
         bool, typer.Option("--ids", help="Show the ids that heavylegs edit and delete take.")
@@ -122,7 +125,7 @@ def diary(
 
 
 def trends(
-    days: Annotated[int, typer.Option(help="How many days to show", min=2)] = 30,
+    days: Annotated[int, typer.Option(help="How many days to show", min=2, max=MAX_DAYS)] = 30,
     plot: Annotated[
         Path | None, typer.Option("--plot", help="Also draw a chart to FILE.png or FILE.svg")
     ] = None,

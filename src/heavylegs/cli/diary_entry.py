@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 import typer
 
 from heavylegs.cli.output import Fail, console, open_db
+from heavylegs.diary.fields import EARLIEST_DAY
 
 if TYPE_CHECKING:
     from heavylegs.knowledge.models import KnowledgeBase
@@ -258,13 +259,18 @@ def record_done(
 
 
 def parse_day(value: str | None, today: dt.date, field: str = "date") -> dt.date:
-    """A ``YYYY-MM-DD`` option as a date (``today`` when not given)."""
+    """A ``YYYY-MM-DD`` option as a date (``today`` when not given), from 1900 to a year
+    ahead (as the API's ``as_of``): year 1 overflowed the diary's date arithmetic."""
     if value is None:
         return today
     try:
-        return dt.date.fromisoformat(value)
+        day = dt.date.fromisoformat(value)
     except ValueError:
         raise Fail([f"{field}: must be a date YYYY-MM-DD (got {value!r})"]) from None
+    latest = today + dt.timedelta(days=366)
+    if not EARLIEST_DAY <= day <= latest:
+        raise Fail([f"{field}: must be between {EARLIEST_DAY} and {latest} (got {value})"])
+    return day
 
 
 def _at(day: dt.date, at: str | None) -> dt.datetime | None:

@@ -78,6 +78,9 @@ def resolve_db(db: str | None) -> tuple[str, bool]:
 
     from heavylegs.fastlite import DB_ENV, default_url  # the store's, without SQLAlchemy
 
+    for given in (db, _chosen_db[0]):
+        if given is not None and not given.strip():  # `--db ""`: a slip, not the default file
+            raise Fail(["--db: empty; give a file path or a database URL"])
     chosen = db or _chosen_db[0] or os.environ.get(DB_ENV)
     if not chosen:
         return default_url(), False

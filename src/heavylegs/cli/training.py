@@ -187,13 +187,22 @@ def _print_report(report: ImportReport) -> None:
 
 
 def _day(value: str | None, name: str, problems: list[str]) -> dt.datetime | None:
+    """A ``YYYY-MM-DD`` option as midnight UTC; a day outside 1900–9998 is a problem (year 1
+    or 9999 overflowed the date arithmetic behind it)."""
     if value is None:
         return None
     try:
-        return dt.datetime.combine(dt.date.fromisoformat(value), dt.time(), dt.UTC)
+        day = dt.date.fromisoformat(value)
     except ValueError:
         problems.append(f"{name}: a date as YYYY-MM-DD (got {value!r})")
         return None
+    if not _FIRST_DAY <= day <= _LAST_DAY:
+        problems.append(f"{name}: must be between {_FIRST_DAY} and {_LAST_DAY} (got {value})")
+        return None
+    return dt.datetime.combine(day, dt.time(), dt.UTC)
+
+
+_FIRST_DAY, _LAST_DAY = dt.date(1900, 1, 1), dt.date(9998, 12, 31)
 
 
 def activities(
@@ -206,7 +215,8 @@ def activities(
         typer.Option("--until", metavar="YYYY-MM-DD", help="Up to and including this day."),
     ] = None,
     limit: Annotated[
-        int | None, typer.Option("--limit", min=1, help="Only the newest N activities.")
+        int | None,
+        typer.Option("--limit", min=1, max=1_000_000, help="Only the newest N activities."),
     ] = None,
     db: Db = None,
 ) -> None:
