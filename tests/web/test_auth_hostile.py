@@ -14,6 +14,7 @@ from fastapi import FastAPI
 from heavylegs.web import csrf
 from heavylegs.web.auth import SESSION_COOKIE
 from heavylegs.web.undo_cookie import COOKIE as UNDO
+from tests.store.databases import db_url as db_url
 from tests.web.multi_user import PASSWORD, SECRET, SignedIn, multi_user_app, sign_up, sqlite_url
 
 
@@ -83,3 +84,39 @@ def test_signing_out_leaves_no_undo_snapshot_in_the_browser(app: FastAPI) -> Non
     )
     assert signed.status_code == 200
     assert not person.client.cookies.get(UNDO), _set_cookies(signed)
+
+
+def test_one_person_cannot_fill_the_server_with_rows(
+    db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Assessments, measures done and guided sessions are appended, never replaced: without a
+    limit one person's script fills the disk every other person's diary lives on. Once one of
+    them is full, the person's writes that could add rows are refused (507, saying what to do);
+    deleting still works, and the limit is each person's."""
+    from heavylegs.web import quotas
+    from tests.web.conftest import example
+
+    monkeypatch.setattr(quotas, "PERSON_MAX_ROWS", 2)
+    built = multi_user_app(db_url)
+    with SignedIn(built):
+        heavy, other = sign_up(built, "heavy@example.org"), sign_up(built, "other@example.org")
+        done = {"date": "2026-11-20", "measure": "calf_raises", "reps": 20}
+        ids = [heavy.client.post("/api/v1/measures-done", json=done) for _ in range(3)]
+        assert [r.status_code for r in ids] == [201, 201, 507]
+        assert "measures done" in ids[2].text and "delete" in ids[2].text
+        answers = example("office-worker")
+        assert heavy.client.post("/api/v1/assessments", json=answers).status_code == 507
+        form = {"date": "2026-11-20", "measure": "calf_raises", "reps": "5"}
+        page = heavy.client.post("/diary/measures", data=form)
+        assert page.status_code == 507 and "delete" in page.text
+        tables = heavy.client.get("/api/v1/backup").json()["tables"]
+        assert len(tables["measures_done"]) == 2 and not tables["assessments"]
+        gone = heavy.client.post(f"/diary/measures/{ids[0].json()['id']}/delete", data={})
+        assert gone.status_code == 303
+        assert heavy.client.post("/api/v1/measures-done", json=done).status_code == 201
+        # the limit is each person's
+        assert other.client.post("/api/v1/assessments", json=answers).status_code == 200
+        assert other.client.post("/api/v1/measures-done", json=done).status_code == 201
+        assert other.client.post("/api/v1/assessments", json=answers).status_code == 200
+        full = other.client.post("/api/v1/assessments", json=answers)
+        assert full.status_code == 507 and "assessments" in full.text

@@ -27,7 +27,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from heavylegs.web import csrf, undo_cookie
+from heavylegs.web import csrf, quotas, undo_cookie
 from heavylegs.web.context import ACCOUNT_OWNER, WebContext
 
 if TYPE_CHECKING:
@@ -164,9 +164,13 @@ class Accounts:
         if found is not None:
             state["account"] = found
             state["session_token"] = cookie
-            state["ctx"] = dataclasses.replace(
-                base, store=srv.store.for_owner(found.id), owner=owner_key(found.id)
-            )
+            mine = srv.store.for_owner(found.id)
+            state["ctx"] = dataclasses.replace(base, store=mine, owner=owner_key(found.id))
+            if quotas.counted(scope["method"], path):
+                refused = await run_in_threadpool(quotas.rows_refused, mine)
+                if refused is not None:
+                    await _over_quota(scope, receive, send, refused)
+                    return
         else:
             state["ctx"] = base  # no store: nothing can be read or kept
             if not is_public(scope["method"], path):
@@ -183,6 +187,19 @@ class Accounts:
             await send(message)
 
         await self.app(scope, receive, send_with_undo)
+
+
+async def _over_quota(scope: Scope, receive: Receive, send: Send, why: str) -> None:
+    """507 Insufficient Storage (RFC 4918), as an upload over the person's limit is answered."""
+    from heavylegs.web.problems import single
+    from heavylegs.web.templating import page
+
+    response: Response
+    if scope["path"].startswith("/api/"):
+        response = single(507, why)
+    else:
+        response = page(Request(scope, receive), "not_found.html", {"what": why.capitalize()}, 507)
+    await response(scope, receive, send)
 
 
 async def _unauthenticated(scope: Scope, receive: Receive, send: Send, *, stale: bool) -> None:
