@@ -282,3 +282,35 @@ def test_out_of_range_numbers_and_days_are_refused_not_overflowed(
     _stopped(result, 2)
     assert words in result.stderr, result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_an_activity_name_is_text_not_markup(heavylegs: Invoke, tmp_path: Path) -> None:
+    """A title with a closing tag made every later ``heavylegs activities`` a MarkupError."""
+    from tests.training.helpers import START, fit_run
+
+    heavylegs("log", "--heaviness", "3")
+    assert heavylegs("activities").stdout.startswith("No activities yet: import")
+    run = tmp_path / "run.fit"
+    run.write_bytes(fit_run(START))
+    assert heavylegs("import", str(run)).exit_code == 0
+    assert heavylegs("edit", "activity", "1", "--title", "[/bold] hill [red]reps").exit_code == 0
+    result = heavylegs("activities")
+    assert result.exit_code == 0, result.output
+    assert "[/bold] hill [red]reps" in result.stdout
+    assert heavylegs("activities", "--since", "2000-01-01", "--until", "2000-01-02").stdout == (
+        "No activities in that period.\n"
+    )
+
+
+def test_a_chart_path_is_text_not_markup(heavylegs: Invoke, tmp_path: Path) -> None:
+    heavylegs("log", "--heaviness", "3")
+    folder = tmp_path / "["
+    folder.mkdir()
+    chart = folder / "[" / ".." / "legs [/b].png"
+    (folder / "[").mkdir()
+    result = heavylegs("trends", "--plot", str(chart))
+    assert result.exit_code == 0, result.output
+    assert f"Chart written to {chart}" in result.stdout.replace("\n", "")
+    result = heavylegs("export", "--out", str(folder / "[" / "[bold]b.json"))
+    assert result.exit_code == 0, result.output
+    assert "[/[bold]b.json" in result.stdout.replace("\n", "")

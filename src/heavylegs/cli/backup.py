@@ -22,7 +22,7 @@ def export_backup(out: str, db: str | None) -> None:
         text = dumps_backup(export_backup(session))
     write_atomically(out, text.encode("utf-8"))
     if out != "-":
-        console().print(f"Exported to {out}")
+        console().print(f"Exported to {out}", markup=False)  # a path is not markup
 
 
 def restore_backup(file: Path, db: str | None) -> None:

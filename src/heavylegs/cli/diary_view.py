@@ -182,7 +182,7 @@ def show_trends(*, days: int, plot: Path | None, db: str | None, today: dt.date)
     if plot is not None:
         with writing_file(plot, "--plot"):
             render_plot(series, plot, titles(knowledge()))
-        out.print(f"Chart written to {plot}")
+        out.print(f"Chart written to {plot}", markup=False)  # a path is not markup
 
 
 def _cm(side: str, value: float | None) -> str:

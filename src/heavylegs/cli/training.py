@@ -240,9 +240,18 @@ def activities(
         print_json(rows)
         return
     from rich.table import Table
+    from rich.text import Text
 
     from heavylegs.cli.output import console
 
+    if not rows:
+        filtered = since is not None or until is not None
+        console().print(
+            "No activities in that period."
+            if filtered
+            else "No activities yet: import your watch files with 'heavylegs import PATH'."
+        )
+        return
     table = Table("id", "start (UTC)", "name", "type", "km", "time", "avg HR", "cadence")
     for row in rows:
         seconds = row["moving_s"] or row["duration_s"] or 0
@@ -251,8 +260,8 @@ def activities(
         table.add_row(
             str(row["id"]),
             row["start_utc"].replace("T", " ").rstrip("Z"),
-            row["name"] or "",
-            kind,
+            Text(row["name"] or ""),  # a name from an export or a person: text, not markup
+            Text(kind),
             "" if row["distance_m"] is None else f"{row['distance_m'] / 1000:.2f}",
             f"{int(seconds // 3600)}:{int(seconds % 3600 // 60):02d}",
             "" if row["avg_hr"] is None else f"{row['avg_hr']:.0f}",

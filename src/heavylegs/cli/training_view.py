@@ -116,4 +116,4 @@ def print_training(
     for note in document["heart_profile"]["notes"]:
         out.print(f"[dim]{note}[/dim]")
     if chart is not None:
-        out.print(f"[dim]Chart written to {chart}[/dim]")
+        out.print(f"Chart written to {chart}", style="dim", markup=False)  # a path is not markup
