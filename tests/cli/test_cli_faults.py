@@ -314,3 +314,14 @@ def test_a_chart_path_is_text_not_markup(heavylegs: Invoke, tmp_path: Path) -> N
     result = heavylegs("export", "--out", str(folder / "[" / "[bold]b.json"))
     assert result.exit_code == 0, result.output
     assert "[/[bold]b.json" in result.stdout.replace("\n", "")
+
+
+def test_interactive_log_stopped_by_the_end_of_input_says_so(heavylegs: Invoke) -> None:
+    """Ctrl-D (or Ctrl-C) at a prompt printed click's bare 'Aborted!' with exit 1."""
+    heavylegs("log", "--date", "2026-01-05", "--heaviness", "3")
+    result = heavylegs("log", "-i", "--date", "2026-01-06", input="4\n")
+    assert result.exit_code == 130, result.output
+    assert "Stopped — nothing was logged." in result.stdout
+    assert "Aborted" not in result.output
+    listed = json.loads(heavylegs("diary", "--json", "--days", "10000").stdout)
+    assert [e["day"] for e in listed["entries"]] == ["2026-01-05"]

@@ -149,7 +149,11 @@ def _ask_entry(data: dict[str, Any], today: dt.date) -> dict[str, Any]:
     while True:
         for name in todo:
             label = dict(ENTRY_PROMPTS)[name]
-            answer = typer.prompt(label, default="", show_default=False).strip()
+            try:
+                answer = typer.prompt(label, default="", show_default=False).strip()
+            except typer.Abort:  # Ctrl-C or the end of the input: say so, keep nothing
+                out.print("\nStopped — nothing was logged.")
+                raise typer.Exit(130) from None
             if answer:
                 data[name] = _yes_no(answer) if name in ("sock_marks", "night_cramps") else answer
             else:
