@@ -160,3 +160,37 @@ def test_vector_charts(full: ReportData, tmp_path: Path) -> None:
     raster = render_report(full)
     assert int(pdf_info(vector, tmp_path)["Pages"]) == MAX_PAGES
     assert b"/Subtype /Image" in raster and b"/Subtype /Image" not in vector
+
+
+def with_notes(data: ReportData, notes: list[str]) -> ReportData:
+    """The same data, the last diary entries carrying ``notes`` (the latest last)."""
+    entries = list(data.entries)
+    start = len(entries) - len(notes)
+    for i, note in enumerate(notes):
+        entries[start + i] = dataclasses.replace(entries[start + i], note=note)
+    return dataclasses.replace(data, entries=entries)
+
+
+def test_long_notes_keep_the_running_page_and_three_pages(full: ReportData, tmp_path: Path) -> None:
+    """Five notes of 2,000 characters (the diary's limit) once ran over page 2, pushed the
+    running page out (it is skipped past page 3) and could make a fourth page."""
+    words = " ".join(["heavy"] * 330)  # 1,979 characters
+    lean = dataclasses.replace(full, insights=None)  # room for the notes on page 2
+    content = render_report(with_notes(lean, [f"{k} {words}" for k in range(5)]))
+    assert int(pdf_info(content, tmp_path)["Pages"]) <= MAX_PAGES
+    text = squash(pdf_text(content, tmp_path))
+    assert "Running load (imported watch data)" in text
+    assert "Latest diary notes" in squash(pdf_text(content, tmp_path, "-f", "2", "-l", "2"))
+    assert "4 heavy heavy" in text  # the latest note is there, shortened
+    assert "…" in text
+
+
+def test_characters_the_font_lacks_are_marked_not_dropped(full: ReportData, tmp_path: Path) -> None:
+    """A note in Japanese vanished from the PDF (DejaVu Sans has no CJK): the clinician saw an
+    empty note. Now every character the font cannot draw shows as one marker, control
+    characters are removed, and the note says to read it in the app."""
+    cjk = "脚が重い"
+    content = render_report(with_notes(full, [f"{cjk} ok", "bell\x07 esc\x1b[31m tab\tend"]))
+    text = squash(pdf_text(content, tmp_path))
+    assert "□□□□ ok" in text
+    assert "bell esc[31m tab end" in text

@@ -32,6 +32,7 @@ from heavylegs.reports.typeset import (
     FONT,
     INK,
     LINE,
+    MISSING,
     MUTED,
     Paper,
     bullets,
@@ -40,6 +41,7 @@ from heavylegs.reports.typeset import (
     new_pdf,
     paragraph,
     place_chart,
+    printable,
 )
 
 if TYPE_CHECKING:
@@ -258,12 +260,41 @@ def _effects(pdf: FPDF, data: ReportData) -> None:
     )
 
 
+NOTE_CHARS = 300
+"""A note is shown up to this many characters: five notes of the diary's 2,000 ran over page 2,
+made a fourth page and pushed the running page out."""
+
+
 def _notes(pdf: FPDF, data: ReportData) -> None:
-    notes = [e for e in data.entries if e.note][-5:]
-    if not notes or pdf.will_page_break(LINE * (len(notes) + 3)):
+    """The latest notes, as many of the last five as fit on this page (the latest kept)."""
+    shown: list[tuple[str, int]] = []
+    marked = False
+    for entry in reversed([e for e in data.entries if e.note][-5:]):
+        assert entry.note is not None
+        text, missing = printable(pdf, entry.note, NOTE_CHARS)
+        line = f"{entry.day:%d %b %Y} {entry.part}: {text}"
+        pdf.set_font(FONT, "", BODY)
+        wrapped = pdf.multi_cell(pdf.epw - 4, LINE, line, dry_run=True, output="LINES")
+        lines = len(wrapped) if isinstance(wrapped, list) else 1
+        if pdf.will_page_break(LINE * (sum(n for _, n in shown) + lines + 4)):
+            break
+        shown.insert(0, (line, lines))
+        marked = marked or missing
+    if not shown:
         return
     heading(pdf, "Latest diary notes")
-    bullets(pdf, [f"{e.day:%d %b %Y} {e.part}: {e.note}" for e in notes])
+    bullets(pdf, [line for line, _ in shown])
+    if marked:
+        pdf.set_font(FONT, "", 7.5)
+        pdf.set_text_color(*MUTED)
+        pdf.multi_cell(
+            0,
+            3.6,
+            f"{MISSING} = a character this PDF cannot show; the note is complete in "
+            "heavylegs and in the FHIR export.",
+            new_x="LMARGIN",
+            new_y="NEXT",
+        )
 
 
 # ------------------------------------------------------------------------------------ page 3

@@ -117,6 +117,38 @@ def bullets(pdf: FPDF, items: Sequence[str], colour: Sequence[int] = INK) -> Non
         pdf.multi_cell(0, LINE, item, new_x="LMARGIN", new_y="NEXT")
 
 
+MISSING = "□"
+"""Drawn in place of a character the embedded font has no glyph for (CJK, Devanagari, Thai,
+most emoji): fpdf2 would leave it out, and a note in Japanese would show as an empty note."""
+
+
+def printable(pdf: FPDF, text: str, limit: int) -> tuple[str, bool]:
+    """``text`` (typed by the person) as the report can draw it, and whether a character had to
+    be marked :data:`MISSING`. Control characters go (a tab is a space, a line break stays);
+    text longer than ``limit`` characters ends at a word with "…" (the rest is in the app)."""
+    import unicodedata
+
+    from fpdf.fonts import TTFFont
+
+    font = pdf.fonts[FONT.lower()]
+    cmap = font.cmap if isinstance(font, TTFFont) else {}
+    if len(text) > limit:
+        head = text[:limit]
+        cut = head.rsplit(None, 1)[0] if " " in head[limit // 2 :] else head
+        text = cut.rstrip() + " …"
+    out: list[str] = []
+    marked = False
+    for char in text:
+        if char in "\t\r":
+            out.append(" ")
+        elif char == "\n" or (unicodedata.category(char) != "Cc" and ord(char) in cmap):
+            out.append(char)
+        elif unicodedata.category(char) != "Cc":
+            out.append(MISSING)
+            marked = True
+    return "".join(out), marked
+
+
 def place_chart(pdf: FPDF, image: bytes, width: float) -> None:
     x = pdf.l_margin + (pdf.epw - width) / 2
     # SVG shapes without their own colour take the current one: make that black
