@@ -195,3 +195,24 @@ def test_sessions_are_deleted_with_their_account(store: Store) -> None:
         s.delete(s.get(AccountRow, person.id))
     with store.session() as s:
         assert s.scalars(select(WebSessionRow)).all() == []
+
+
+def test_guessing_the_old_password_is_rate_limited_like_a_sign_in(store: Store) -> None:
+    """A stolen session cookie must not buy unlimited guesses at the password (and, with the
+    right guess, the account): the password change counts its failures under the account's
+    email, with the sign-in's, and is refused past the limit, even with the right password."""
+    person = _join(store, "p@example.org")
+    for i in range(MAX_FAILURES):
+        with pytest.raises(LoginRefused):
+            change_password(store, person.id, f"guess number {i}", "taken over 123", NOW)
+    with pytest.raises(RateLimited):
+        change_password(store, person.id, PASSWORD, "taken over 123", NOW)
+    with pytest.raises(RateLimited):  # the sign-in of that email too
+        authenticate(store, "p@example.org", PASSWORD, "the owner's client", NOW)
+    later = NOW + FAILURE_WINDOW + dt.timedelta(seconds=1)
+    assert (
+        session_account(
+            store, change_password(store, person.id, PASSWORD, "mine 123456", later), later
+        )
+        == person
+    )

@@ -120,3 +120,28 @@ def test_one_person_cannot_fill_the_server_with_rows(
         assert other.client.post("/api/v1/assessments", json=answers).status_code == 200
         full = other.client.post("/api/v1/assessments", json=answers)
         assert full.status_code == 507 and "assessments" in full.text
+
+
+def test_a_stolen_session_cannot_guess_the_password_without_limit(app: FastAPI) -> None:
+    """Whoever holds a session cookie but not the password tries old passwords on the password
+    change (the right one would hand them the account): refused past the sign-in's limit."""
+    person = sign_up(app, "pat@example.org")
+    for i in range(5):
+        wrong = person.client.post(
+            "/api/v1/auth/password",
+            json={"old_password": f"guess number {i}", "new_password": "taken over 123"},
+        )
+        assert wrong.status_code == 401
+    right = person.client.post(
+        "/api/v1/auth/password", json={"old_password": PASSWORD, "new_password": "taken over 123"}
+    )
+    assert right.status_code == 429, right.text
+    assert int(right.headers["retry-after"]) > 0 and "old_password" in right.text
+    form = {"old_password": PASSWORD, "new_password": "taken over 123"}
+    page = person.client.post("/account/password", data=form)
+    assert page.status_code == 429 and "try again" in page.text
+    assert "retry-after" in page.headers
+    login = _fresh(app).post(
+        "/api/v1/auth/login", json={"email": person.email, "password": "taken over 123"}
+    )
+    assert login.status_code == 429  # nothing was changed, and the sign-in is held too

@@ -242,21 +242,31 @@ def _verify(hashed: str | None, password: str) -> bool:
 
 def change_password(store: Store, account_id: int, old: str, new: str, now: datetime) -> str:
     """Set a new password; every session and API token of the account ends. A fresh session
-    token (for the browser that made the change). :class:`LoginRefused` when ``old`` is wrong."""
+    token (for the browser that made the change). :class:`LoginRefused` when ``old`` is wrong
+    (counted like a failed sign-in), :class:`RateLimited` past the sign-in's limit."""
     with store.session() as session:
         row = session.get(AccountRow, account_id, with_for_update=True)
-        if row is None or not _verify(row.password_hash, old):
+        if row is None:
             raise LoginRefused()
-        _check_password(new, row.email)
-        row.password_hash = _HASHER.hash(new)
-        row.password_changed_at = now
-        session.execute(delete(WebSessionRow).where(WebSessionRow.account_id == account_id))
-        session.execute(
-            update(ApiTokenRow)
-            .where(ApiTokenRow.account_id == account_id, ApiTokenRow.revoked_at.is_(None))
-            .values(revoked_at=now)
-        )
-        return _new_session(session, account_id, now)
+        # The sign-in's limit, under the account's email: a stolen session cookie buys no more
+        # guesses at the password than the sign-in page does.
+        key = _failure_keys(row.email, "")[0]
+        wait = _retry_after(session, (key,), now)
+        if wait is not None:
+            raise RateLimited(wait)
+        if _verify(row.password_hash, old):
+            _check_password(new, row.email)
+            row.password_hash = _HASHER.hash(new)
+            row.password_changed_at = now
+            session.execute(delete(WebSessionRow).where(WebSessionRow.account_id == account_id))
+            session.execute(
+                update(ApiTokenRow)
+                .where(ApiTokenRow.account_id == account_id, ApiTokenRow.revoked_at.is_(None))
+                .values(revoked_at=now)
+            )
+            return _new_session(session, account_id, now)
+        session.add(LoginAttemptRow(key_sha256=key, at=now))
+    raise LoginRefused()  # after the commit: the failure is counted
 
 
 def _new_session(session: Session, account_id: int, now: datetime) -> str:

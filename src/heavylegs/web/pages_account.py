@@ -103,13 +103,17 @@ async def _sign_in(request: Request, email: str, password: str) -> tuple[Any, st
             accounts.authenticate, store, email, password, client_address(request), now
         )
     except accounts.RateLimited as exc:
-        wait = max(1, int(getattr(exc, "retry_after", 60)))
-        raise Refused(429, f"too many failed sign-ins: try again in {wait} s", wait) from None
+        raise _too_many(exc) from None
     except accounts.LoginRefused:
         raise Refused(401, "the email or the password is wrong") from None
     await _end_session(request)
     token: str = await run_in_threadpool(accounts.new_session, store, account.id, now)
     return account, token
+
+
+def _too_many(exc: Exception) -> Refused:
+    wait = max(1, int(getattr(exc, "retry_after", 60)))
+    return Refused(429, f"too many wrong passwords: try again in {wait} s", wait)
 
 
 async def _sign_up(request: Request, invite: str, email: str, password: str) -> Any:
@@ -210,7 +214,7 @@ async def api_password(request: Request, body: PasswordChange) -> Response:
     try:
         token = await _change_password(request, body.old_password, body.new_password)
     except Refused as exc:
-        return _refused_json(exc, "old_password" if exc.status == 401 else "new_password")
+        return _refused_json(exc, "new_password" if exc.status == 422 else "old_password")
     result = JSONResponse({"csrf_token": auth.csrf_for_session(request, token)})
     auth.set_session_cookie(result, request, token)
     return result
@@ -221,6 +225,8 @@ async def _change_password(request: Request, old: str, new: str) -> str:
     account = auth.account(request)
     try:
         token: str = await _dated(request, "change_password", account.id, old, new)
+    except accounts.RateLimited as exc:
+        raise _too_many(exc) from None
     except accounts.LoginRefused:
         raise Refused(401, "the old password is wrong") from None
     except accounts.AccountError as exc:
@@ -337,7 +343,10 @@ async def account_password(request: Request) -> Response:
         )
     except Refused as exc:
         values = await _account_values(request, error=str(exc).capitalize() + ".")
-        return page(request, "account.html", values, exc.status)
+        result = page(request, "account.html", values, exc.status)
+        if exc.retry_after is not None:
+            result.headers["Retry-After"] = str(exc.retry_after)
+        return result
     response = redirect(request, "/account?saved=password")
     auth.set_session_cookie(response, request, token)
     return response
