@@ -325,3 +325,25 @@ def test_interactive_log_stopped_by_the_end_of_input_says_so(heavylegs: Invoke) 
     assert "Aborted" not in result.output
     listed = json.loads(heavylegs("diary", "--json", "--days", "10000").stdout)
     assert [e["day"] for e in listed["entries"]] == ["2026-01-05"]
+
+
+def test_an_empty_import_path_is_refused_not_read_as_the_working_folder(
+    heavylegs: Invoke, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``heavylegs import "$UNSET"`` imported every activity file under the working folder."""
+    from tests.training.helpers import START, fit_run
+
+    (tmp_path / "someone else's run.fit").write_bytes(fit_run(START))
+    monkeypatch.chdir(tmp_path)
+    result = heavylegs("import", "", "--json")
+    assert result.exit_code == 2, result.output
+    assert "an empty path" in result.stderr
+    assert result.stdout == ""
+    assert heavylegs("activities", "--json").exit_code == 1  # no database was created either
+
+
+def test_a_twenty_digit_activity_id_is_not_found_not_overflowed(heavylegs: Invoke) -> None:
+    heavylegs("log", "--heaviness", "3")
+    result = heavylegs("edit", "activity", "99999999999999999999", "--rpe", "5")
+    _stopped(result, 1)
+    _one_line(result.stderr, "ID: no activity 99999999999999999999")

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from heavylegs.cli.output import DbOption, Fail, console, guard, now, open_db
+from heavylegs.safejson import INT64_MAX
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -200,6 +201,8 @@ def edit_activity(
             problems.append("(activity): give --title or --rpe")
         if problems:
             raise Fail(problems)
+        if not 0 < activity_id <= INT64_MAX:  # a 20-digit id overflowed SQLite's integer
+            raise Fail([f"ID: no activity {activity_id} (see heavylegs activities)"], 1)
         with open_db(db) as store, store.session() as session:
             before = change(session, activity_id, title=title, rpe=rpe)
         if before is None:

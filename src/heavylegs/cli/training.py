@@ -50,6 +50,14 @@ Json = Annotated[bool, typer.Option("--json", help="Print JSON (the contract) on
 # ------------------------------------------------------------------------------------ import
 
 
+def _path(text: str) -> Path:
+    """An import path as typed; an empty one (``"$UNSET"``) is refused, not read as ``.``,
+    which imported every file under the working folder."""
+    if not text.strip():
+        raise typer.BadParameter("an empty path; give a file or folder")
+    return Path(text)
+
+
 def import_activities(
     paths: Annotated[
         list[Path],
@@ -57,6 +65,7 @@ def import_activities(
             help="FIT, GPX or TCX files (also .gz), folders, or Strava/Garmin export zips.",
             show_default=False,
             metavar="PATH...",
+            parser=_path,
         ),
     ],
     json_output: Json = False,
