@@ -286,3 +286,32 @@ def test_nothing_stored_gives_no_bundle(full: ReportData) -> None:
     empty = dataclasses.replace(full, assessments=[], entries=[], measures=[], training=None)
     with pytest.raises(NothingToReport):
         render_bundle(empty)
+
+
+def test_notes_with_unusual_spaces_and_controls_stay_valid(
+    full: ReportData, kb: KnowledgeBase, empty_url: str
+) -> None:
+    """FHIR strings match ``[ \\r\\n\\t\\S]+``: a Japanese note with an ideographic space, a
+    non-breaking space or a form feed made the whole bundle invalid against the R4 schema.
+    Such spaces are written as spaces and other control characters are left out; a note
+    with nothing left is not written."""
+    import dataclasses
+
+    notes = ["脚が重い\u3000今日", "a\u00a0b\u2028c", "form\x0cfeed bell\x07", "\x0c\x0b"]
+    entries = list(full.entries)
+    for i, note in enumerate(notes, start=len(entries) - len(notes)):
+        entries[i] = dataclasses.replace(entries[i], note=note)
+    bundle = render_bundle(dataclasses.replace(full, entries=entries))
+    errors = list(validator().iter_errors(bundle))
+    assert not errors, [(list(e.absolute_path), e.message[:120]) for e in errors[:3]]
+    written = [o["valueString"] for o in resources(bundle, "Observation") if "valueString" in o]
+    assert {"脚が重い 今日", "a b c", "form feed bell"} <= set(written)
+    assert not any(w.strip() == "" for w in written)
+    store = open_store(empty_url)
+    try:
+        with store.session() as session:
+            import_bundle(session, json.loads(json.dumps(bundle)), kb, NOW)
+        again = render_bundle(read(store, kb))
+    finally:
+        store.close()
+    assert again["entry"] == bundle["entry"]

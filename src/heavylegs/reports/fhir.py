@@ -315,6 +315,8 @@ def _diary_observations(entry: Any, key: str, subject: dict[str, str]) -> list[d
     out = []
     for code in c.DIARY:
         value = getattr(entry, code.field)
+        if isinstance(value, str):
+            value = c.fhir_string(value)
         if value is None:
             continue
         codings = [{"system": c.DIARY_SYSTEM, "code": code.code, "display": code.display}]

@@ -175,3 +175,24 @@ BOUND = {
     "Questionnaire.item.type": {"boolean", "integer", "decimal", "choice"},
 }
 """Codes from required FHIR bindings that heavylegs writes (the JSON schema checks none)."""
+
+
+def fhir_string(text: str) -> str | None:
+    """``text`` as an R4 ``string`` (``[ \\r\\n\\t\\S]+``), or None when nothing is left.
+
+    Other spaces (the ideographic space of Japanese text, a non-breaking space, a form feed,
+    a line separator) become a plain space and other control characters are left out: one
+    such character in a diary note made the whole bundle invalid against the R4 schema.
+    """
+    import unicodedata
+
+    out = []
+    for char in text:
+        if char in " \r\n\t":
+            out.append(char)
+        elif char.isspace():
+            out.append(" ")
+        elif unicodedata.category(char) != "Cc":
+            out.append(char)
+    cleaned = "".join(out)
+    return cleaned if cleaned.strip() else None
