@@ -216,3 +216,22 @@ def test_guessing_the_old_password_is_rate_limited_like_a_sign_in(store: Store) 
         )
         == person
     )
+
+
+def test_an_email_written_in_other_unicode_forms_is_the_same_account(store: Store) -> None:
+    """``müller`` typed precomposed or with a combining mark (a copied macOS name), or in
+    full-width letters, is one address: no second look-alike account can be made for it, and
+    the person signs in and shares with it whichever way it is written."""
+    from heavylegs.store.sharing import people_sharing_with, share_with
+
+    composed = "dr.m\u00fcller@clinic.example"
+    decomposed = "dr.mu\u0308ller@clinic.example"
+    doctor = _join(store, composed, Role.CLINICIAN)
+    with pytest.raises(AccountError, match="already has an account"):
+        _join(store, decomposed, Role.CLINICIAN)
+    assert authenticate(store, decomposed.upper(), PASSWORD, "c", NOW) == doctor
+    person = _join(store, "\uff30at@example.org")  # a full-width P
+    assert person.email == "pat@example.org"
+    assert authenticate(store, "pat@example.org", PASSWORD, "c", NOW) == person
+    share_with(store, person.id, decomposed, NOW)
+    assert [p.person_id for p in people_sharing_with(store, doctor.id)] == [person.id]

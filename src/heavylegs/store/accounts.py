@@ -24,6 +24,7 @@ import hashlib
 import math
 import re
 import secrets
+import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -103,9 +104,17 @@ def csrf_token(session_token: str) -> str:
     return digest("csrf:" + session_token)
 
 
+def folded_email(email: str) -> str:
+    """``email`` as accounts are stored and looked up: trimmed, lowercased and in Unicode's
+    NFKC form, so ``müller`` typed precomposed or with a combining mark, or full-width
+    letters, is one address (never two look-alike accounts)."""
+    return unicodedata.normalize("NFKC", email.strip().lower()).strip()
+
+
 def normal_email(email: str) -> str:
-    """``email`` trimmed and lowercased; :class:`AccountError` when it is not an address."""
-    cleaned = email.strip().lower()
+    """``email`` folded (:func:`folded_email`); :class:`AccountError` when it is not an
+    address."""
+    cleaned = folded_email(email)
     if len(cleaned) > 320 or not _EMAIL.match(cleaned):
         raise AccountError([f"email: not an email address: {email[:80]!r}"])
     return cleaned
@@ -182,7 +191,7 @@ def sign_up(store: Store, invite: str, email: str, password: str, now: datetime)
 
 
 def _failure_keys(email: str, client: str) -> tuple[str, str]:
-    return digest("email:" + email.strip().lower()), digest("client:" + client)
+    return digest("email:" + folded_email(email)), digest("client:" + client)
 
 
 def _retry_after(session: Session, keys: tuple[str, ...], now: datetime) -> int | None:
@@ -219,7 +228,7 @@ def authenticate(store: Store, email: str, password: str, client: str, now: date
             raise RateLimited(wait)
         row = None
         if len(password) <= MAX_PASSWORD:
-            row = _by_email(session, email.strip().lower())
+            row = _by_email(session, folded_email(email))
         ok = _verify(row.password_hash if row is not None else None, password)
         if not ok or row is None:
             session.add_all(LoginAttemptRow(key_sha256=key, at=now) for key in keys)
@@ -365,7 +374,7 @@ def get_account(store: Store, account_id: int) -> Account | None:
 
 def account_by_email(store: Store, email: str) -> Account | None:
     with store.session() as session:
-        row = _by_email(session, email.strip().lower())
+        row = _by_email(session, folded_email(email))
         return None if row is None else _account(row)
 
 
