@@ -43,7 +43,7 @@ from heavylegs.training.samples import (
     strides_to_steps,
 )
 from heavylegs.training.sports import normalise_sport
-from heavylegs.training.xmlstream import MAX_DEPTH, xml_events, xml_text
+from heavylegs.training.xmlstream import MAX_DEPTH, drop, xml_events, xml_text
 
 _EXTENSIONS = {
     **dict.fromkeys(("hr", "heartrate", "heart_rate"), "hr"),
@@ -51,7 +51,6 @@ _EXTENSIONS = {
     "speed": "speed",
     "distance": "distance",
 }
-_DROPPED = frozenset({"trkseg", "trk", "rtept", "rte", "wpt", "metadata"})
 COLUMNS = ("t", "lat", "lon", "ele", "hr", "cad", "speed", "distance")
 MAX_NUMBER_CHARS = 64
 MAX_MAGNITUDE = 1e15
@@ -142,6 +141,8 @@ class GpxPoints:
     """Packed doubles (8 bytes a value, not a 32-byte float object): a big file's points fit."""
     track_type: str | None = None
     typed: bool = True
+    open_points: int = 0
+    """Track points open now: what ends inside one is read with it, everything else at once."""
 
 
 def gpx_points(text: str) -> GpxPoints:
@@ -159,6 +160,8 @@ def gpx_points(text: str) -> GpxPoints:
                     if _local(element.tag) != "gpx":
                         raise ActivityFileError("not a GPX file (no gpx element)")
                     points.typed = element.get("version") != "1.0"  # 1.0 tracks have no type
+                elif _local(element.tag) == "trkpt":
+                    points.open_points += 1
                 continue
             _ended(element, stack, points)
     except ET.ParseError as exc:
@@ -169,16 +172,16 @@ def gpx_points(text: str) -> GpxPoints:
 
 
 def _ended(element: ET.Element, stack: list[ET.Element], points: GpxPoints) -> None:
+    """Read a finished element, then drop it, unless a track point holds it (read with it)."""
     name = _local(element.tag)
-    parent = _local(stack[-1].tag) if stack else ""
     if name == "trkpt":
+        points.open_points -= 1
         _point(element, points.columns)
-    elif name == "type" and parent == "trk" and points.typed:
-        points.track_type = points.track_type or (element.text or "").strip() or None
-    elif name not in _DROPPED:
+    elif points.open_points > 0:
         return
-    if stack and len(stack[-1]) and stack[-1][-1] is element:
-        del stack[-1][-1]  # read: the tree must not grow with the file
+    elif name == "type" and stack and _local(stack[-1].tag) == "trk" and points.typed:
+        points.track_type = points.track_type or (element.text or "").strip() or None
+    drop(element, stack)  # read: the tree must not grow with the file
     element.clear()
 
 

@@ -230,8 +230,8 @@ def _path(path: Path, plan: Plan) -> Iterator[Item]:
     def load() -> bytes:
         try:
             status = path.stat()
-            if not stat.S_ISREG(status.st_mode):  # a pipe never ends, a device never stops
-                raise ActivityFileError("not a regular file (a pipe, device or socket): not read")
+            if stat.S_ISCHR(status.st_mode) or stat.S_ISBLK(status.st_mode):  # /dev/zero…
+                raise ActivityFileError("a device, not a file: not read")
             size = status.st_size
             if size > MAX_FILE_BYTES:
                 raise ActivityFileError(f"refused: larger than {MAX_FILE_BYTES // 2**20} MB")

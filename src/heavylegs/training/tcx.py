@@ -23,7 +23,9 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import xml.etree.ElementTree as ET
+from array import array
 from collections.abc import Iterator
+from typing import TypeAlias
 
 import numpy as np
 
@@ -48,7 +50,7 @@ from heavylegs.training.samples import (
     steps_factor,
 )
 from heavylegs.training.sports import normalise_sport
-from heavylegs.training.xmlstream import xml_events
+from heavylegs.training.xmlstream import drop, xml_events
 
 SAME_SESSION_GAP_S = 3 * 3600
 
@@ -93,10 +95,15 @@ def read_tcx_all(data: bytes, sport_hint: str | None = None) -> list[ParsedActiv
     """Every activity of a TCX file, oldest first (see the module docstring)."""
     text, warnings = decode_xml_text(data)
     root: ET.Element | None = None
+    points: dict[int, _Points] = {}
     try:
-        for _, element, stack in xml_events(text):
+        for event, element, stack in xml_events(text):
             if root is None and len(stack) == 1:
                 root = element
+            if event == "end" and _local(element.tag) == "Trackpoint":
+                _take_point(element, stack, points)
+            elif event == "end" and stack and _local(stack[-1].tag) == "Track":
+                drop(element, stack)  # not a trackpoint: nothing of it is read
     except ET.ParseError as exc:
         raise ActivityFileError(f"not a readable TCX file: {exc}") from None
     if root is None or _local(root.tag) != "TrainingCenterDatabase":
@@ -105,7 +112,7 @@ def read_tcx_all(data: bytes, sport_hint: str | None = None) -> list[ParsedActiv
     if not any(True for a in activities for _ in _children(a, "Lap")):
         raise ActivityFileError("no laps: the TCX file holds no recorded activity")
     groups = _sessions(activities)
-    out = [_read_group(group, sport_hint, warnings) for group in groups]
+    out = [_read_group(group, points, sport_hint, warnings) for group in groups]
     if len(out) > 1:
         warnings.append(f"holds {len(out)} separate activities: each is imported")
         out = [dataclasses.replace(a, warnings=tuple(warnings)) for a in out]
@@ -139,8 +146,36 @@ def _sessions(activities: list[ET.Element]) -> list[list[ET.Element]]:
     return groups
 
 
+_COLUMNS = ("t", "d", "hr", "cad", "v", "alt")
+_Points: TypeAlias = "dict[str, array[float]]"
+
+
+def _take_point(point: ET.Element, stack: list[ET.Element], points: dict[int, _Points]) -> None:
+    """Read a finished trackpoint into its lap's columns and drop it from the tree.
+
+    Why: the tree of a big file (a million trackpoints) took over a gigabyte; the columns are
+    packed doubles. A trackpoint outside a lap belongs to no activity and is dropped unread.
+    """
+    lap = next((e for e in reversed(stack) if _local(e.tag) == "Lap"), None)
+    if lap is not None:
+        columns = points.setdefault(id(lap), {k: array("d") for k in _COLUMNS})
+        columns["t"].append(_time(_text(_child(point, "Time"))))
+        columns["d"].append(_float(_child(point, "DistanceMeters")))
+        columns["hr"].append(_float(_child(point, "HeartRateBpm", "Value")))
+        run_cadence = _extension(point, "RunCadence")
+        columns["cad"].append(
+            run_cadence if run_cadence == run_cadence else _float(_child(point, "Cadence"))
+        )
+        columns["v"].append(_extension(point, "Speed"))
+        columns["alt"].append(_float(_child(point, "AltitudeMeters")))
+    drop(point, stack)
+
+
 def _read_group(
-    activities: list[ET.Element], sport_hint: str | None, warnings: list[str]
+    activities: list[ET.Element],
+    points: dict[int, _Points],
+    sport_hint: str | None,
+    warnings: list[str],
 ) -> ParsedActivity:
     laps = [lap for activity in activities for lap in _children(activity, "Lap")]
     sports = {normalise_sport(a.get("Sport")) for a in activities}
@@ -151,21 +186,13 @@ def _read_group(
     else:
         sport, sub_sport = "multisport", None
 
-    columns: dict[str, list[float]] = {k: [] for k in ("t", "d", "hr", "cad", "v", "alt")}
-    for lap in laps:
-        for point in lap.iter():
-            if _local(point.tag) != "Trackpoint":
-                continue
-            columns["t"].append(_time(_text(_child(point, "Time"))))
-            columns["d"].append(_float(_child(point, "DistanceMeters")))
-            columns["hr"].append(_float(_child(point, "HeartRateBpm", "Value")))
-            run_cadence = _extension(point, "RunCadence")
-            columns["cad"].append(
-                run_cadence if run_cadence == run_cadence else _float(_child(point, "Cadence"))
-            )
-            columns["v"].append(_extension(point, "Speed"))
-            columns["alt"].append(_float(_child(point, "AltitudeMeters")))
-    arrays = {k: np.asarray(v, dtype=np.float64) for k, v in columns.items()}
+    read = [points[id(lap)] for lap in laps if id(lap) in points]
+    arrays = {
+        k: np.concatenate([np.frombuffer(c[k], dtype=np.float64) for c in read])
+        if read
+        else np.empty(0)
+        for k in _COLUMNS
+    }
     lap_time = [_float(_child(lap, "TotalTimeSeconds")) for lap in laps]
     lap_distance = [_float(_child(lap, "DistanceMeters")) for lap in laps]
     lap_cadence = np.asarray([_extension(lap, "AvgRunCadence") for lap in laps])
