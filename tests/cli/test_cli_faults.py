@@ -347,3 +347,30 @@ def test_a_twenty_digit_activity_id_is_not_found_not_overflowed(heavylegs: Invok
     result = heavylegs("edit", "activity", "99999999999999999999", "--rpe", "5")
     _stopped(result, 1)
     _one_line(result.stderr, "ID: no activity 99999999999999999999")
+
+
+def test_a_new_database_is_readable_by_its_owner_only(heavylegs: Invoke, tmp_path: Path) -> None:
+    """Symptoms and medicines are health data: a new file was 0644 in a 0755 folder."""
+    path = tmp_path / "new folder" / "heavylegs.sqlite3"
+    result = heavylegs("log", "--heaviness", "3", "--db", str(path))
+    assert result.exit_code == 0, result.output
+    assert path.stat().st_mode & 0o777 == 0o600
+    assert path.parent.stat().st_mode & 0o777 == 0o700
+    for extra in (path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        assert not extra.exists() or extra.stat().st_mode & 0o777 == 0o600
+
+
+def test_a_file_uri_makes_no_folder_under_the_working_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``sqlite:///file:/x/db?mode=ro&uri=true`` made the folder ``./file:/x`` (found in the
+    repository after the test run)."""
+    from heavylegs.store import open_store
+
+    db = tmp_path / "db.sqlite3"
+    open_store(f"sqlite:///{db}").close()
+    work = tmp_path / "work"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    open_store(f"sqlite:///file:{db}?mode=ro&uri=true", migrate=False).close()
+    assert list(work.iterdir()) == []

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -181,7 +181,7 @@ def make_engine(url: str, *, busy_timeout_ms: int = SQLITE_BUSY_TIMEOUT_MS) -> E
             kwargs["poolclass"] = StaticPool
             kwargs["connect_args"] = {"check_same_thread": False}
         else:
-            Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+            _private_file(parsed.database, uri=bool(parsed.query.get("uri")))
     try:
         engine = create_engine(parsed, **kwargs)
     except ModuleNotFoundError as exc:
@@ -201,6 +201,22 @@ def make_engine(url: str, *, busy_timeout_ms: int = SQLITE_BUSY_TIMEOUT_MS) -> E
     else:
         event.listen(engine, "connect", _pg_on_connect(busy_timeout_ms))
     return engine
+
+
+def _private_file(database: str, *, uri: bool) -> None:
+    """Create a new SQLite file, and its folder, readable by their owner only: a diary of
+    symptoms is health data, not for the other users of a shared machine (SQLite gives the
+    ``-wal`` and ``-shm`` files the database's permissions). A ``file:`` URI (``uri=true``)
+    names its file itself: nothing is made for it (its folder was made, as ``file:/…``, under
+    the working folder)."""
+    if uri or database.startswith("file:"):
+        return
+    path = Path(database).expanduser()
+    if path.exists():
+        return
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    with suppress(OSError):  # SQLite says what is wrong when it opens the file
+        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
 
 
 def _json_without_nul(value: Any) -> str:
