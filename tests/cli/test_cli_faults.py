@@ -374,3 +374,12 @@ def test_a_file_uri_makes_no_folder_under_the_working_folder(
     monkeypatch.chdir(work)
     open_store(f"sqlite:///file:{db}?mode=ro&uri=true", migrate=False).close()
     assert list(work.iterdir()) == []
+
+
+def test_info_and_profile_agree_after_an_assessment(heavylegs: Invoke, shared: Path) -> None:
+    """``profile`` showed sex and age from the answers while ``info`` said 'no profile yet'."""
+    example = shared / "spec" / "examples" / "office-worker.json"
+    assert heavylegs("assess", "--answers", str(example), "--json").exit_code == 0
+    assert "age:" in heavylegs("profile").stdout
+    assert json.loads(heavylegs("info", "--json").stdout)["profile"] is True
+    assert "  a profile" in heavylegs("info").stdout

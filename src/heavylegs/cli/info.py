@@ -83,7 +83,8 @@ def gather(db: str | None) -> dict[str, Any]:
     with open_db(db) as store, store.session() as session:
         counts = row_counts(session)
     facts["counts"] = {name: counts.get(name, 0) for name in COUNTED}
-    facts["profile"] = bool(counts.get("personal_profile"))
+    # The profile `heavylegs profile` shows: what was set there, or sex and age from answers.
+    facts["profile"] = bool(counts.get("personal_profile") or counts.get("profile"))
     return facts
 
 
