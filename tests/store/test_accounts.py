@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
+from collections.abc import Callable
+from typing import Literal
 
 import pytest
+from argon2 import PasswordHasher
 from sqlalchemy import select
 
 from heavylegs.store import Store, open_store
-from heavylegs.store.account_rows import AccountRow, InviteRow, WebSessionRow
+from heavylegs.store.account_rows import AccountRow, InviteRow, LoginAttemptRow, WebSessionRow
 from heavylegs.store.accounts import (
     FAILURE_WINDOW,
     INVITE_LIFETIME,
@@ -235,3 +239,75 @@ def test_an_email_written_in_other_unicode_forms_is_the_same_account(store: Stor
     assert authenticate(store, "pat@example.org", PASSWORD, "c", NOW) == person
     share_with(store, person.id, decomposed, NOW)
     assert [p.person_id for p in people_sharing_with(store, doctor.id)] == [person.id]
+
+
+class _Watching(PasswordHasher):
+    """argon2's own hasher, noting how many verifications run at once and what the database
+    holds while one runs."""
+
+    def __init__(self, look: Callable[[], int] | None = None) -> None:
+        super().__init__()
+        self.look = look
+        self.lock = threading.Lock()
+        self.inside = 0
+        self.peak = 0
+        self.seen: list[int] = []
+
+    def verify(self, hash: str | bytes, password: str | bytes) -> Literal[True]:
+        with self.lock:
+            self.inside += 1
+            self.peak = max(self.peak, self.inside)
+        try:
+            if self.look is not None:
+                self.seen.append(self.look())
+            return super().verify(hash, password)
+        finally:
+            with self.lock:
+                self.inside -= 1
+
+
+def test_a_failure_is_counted_before_the_password_is_checked(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Checking a password takes a third of a second: a burst of sign-ins sent at once must not
+    all pass the limit before the first failure is written. So the attempt is written (and
+    committed) first, and no transaction is held open while argon2 runs."""
+    from heavylegs.store import accounts
+
+    _join(store, "p@example.org")
+
+    def attempts() -> int:
+        with store.session() as session:
+            return len(session.scalars(select(LoginAttemptRow.id)).all())
+
+    watching = _Watching(attempts)
+    monkeypatch.setattr(accounts, "_HASHER", watching)
+    with pytest.raises(LoginRefused):
+        authenticate(store, "p@example.org", "wrong password", "c", NOW)
+    assert watching.seen == [2]  # the email's and the client's, already there
+    assert attempts() == 2
+    assert authenticate(store, "p@example.org", PASSWORD, "c", NOW).email == "p@example.org"
+    assert watching.seen[-1] == 4
+    with store.session() as session:  # a success clears the email's failures and itself
+        assert len(session.scalars(select(LoginAttemptRow.id)).all()) == 1
+
+
+def test_only_a_few_passwords_are_hashed_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each argon2 check takes 64 MiB: forty sign-ins at once (the thread pool's size) would
+    take gigabytes. The checks of one process queue behind :data:`HASHES_AT_ONCE`."""
+    from heavylegs.store import accounts
+
+    watching = _Watching()
+    monkeypatch.setattr(accounts, "_HASHER", watching)
+    start = threading.Barrier(6)
+
+    def check() -> None:
+        start.wait()
+        accounts._verify(accounts._DUMMY_HASH, "a guess")
+
+    threads = [threading.Thread(target=check) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert 1 <= watching.peak <= accounts.HASHES_AT_ONCE

@@ -24,6 +24,7 @@ import hashlib
 import math
 import re
 import secrets
+import threading
 import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -172,7 +173,7 @@ def sign_up(store: Store, invite: str, email: str, password: str, now: datetime)
             raise AccountError(["invite: not valid (unknown, used, expired or for another email)"])
         if _by_email(session, address) is not None:
             raise AccountError([f"email: {address} already has an account"])
-        hashed = _HASHER.hash(password)
+        hashed = _hash(password)
         account = None
         if row.role == Role.ADMIN:
             local = session.get(AccountRow, LOCAL_ACCOUNT_ID, with_for_update=True)
@@ -215,6 +216,11 @@ def authenticate(store: Store, email: str, password: str, client: str, now: date
 
     ``client``: who is asking (the client address), the second key of the rate limit. Raises
     :class:`RateLimited` (nothing checked) or :class:`LoginRefused` (the failure is counted).
+
+    The attempt is written as a failure, and committed, before the password is checked: a burst
+    of sign-ins sent at once cannot all pass the limit during the third of a second argon2
+    takes, and no transaction (on SQLite: the write lock) is held while it runs. A success
+    then takes back the email's failures and its own.
     """
     keys = _failure_keys(email, client)
     with store.session() as session:
@@ -226,25 +232,48 @@ def authenticate(store: Store, email: str, password: str, client: str, now: date
         wait = _retry_after(session, keys, now)
         if wait is not None:
             raise RateLimited(wait)
+        attempts = [LoginAttemptRow(key_sha256=key, at=now) for key in keys]
+        session.add_all(attempts)
         row = None
         if len(password) <= MAX_PASSWORD:
             row = _by_email(session, folded_email(email))
-        ok = _verify(row.password_hash if row is not None else None, password)
-        if not ok or row is None:
-            session.add_all(LoginAttemptRow(key_sha256=key, at=now) for key in keys)
-        else:
-            session.execute(delete(LoginAttemptRow).where(LoginAttemptRow.key_sha256 == keys[0]))
-            if row.password_hash and _HASHER.check_needs_rehash(row.password_hash):
-                row.password_hash = _HASHER.hash(password)
-            account = _account(row)
-    if not ok or row is None:
+        hashed = row.password_hash if row is not None else None
+        account = _account(row) if row is not None else None
+        session.flush()
+        mine = attempts[1].id
+    if not _verify(hashed, password) or account is None:
         raise LoginRefused()
+    with store.session() as session:
+        session.execute(
+            delete(LoginAttemptRow).where(
+                (LoginAttemptRow.key_sha256 == keys[0]) | (LoginAttemptRow.id == mine)
+            )
+        )
+        if hashed and _HASHER.check_needs_rehash(hashed):
+            fresh = _hash(password)
+            session.execute(
+                update(AccountRow)
+                .where(AccountRow.id == account.id, AccountRow.password_hash == hashed)
+                .values(password_hash=fresh)
+            )
     return account
+
+
+HASHES_AT_ONCE = 2
+"""argon2 takes 64 MiB and a third of a second a check: one process runs this many at once
+and queues the rest (forty sign-ins at once would otherwise take gigabytes)."""
+_HASHING = threading.BoundedSemaphore(HASHES_AT_ONCE)
+
+
+def _hash(password: str) -> str:
+    with _HASHING:
+        return _HASHER.hash(password)
 
 
 def _verify(hashed: str | None, password: str) -> bool:
     try:
-        return _HASHER.verify(hashed or _DUMMY_HASH, password) and hashed is not None
+        with _HASHING:
+            return _HASHER.verify(hashed or _DUMMY_HASH, password) and hashed is not None
     except (VerificationError, InvalidHashError):
         return False
 
@@ -265,7 +294,7 @@ def change_password(store: Store, account_id: int, old: str, new: str, now: date
             raise RateLimited(wait)
         if _verify(row.password_hash, old):
             _check_password(new, row.email)
-            row.password_hash = _HASHER.hash(new)
+            row.password_hash = _hash(new)
             row.password_changed_at = now
             session.execute(delete(WebSessionRow).where(WebSessionRow.account_id == account_id))
             session.execute(
