@@ -383,3 +383,40 @@ def test_info_and_profile_agree_after_an_assessment(heavylegs: Invoke, shared: P
     assert "age:" in heavylegs("profile").stdout
     assert json.loads(heavylegs("info", "--json").stdout)["profile"] is True
     assert "  a profile" in heavylegs("info").stdout
+
+
+def test_a_session_ended_by_sigterm_keeps_what_was_done(
+    heavylegs: Invoke, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``kill`` or a closed terminal ended the process and lost the reps already done; now
+    it stops the session as Ctrl-C does. (Before the session takes SIGTERM, a handler of the
+    test's own keeps the test process alive.)"""
+    import os
+    import signal
+
+    from heavylegs.cli import diary as cli
+
+    clock = [0.0]
+    sleeps = [0]
+
+    def sleep(seconds: float) -> None:
+        clock[0] += seconds
+        sleeps[0] += 1
+        if sleeps[0] == 6:
+            os.kill(os.getpid(), signal.SIGTERM)
+
+    def not_taken(_signum: int, _frame: object) -> None:
+        raise RuntimeError("SIGTERM reached the process: the session did not take it")
+
+    monkeypatch.setattr(cli, "monotonic", lambda: clock[0])
+    monkeypatch.setattr(cli, "sleep", sleep)
+    previous = signal.signal(signal.SIGTERM, not_taken)
+    try:
+        result = heavylegs("session", "ankle_pumps", "--yes")
+        assert signal.getsignal(signal.SIGTERM) is not_taken  # the session gave it back
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    assert result.exit_code == 0, (result.output, result.exception)
+    assert "Stopped early. Recorded: ankle_pumps" in result.stdout
+    (done,) = json.loads(heavylegs("diary", "--json").stdout)["measures"]
+    assert done["source"] == "session" and 1 <= done["reps"] < 20

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
 from typing import TYPE_CHECKING, Any
 
 import typer
@@ -72,10 +73,13 @@ def run_guided(
                 raise typer.Exit(130) from None
         started = wall()
         view = _RichSessionView(out, pacing)
-        result = run_session(
-            plan_steps, view, pacing=pacing, clock=monotonic, sleep=sleep, rep_seconds=rep_seconds
-        )
-        view.close()
+        with _ended_like_ctrl_c():
+            result = run_session(
+                plan_steps, view, pacing=pacing, clock=monotonic, sleep=sleep,
+                rep_seconds=rep_seconds,
+            )  # fmt: skip
+        with suppress(OSError):  # the terminal may be gone (SIGHUP): record what was done
+            view.close()
         record = from_run(plan_steps, result, started, wall())
         with store.session() as s:
             record_session(s, record)
@@ -87,6 +91,29 @@ def run_guided(
     )
     head = "Stopped early" if result.outcome.value == "stopped" else "Session complete"
     out.print(f"{head}. Recorded: {what or 'nothing yet'}")
+
+
+@contextmanager
+def _ended_like_ctrl_c() -> Iterator[None]:
+    """A closed terminal (SIGHUP) or ``kill`` (SIGTERM) stops the session as Ctrl-C does, so
+    the minutes and reps already done are recorded (they were lost with the process)."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield  # signal handlers belong to the main thread
+        return
+
+    def stop(_signum: int, _frame: object) -> None:
+        raise KeyboardInterrupt
+
+    kinds = [signal.SIGTERM, *([signal.SIGHUP] if hasattr(signal, "SIGHUP") else [])]
+    previous = {kind: signal.signal(kind, stop) for kind in kinds}
+    try:
+        yield
+    finally:
+        for kind, handler in previous.items():
+            signal.signal(kind, handler)
 
 
 def _preamble(out: Console, in_force: LatestPlan | None, plan: SessionPlan) -> None:
