@@ -311,3 +311,17 @@ def test_only_a_few_passwords_are_hashed_at_once(monkeypatch: pytest.MonkeyPatch
     for thread in threads:
         thread.join()
     assert 1 <= watching.peak <= accounts.HASHES_AT_ONCE
+
+
+def test_old_failures_of_every_key_are_forgotten_by_the_next_sign_in(store: Store) -> None:
+    """Anyone can add failed sign-ins, under as many emails and addresses as they like: the
+    rows past the window must go, whoever's they are, or the table only grows."""
+    for i in range(3):
+        with pytest.raises(LoginRefused):
+            authenticate(store, f"n{i}@example.org", "x", f"client-{i}", NOW)
+    later = NOW + FAILURE_WINDOW + dt.timedelta(seconds=1)
+    with pytest.raises(LoginRefused):
+        authenticate(store, "someone@example.org", "x", "another client", later)
+    with store.session() as session:
+        kept = session.scalars(select(LoginAttemptRow.at)).all()
+    assert kept == [later, later]
