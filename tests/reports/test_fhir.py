@@ -315,3 +315,79 @@ def test_notes_with_unusual_spaces_and_controls_stay_valid(
     finally:
         store.close()
     assert again["entry"] == bundle["entry"]
+
+
+def _first(bundle: dict[str, Any], code: str, skip: int = 0) -> int:
+    """Index of the first (or ``skip``-th later) diary Observation with heavylegs ``code``."""
+    found = [
+        i
+        for i, e in enumerate(bundle["entry"])
+        if e["resource"]["resourceType"] == "Observation"
+        and e["resource"]["code"]["coding"][0]["code"] == code
+    ]
+    return found[skip]
+
+
+def _copy_entry(bundle: dict[str, Any], index: int) -> int:
+    bundle["entry"].append(copy.deepcopy(bundle["entry"][index]))
+    return len(bundle["entry"]) - 1
+
+
+def _same_field_twice(bundle: dict[str, Any]) -> int:
+    j = _copy_entry(bundle, _first(bundle, "heaviness"))
+    bundle["entry"][j]["resource"]["id"] = "another-id"
+    bundle["entry"][j]["fullUrl"] = "urn:uuid:another-id"
+    bundle["entry"][j]["resource"]["valueInteger"] = 9
+    return j
+
+
+def _set(index: int, path: list[str], value: Any) -> Any:
+    def change(bundle: dict[str, Any]) -> int:
+        node = bundle["entry"][index]["resource"]
+        for name in path[:-1]:
+            node = node[name]
+        if value is None:
+            del node[path[-1]]
+        else:
+            node[path[-1]] = value
+        return index
+
+    return change
+
+
+@pytest.mark.parametrize(
+    ("change", "where", "message"),
+    [
+        # the same resource twice (a bundle pasted onto itself): 2 assessments became 4
+        (lambda b: _copy_entry(b, 8), ".id", "already used by $.entry[8]"),
+        (lambda b: _copy_entry(b, _first(b, "heaviness")), ".id", "already used"),
+        (_same_field_twice, "", "a second value of 'heaviness'"),
+        # a reference to nothing in the bundle
+        (lambda b: _set(_first(b, "heaviness"), ["subject"], {"reference": "Patient/x"})(b),
+         ".subject.reference", "not in the bundle"),
+        # an assessment from the year 2999 became "the latest" forever, and its backup
+        # could not be restored
+        (_set(8, ["authored"], "2999-01-01T00:00:00Z"), ".authored", "must not be after"),
+        # true as a heaviness was stored as 1; a quantity without a value was dropped
+        (lambda b: _set(_first(b, "heaviness"), ["valueInteger"], True)(b),
+         ".valueInteger", "must be an integer"),
+        (lambda b: _set(_first(b, "ankle-circumference-left"), ["valueQuantity", "value"],
+                        None)(b), ".valueQuantity.value", "required"),
+    ],
+)  # fmt: skip
+def test_hostile_bundles_are_refused(
+    full: ReportData, kb: KnowledgeBase, empty_url: str, change: Any, where: str, message: str
+) -> None:
+    bundle = json.loads(json.dumps(render_bundle(full)))
+    index = change(bundle)
+    store = open_store(empty_url)
+    try:
+        with pytest.raises(BundleError) as caught, store.session() as session:
+            import_bundle(session, bundle, kb, NOW)
+        problem = caught.value.problems[0]
+        assert problem.startswith(f"$.entry[{index}].resource{where}: "), problem
+        assert message in problem, problem
+        with store.session() as session:
+            assert not any(row_counts(session).values())
+    finally:
+        store.close()

@@ -67,6 +67,7 @@ def read_bundle(document: object, today: dt.date, known_measures: frozenset[str]
     if document.get("type") != "collection":
         raise BundleError("$.type", "must be 'collection'")
     entries = document.get("entry") or []
+    _check_ids_and_references(entries)
     questionnaire = [
         i
         for i, e in enumerate(entries)
@@ -94,12 +95,52 @@ def read_bundle(document: object, today: dt.date, known_measures: frozenset[str]
         if allowed is not None and status not in allowed:
             raise BundleError(f"{at}.status", f"must be one of {sorted(allowed)}")
         if kind == "QuestionnaireResponse":
-            out.assessments.append(read_response(resource, at, items))
+            out.assessments.append(read_response(resource, at, items, today))
         elif kind == "Observation":
             _observation(resource, at, diary, out, today, known_measures)
     for (day, part), (at, values) in sorted(diary.items()):
         out.entries.append(_diary_entry(day, part, values, at, today))
     return out
+
+
+def _check_ids_and_references(entries: Sequence[Mapping[str, Any]]) -> None:
+    """Every resource once (a bundle pasted onto itself doubled every assessment) and every
+    reference to a resource in the bundle (FHIR's bdl-7; the import has nothing else)."""
+    seen: dict[str, int] = {}
+    urls: dict[str, int] = {}
+    for index, entry in enumerate(entries):
+        resource = entry.get("resource") or {}
+        key = f"{resource.get('resourceType')}/{resource.get('id')}"
+        if key in seen:
+            raise BundleError(
+                f"$.entry[{index}].resource.id", f"{key} is already used by $.entry[{seen[key]}]"
+            )
+        seen[key] = index
+        url = entry.get("fullUrl")
+        if url is not None and url in urls:
+            raise BundleError(f"$.entry[{index}].fullUrl", f"already used by $.entry[{urls[url]}]")
+        urls[str(url)] = index
+    for index, entry in enumerate(entries):
+        for path, reference in _references(entry.get("resource"), ""):
+            if reference not in seen and reference not in urls:
+                raise BundleError(
+                    f"$.entry[{index}].resource{path}.reference",
+                    f"{reference!r} is not in the bundle",
+                )
+
+
+def _references(node: Any, path: str) -> list[tuple[str, str]]:
+    """(JSON path, reference) of every ``Reference`` under ``node``."""
+    found: list[tuple[str, str]] = []
+    if isinstance(node, Mapping):
+        if isinstance(node.get("reference"), str):
+            found.append((path, node["reference"]))
+        for name, value in node.items():
+            found += _references(value, f"{path}.{name}")
+    elif isinstance(node, list):
+        for k, value in enumerate(node):
+            found += _references(value, f"{path}[{k}]")
+    return found
 
 
 def _check_structure(document: Mapping[str, Any]) -> None:
@@ -115,7 +156,10 @@ def _check_structure(document: Mapping[str, Any]) -> None:
 
 
 def read_response(
-    resource: Mapping[str, Any], at: str, items: Mapping[str, Mapping[str, Any]]
+    resource: Mapping[str, Any],
+    at: str,
+    items: Mapping[str, Mapping[str, Any]],
+    today: dt.date | None = None,
 ) -> tuple[dt.datetime, dict[str, Any]]:
     from heavylegs.assessment.validation import AnswersError, parse_answers
 
@@ -123,6 +167,14 @@ def read_response(
     if resource.get("questionnaire") not in (wanted, c.QUESTIONNAIRE_URL):
         raise BundleError(f"{at}.questionnaire", f"must be {wanted!r}")
     authored = _when(resource.get("authored"), f"{at}.authored")
+    if today is not None and authored.date() > today + dt.timedelta(days=1):
+        # it would be "the latest" assessment for ever, and the backup refuses it
+        tomorrow = today + dt.timedelta(days=1)
+        raise BundleError(
+            f"{at}.authored", f"must not be after tomorrow ({tomorrow}); got {authored:%Y-%m-%d}"
+        )
+    if authored.year < 1900:
+        raise BundleError(f"{at}.authored", "must not be before 1900-01-01")
     answers: dict[str, Any] = {"schema_version": 1}
     where: dict[str, str] = {}
     for j, item in enumerate(resource.get("item") or []):
@@ -222,8 +274,31 @@ def _observation(
         if value.get("system") != c.UCUM or value.get("code") != spec.unit:
             raise BundleError(f"{at}.valueQuantity", f"must be in UCUM {spec.unit!r}")
         value = value.get("value")
-    _first, values = diary.setdefault((day, part), (at, {}))
+        if value is None:
+            raise BundleError(f"{at}.valueQuantity.value", "required")
+    _typed(value, spec.value, at)
+    if isinstance(value, str):
+        value = c.fhir_string(value)  # as the export writes it: no NUL, no other controls
+    first, values = diary.setdefault((day, part), (at, {}))
+    if spec.field in values:
+        raise BundleError(at, f"a second value of {spec.code!r} for {day} {part} (see {first})")
     values[spec.field] = value
+
+
+def _typed(value: Any, kind: str, at: str) -> None:
+    """JSON ``true`` is not a heaviness of 1 (Python's bool is an int, and pydantic agrees)."""
+    if kind == c.Value.BOOLEAN:
+        ok, wanted = isinstance(value, bool), "true or false"
+    elif kind == c.Value.STRING:
+        ok, wanted = isinstance(value, str), "a string"
+    elif kind == c.Value.INTEGER:
+        ok, wanted = isinstance(value, int) and not isinstance(value, bool), "an integer"
+    else:
+        ok = isinstance(value, int | float) and not isinstance(value, bool)
+        wanted = "a number"
+    if not ok:
+        suffix = ".value" if kind == c.Value.QUANTITY else ""
+        raise BundleError(f"{at}.{kind}{suffix}", f"must be {wanted}")
 
 
 def _diary_entry(day: str, part: str, values: dict[str, Any], at: str, today: dt.date) -> EntryIn:
@@ -252,10 +327,13 @@ def _measure(
              if x.get("system") == c.DIARY_SYSTEM),
             None,
         )  # fmt: skip
+        where = f"{at}.component[{k}]"
         if code == c.MINUTES:
             data["minutes"] = (component.get("valueQuantity") or {}).get("value")
+            _typed(data["minutes"], c.Value.QUANTITY, where)
         elif code == c.REPS:
             data["reps"] = component.get("valueInteger")
+            _typed(data["reps"], c.Value.INTEGER, where)
         else:
             raise BundleError(f"{at}.component[{k}].code", "must be minutes or repetitions")
     for ext in resource.get("extension") or []:
