@@ -391,3 +391,12 @@ def test_hostile_bundles_are_refused(
             assert not any(row_counts(session).values())
     finally:
         store.close()
+
+
+def test_activities_alone_give_no_bundle_and_say_why(full: ReportData) -> None:
+    """With only imported activities, "nothing stored yet" read as if the runs were lost."""
+    import dataclasses
+
+    runs_only = dataclasses.replace(full, assessments=[], entries=[], measures=[])
+    with pytest.raises(NothingToReport, match="activities are not part of the FHIR bundle"):
+        render_bundle(runs_only)

@@ -129,7 +129,10 @@ def code_systems(data: ReportData, answer_codes: Mapping[str, str]) -> list[dict
 def render_bundle(data: ReportData) -> dict[str, Any]:
     """The bundle; :class:`NothingToReport` when nothing is stored yet."""
     if data.empty or not (data.assessments or data.entries or data.measures):
-        raise NothingToReport("nothing stored yet: run 'heavylegs assess' or 'heavylegs log' first")
+        raise NothingToReport(
+            "nothing stored yet: run 'heavylegs assess' or 'heavylegs log' first "
+            "(imported activities are not part of the FHIR bundle)"
+        )
     key = person_key(data)
     patient_id = c.stable_id("Patient", key)
     subject = _ref("Patient", patient_id)
