@@ -325,3 +325,29 @@ def test_old_failures_of_every_key_are_forgotten_by_the_next_sign_in(store: Stor
     with store.session() as session:
         kept = session.scalars(select(LoginAttemptRow.at)).all()
     assert kept == [later, later]
+
+
+def test_one_account_keeps_a_bounded_number_of_sessions_and_tokens(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A script signing in or making API tokens in a loop must not add rows without end: the
+    oldest session ends, and a token past the limit is refused until one is revoked."""
+    from heavylegs.store import accounts
+
+    monkeypatch.setattr(accounts, "MAX_SESSIONS", 2)
+    monkeypatch.setattr(accounts, "MAX_API_TOKENS", 2)
+    person = _join(store, "p@example.org")
+    other = _join(store, "o@example.org")
+    theirs = new_session(store, other.id, NOW)
+    first = new_session(store, person.id, NOW)
+    second = new_session(store, person.id, NOW + dt.timedelta(minutes=1))
+    third = new_session(store, person.id, NOW + dt.timedelta(minutes=2))
+    assert session_account(store, first, NOW) is None
+    assert session_account(store, second, NOW) == session_account(store, third, NOW) == person
+    assert session_account(store, theirs, NOW) == other
+    tokens = [new_api_token(store, person.id, NOW) for _ in range(2)]
+    with pytest.raises(AccountError, match="revoke"):
+        new_api_token(store, person.id, NOW)
+    assert new_api_token(store, other.id, NOW)  # the limit is each account's
+    assert revoke_api_token(store, person.id, tokens[0], NOW)
+    assert token_account(store, new_api_token(store, person.id, NOW), NOW) == person

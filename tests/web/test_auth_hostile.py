@@ -145,3 +145,33 @@ def test_a_stolen_session_cannot_guess_the_password_without_limit(app: FastAPI) 
         "/api/v1/auth/login", json={"email": person.email, "password": "taken over 123"}
     )
     assert login.status_code == 429  # nothing was changed, and the sign-in is held too
+
+
+def test_an_api_token_is_revoked_by_its_account_only(
+    app: FastAPI, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A lost token can be revoked without changing the password (which ends every session),
+    by its own account only; tokens past the account's limit are refused, saying to revoke."""
+    from heavylegs.store import accounts
+
+    monkeypatch.setattr(accounts, "MAX_API_TOKENS", 2)
+    person, other = sign_up(app, "pat@example.org"), sign_up(app, "sam@example.org")
+    tokens = [person.client.post("/api/v1/auth/tokens").json()["token"] for _ in range(2)]
+    refused = person.client.post("/api/v1/auth/tokens")
+    assert refused.status_code == 422 and "revoke" in refused.text
+    page = person.client.post("/account/tokens", data={})
+    assert page.status_code == 422 and "revoke" in page.text
+    bearer = {"Authorization": f"Bearer {tokens[0]}"}
+    stolen = other.client.post("/api/v1/auth/tokens/revoke", json={"token": tokens[0]})
+    assert stolen.status_code == 404
+    assert _fresh(app).get("/api/v1/diary/entries", headers=bearer).status_code == 200
+    # the token revokes itself (no CSRF token: a bearer request)
+    api = _fresh(app)
+    api.send_csrf = False
+    gone = api.post("/api/v1/auth/tokens/revoke", json={"token": tokens[0]}, headers=bearer)
+    assert gone.status_code == 204
+    assert api.get("/api/v1/diary/entries", headers=bearer).status_code == 401
+    again = person.client.post("/api/v1/auth/tokens/revoke", json={"token": tokens[0]})
+    assert again.status_code == 404
+    assert person.client.post("/api/v1/auth/tokens").status_code == 201
+    assert person.client.get("/api/v1/diary/entries").status_code == 200  # the session lives

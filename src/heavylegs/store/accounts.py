@@ -53,6 +53,11 @@ SEEN_EVERY = timedelta(minutes=5)
 MAX_FAILURES = 5
 FAILURE_WINDOW = timedelta(minutes=15)
 MIN_PASSWORD = 10
+MAX_SESSIONS = 50
+"""Signed-in browsers of one account: a new sign-in past this ends the oldest (a script signing
+in in a loop would otherwise add rows for a fortnight each)."""
+MAX_API_TOKENS = 50
+"""Active API tokens of one account: past this a new one is refused until one is revoked."""
 MAX_PASSWORD = 1024
 """Hashing a huge password costs the server, not the attacker: refuse it before hashing."""
 
@@ -311,6 +316,14 @@ def _new_session(session: Session, account_id: int, now: datetime) -> str:
             WebSessionRow.account_id == account_id, WebSessionRow.expires_at <= now
         )
     )
+    older = session.scalars(
+        select(WebSessionRow.id)
+        .where(WebSessionRow.account_id == account_id)
+        .order_by(WebSessionRow.created_at.desc(), WebSessionRow.id.desc())
+        .offset(MAX_SESSIONS - 1)
+    ).all()
+    if older:  # the oldest end, so this one makes MAX_SESSIONS
+        session.execute(delete(WebSessionRow).where(WebSessionRow.id.in_(older)))
     token = secrets.token_urlsafe(32)
     session.add(
         WebSessionRow(
@@ -358,9 +371,19 @@ def end_session(store: Store, token: str) -> None:
 
 
 def new_api_token(store: Store, account_id: int, now: datetime) -> str:
-    """A bearer token for API clients (valid until revoked or the password changes)."""
+    """A bearer token for API clients (valid until revoked or the password changes);
+    :class:`AccountError` when the account holds :data:`MAX_API_TOKENS` already."""
     token = "hl_" + secrets.token_urlsafe(32)
     with store.session() as session:
+        active = session.scalar(
+            select(func.count())
+            .select_from(ApiTokenRow)
+            .where(ApiTokenRow.account_id == account_id, ApiTokenRow.revoked_at.is_(None))
+        )
+        if (active or 0) >= MAX_API_TOKENS:
+            raise AccountError(
+                [f"token: you have {active} API tokens, the most an account keeps; revoke one"]
+            )
         session.add(ApiTokenRow(token_sha256=digest(token), account_id=account_id, created_at=now))
     return token
 

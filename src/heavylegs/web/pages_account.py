@@ -195,20 +195,45 @@ async def _end_session(request: Request) -> None:
     responses=ERRORS,
 )
 async def api_new_token(request: Request) -> Response:
-    token = await _new_token(request)
+    try:
+        token = await _new_token(request)
+    except Refused as exc:
+        return _refused_json(exc)
     return JSONResponse({"token": token}, status_code=201)
 
 
 async def _new_token(request: Request) -> str:
-    token: str = await _dated(request, "new_api_token", auth.account(request).id)
+    accounts = _accounts()
+    try:
+        token: str = await _dated(request, "new_api_token", auth.account(request).id)
+    except accounts.AccountError as exc:
+        raise Refused(422, str(exc), problems=exc.problems) from None
     return token
+
+
+class TokenIn(BaseModel):
+    token: str = Field(min_length=1, max_length=200)
+
+
+@router.post(
+    "/api/v1/auth/tokens/revoke",
+    status_code=204,
+    tags=["auth"],
+    summary="Revoke one of your API tokens (a lost one, or the one sending this)",
+    responses={**ERRORS, 404: {"model": Problems, "description": "No such token of yours"}},
+)
+async def api_revoke_token(request: Request, body: TokenIn) -> Response:
+    done = await _dated(request, "revoke_api_token", auth.account(request).id, body.token)
+    if not done:
+        return single(404, "no such active token of yours", "token")
+    return Response(status_code=204)
 
 
 @router.post(
     "/api/v1/auth/password",
     tags=["auth"],
     summary="Change the password: every other session ends; this one gets a new cookie",
-    responses=ERRORS,
+    responses={**ERRORS, 429: {"model": Problems, "description": "Too many wrong passwords"}},
 )
 async def api_password(request: Request, body: PasswordChange) -> Response:
     try:
@@ -354,5 +379,9 @@ async def account_password(request: Request) -> Response:
 
 @router.post("/account/tokens", include_in_schema=False)
 async def account_token(request: Request) -> Response:
-    token = await _new_token(request)
+    try:
+        token = await _new_token(request)
+    except Refused as exc:
+        values = await _account_values(request, error=str(exc).capitalize() + ".")
+        return page(request, "account.html", values, exc.status)
     return page(request, "account.html", await _account_values(request, token=token), 201)
