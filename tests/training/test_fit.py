@@ -312,3 +312,16 @@ def test_a_file_fitdecode_cannot_read_says_where(base_type: int) -> None:
     records = b"".join(b"\x00" + b"2026-03-" + bytes([150]) for _ in range(10))
     with pytest.raises(ActivityFileError, match=r"damaged FIT file near byte \d+: "):
         read_fit(_raw_fit(definition + records))
+
+
+@pytest.mark.parametrize("start_time", [0, 5, 0x0FFFFFFF])
+def test_a_session_start_counted_from_power_on_is_no_date(start_time: int) -> None:
+    """A session ``start_time`` below the system-time limit (a clock never set) made a run
+    recorded in 2026 an activity of 1989-12-31, the FIT epoch, which passed every check."""
+    run = steady_run(START, 600)
+    run.extra["start_time"] = start_time
+    assert read_fit(write_fit(run)).start_utc == START  # the records' own dates
+    run.speed_mps = run.speed_mps[:0]
+    run.heart_rate, run.cadence_spm, run.altitude_m = run.speed_mps, run.speed_mps, None
+    with pytest.raises(ActivityFileError, match="no date in the file"):
+        read_fit(write_fit(run))  # a session only, and it has no date

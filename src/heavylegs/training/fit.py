@@ -249,10 +249,17 @@ def activity_from_fit(decoded: FitData) -> ParsedActivity:
         cadence,
         records.get("altitude"),
     )
-    session_starts = [float(s["start_time"] or 0) + FIT_EPOCH for s in sessions]
+    # A start below the system-time limit counts from when the device was switched on: no
+    # date (it made a 2026 run an activity of 1989-12-31, the FIT epoch).
+    starts = [float(s["start_time"] or 0) for s in sessions]
+    session_starts = [t + FIT_EPOCH for t in starts if t >= SYSTEM_TIME_LIMIT]
     if session_starts:
         start_unix = min(session_starts)
     if start_unix is None:
+        if starts:
+            raise ActivityFileError(
+                "no date in the file: its times count from when the device was switched on"
+            )
         raise ActivityFileError("no activity data: no timed records")
     start_utc = dt.datetime.fromtimestamp(round(start_unix), dt.UTC)
 
