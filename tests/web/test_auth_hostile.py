@@ -114,6 +114,11 @@ def test_one_person_cannot_fill_the_server_with_rows(
         gone = heavy.client.post(f"/diary/measures/{ids[0].json()['id']}/delete", data={})
         assert gone.status_code == 303
         assert heavy.client.post("/api/v1/measures-done", json=done).status_code == 201
+        # signing in again, sharing and the account stay usable when full
+        assert heavy.client.post("/api/v1/measures-done", json=done).status_code == 507
+        login = {"email": heavy.email, "password": PASSWORD, "next": "/"}
+        assert heavy.client.post("/login", data=login).status_code == 303
+        assert heavy.client.post("/api/v1/auth/tokens").status_code == 201
         # the limit is each person's
         assert other.client.post("/api/v1/assessments", json=answers).status_code == 200
         assert other.client.post("/api/v1/measures-done", json=done).status_code == 201

@@ -32,7 +32,15 @@ APPENDED = {
     "guided_sessions": "guided sessions",
 }
 """The owned tables rows are only added to, and how a person calls them."""
-NOT_COUNTED = ("/api/v1/auth/", "/account", "/logout", "/api/v1/shares", "/undo/")
+NOT_COUNTED = (
+    "/api/v1/auth/",
+    "/account",
+    "/login",
+    "/logout",
+    "/signup",
+    "/api/v1/shares",
+    "/undo/",
+)
 
 
 def upload_refused(ctx: WebContext) -> str | None:
