@@ -7,6 +7,7 @@ import datetime as dt
 import re
 import shutil
 import subprocess
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -194,3 +195,17 @@ def test_characters_the_font_lacks_are_marked_not_dropped(full: ReportData, tmp_
     text = squash(pdf_text(content, tmp_path))
     assert "□□□□ ok" in text
     assert "bell esc[31m tab end" in text
+
+
+def test_right_to_left_notes_read_in_order(full: ReportData, tmp_path: Path) -> None:
+    """Hebrew and Arabic notes were drawn letter by letter from left to right (Hebrew words
+    backwards, Arabic letters unjoined). pdftotext puts a right-to-left run back in logical
+    order only when it was drawn right to left, so the words come back as typed."""
+    hebrew = "הרגליים כבדות היום"
+    arabic = "الساقين ثقيلة"
+    content = render_report(with_notes(full, [f"{hebrew} 3 km", arabic]))
+    text = pdf_text(content, tmp_path)
+    assert hebrew in text
+    # Arabic is drawn in its joined forms, which pdftotext maps back to the letters typed
+    assert "ثقيلة" in unicodedata.normalize("NFKC", text)
+    assert "3 km" in text

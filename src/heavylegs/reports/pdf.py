@@ -42,6 +42,7 @@ from heavylegs.reports.typeset import (
     paragraph,
     place_chart,
     printable,
+    right_to_left,
 )
 
 if TYPE_CHECKING:
@@ -274,7 +275,9 @@ def _notes(pdf: FPDF, data: ReportData) -> None:
         text, missing = printable(pdf, entry.note, NOTE_CHARS)
         line = f"{entry.day:%d %b %Y} {entry.part}: {text}"
         pdf.set_font(FONT, "", BODY)
+        pdf.set_text_shaping(right_to_left(line))
         wrapped = pdf.multi_cell(pdf.epw - 4, LINE, line, dry_run=True, output="LINES")
+        pdf.set_text_shaping(False)
         lines = len(wrapped) if isinstance(wrapped, list) else 1
         if pdf.will_page_break(LINE * (sum(n for _, n in shown) + lines + 4)):
             break
@@ -283,7 +286,10 @@ def _notes(pdf: FPDF, data: ReportData) -> None:
     if not shown:
         return
     heading(pdf, "Latest diary notes")
-    bullets(pdf, [line for line, _ in shown])
+    for line, _ in shown:
+        pdf.set_text_shaping(right_to_left(line))
+        bullets(pdf, [line])
+        pdf.set_text_shaping(False)
     if marked:
         pdf.set_font(FONT, "", 7.5)
         pdf.set_text_color(*MUTED)

@@ -149,6 +149,15 @@ def printable(pdf: FPDF, text: str, limit: int) -> tuple[str, bool]:
     return "".join(out), marked
 
 
+def right_to_left(text: str) -> bool:
+    """Does ``text`` hold Hebrew or Arabic? Such text is drawn with fpdf2's text shaping
+    (HarfBuzz: the Unicode bidi order, Arabic letters joined); without it a Hebrew word came
+    out backwards. Only such text is shaped, so other reports stay byte for byte the same."""
+    import unicodedata
+
+    return any(unicodedata.bidirectional(char) in ("R", "AL") for char in text)
+
+
 def place_chart(pdf: FPDF, image: bytes, width: float) -> None:
     x = pdf.l_margin + (pdf.epw - width) / 2
     # SVG shapes without their own colour take the current one: make that black
