@@ -84,7 +84,21 @@ def test_no_warning_sign_question_answered_means_unchecked_not_calm() -> None:
     assert unchecked.triage.level.value == "self_care"
     assert "could not check for warning signs" in unchecked.triage.headline
     checked = run({"legs": "both", "calf_tender_to_touch": False})
-    assert checked.triage.headline == KB.self_care_headline
+    assert not checked.plan.do  # nothing to go on for a plan
+    assert checked.triage.headline == KB.self_care_no_plan_headline
+
+
+def test_a_self_care_headline_never_points_at_an_empty_plan() -> None:
+    """ "The plan below" only over a plan: answers that suggest no measure say what is missing."""
+    bare = run({"legs": "left", "heaviness": 3, "onset": "gradual", "duration_days": 30})
+    assert bare.triage.level.value == "self_care" and not bare.plan.do
+    assert bare.triage.headline == KB.self_care_no_plan_headline
+    assert "plan below" not in bare.triage.headline
+    evening = run(
+        {"legs": "both", "heaviness": 4, "when": ["end_of_day"], "relieved_by": ["elevation"]}
+    )
+    assert evening.triage.level.value == "self_care" and evening.plan.do
+    assert evening.triage.headline == KB.self_care_headline
 
 
 def test_a_stroke_shows_no_leg_causes() -> None:

@@ -134,6 +134,7 @@ def compile_knowledge(kb: KnowledgeBase) -> Compiled:
         disclaimer=kb.disclaimer,
         version=kb.version,
         self_care_headline=kb.self_care_headline,
+        self_care_no_plan_headline=kb.self_care_no_plan_headline,
         unchecked_headline=kb.unchecked_headline,
         routine_action=kb.routine_action,
     )

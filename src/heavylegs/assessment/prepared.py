@@ -139,6 +139,7 @@ class Compiled:
         "routine_action",
         "safety_net",
         "self_care_headline",
+        "self_care_no_plan_headline",
         "unchecked_headline",
         "version",
         "warning_paths",
@@ -186,6 +187,9 @@ class Compiled:
     disclaimer: str
     version: str
     self_care_headline: str
+    self_care_no_plan_headline: str
+    """Instead of ``self_care_headline`` when the plan has nothing to do: never "the plan
+    below" over an empty plan."""
     unchecked_headline: str
     routine_action: str
 

@@ -49,11 +49,14 @@ def assess_flat(flat: dict[str, Any], compiled: Compiled) -> dict[str, Any]:
         if flag.only_its_cause and flag.cause is not None:
             shown = [compiled.cause_index[flag.cause]]
             break
+    plan = build_plan(compiled, plan_ctx, fired, level)
+    if not plan["do"] and triage["headline"] == compiled.self_care_headline:
+        triage["headline"] = compiled.self_care_no_plan_headline  # a fresh dict: see _triage
     return {
         "schema_version": 1,
         "triage": triage,
         "causes": [_cause(compiled, likelihood[i], steps.get(i, ()), i, ctx) for i in shown],
-        "plan": build_plan(compiled, plan_ctx, fired, level),
+        "plan": plan,
         "see_a_doctor_if": [
             text for text, test in compiled.safety_net if test is None or test(plan_ctx)
         ],

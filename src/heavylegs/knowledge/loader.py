@@ -49,7 +49,13 @@ KINDS: dict[str, type[BaseModel]] = {
     "faq": Faq,
 }
 M = TypeVar("M", bound=BaseModel)
-META_TEXTS = ("disclaimer", "self_care_headline", "unchecked_headline", "routine_action")
+META_TEXTS = (
+    "disclaimer",
+    "self_care_headline",
+    "self_care_no_plan_headline",
+    "unchecked_headline",
+    "routine_action",
+)
 """What ``meta.yaml`` must hold (``routine_action`` is a measure id, checked with the rest)."""
 
 

@@ -250,6 +250,9 @@ class KnowledgeBase(_Model):
     version: str
     disclaimer: str
     self_care_headline: str
+    self_care_no_plan_headline: str = Field(
+        description="Self-care headline when the answers suggest no measure (the plan is empty)."
+    )
     unchecked_headline: str = Field(
         description="Self-care headline when no warning-sign question was answered at all."
     )

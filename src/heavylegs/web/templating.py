@@ -28,7 +28,7 @@ LEVELS: dict[str, tuple[str, str]] = {
     ),
     Urgency.URGENT.value: ("Urgent", "Be seen by a doctor, nurse or urgent care service today."),
     Urgency.ROUTINE.value: ("Routine", "Book an appointment in the coming days or weeks."),
-    Urgency.SELF_CARE.value: ("Self-care", "Safe to manage at home with the plan below."),
+    Urgency.SELF_CARE.value: ("Self-care", "Nothing you describe needs a doctor soon."),
 }
 """Each triage level in words: its name and what it asks of the person."""
 
