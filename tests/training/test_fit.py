@@ -325,3 +325,18 @@ def test_a_session_start_counted_from_power_on_is_no_date(start_time: int) -> No
     run.heart_rate, run.cadence_spm, run.altitude_m = run.speed_mps, run.speed_mps, None
     with pytest.raises(ActivityFileError, match="no date in the file"):
         read_fit(write_fit(run))  # a session only, and it has no date
+
+
+def test_one_undated_record_among_dated_ones_is_left_out_not_the_file() -> None:
+    """One damaged record timestamp (below the system-time limit) refused a whole run as
+    "no date in the file"."""
+    import struct
+
+    data = bytearray(write_fit(steady_run(START, 600)))
+    first = data.index(bytes([1]) + struct.pack("<I", int(START.timestamp()) - 631_065_600))
+    at = first + 1 + 100 * 16  # record 100 (16 bytes each, with its header byte)
+    data[at : at + 4] = struct.pack("<I", 4242)
+    read = read_fit(bytes(data))
+    assert read.start_utc == START and read.stream.size == 599
+    assert any("1 of 600 records are timed from when the device was switched on" in w
+               for w in read.warnings)  # fmt: skip

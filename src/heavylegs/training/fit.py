@@ -220,9 +220,18 @@ def activity_from_fit(decoded: FitData) -> ParsedActivity:
     records = decoded.records
     sessions = [s for s in decoded.messages.get("session", []) if s.get("start_time") is not None]
     stamps = records["timestamp"]
-    if stamps.size and np.nanmin(stamps, initial=np.inf) < FIT_EPOCH + SYSTEM_TIME_LIMIT:
-        raise ActivityFileError(
-            "no date in the file: its times count from when the device was switched on"
+    with np.errstate(invalid="ignore"):
+        undated = stamps < FIT_EPOCH + SYSTEM_TIME_LIMIT
+    if undated.any():
+        if not (np.isfinite(stamps) & ~undated).any():
+            raise ActivityFileError(
+                "no date in the file: its times count from when the device was switched on"
+            )
+        # one damaged timestamp among dated records refused the whole file as undated
+        records = {**records, "timestamp": np.where(undated, np.nan, stamps)}
+        warnings.append(
+            f"{int(undated.sum())} of {stamps.size} records are timed from when the device was "
+            "switched on, not dated: left out"
         )
     if not np.isfinite(stamps).any() and not sessions:
         raise ActivityFileError("no activity data: no timed records and no session summary")
