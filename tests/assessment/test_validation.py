@@ -6,7 +6,12 @@ import json
 
 import pytest
 
-from heavylegs.assessment.validation import AnswersError, parse_answers, parse_answers_json
+from heavylegs.assessment.validation import (
+    MAX_PROBLEMS,
+    AnswersError,
+    parse_answers,
+    parse_answers_json,
+)
 
 
 def problems(doc: object) -> list[str]:
@@ -35,6 +40,15 @@ def test_every_problem_is_reported_once_in_document_order() -> None:
         "symptoms.legs: must be one of both, left or right",
         "symptoms.when: must not repeat a choice",
     ]
+
+
+def test_list_positions_are_in_number_order_and_a_flood_is_cut_short() -> None:
+    found = problems({"schema_version": 1, "symptoms": {"legs": "both", "when": [7] * 12}})
+    assert [line.split(":")[0] for line in found] == [f"symptoms.when[{i}]" for i in range(12)]
+    flood = problems({"schema_version": 1, "symptoms": {"legs": "both", "when": [7] * 5000}})
+    assert len(flood) == MAX_PROBLEMS + 1
+    assert flood[0].startswith("symptoms.when[0]:") and flood[-2].startswith("symptoms.when[49]:")
+    assert flood[-1] == f"(document): {5000 - MAX_PROBLEMS} more problems not shown"
 
 
 def test_missing_and_wrong_types() -> None:

@@ -7,11 +7,17 @@ with a 422.
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any
 
 from heavylegs.assessment.answers import SECTIONS, Answers
 from heavylegs.assessment.fast_answers import fast_parse
 from heavylegs.problems import Problems
+
+MAX_PROBLEMS = 50
+"""At most this many problems are listed (a hostile document can have tens of thousands), then
+one line says how many more there are."""
+_DIGITS = re.compile(r"(\d+)")
 
 if TYPE_CHECKING:
     from pydantic_core import ErrorDetails
@@ -56,6 +62,9 @@ def _validated(data: Any) -> Answers:
         return Answers.model_validate(data)
     except ValidationError as exc:
         problems = sorted({_describe(err) for err in exc.errors()}, key=_order)
+        if len(problems) > MAX_PROBLEMS:
+            hidden = len(problems) - MAX_PROBLEMS
+            problems = [*problems[:MAX_PROBLEMS], f"(document): {hidden} more problems not shown"]
         raise AnswersError(problems) from None
 
 
@@ -80,11 +89,14 @@ def checked_answers(data: Any) -> tuple[dict[str, Any], dict[str, Any]]:
     return dump_json(answers, exclude_none=True), flatten(answers)
 
 
-def _order(line: str) -> tuple[int, str]:
-    """Problems in the order of the schema's sections, then by path (stable for tests)."""
+def _order(line: str) -> tuple[int, tuple[str | int, ...]]:
+    """Problems in the order of the schema's sections, then by path with list positions in
+    number order (``[2]`` before ``[10]``), stable for tests."""
     head = line.split(":")[0].split(".")[0].split("[")[0]
     keys = list(Answers.model_fields)
-    return (keys.index(head) if head in keys else len(keys), line)
+    parts = tuple(int(p) if p.isdigit() else p for p in _DIGITS.split(line))
+    # Text and numbers alternate from the start, so equal positions compare like with like.
+    return (keys.index(head) if head in keys else len(keys), parts)
 
 
 def _path(loc: tuple[int | str, ...]) -> str:
