@@ -210,6 +210,40 @@ def test_export_import_export_via_the_cli(app: typer.Typer, db: str, tmp_path: P
     assert refused(app, "import-backup", str(broken))[0].startswith("error: file: not JSON")
 
 
+def test_a_backup_with_assessments_heavylegs_could_not_have_written_is_refused(
+    app: typer.Typer, db: str, tmp_path: Path
+) -> None:
+    """The reports and result pages read a restored assessment; garbage must not restore."""
+    from heavylegs.assessment.engine import assess
+    from heavylegs.assessment.validation import parse_answers
+    from heavylegs.knowledge import load_knowledge
+
+    answers = {"schema_version": 1, "symptoms": {"legs": "both", "heaviness": 4}}
+    result = assess(parse_answers(answers), load_knowledge()).model_dump(mode="json")
+    store = open_store(db)
+    with store.session() as s:
+        record_assessment(s, answers, result, result["knowledge_version"], NOW)
+    store.close()
+    good = tmp_path / "good.json"
+    ok(app, "export", "--out", str(good))
+    fresh = tmp_path / "fresh.sqlite3"
+    assert "1 assessments" in ok(app, "import-backup", str(good), "--db", str(fresh))
+
+    document = json.loads(good.read_text())
+    document["tables"]["assessments"][0]["answers"] = {"garbage": 1}
+    document["tables"]["assessments"][0]["output"] = {"triage": "x"}
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps(document))
+    other = tmp_path / "other.sqlite3"
+    result_bad = call(app, "import-backup", str(bad), "--db", str(other))
+    assert result_bad.exit_code == 1 and result_bad.stdout == ""
+    lines = result_bad.stderr
+    assert "tables.assessments[0].answers.garbage: is not a known field" in lines
+    assert "tables.assessments[0].output.triage:" in lines
+    assert "Traceback" not in lines
+    assert not other.exists(), "refused before any database is made"
+
+
 def test_trends_sparkline_and_plots(app: typer.Typer, db: str, tmp_path: Path) -> None:
     _fill(db, 20)
     out = ok(app, "trends", "--days", "20", "--plot", str(tmp_path / "t.png"))

@@ -89,6 +89,28 @@ def checked_answers(data: Any) -> tuple[dict[str, Any], dict[str, Any]]:
     return dump_json(answers, exclude_none=True), flatten(answers)
 
 
+def stored_problems(answers: object, output: object) -> list[str]:
+    """Why a stored assessment from outside (a backup) is not one heavylegs could have written:
+    ``answers.…`` and ``output.…`` lines, none when it is. The result pages read the output
+    with the :class:`~heavylegs.assessment.result.Assessment` model and the reports its fields,
+    so a row that fails either check would break them after the restore."""
+    from pydantic import ValidationError
+
+    from heavylegs.assessment.result import Assessment
+
+    problems: list[str] = []
+    try:
+        parse_answers(answers)
+    except AnswersError as exc:
+        problems.extend(f"answers.{line}" for line in exc.problems)
+    try:
+        Assessment.model_validate(output)
+    except ValidationError as exc:
+        lines = sorted({f"{_path(tuple(e['loc']))}: {e['msg']}" for e in exc.errors()}, key=_order)
+        problems.extend(f"output.{line}" for line in lines[:MAX_PROBLEMS])
+    return problems
+
+
 def _order(line: str) -> tuple[int, tuple[str | int, ...]]:
     """Problems in the order of the schema's sections, then by path with list positions in
     number order (``[2]`` before ``[10]``), stable for tests."""

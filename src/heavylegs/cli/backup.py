@@ -34,7 +34,33 @@ def restore_backup(file: Path, db: str | None) -> None:
         document = loads(read_input(str(file), "file", BACKUP_MAX_BYTES, "a heavylegs backup"))
     except JsonInputError as exc:
         raise Fail([f"file: not JSON heavylegs can read: {exc}"]) from None
+    _check_assessments(document)
     with open_db(db, creates=True) as store, store.session() as session:
         counts = import_backup(session, document)
     listed = ", ".join(f"{n} {name}" for name, n in sorted(counts.items()) if n)
     console().print(f"Restored {listed or 'an empty backup'}")
+
+
+def _check_assessments(document: object) -> None:
+    """Refuse a backup whose assessments heavylegs could not have written (the store checks
+    only their JSON shape: it knows nothing of answers and results), before any database is
+    opened or made."""
+    from heavylegs.assessment.validation import MAX_PROBLEMS, stored_problems
+    from heavylegs.store import BackupError
+
+    tables = document.get("tables") if isinstance(document, dict) else None
+    rows = tables.get("assessments") if isinstance(tables, dict) else None
+    if not isinstance(rows, list):
+        return  # the store names what is wrong with the document itself
+    problems = [
+        f"tables.assessments[{i}].{line}"
+        for i, row in enumerate(rows)
+        if isinstance(row, dict)
+        and row.get("answers") is not None
+        and row.get("output") is not None
+        for line in stored_problems(row["answers"], row["output"])
+    ]
+    if problems:
+        hidden = len(problems) - MAX_PROBLEMS
+        more = [f"(document): {hidden} more problems not shown"] if hidden > 0 else []
+        raise BackupError(problems[:MAX_PROBLEMS] + more)
