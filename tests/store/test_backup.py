@@ -125,6 +125,7 @@ def _doc(store: Store) -> dict[str, Any]:
         (lambda d: d.update(schema_revision="0000"), "schema_revision: backup has '0000'"),
         (lambda d: d.update(tables=[]), "tables: must be an object"),
         (lambda d: d["tables"].update(bogus=[]), "tables.bogus: unknown table"),
+        (lambda d: d["tables"].pop("assessments"), "tables.assessments: missing"),
         (
             lambda d: d["tables"]["diary_entries"][3].update(heaviness="x"),
             "tables.diary_entries[3].heaviness: must be an integer",

@@ -92,7 +92,10 @@ def import_backup(session: Session, document: object) -> dict[str, int]:
     problems = [f"tables.{name}: unknown table" for name in sorted(set(tables) - set(known))]
     parsed: dict[str, list[dict[str, Any]]] = {}
     for name, table in known.items():
-        rows = tables.get(name, [])
+        if name not in tables:  # a cut-down file would restore without it and say nothing
+            problems.append(f"tables.{name}: missing (an export lists every table, even empty)")
+            continue
+        rows = tables[name]
         if not isinstance(rows, list):
             problems.append(f"tables.{name}: must be a list of rows")
             continue
