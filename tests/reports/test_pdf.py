@@ -15,7 +15,7 @@ import pytest
 from heavylegs import __version__
 from heavylegs.reports import NothingToReport
 from heavylegs.reports.gather import ReportData
-from heavylegs.reports.pdf import MAX_PAGES, Paper, render_report
+from heavylegs.reports.pdf import FULL_REASONS, MAX_PAGES, Paper, render_report
 from tests.reports.conftest import NOTE
 
 pytestmark = pytest.mark.skipif(
@@ -209,3 +209,29 @@ def test_right_to_left_notes_read_in_order(full: ReportData, tmp_path: Path) -> 
     # Arabic is drawn in its joined forms, which pdftotext maps back to the letters typed
     assert "ثقيلة" in unicodedata.normalize("NFKC", text)
     assert "3 km" in text
+
+
+def test_dozens_of_warning_signs_stay_on_page_one_and_are_all_named(
+    full: ReportData, tmp_path: Path
+) -> None:
+    """Answers with every warning sign ticked fired 47 reasons: written out in full they ran to
+    a fourth page, with the triage box broken across pages."""
+    from heavylegs.knowledge import load_knowledge
+
+    kb = load_knowledge()
+    flags = list(kb.red_flags.values())  # every level: the reasons of every sign that fired
+    reasons = [{"id": f.id, "message": f.message, "sources": f.sources} for f in flags]
+    latest = full.assessments[-1]
+    triage = {"level": "emergency", "headline": "Call the emergency number.", "reasons": reasons}
+    output = {**latest.output, "triage": triage}
+    data = dataclasses.replace(
+        full,
+        assessments=[*full.assessments[:-1], dataclasses.replace(latest, output=output)],
+        red_flag_titles={k: f.title for k, f in kb.red_flags.items()},
+    )
+    content = render_report(data)
+    assert int(pdf_info(content, tmp_path)["Pages"]) <= MAX_PAGES
+    first = squash(pdf_text(content, tmp_path, "-f", "1", "-l", "1"))
+    assert squash(flags[0].message) in first  # the first ones in full
+    for flag in flags[FULL_REASONS:]:
+        assert squash(flag.title) in first, flag.id

@@ -40,6 +40,7 @@ class ReportData:
     :func:`heavylegs.training.recent.recent_load`), ``None`` when no activity was imported."""
     measure_titles: dict[str, str] = field(default_factory=dict)
     cause_titles: dict[str, str] = field(default_factory=dict)
+    red_flag_titles: dict[str, str] = field(default_factory=dict)
     source_titles: dict[str, str] = field(default_factory=dict)
     version: str = __version__
 
@@ -83,6 +84,7 @@ def titles(kb: KnowledgeBase) -> dict[str, dict[str, str]]:
     return {
         "measures": {k: m.title for k, m in kb.measures.items()},
         "causes": {k: c.title for k, c in kb.causes.items()},
+        "red_flags": {k: f.title for k, f in kb.red_flags.items()},
         "sources": {k: f"{s.publisher}: {s.title}" for k, s in kb.sources.items()},
     }
 
@@ -126,5 +128,6 @@ def gather(
         training=training,
         measure_titles=names["measures"],
         cause_titles=names["causes"],
+        red_flag_titles=names["red_flags"],
         source_titles=names["sources"],
     )

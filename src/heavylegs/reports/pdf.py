@@ -51,6 +51,10 @@ if TYPE_CHECKING:
 __all__ = ["MAX_PAGES", "Paper", "render_report"]
 
 MAX_PAGES = 3
+FULL_REASONS = 6
+"""Triage reasons written out in full on page one; any further ones are named by their titles
+in one line, so answers that fire dozens of warning signs keep the box on its page and every
+sign named (none dropped, none buried under the others' text)."""
 
 
 def render_report(
@@ -133,7 +137,7 @@ def _triage_box(pdf: FPDF, data: ReportData, output: dict[str, Any], at: Any) ->
     )
     reasons = [r for r in triage.get("reasons") or [] if isinstance(r, dict)]
     serious = is_serious(level)
-    for reason in reasons:
+    for reason in reasons[:FULL_REASONS]:
         sources = ", ".join(str(s) for s in reason.get("sources") or [])
         message = str(reason.get("message", ""))
         pdf.set_x(pdf.l_margin + 3)
@@ -146,6 +150,13 @@ def _triage_box(pdf: FPDF, data: ReportData, output: dict[str, Any], at: Any) ->
             new_x="LMARGIN",
             new_y="NEXT",
         )
+    if len(reasons) > FULL_REASONS:
+        more = "; ".join(
+            data.red_flag_titles.get(str(r.get("id")), str(r.get("id", "")).replace("_", " "))
+            for r in reasons[FULL_REASONS:]
+        )
+        pdf.set_x(pdf.l_margin + 3)
+        pdf.multi_cell(0, LINE, f"• Also: {more}.", new_x="LMARGIN", new_y="NEXT")
     bottom = pdf.get_y() + 1
     pdf.set_fill_color(*colour)
     pdf.rect(pdf.l_margin, top, 1.6, bottom - top, style="F")
