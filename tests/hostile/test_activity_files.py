@@ -38,15 +38,22 @@ def test_a_batch_of_hostile_files_keeps_the_good_ones(store: Store, tmp_path: Pa
         (tmp_path / name).write_bytes(data)
     report = import_paths(store, [tmp_path], now=NOW)
     reasons = {Path(n.file).name: n.message for n in report.skipped}
-    assert report.imported == 3, reasons  # a-good, j-good-later and the xmlns comment file
+    # a-good, j-good-later, the xmlns comment file, and g without its point 30 days later
+    assert report.imported == 4, reasons
     assert "nested more than" in reasons["b-deep.gpx"]
     assert "before 1980" in reasons["d-year-1.gpx"]
     assert "after tomorrow" in reasons["e-year-9999.gpx"]
     assert "before 1980" in reasons["f-year-1899.gpx"]
-    assert "duration" in reasons["g-thirty-days.gpx"]
+    warned = {Path(n.file).name: n.message for n in report.warnings}
+    assert "more than 14 days from the rest" in warned["g-thirty-days.gpx"]
     assert "bomb guard" in reasons["h-bomb.gpx.gz"]
     assert "bomb guard" in reasons["i-lying-bomb.gpx.gz"]
-    assert set(reasons) == set(files) - {"a-good.gpx", "j-good-later.gpx", "c-xmlns-comment.gpx"}
+    assert set(reasons) == set(files) - {
+        "a-good.gpx",
+        "j-good-later.gpx",
+        "c-xmlns-comment.gpx",
+        "g-thirty-days.gpx",
+    }
 
 
 def test_a_gzip_bomb_is_refused_within_a_few_megabytes() -> None:

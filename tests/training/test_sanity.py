@@ -104,3 +104,24 @@ def test_a_files_own_summary_is_held_to_the_samples_bounds(
     for name, (low, high, _unit) in FIGURE_BOUNDS.items():
         value = getattr(read, name)
         assert value is None or low <= value <= high, (name, value)
+
+
+@pytest.mark.parametrize(
+    "first", ["1970-01-01T00:00:00Z", "2000-01-01T00:00:00Z", "2100-01-01T00:00:00Z"]
+)
+@pytest.mark.parametrize("where", [0, 300, -1])
+def test_one_point_with_an_unset_or_damaged_clock_is_left_out(first: str, where: int) -> None:
+    """Watches write 1970 or 2000 before their clock is set; a track whose first point said so
+    started then and was refused (before 1980, or a 26-year duration), and a first point in
+    2100 made every later point "go backwards"."""
+    import re
+
+    text = gpx_text(START, 600).decode()
+    times = [m.start() for m in re.finditer("<time>", text)]
+    at = times[where]
+    text = text[:at] + re.sub(r"<time>[^<]*</time>", f"<time>{first}</time>", text[at:], count=1)
+    read = parse_bytes(text.encode(), None, None)
+    check_plausible(read, NOW)
+    assert read.stream.size == 599
+    assert any("1 of 600 samples are dated more than 14 days" in w for w in read.warnings)
+    assert read.start_utc == (START + dt.timedelta(seconds=1) if where == 0 else START)

@@ -44,6 +44,7 @@ from heavylegs.training.samples import (
     Figures,
     average_cadence,
     build_stream,
+    clock_note,
     device_else_samples,
     elapsed_seconds,
     hr_seconds,
@@ -250,6 +251,8 @@ def activity_from_fit(decoded: FitData) -> ParsedActivity:
     sub_sport = subs.pop() if len(subs) == 1 else None
 
     cadence = _steps_per_minute(records, sessions, session_sports, sport)
+    if note := clock_note(records["timestamp"]):
+        warnings.append(note)
     stream, start_unix, altitude = build_stream(
         records["timestamp"],
         records["distance"],

@@ -35,6 +35,7 @@ from heavylegs.training.samples import (
     Figures,
     average_cadence,
     build_stream,
+    clock_note,
     device_else_samples,
     elapsed_seconds,
     haversine_m,
@@ -217,6 +218,8 @@ def read_gpx(data: bytes, sport_hint: str | None = None) -> ParsedActivity:
         if sport in FOOT_SPORTS
         else np.full(cadence.size, np.nan)
     )
+    if note := clock_note(arrays["t"]):
+        warnings.append(note)
     stream, start, altitude = build_stream(
         arrays["t"], distance, arrays["speed"], arrays["hr"], cadence, arrays["ele"]
     )

@@ -5,7 +5,9 @@ the file has no summary of its own. Rules, and why:
 
 * At most one sample per second (the last one in each second): enough for load and cadence,
   and it keeps ten years of history small.
-* Samples whose time goes backwards are dropped (a clock jump, not a run).
+* Samples whose time goes backwards are dropped (a clock jump, not a run), and so are those
+  more than :data:`MAX_SPAN_S` from the median time: a clock not yet set (1970, 2000) or a
+  damaged date on one point made the whole track start then and was refused.
 * A gap longer than :data:`PAUSE_GAP_S` is a pause (it adds no time, load or moving time),
   unless the distance advanced over it at a moving pace (:data:`GAP_MIN_SPEED_MPS` to
   :data:`GAP_MAX_SPEED_MPS`): devices that record "smartly" leave gaps of 20-60 s while the
@@ -41,6 +43,8 @@ ELEVATION_HYSTERESIS_M = 3.0
 HR_RANGE = (20.0, 250.0)
 MAX_SPEED_MPS = 30.0
 MAX_CADENCE_SPM = 300.0
+MAX_SPAN_S = 14 * 24 * 3600.0
+"""The longest activity heavylegs stores (see :mod:`sanity`)."""
 
 
 def _clean(values: FloatArray, low: float, high: float) -> FloatArray:
@@ -64,7 +68,7 @@ def build_stream(
     """
     if altitude_m is None:
         altitude_m = np.full(time_unix.size, np.nan)
-    keep = np.isfinite(time_unix)
+    keep = np.isfinite(time_unix) & ~far_from_the_rest(time_unix)
     if keep.any():
         running_max = np.maximum.accumulate(np.where(keep, time_unix, -np.inf))
         keep &= time_unix >= running_max
@@ -87,6 +91,26 @@ def build_stream(
     if np.isnan(speed).all() and np.isfinite(distance).sum() >= 2:
         stream = _with_speed_from_distance(stream)
     return stream, start, altitude_m[pick].astype(np.float64)
+
+
+def far_from_the_rest(time_unix: FloatArray) -> npt.NDArray[np.bool_]:
+    """Per sample: dated more than :data:`MAX_SPAN_S` from the median time (left out)."""
+    finite = time_unix[np.isfinite(time_unix)]
+    if not finite.size:
+        return np.zeros(time_unix.size, dtype=bool)
+    with np.errstate(invalid="ignore"):
+        return np.abs(time_unix - float(np.median(finite))) > MAX_SPAN_S
+
+
+def clock_note(time_unix: FloatArray) -> str | None:
+    """The warning for samples :func:`build_stream` leaves out as far from the rest."""
+    far = int(far_from_the_rest(time_unix).sum())
+    if not far:
+        return None
+    return (
+        f"{far} of {time_unix.size} samples are dated more than {MAX_SPAN_S / 86400:.0f} days "
+        "from the rest (a clock not yet set, or damage): left out"
+    )
 
 
 def _with_speed_from_distance(stream: Stream) -> Stream:

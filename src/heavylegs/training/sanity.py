@@ -14,11 +14,11 @@ import math
 from typing import Any
 
 from heavylegs.training.model import ActivityFileError, ParsedActivity
-from heavylegs.training.samples import HR_RANGE, MAX_CADENCE_SPM
+from heavylegs.training.samples import HR_RANGE, MAX_CADENCE_SPM, MAX_SPAN_S
 
 EARLIEST_START = dt.datetime(1980, 1, 1, tzinfo=dt.UTC)
 """Before consumer GPS and heart-rate recorders: an earlier date is a clock that was never set."""
-MAX_DURATION_S = 14 * 24 * 3600.0
+MAX_DURATION_S = MAX_SPAN_S
 """Longer than the longest multi-day events (about ten days on a bike across a continent)."""
 MAX_DISTANCE_M = 1e8
 """The samples' own distance bound (100,000 km: more than 14 days at any speed)."""

@@ -43,6 +43,7 @@ from heavylegs.training.samples import (
     Figures,
     average_cadence,
     build_stream,
+    clock_note,
     device_else_samples,
     elapsed_seconds,
     hr_seconds,
@@ -202,6 +203,8 @@ def _read_group(
         cadence = arrays["cad"] * factor
     else:
         cadence = np.full(arrays["cad"].size, np.nan)
+    if note := clock_note(arrays["t"]):
+        warnings.append(note)
     stream, start, altitude = build_stream(
         arrays["t"], arrays["d"], arrays["v"], arrays["hr"], cadence, arrays["alt"]
     )
