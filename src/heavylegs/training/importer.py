@@ -15,6 +15,7 @@ counts trail by at most one transaction).
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import datetime as dt
 import hashlib
@@ -24,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from heavylegs.training.dedupe import Key, Resolution, resolve
+from heavylegs.training.dedupe import START_TOLERANCE_S, Key, Resolution, resolve
 from heavylegs.training.formats import read_activities, sniff
 from heavylegs.training.import_report import FileNote as FileNote
 from heavylegs.training.import_report import ImportReport as ImportReport
@@ -280,8 +281,15 @@ def _garmin_names(store: Store, sources: Sequence[Path | Upload], report: Import
     if not any(n.name for n in named):
         return
     with store.session() as session:
+        # one query per summary took minutes for a big (or hostile) export, long enough for
+        # the isolated import to be taken for hung: ask only where an activity starts nearby
+        starts = repository.stored_starts(session)
         for item in named:
             if item.name is None:
+                continue
+            at = item.start_utc.timestamp()
+            near = bisect.bisect_left(starts, at - START_TOLERANCE_S)
+            if near == len(starts) or starts[near] > at + START_TOLERANCE_S:
                 continue
             match = repository.find_same_activity(session, Key(item.start_utc, None, None))
             if match is not None:

@@ -100,6 +100,14 @@ def known_files(session: Session) -> set[str]:
     return set(session.scalars(select(FILES.c.sha256)))
 
 
+def stored_starts(session: Session) -> list[float]:
+    """Start of every stored activity (Unix seconds, sorted): where a match can be at all."""
+    return sorted(
+        (t if t.tzinfo else t.replace(tzinfo=dt.UTC)).timestamp()
+        for t in session.scalars(select(ACTIVITIES.c.start_utc))
+    )
+
+
 def find_same_activity(session: Session, key: Key) -> Indexed | None:
     """The stored activity ``key`` is a recording of (closest start wins), or ``None``."""
     window = dt.timedelta(seconds=START_TOLERANCE_S)
