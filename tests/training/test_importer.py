@@ -481,3 +481,23 @@ def test_garmin_names_ask_the_database_only_where_an_activity_starts_nearby(
     assert report.imported == 1
     assert [r["name"] for r in _listed(store)] == ["run 5"]
     assert len(asked) <= 3  # the file's own duplicate check, and the one summary near it
+
+
+def test_strava_manual_rows_are_committed_as_they_go_and_the_watcher_hears_of_it(
+    store: Store, tmp_path: Path
+) -> None:
+    """100,000 manual rows were written in one final transaction: the isolated import's parent
+    heard nothing for minutes, took the child for hung and killed it (nothing stored)."""
+    from heavylegs.training.importer import Checkpoints
+
+    rows = ["Activity ID,Activity Date,Activity Name,Activity Type,Elapsed Time,Filename"]
+    for i in range(450):
+        when = (START - dt.timedelta(hours=6 * i)).strftime("%b %d, %Y, %I:%M:%S %p")
+        rows.append(f'{i},"{when}",row {i},Run,1800,')
+    export = tmp_path / "export.zip"
+    export.write_bytes(zip_bytes({"activities.csv": "\n".join(rows).encode()}))
+    heard: list[int] = []
+    checkpoints = Checkpoints(committed=lambda done, report: heard.append(report.manual))
+    report = import_sources(store, [export], now=NOW, checkpoints=checkpoints)
+    assert report.manual == 450 and _counts(store)["activities"] == 450
+    assert len(heard) >= 2 and heard == sorted(heard)  # in steps (200 rows or 1 s), each told

@@ -242,6 +242,13 @@ def import_sources(
             batch.flush()
             raise ImportStopped(note, report)
 
+    def commit_due() -> None:
+        """Write what is due; a watching parent hears of it (it is alive, and where to resume)."""
+        if batch.due():
+            batch.flush()
+            if checkpoints is not None and checkpoints.committed is not None:
+                checkpoints.committed(done, report)
+
     for item in walk(sources, plan):
         done += 1
         if checkpoints is not None:
@@ -254,12 +261,9 @@ def import_sources(
             tick(item.name)
             continue
         _guarded(item, batch, report, fail)
-        if batch.due():
-            batch.flush()
-            if checkpoints is not None and checkpoints.committed is not None:
-                checkpoints.committed(done, report)
+        commit_due()
         tick(item.name)
-    _strava_rows(sources, batch, report)
+    _strava_rows(sources, batch, report, commit_due)
     batch.flush()
     _garmin_names(store, sources, report)
     report.ignored = plan.ignored
@@ -296,7 +300,12 @@ def _garmin_names(store: Store, sources: Sequence[Path | Upload], report: Import
                 repository.enrich_activity(session, match.id, item.name, None)
 
 
-def _strava_rows(sources: Sequence[Path | Upload], batch: _Batch, report: ImportReport) -> None:
+def _strava_rows(
+    sources: Sequence[Path | Upload],
+    batch: _Batch,
+    report: ImportReport,
+    commit_due: Callable[[], None],
+) -> None:
     """Manual entries of Strava exports become summary-only activities; missing files are told."""
     from heavylegs.training.strava import export_rows
 
@@ -325,6 +334,7 @@ def _strava_rows(sources: Sequence[Path | Upload], batch: _Batch, report: Import
                 report.skipped.append(FileNote(name, str(exc)))
                 continue
             report.manual += 1
+            commit_due()  # 100,000 rows in one final write outlasted the isolated import's wait
 
 
 def _guarded(
