@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import io
 import json
-import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,6 +14,7 @@ import pytest
 from heavylegs.cli import output
 from heavylegs.cli.output import Fail, write_atomically
 from tests.cli.conftest import Invoke
+from tests.store.databases import write_lock_held
 
 EXAMPLE = {"schema_version": 1, "symptoms": {"legs": "both", "heaviness": 3}}
 
@@ -160,14 +160,8 @@ def test_save_to_a_missing_folder_is_refused_before_the_questions(
 def held(heavylegs: Invoke, cli_db: str) -> Iterator[Path]:
     """The test's database at the current schema, its write lock held by another connection."""
     assert heavylegs("log", "--date", "2026-01-05", "--heaviness", "3").exit_code == 0
-    path = Path(cli_db.removeprefix("sqlite:///"))
-    holder = sqlite3.connect(path, isolation_level=None)
-    holder.execute("BEGIN IMMEDIATE")
-    try:
+    with write_lock_held(Path(cli_db.removeprefix("sqlite:///"))) as path:
         yield path
-    finally:
-        holder.execute("ROLLBACK")
-        holder.close()
 
 
 def _no_second_wait(monkeypatch: pytest.MonkeyPatch) -> None:

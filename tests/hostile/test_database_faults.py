@@ -23,6 +23,7 @@ from heavylegs.store.engine import DatabaseBusy, DatabaseFull, DatabaseReadOnly
 from heavylegs.web.app import create_app
 from tests.conftest import SHARED
 from tests.hostile import generators as gen
+from tests.store.databases import write_lock_held
 
 SECRET_NOTE = "my-private-note-4711"
 
@@ -48,13 +49,8 @@ def db_file(tmp_path: Path) -> Path:
 @pytest.fixture
 def locked(db_file: Path) -> Iterator[Path]:
     """Another connection holds the write lock (as a long CLI import would)."""
-    holder = sqlite3.connect(db_file, isolation_level=None)
-    holder.execute("BEGIN IMMEDIATE")
-    try:
-        yield db_file
-    finally:
-        holder.execute("ROLLBACK")
-        holder.close()
+    with write_lock_held(db_file) as path:
+        yield path
 
 
 def _one_clean_line(stderr: str) -> None:
