@@ -62,10 +62,15 @@ def _validated(data: Any) -> Answers:
         return Answers.model_validate(data)
     except ValidationError as exc:
         problems = sorted({_describe(err) for err in exc.errors()}, key=_order)
-        if len(problems) > MAX_PROBLEMS:
-            hidden = len(problems) - MAX_PROBLEMS
-            problems = [*problems[:MAX_PROBLEMS], f"(document): {hidden} more problems not shown"]
-        raise AnswersError(problems) from None
+        raise AnswersError(capped(problems)) from None
+
+
+def capped(problems: list[str]) -> list[str]:
+    """At most :data:`MAX_PROBLEMS` of ``problems``, then one line saying how many more."""
+    hidden = len(problems) - MAX_PROBLEMS
+    if hidden <= 0:
+        return problems
+    return [*problems[:MAX_PROBLEMS], f"(document): {hidden} more problems not shown"]
 
 
 def checked_answers(data: Any) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -107,8 +112,8 @@ def stored_problems(answers: object, output: object) -> list[str]:
         Assessment.model_validate(output)
     except ValidationError as exc:
         lines = sorted({f"{_path(tuple(e['loc']))}: {e['msg']}" for e in exc.errors()}, key=_order)
-        problems.extend(f"output.{line}" for line in lines[:MAX_PROBLEMS])
-    return problems
+        problems.extend(f"output.{line}" for line in lines)
+    return capped(problems)
 
 
 def _order(line: str) -> tuple[int, tuple[str | int, ...]]:

@@ -45,7 +45,7 @@ def _check_assessments(document: object) -> None:
     """Refuse a backup whose assessments heavylegs could not have written (the store checks
     only their JSON shape: it knows nothing of answers and results), before any database is
     opened or made."""
-    from heavylegs.assessment.validation import MAX_PROBLEMS, stored_problems
+    from heavylegs.assessment.validation import capped, stored_problems
     from heavylegs.store import BackupError
 
     tables = document.get("tables") if isinstance(document, dict) else None
@@ -61,6 +61,4 @@ def _check_assessments(document: object) -> None:
         for line in stored_problems(row["answers"], row["output"])
     ]
     if problems:
-        hidden = len(problems) - MAX_PROBLEMS
-        more = [f"(document): {hidden} more problems not shown"] if hidden > 0 else []
-        raise BackupError(problems[:MAX_PROBLEMS] + more)
+        raise BackupError(capped(problems))
