@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from heavylegs.ask import ask
+from heavylegs.ask.triage import sign_of
 from heavylegs.knowledge import KnowledgeBase, Urgency
 
 
@@ -40,6 +41,23 @@ def test_dev_recall_at_1_is_reasonable(
 def test_domain_recall_at_3(domain_questions: list[dict[str, Any]], kb: KnowledgeBase) -> None:
     value, misses = recall(domain_questions, kb, 3)
     assert value >= 0.9, "\n".join(misses)
+
+
+def test_domain_red_flag_questions_lead_with_their_warning_sign(
+    domain_questions: list[dict[str, Any]], kb: KnowledgeBase
+) -> None:
+    """A described warning sign gets at least its level, and (urgent or worse) the first answer
+    is about that sign: never self-care first."""
+    flagged = [item for item in domain_questions if "triage_hint_min" in item]
+    assert len(flagged) >= 15
+    for item in flagged:
+        result = ask(item["question"], kb)
+        hint = result.triage_hint
+        assert hint is not None, item["question"]
+        assert hint.level.rank >= Urgency(item["triage_hint_min"]).rank, (item, hint.level)
+        if hint.level.rank >= Urgency.URGENT.rank:
+            lead = result.answers[0].id
+            assert sign_of(lead, kb) in hint.red_flags, (item["question"], lead, hint.red_flags)
 
 
 def test_dev_triage_hint_minimums(dev_questions: list[dict[str, Any]], kb: KnowledgeBase) -> None:

@@ -82,6 +82,13 @@ RED_FLAG_QUESTIONS = [
     ("a red warm patch appeared on my left shin", U, "cellulitis"),
     ("my leg suddenly went numb", E, "sudden_leg_numbness"),
     ("I'm on the pill and get breathless climbing stairs", U, "breathless_with_clot_risk"),
+    ("i cant feel anything when i wipe", E, "cauda_equina"),
+    ("after my hip op my left calf is sore", U, "suspected_dvt"),
+    ("my calf hurts after a long flight", U, "suspected_dvt"),
+    ("I get breathless when I lie down", U, "heart_failure_worsening"),
+    ("my ankles are swollen and I need 3 pillows to sleep", U, "heart_failure_worsening"),
+    ("my pee looks like coke after spin class", U, "possible_rhabdomyolysis"),
+    ("chest pain and a swollen leg", E, "suspected_pe"),
 ]
 
 NO_HINT_QUESTIONS = [
@@ -105,6 +112,10 @@ NO_HINT_QUESTIONS = [
     "I'm getting weaker with age, should I do squats?",
     "I have sciatica in my left leg",
     "my legs are extremely heavy at the end of the day",
+    "my calf hurts after my long run",
+    "my right calf aches after football",
+    "my left calf cramps at night",
+    "my op is next week, can I fly?",
 ]
 
 

@@ -9,14 +9,15 @@ the entries that share the most, and the rarest, terms first.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from heavylegs.ask.index import Kind, SearchIndex, Stemmer, index_for, stemmer
 from heavylegs.ask.synonyms import Vocabulary, vocabulary
 from heavylegs.ask.text import Phrase, words
-from heavylegs.ask.triage import TriageHint, hint_from_answers, triage_hint
-from heavylegs.knowledge import KnowledgeBase, load_knowledge
+from heavylegs.ask.triage import TriageHint, hint_from_answers, sign_of, triage_hint
+from heavylegs.knowledge import KnowledgeBase, Urgency, load_knowledge
+from heavylegs.knowledge.models import Entry
 
 MAX_QUESTION_CHARS = 2000
 MAX_ANSWERS = 5
@@ -129,6 +130,19 @@ def match_expression(terms: tuple[Phrase, ...]) -> str:
     return " OR ".join(_fts_phrase(t) for t in terms)
 
 
+def _answer(entry: Entry, kind: Kind, score: float) -> Answer:
+    return Answer(
+        id=entry.id,
+        kind=kind,
+        title=entry.title,
+        text=entry.text,
+        covers=tuple(entry.covers),
+        sources=tuple(entry.sources),
+        score=score,
+        cautions=tuple((c.text, tuple(c.sources)) for c in entry.cautions),
+    )
+
+
 def find_answers(
     question: str, index: SearchIndex, vocab: Vocabulary, limit: int = MAX_ANSWERS
 ) -> list[Answer]:
@@ -145,19 +159,39 @@ def find_answers(
         if h.entry.id in seen:
             continue
         seen.add(h.entry.id)
-        answers.append(
-            Answer(
-                id=h.entry.id,
-                kind=h.kind,
-                title=h.entry.title,
-                text=h.entry.text,
-                covers=tuple(h.entry.covers),
-                sources=tuple(h.entry.sources),
-                score=h.score,
-                cautions=tuple((c.text, tuple(c.sources)) for c in h.entry.cautions),
-            )
-        )
+        answers.append(_answer(h.entry, h.kind, h.score))
     return answers
+
+
+LEADING_HINT_LEVELS = (Urgency.EMERGENCY, Urgency.URGENT)
+
+
+def lead_with_warning_sign(
+    answers: list[Answer], hint: TriageHint | None, kb: KnowledgeBase, limit: int
+) -> list[Answer]:
+    """The answers, led by an entry about the warning sign when the hint is urgent or worse.
+
+    The search ranks words, not danger: "after my knee op my calf is tight and painful" shares
+    most words with running and stretching entries, while the engine finds a possible clot. A
+    question the engine calls urgent or an emergency should not be answered with self-care first,
+    nor only. The first answer about one of the hint's own warning signs moves to the front (an
+    answer about another sign, however serious, is about something else); when there is none,
+    the entry written as an answer for the first (most serious) sign leads, else that red flag
+    itself. The lead takes the best answer's score (1.0 when nothing matched), so scores still
+    read best first.
+    """
+    if hint is None or hint.level not in LEADING_HINT_LEVELS or not hint.red_flags or limit < 1:
+        return answers
+    score = answers[0].score if answers else 1.0
+    found = next((a for a in answers if sign_of(a.id, kb) in hint.red_flags), None)
+    if found is not None:
+        lead = replace(found, score=score)
+    else:
+        flag_id = hint.red_flags[0]
+        faqs = sorted(f.id for f in kb.faq.values() if f.warning_sign == flag_id)
+        entry = kb.faq[faqs[0]] if faqs else kb.red_flags[flag_id]
+        lead = _answer(entry, Kind.FAQ if faqs else Kind.RED_FLAG, score)
+    return [lead, *(a for a in answers if a.id != lead.id)][:limit]
 
 
 def ask(question: str, kb: KnowledgeBase | None = None, limit: int = MAX_ANSWERS) -> AskResult:
@@ -168,9 +202,11 @@ def ask(question: str, kb: KnowledgeBase | None = None, limit: int = MAX_ANSWERS
     """
     text = check_question(question)
     kb = kb if kb is not None else load_knowledge()
-    answers = find_answers(text, index_for(kb), vocabulary(), max(0, min(limit, MAX_ANSWERS)))
+    limit = max(0, min(limit, MAX_ANSWERS))
+    answers = find_answers(text, index_for(kb), vocabulary(), limit)
     hint = triage_hint(text, kb)
     if hint is None:  # a paraphrase the phrase table misses: what is the best answer about?
         best = answers or find_answers(text, index_for(kb), vocabulary(), 2)
         hint = hint_from_answers([(a.id, a.score) for a in best], kb)
+    answers = lead_with_warning_sign(answers, hint, kb, limit)
     return AskResult(question=text, answers=tuple(answers), triage_hint=hint)

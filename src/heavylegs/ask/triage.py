@@ -178,7 +178,8 @@ CLEAR_LEAD = 1.5
 """The best answer speaks alone for a hint when it scores this many times the next one."""
 
 
-def _sign_of(entry_id: str, kb: KnowledgeBase) -> str | None:
+def sign_of(entry_id: str, kb: KnowledgeBase) -> str | None:
+    """The red flag an entry is about: itself, or an FAQ's ``warning_sign``; else ``None``."""
     if entry_id in kb.red_flags:
         return entry_id
     faq = kb.faq.get(entry_id)
@@ -198,12 +199,12 @@ def hint_from_answers(ranked: Sequence[tuple[str, float]], kb: KnowledgeBase) ->
     if not ranked:
         return None
     best, score = ranked[0]
-    flag_id = _sign_of(best, kb)
+    flag_id = sign_of(best, kb)
     if flag_id is None:
         return None
     if len(ranked) > 1:
         runner_up, second = ranked[1]
-        if score < CLEAR_LEAD * second and _sign_of(runner_up, kb) != flag_id:
+        if score < CLEAR_LEAD * second and sign_of(runner_up, kb) != flag_id:
             return None
     flag = kb.red_flags[flag_id]
     if flag.level not in HINT_LEVELS:
