@@ -2,9 +2,11 @@
 
 Why not plain ``json.loads``: 100,000 nested brackets end in ``RecursionError``, a 5,000-digit
 number in a ``ValueError`` from ``int()``, ``1e400`` becomes infinity and ``NaN`` is accepted;
-further on, an integer beyond 64 bits overflows the database driver. Each of these is refused
-here with a :class:`JsonInputError` whose message names the problem, so every face answers it the
-same way (exit 2, or a 422). Used by every place that parses JSON from outside.
+further on, an integer beyond 64 bits overflows the database driver; a key given twice in one
+object keeps its last value without a word (``{"heaviness": 2, "heaviness": 9}``: which did the
+person mean?). Each of these is refused here with a :class:`JsonInputError` whose message names
+the problem, so every face answers it the same way (exit 2, or a 422). Used by every place that
+parses JSON from outside.
 """
 
 from __future__ import annotations
@@ -47,10 +49,28 @@ def _constant(name: str) -> float:
     raise JsonInputError(f"{name} is not a JSON number")
 
 
+def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """An object, refused when a key is in it twice (``dict(pairs)`` would keep the last)."""
+    value = dict(pairs)
+    if len(value) != len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise JsonInputError(f"the key {key!r} is given twice in one object")
+            seen.add(key)
+    return value
+
+
 def loads(text: str | bytes, *, max_depth: int = MAX_DEPTH) -> Any:
     """The decoded value; :class:`JsonInputError` for invalid or out-of-limits JSON."""
     try:
-        value = json.loads(text, parse_int=_int, parse_float=_float, parse_constant=_constant)
+        value = json.loads(
+            text,
+            parse_int=_int,
+            parse_float=_float,
+            parse_constant=_constant,
+            object_pairs_hook=_object,
+        )
     except JsonInputError:
         raise
     except RecursionError:
