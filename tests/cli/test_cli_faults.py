@@ -58,11 +58,12 @@ def test_write_atomically_on_a_read_only_disk(
 ) -> None:
     """On a read-only file system even ``unlink(missing_ok=True)`` raises (EROFS, not ENOENT)."""
     import errno
+    import tempfile
 
-    def refuse(self: Path, *args: object, **kwargs: object) -> None:
-        raise OSError(errno.EROFS, "Read-only file system", str(self))
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise OSError(errno.EROFS, "Read-only file system")
 
-    monkeypatch.setattr(Path, "write_bytes", refuse)
+    monkeypatch.setattr(tempfile, "mkstemp", refuse)
     monkeypatch.setattr(Path, "unlink", refuse)
     with pytest.raises(Fail) as caught:
         write_atomically(str(tmp_path / "report.pdf"), b"%PDF")

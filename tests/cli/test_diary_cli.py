@@ -146,7 +146,10 @@ def test_log_warns_at_once_when_one_leg_swells(app: typer.Typer, db: str) -> Non
             ["done", "walking", "--date", "2026-11-30"],
             ["error: date: must not be after tomorrow (2026-11-22)"],
         ),
-        (["done", "walking", "--at", "25:00"], ["error: at: must be a time HH:MM (got '25:00')"]),
+        (
+            ["done", "walking", "--at", "25:00"],
+            ["error: at: must be a time of day H:MM or HH:MM, e.g. 9:00 or 17:30 (got '25:00')"],
+        ),
         (["insights", "--as-of", "soon"], ["error: as_of: must be a date YYYY-MM-DD (got 'soon')"]),
         (
             ["trends", "--plot", "chart.pdf"],

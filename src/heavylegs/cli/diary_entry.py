@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 import typer
 
 from heavylegs.cli.output import Fail, console, open_db
-from heavylegs.diary.fields import EARLIEST_DAY
+from heavylegs.diary.fields import EARLIEST_DAY, parse_clock
 
 if TYPE_CHECKING:
     from heavylegs.knowledge.models import KnowledgeBase
@@ -283,8 +283,8 @@ def _at(day: dt.date, at: str | None) -> dt.datetime | None:
     if at is None:
         return None
     try:
-        clock = dt.time.fromisoformat(at)
-    except ValueError:
-        raise Fail([f"at: must be a time HH:MM (got {at!r})"]) from None
+        clock = parse_clock(at)
+    except ValueError as exc:
+        raise Fail([f"at: {exc}"]) from None
     local = dt.datetime.combine(day, clock).astimezone()
     return local.astimezone(dt.UTC)

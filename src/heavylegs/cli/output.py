@@ -4,6 +4,7 @@ console, JSON on stdout, and errors as one ``field: message`` line each (``guard
 from __future__ import annotations
 
 import datetime as dt
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
@@ -276,7 +277,12 @@ def duration_text(seconds: float) -> str:
 
 def write_atomically(out: str, content: bytes, option: str = "--out") -> None:
     """Write ``content`` to ``out`` ('-' = standard output) through a temporary file, so a full
-    disk or a crash never leaves a half-written file behind (the temporary one is removed)."""
+    disk or a crash never leaves a half-written file behind (the temporary one is removed).
+
+    The file is readable by its owner only (0600): everything written here (a backup, a PDF
+    report, a FHIR bundle, a calendar of the plan, saved answers) is health data, not for the
+    other users of a shared machine. The temporary file gets a fresh name (``mkstemp``: created,
+    never opened through a link someone left under the expected name)."""
     if out == "-":
         sys.stdout.buffer.write(content)
         sys.stdout.flush()
@@ -284,15 +290,21 @@ def write_atomically(out: str, content: bytes, option: str = "--out") -> None:
     target = Path(out)
     if not out.strip() or not target.name:
         raise Fail([f"{option}: give a file name (or '-' for standard output)"])
-    tmp = target.with_name(f".{target.name}.tmp")
+    import tempfile
+
+    tmp: Path | None = None
     try:
-        tmp.write_bytes(content)
+        fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+        tmp = Path(name)
+        with os.fdopen(fd, "wb") as stream:
+            stream.write(content)
         tmp.replace(target)
     except OSError as exc:
         # A read-only folder refuses even removing what is not there: nothing was left.
         with suppress(OSError):
-            tmp.unlink(missing_ok=True)
-        raise Fail([f"{option}: cannot write {out}: {exc.strerror}"], 1) from None
+            if tmp is not None:
+                tmp.unlink(missing_ok=True)
+        raise Fail([f"{option}: cannot write {out}: {exc.strerror or exc}"], 1) from None
 
 
 def read_input(source: str, option: str, limit: int, what: str) -> bytes:
@@ -329,9 +341,26 @@ def _mebibytes(n: int) -> str:
 @contextmanager
 def writing_file(path: Path, option: str) -> Iterator[None]:
     """A file a stage writes itself (a chart): a folder that cannot be written is one line on
-    stderr naming ``option`` and the file, exit 1, instead of the library's traceback."""
+    stderr naming ``option`` and the file, exit 1, instead of the library's traceback.
+
+    The file is made for its owner only (0600) before the stage writes it, as
+    :func:`write_atomically` does: a chart of heaviness and ankles is health data too."""
+    made = False
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+        made = True
+    except FileExistsError:
+        with suppress(OSError):  # another owner's file: the stage says whether it can write
+            os.chmod(path, 0o600)
+    except OSError:
+        pass  # the stage's own write says what is wrong, below
     try:
         yield
-    except OSError as exc:
-        reason = exc.strerror or str(exc)
-        raise Fail([f"{option}: cannot write {path}: {reason}"], 1) from None
+    except BaseException as exc:
+        if made:
+            with suppress(OSError):
+                path.unlink()
+        if isinstance(exc, OSError):
+            reason = exc.strerror or str(exc)
+            raise Fail([f"{option}: cannot write {path}: {reason}"], 1) from None
+        raise

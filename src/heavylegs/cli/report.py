@@ -118,10 +118,13 @@ def calendar(
 ) -> None:
     """Write your plan's recurring measures as calendar events with reminders (.ics)."""
     with _guard():
-        from heavylegs.reports.calendar import WorkingDay, local_zone, render_calendar
+        from heavylegs.reports.calendar import WorkingDay, calendar_zone, render_calendar
 
+        zone = calendar_zone()
+        for name, given in (("start", start), ("end", end)):
+            if given is not None and not given.strip():  # not "use the default"
+                raise Fail([f"{name}: give a time of day such as 9:00, or leave out --{name}"])
         hours = WorkingDay.choose(start, end, _saved_profile(db))
-        zone = local_zone()
         content = _build(db, lambda data: render_calendar(data, hours, zone), with_training=False)
         write_atomically(out, content)
         _done(f"Calendar written to {out}: import it or subscribe to it in your calendar", out)

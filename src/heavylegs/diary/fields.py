@@ -10,6 +10,7 @@ issue 15). Nothing here imports pydantic.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -108,6 +109,30 @@ def date_problem(value: dt.date, today: dt.date | None) -> str | None:
     if value < EARLIEST_DAY:
         return f"must not be before {EARLIEST_DAY.isoformat()}"
     return None
+
+
+_CLOCK = re.compile(r"\s*([0-9]{1,2}):([0-9]{2})\s*")
+
+
+def parse_clock(text: str) -> dt.time:
+    """A time of day typed by a person, ``9:00`` or ``09:00``; :class:`ValueError` saying the
+    accepted form otherwise.
+
+    Why not ``time.fromisoformat``: it refuses ``9:00`` (what people type) and accepts
+    ``09:00+03:00``, ``09:00Z`` or ``0900``. A zone in the time would be either ignored or
+    half used (the calendar compared it with times without one and crashed): the times heavylegs
+    asks for are in the machine's zone, which ``TZ`` sets."""
+    match = _CLOCK.fullmatch(text)
+    if match is not None:
+        hours, minutes = int(match.group(1)), int(match.group(2))
+        if hours < 24 and minutes < 60:
+            return dt.time(hours, minutes)
+    zoned = any(mark in text.upper() for mark in ("+", "Z", "UTC", "GMT")) or "-" in text[1:]
+    hint = " in this machine's time zone (set TZ, e.g. TZ=Europe/Berlin, for another)"
+    raise ValueError(
+        f"must be a time of day H:MM or HH:MM, e.g. 9:00 or 17:30{hint if zoned else ''}"
+        f" (got {text!r})"
+    )
 
 
 def time_problem(value: dt.datetime, today: dt.date | None) -> str | None:

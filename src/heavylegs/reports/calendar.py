@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from heavylegs.diary.fields import parse_clock
 from heavylegs.diary.plan import is_serious
 from heavylegs.problems import Problems
 from heavylegs.reports import NoRoutineCalendar, NothingToReport
@@ -66,9 +67,9 @@ class WorkingDay:
         times = []
         for name, text in (("start", start), ("end", end)):
             try:
-                times.append(dt.time.fromisoformat(text))
-            except ValueError:
-                raise HoursError(f"{name}: must be a time HH:MM (got {text!r})") from None
+                times.append(parse_clock(text))
+            except ValueError as exc:
+                raise HoursError(f"{name}: {exc}") from None
         if times[1] <= times[0]:
             raise HoursError(f"end: must be after the start ({start})")
         return cls(times[0], times[1], days or WEEKDAYS)
@@ -104,9 +105,27 @@ class Reminder:
     description: str
 
 
+class ZoneError(Problems, ValueError):
+    """``TZ`` names no zone the calendar can write; ``problems`` says which forms work."""
+
+
+def _zone_named(name: str) -> ZoneInfo | None:
+    """The IANA zone ``name`` (``Europe/Paris``, ``:Europe/Paris``, a path into the zoneinfo
+    folder), else ``None``."""
+    name = name.strip().lstrip(":")
+    if name.startswith("/") and "zoneinfo/" in name:
+        name = name.split("zoneinfo/", 1)[1]
+    if not name:
+        return None
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        return None
+
+
 def local_zone() -> ZoneInfo:
     """The machine's IANA zone: ``$TZ``, /etc/localtime's link, /etc/timezone, else UTC."""
-    candidates = [os.environ.get("TZ", "").lstrip(":")]
+    candidates = [os.environ.get("TZ", "")]
     try:
         link = os.path.realpath("/etc/localtime")
         candidates.append(link.split("zoneinfo/", 1)[1] if "zoneinfo/" in link else "")
@@ -118,12 +137,30 @@ def local_zone() -> ZoneInfo:
     except OSError:
         pass
     for name in candidates:
-        if name:
-            try:
-                return ZoneInfo(name)
-            except (ZoneInfoNotFoundError, ValueError):
-                continue
+        zone = _zone_named(name)
+        if zone is not None:
+            return zone
     return ZoneInfo("UTC")
+
+
+def calendar_zone() -> ZoneInfo:
+    """:func:`local_zone`, but a ``TZ`` that names no zone is refused, not passed over.
+
+    Why: ``TZ=UTC+3`` (POSIX: three hours *behind* UTC) used to be skipped for the machine's
+    own zone without a word, so the reminders came at other hours than the person set; and
+    the diary's days, which the C library reads from the same ``TZ``, were in a third zone. A
+    file someone imports into their calendar must not guess: they are told the form to use."""
+    given = os.environ.get("TZ", "")
+    if given.strip() and _zone_named(given) is None:
+        raise ZoneError(
+            [
+                f"TZ: {given!r} is not a time zone the calendar can write; set TZ to a name "
+                "from the time zone database, e.g. TZ=Europe/Moscow, or Etc/GMT-3 for a fixed "
+                "UTC+3 (the Etc/GMT signs are reversed), or leave TZ unset for this machine's"
+                " zone"
+            ]
+        )
+    return local_zone()
 
 
 def _minutes_every(timing: str) -> int:
