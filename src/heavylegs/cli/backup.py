@@ -5,9 +5,10 @@ back into an empty database (``import-backup``), all or nothing. The store does 
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
-from heavylegs.cli.output import Fail, console, open_db, read_input, write_atomically
+from heavylegs.cli.output import Fail, console, now, open_db, read_input, write_atomically
 
 BACKUP_MAX_BYTES = 1024 * 1024 * 1024
 """A backup or FHIR bundle larger than this is refused before it is read (years of diary
@@ -35,6 +36,7 @@ def restore_backup(file: Path, db: str | None) -> None:
     except JsonInputError as exc:
         raise Fail([f"file: not JSON heavylegs can read: {exc}"]) from None
     _check_assessments(document)
+    _check_diary(document, now().astimezone().date())
     with open_db(db, creates=True) as store, store.session() as session:
         counts = import_backup(session, document)
     listed = ", ".join(f"{n} {name}" for name, n in sorted(counts.items()) if n)
@@ -62,3 +64,47 @@ def _check_assessments(document: object) -> None:
     ]
     if problems:
         raise BackupError(capped(problems))
+
+
+DIARY_ROWS = {
+    "diary_entries": ("id", "created_at", "updated_at"),
+    "measures_done": ("id", "session_id"),
+}
+"""The diary tables a backup restores, and the columns that are the store's, not the person's
+(what is left is what ``log`` and ``done`` take, with ``day`` for their ``date``)."""
+
+
+def _check_diary(document: object, today: dt.date) -> None:
+    """Refuse diary rows that ``log`` or ``done`` would refuse, naming each value by its place
+    in the file: the store checks only types and broad dates, so a note of 100,000 characters,
+    heaviness 99 or an entry dated 2090 restored and then filled or broke the diary, insights
+    and reports. One set of limits (:mod:`heavylegs.diary.fields`), whether typed or restored.
+    """
+    from heavylegs.assessment.validation import capped
+    from heavylegs.diary.validation import DiaryInputError, parse_entry, parse_measure_done
+    from heavylegs.store import BackupError
+
+    tables = document.get("tables") if isinstance(document, dict) else None
+    if not isinstance(tables, dict):
+        return  # the store names what is wrong with the document itself
+    problems: list[str] = []
+    for name, stores in DIARY_ROWS.items():
+        rows = tables.get(name)
+        parse = parse_entry if name == "diary_entries" else parse_measure_done
+        for i, row in enumerate(rows if isinstance(rows, list) else []):
+            if not isinstance(row, dict):
+                continue  # the store says it must be an object
+            values = {k: v for k, v in row.items() if k not in stores and v is not None}
+            if "day" in values:
+                values["date"] = values.pop("day")
+            try:
+                parse(values, today=today)
+            except DiaryInputError as exc:
+                problems.extend(f"tables.{name}[{i}].{_column(line)}" for line in exc.problems)
+    if problems:
+        raise BackupError(capped(problems))
+
+
+def _column(problem: str) -> str:
+    """A diary problem named by the backup's column (``date: …`` is the row's ``day``)."""
+    return "day" + problem.removeprefix("date") if problem.startswith("date:") else problem
