@@ -163,13 +163,20 @@ def open_db(db: str | None, *, creates: bool = False) -> Store | _NewStore:
 
 class _NewStore:
     """A database this command created: "created …" when the command succeeds; when it fails,
-    the new file is removed again, so a refused command leaves nothing behind."""
+    the new file is removed again, so a refused command leaves nothing behind.
+
+    Removed only while it is still the file this command made and holds nothing a person
+    wrote: another command started at the same moment may have recorded an entry in it (both
+    saw no file), or this one committed before it failed (Ctrl-C after an import's first
+    batch). Anything unsure keeps the file: an empty file left is a small cost, data lost is
+    not."""
 
     def __init__(self, engine: Any, factory: Any, path: Path) -> None:
         from heavylegs.store import Store
 
         self.store = Store(engine, factory)
         self.path = path
+        self.identity = _identity(path)
 
     def __enter__(self) -> Store:
         return self.store
@@ -179,8 +186,52 @@ class _NewStore:
         if exc_type is None:
             sys.stderr.write(f"created the database {self.path}\n")
             return
+        if self.identity is None or _identity(self.path) != self.identity:
+            return
+        if not _holds_nothing(self.path):
+            sys.stderr.write(f"created the database {self.path} (kept: it holds data)\n")
+            return
         for suffix in ("", "-wal", "-shm", "-journal"):
-            self.path.with_name(self.path.name + suffix).unlink(missing_ok=True)
+            with suppress(OSError):
+                self.path.with_name(self.path.name + suffix).unlink(missing_ok=True)
+
+
+def _identity(path: Path) -> tuple[int, int] | None:
+    """Which file is at ``path`` (device and inode), ``None`` when none is."""
+    try:
+        status = path.stat()
+    except OSError:
+        return None
+    return status.st_dev, status.st_ino
+
+
+def _holds_nothing(path: Path) -> bool:
+    """Whether the SQLite file at ``path`` holds no row besides its schema version and the
+    local account (``False`` when that cannot be read now: locked, damaged)."""
+    import sqlite3
+
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=0)
+    except sqlite3.Error:
+        return False
+    try:
+        names = [
+            row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")
+        ]
+        for name in names:
+            if name == "alembic_version":
+                continue
+            quoted = '"' + name.replace('"', '""') + '"'
+            (count,) = conn.execute(
+                f"SELECT COUNT(*) FROM (SELECT 1 FROM {quoted} LIMIT 2)"
+            ).fetchone()
+            if count > (1 if name == "accounts" else 0):
+                return False
+        return True
+    except sqlite3.Error:
+        return False
+    finally:
+        conn.close()
 
 
 class Fail(Problems):
