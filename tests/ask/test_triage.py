@@ -89,6 +89,14 @@ RED_FLAG_QUESTIONS = [
     ("my ankles are swollen and I need 3 pillows to sleep", U, "heart_failure_worsening"),
     ("my pee looks like coke after spin class", U, "possible_rhabdomyolysis"),
     ("chest pain and a swollen leg", E, "suspected_pe"),
+    ("leg swollen after long car journey and it hurts", U, "suspected_dvt"),
+    ("sore calf lump after flying", U, "suspected_dvt"),
+    ("pain in back of knee and swelling after long flight", U, "suspected_dvt"),
+    ("my foot is cold and numb and looks white", E, "acute_limb_ischemia"),
+    ("leg went numb and i cant lift it", U, "progressive_weakness"),
+    ("numb bum and back pain", E, "cauda_equina"),
+    ("ive put on 3kg in a few days and my ankles are huge", U, "heart_failure_worsening"),
+    ("I'm 8 months pregnant and my face and hands have swollen up", U, "pregnancy_warning_signs"),
 ]
 
 NO_HINT_QUESTIONS = [
@@ -117,6 +125,18 @@ NO_HINT_QUESTIONS = [
     "my left calf cramps at night",
     "my op is next week, can I fly?",
 ]
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "my toes turn white and numb when cold",
+        "my feet go white and numb in winter, is it raynauds",
+    ],
+)
+def test_white_toes_in_the_cold_are_not_a_blocked_artery(question: str, kb: KnowledgeBase) -> None:
+    hint = triage_hint(question, kb)
+    assert hint is None or "acute_limb_ischemia" not in hint.red_flags, hint
 
 
 @pytest.mark.parametrize(("question", "level", "flag"), RED_FLAG_QUESTIONS)
