@@ -86,6 +86,18 @@ def test_a_chart_that_cannot_be_written_is_one_line(
     _one_line(result.stderr, f"--plot: cannot write {chart}")
 
 
+def test_a_chart_of_the_diary_is_the_owners_only(heavylegs: Invoke, tmp_path: Path) -> None:
+    """A chart of heaviness is health data, like the backup (it was 0644)."""
+    heavylegs("log", "--heaviness", "3")
+    new, old = tmp_path / "new.png", tmp_path / "old.svg"
+    old.write_text("an older chart")
+    old.chmod(0o644)
+    for chart in (new, old):
+        result = heavylegs("trends", "--plot", str(chart))
+        assert result.exit_code == 0, result.stderr
+        assert chart.stat().st_mode & 0o777 == 0o600
+
+
 def test_answers_past_a_megabyte_are_refused_unread(heavylegs: Invoke, tmp_path: Path) -> None:
     """A wrong file (a video, /dev/zero) must not be read until memory runs out."""
     big = tmp_path / "big.json"

@@ -130,6 +130,13 @@ def test_log_warns_at_once_when_one_leg_swells(app: typer.Typer, db: str) -> Non
         ),
         (["log"], ["error: (entry): give at least --heaviness, or use --interactive"]),
         (["log", "--ankle-left-cm", "23"], ["error: heaviness: required for a new entry"]),
+        (  # an empty --date or --part was taken for "not given": logged today, by the clock
+            ["log", "--heaviness", "3", "--date", "", "--part", ""],
+            [
+                "error: date: must be a date YYYY-MM-DD (got '')",
+                "error: part: must be one of 'morning' or 'evening' (got '')",
+            ],
+        ),
         (
             ["done", "ankle_pumps", "--reps", "5", "--minutes", "3"],
             ["error: --minutes/--reps: give one of them, not both"],

@@ -98,8 +98,8 @@ def log_entry(
     today = local.date()
     values = {k: v for k, v in given.items() if v is not None}
     data: dict[str, Any] = {
-        "date": date or today.isoformat(),
-        "part": part or part_of_day(local).value,
+        "date": today.isoformat() if date is None else date,  # "" is a date given wrong
+        "part": part_of_day(local).value if part is None else part,
         **values,
     }
     if interactive or (not values and sys.stdin.isatty()):
