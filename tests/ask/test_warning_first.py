@@ -63,3 +63,16 @@ def test_routine_hints_and_no_hint_keep_the_search_order(kb: KnowledgeBase) -> N
     assert lead_with_warning_sign(found, None, kb, 5) == found
     routine = next(f.id for f in kb.red_flags.values() if f.level is Urgency.ROUTINE)
     assert lead_with_warning_sign(found, _hint(routine, kb), kb, 5) == found
+
+
+def test_the_most_serious_sign_leads_not_a_lesser_one_found_first(kb: KnowledgeBase) -> None:
+    """A swollen calf with chest pain is a clot in the lungs (emergency) before a swollen leg
+    (urgent): the answer about the emergency leads even when the other one ranked higher."""
+    question = "not only is my calf swollen, i also have chest pain"
+    found = [a.id for a in find_answers(question, index_for(kb), vocabulary())]
+    assert found.index("faq-one-leg-swollen") < found.index("faq-breathless-leg")
+    result = ask(question, kb)
+    assert result.triage_hint is not None
+    assert result.triage_hint.level is Urgency.EMERGENCY
+    assert result.triage_hint.red_flags[0] == "suspected_pe"
+    assert [a.id for a in result.answers[:2]] == ["faq-breathless-leg", "faq-one-leg-swollen"]

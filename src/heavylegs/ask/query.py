@@ -174,18 +174,24 @@ def lead_with_warning_sign(
     The search ranks words, not danger: "after my knee op my calf is tight and painful" shares
     most words with running and stretching entries, while the engine finds a possible clot. A
     question the engine calls urgent or an emergency should not be answered with self-care first,
-    nor only. The first answer about one of the hint's own warning signs moves to the front (an
-    answer about another sign, however serious, is about something else); when there is none,
-    the entry written as an answer for the first (most serious) sign leads, else that red flag
-    itself. The lead takes the best answer's score (1.0 when nothing matched), so scores still
-    read best first.
+    nor only. An answer about one of the hint's own warning signs at the hint's level moves to
+    the front, the most serious sign first (an answer about another sign, however serious, is
+    about something else); when there is none, the entry written as an answer for the first
+    (most serious) sign leads, else that red flag itself. The lead takes the best answer's
+    score (1.0 when nothing matched), so scores still read best first.
     """
     if hint is None or hint.level not in LEADING_HINT_LEVELS or not hint.red_flags or limit < 1:
         return answers
     score = answers[0].score if answers else 1.0
-    found = next((a for a in answers if sign_of(a.id, kb) in hint.red_flags), None)
-    if found is not None:
-        lead = replace(found, score=score)
+    order = {flag: n for n, flag in enumerate(hint.red_flags)}
+    level = kb.red_flags[hint.red_flags[0]].level
+    about = [
+        (order[sign], n, a)
+        for n, a in enumerate(answers)
+        if (sign := sign_of(a.id, kb)) in order and kb.red_flags[sign].level is level
+    ]
+    if about:
+        lead = replace(min(about, key=lambda x: (x[0], x[1]))[2], score=score)
     else:
         flag_id = hint.red_flags[0]
         faqs = sorted(f.id for f in kb.faq.values() if f.warning_sign == flag_id)
