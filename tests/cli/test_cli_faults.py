@@ -86,6 +86,29 @@ def test_a_chart_that_cannot_be_written_is_one_line(
     _one_line(result.stderr, f"--plot: cannot write {chart}")
 
 
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["log", "--heaviness", "3"],
+        ["done", "ankle_pumps", "--reps", "5"],
+        ["profile", "--age", "40"],
+    ],
+)
+def test_a_database_under_a_file_is_one_line(
+    heavylegs: Invoke, tmp_path: Path, command: list[str]
+) -> None:
+    """Its folder cannot be made: a FileExistsError traceback from the store."""
+    not_a_folder = tmp_path / "notes.txt"
+    not_a_folder.write_text("mine")
+    result = heavylegs(*command, "--db", str(not_a_folder / "db.sqlite3"))
+    _stopped(result, 1)
+    _one_line(
+        result.stderr,
+        f"--db: cannot create {not_a_folder / 'db.sqlite3'}: a file is in the way of its folder",
+    )
+    assert not_a_folder.read_text() == "mine"
+
+
 def test_a_chart_of_the_diary_is_the_owners_only(heavylegs: Invoke, tmp_path: Path) -> None:
     """A chart of heaviness is health data, like the backup (it was 0644)."""
     heavylegs("log", "--heaviness", "3")

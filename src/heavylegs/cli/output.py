@@ -155,7 +155,14 @@ def open_db(db: str | None, *, creates: bool = False) -> Store | _NewStore:
             ],
             1,
         )
-    store = open_store(url)
+    try:
+        store = open_store(url)
+    except OSError as exc:  # its folder cannot be made: under a file, a read-only disk
+        where = path if path is not None else url
+        reason = exc.strerror or str(exc)
+        if isinstance(exc, FileExistsError | NotADirectoryError):
+            reason = f"a file is in the way of its folder ({exc.filename})"
+        raise Fail([f"--db: cannot create {where}: {reason}"], 1) from None
     if new and path is not None:
         return _NewStore(store.engine, store._factory, path)
     return store
