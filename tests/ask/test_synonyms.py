@@ -106,6 +106,19 @@ def test_bad_vocabularies_fail_with_the_place(raw: object, problem: str) -> None
         parse_vocabulary(raw)
 
 
+def test_yaml_booleans_are_not_words(tmp_path: Path) -> None:
+    """A bare ``on`` in YAML is ``true``: it silently became the stop word "true" while "on"
+    stayed a search term in every question."""
+    path = tmp_path / "synonyms.yaml"
+    path.write_text("groups: [[a, b]]\nstop_words: [the, on]\n", encoding="utf-8")
+    with pytest.raises(VocabularyError, match=r"stop_words\[1\]: must be text, got True"):
+        load_vocabulary(path)
+    packaged = vocabulary()
+    assert "on" in packaged.stop_words
+    assert not {"true", "false"} & packaged.stop_words
+    assert ("on",) not in search_terms("heavy on every run", packaged, stemmer()).primary
+
+
 def test_bad_yaml_is_reported(tmp_path: Path) -> None:
     path = tmp_path / "synonyms.yaml"
     path.write_text("groups: [[a, b]\n", encoding="utf-8")

@@ -97,6 +97,11 @@ def _word_set(raw: dict[str, Any], key: str, where: str) -> frozenset[str]:
         raise VocabularyError(f"{where}: {key}: must be a list of words")
     out: set[str] = set()
     for k, word in enumerate(items):
+        if not isinstance(word, str | int) or isinstance(word, bool):
+            # YAML reads a bare on/off/yes/no as true/false: "on" became the stop word "true"
+            raise VocabularyError(
+                f"{where}: {key}[{k}]: must be text, got {word!r} (quote yes/no/on/off)"
+            )
         normal = phrase(str(word))
         if len(normal) != 1 or normal[0].endswith("*"):
             raise VocabularyError(f"{where}: {key}[{k}]: {word!r} must be one word")
