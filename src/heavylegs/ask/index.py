@@ -18,6 +18,7 @@ import threading
 from dataclasses import dataclass
 from enum import StrEnum
 
+from heavylegs.ask.text import words
 from heavylegs.knowledge.models import Entry, Faq, KnowledgeBase, Measure, RedFlag
 
 
@@ -87,6 +88,15 @@ class SearchIndex:
             [(i, *_document(e)) for i, (e, _) in enumerate(self._entries)],
         )
         self._db.commit()
+        self._db.execute("CREATE VIRTUAL TABLE terms USING fts5vocab(docs, 'row')")
+        self.terms: frozenset[str] = frozenset(
+            str(row[0]) for row in self._db.execute("SELECT term FROM terms")
+        )
+        """Every index term (stemmed, as FTS5 stores it): what a question word can match."""
+        self.words: frozenset[str] = frozenset(
+            w for entry, _ in self._entries for text in _document(entry) for w in words(text)
+        )
+        """Every word of the entries as written (normalised, not stemmed): spelling targets."""
         w = COLUMN_WEIGHTS
         self._sql = (
             f"SELECT rowid, bm25(docs, {w['title']}, {w['questions']}, {w['body']}) "

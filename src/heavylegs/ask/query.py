@@ -9,13 +9,22 @@ the entries that share the most, and the rarest, terms first.
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, replace
 from typing import Any
 
 from heavylegs.ask.index import Kind, SearchIndex, Stemmer, index_for, stemmer
+from heavylegs.ask.spelling import Speller
 from heavylegs.ask.synonyms import Vocabulary, vocabulary
 from heavylegs.ask.text import Phrase, words
-from heavylegs.ask.triage import TriageHint, hint_from_answers, sign_of, triage_hint
+from heavylegs.ask.triage import (
+    TriageHint,
+    hint_from_answers,
+    pattern_words,
+    sign_of,
+    triage_hint,
+    triage_patterns,
+)
 from heavylegs.knowledge import KnowledgeBase, Urgency, load_knowledge
 from heavylegs.knowledge.models import Entry
 
@@ -101,8 +110,12 @@ class SearchTerms:
 SECONDARY_WEIGHT = 0.35
 
 
-def search_terms(question: str, vocab: Vocabulary, stems: Stemmer) -> SearchTerms:
+def search_terms(
+    question: str, vocab: Vocabulary, stems: Stemmer, speller: Speller | None = None
+) -> SearchTerms:
     ws = words(question)
+    if speller is not None:
+        ws = speller.correct(ws)
     content = [w for w in ws if w not in vocab.stop_words]
     specific = [w for w in content if w not in vocab.topic_words]
     seen: set[tuple[str, ...]] = set()
@@ -123,6 +136,22 @@ def search_terms(question: str, vocab: Vocabulary, stems: Stemmer) -> SearchTerm
     secondary = distinct(extra)
     room = max(0, MAX_TERMS - len(primary))
     return SearchTerms(tuple(primary[:MAX_TERMS]), tuple(secondary[:room]))
+
+
+_SPELLERS: dict[tuple[str, int], Speller] = {}
+_SPELLERS_LOCK = threading.Lock()
+
+
+def speller_for(index: SearchIndex, vocab: Vocabulary) -> Speller:
+    """The speller of one index and vocabulary, built on first use (a few milliseconds)."""
+    key = (index.version, id(vocab))
+    with _SPELLERS_LOCK:
+        found = _SPELLERS.get(key)
+        if found is None:
+            known = vocab.known_words | pattern_words(triage_patterns())
+            found = Speller(index.words | vocab.known_words, index.terms, known, stemmer())
+            _SPELLERS[key] = found
+        return found
 
 
 def match_expression(terms: tuple[Phrase, ...]) -> str:
@@ -146,7 +175,7 @@ def _answer(entry: Entry, kind: Kind, score: float) -> Answer:
 def find_answers(
     question: str, index: SearchIndex, vocab: Vocabulary, limit: int = MAX_ANSWERS
 ) -> list[Answer]:
-    terms = search_terms(question, vocab, stemmer())
+    terms = search_terms(question, vocab, stemmer(), speller_for(index, vocab))
     parts = [
         (match_expression(terms.primary), 1.0),
         (match_expression(terms.secondary), SECONDARY_WEIGHT),
@@ -210,7 +239,7 @@ def ask(question: str, kb: KnowledgeBase | None = None, limit: int = MAX_ANSWERS
     kb = kb if kb is not None else load_knowledge()
     limit = max(0, min(limit, MAX_ANSWERS))
     answers = find_answers(text, index_for(kb), vocabulary(), limit)
-    hint = triage_hint(text, kb)
+    hint = triage_hint(text, kb, correct=speller_for(index_for(kb), vocabulary()).correct)
     if hint is None:  # a paraphrase the phrase table misses: what is the best answer about?
         best = answers or find_answers(text, index_for(kb), vocabulary(), 2)
         hint = hint_from_answers([(a.id, a.score) for a in best], kb)

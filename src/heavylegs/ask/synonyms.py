@@ -32,6 +32,8 @@ class Vocabulary:
     stop_words: frozenset[str]
     topic_words: frozenset[str] = frozenset()
     _index: PhraseIndex = field(init=False, repr=False, compare=False)
+    known_words: frozenset[str] = field(init=False, repr=False, compare=False)
+    """Every word the vocabulary mentions: never taken for a misspelling."""
     _groups_of: dict[Phrase, tuple[int, ...]] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -41,6 +43,10 @@ class Vocabulary:
                 groups_of.setdefault(member, []).append(g)
         object.__setattr__(self, "_groups_of", {p: tuple(gs) for p, gs in groups_of.items()})
         object.__setattr__(self, "_index", PhraseIndex(groups_of))
+        listed = {w for group in self.groups for member in group for w in member}
+        object.__setattr__(
+            self, "known_words", frozenset(listed | self.stop_words | self.topic_words)
+        )
 
     def expand(self, question_words: list[str]) -> list[Phrase]:
         """Every phrase of every group that has a member in ``question_words``, in group order,

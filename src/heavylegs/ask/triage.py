@@ -13,7 +13,7 @@ that maps to nothing, or only to self-care, gets no hint.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -56,6 +56,8 @@ NEGATORS = frozenset(
 )
 NEGATION_WINDOW = 3
 _CLAUSE_BREAK = re.compile(r"[.,;:!?\n()]|\bbut\b", re.IGNORECASE)
+Correct = Callable[[list[str]], list[str]]
+"""Reads a question's words with misspellings put right, one word for one word."""
 HINT_LEVELS = (Urgency.EMERGENCY, Urgency.URGENT, Urgency.ROUTINE)
 
 
@@ -93,13 +95,15 @@ class TriageHint:
 class _Question:
     """Which phrases a question contains, and which of them are not negated in their clause."""
 
-    def __init__(self, text: str, index: PhraseIndex) -> None:
+    def __init__(self, text: str, index: PhraseIndex, correct: Correct | None = None) -> None:
         self.words: list[str] = []
         self.clause: list[int] = []
         for n, part in enumerate(_CLAUSE_BREAK.split(text)):
             ws = words(part)
             self.words.extend(ws)
             self.clause.extend([n] * len(ws))
+        if correct is not None:  # word for word: the clause of each word stays the same
+            self.words = correct(self.words)
         found = index.occurrences(self.words)
         self.present = frozenset(found)
         self.affirmed = frozenset(
@@ -132,10 +136,12 @@ def _phrase_index(patterns: tuple[Pattern, ...]) -> PhraseIndex:
     )
 
 
-def build_answers(question: str, patterns: tuple[Pattern, ...]) -> tuple[Answers, list[str]] | None:
+def build_answers(
+    question: str, patterns: tuple[Pattern, ...], correct: Correct | None = None
+) -> tuple[Answers, list[str]] | None:
     """The partial assessment input a question describes, and the ids of the patterns used;
-    ``None`` when no pattern applies."""
-    q = _Question(question, _phrase_index(patterns))
+    ``None`` when no pattern applies. ``correct`` reads misspelt words (see ``ask.spelling``)."""
+    q = _Question(question, _phrase_index(patterns), correct)
     matched = [p for p in patterns if _matches(p, q)]
     if not matched:
         return None
@@ -156,10 +162,14 @@ def build_answers(question: str, patterns: tuple[Pattern, ...]) -> tuple[Answers
 
 
 def triage_hint(
-    question: str, kb: KnowledgeBase, patterns: tuple[Pattern, ...] | None = None
+    question: str,
+    kb: KnowledgeBase,
+    patterns: tuple[Pattern, ...] | None = None,
+    correct: Correct | None = None,
 ) -> TriageHint | None:
     """The engine's triage for what ``question`` describes, when it is worth showing."""
-    built = build_answers(question, patterns if patterns is not None else triage_patterns())
+    chosen = patterns if patterns is not None else triage_patterns()
+    built = build_answers(question, chosen, correct)
     if built is None:
         return None
     answers, matched = built
@@ -309,3 +319,15 @@ def load_patterns(path: Path = PATTERNS_FILE) -> tuple[Pattern, ...]:
 def triage_patterns() -> tuple[Pattern, ...]:
     """The packaged patterns, loaded once per process."""
     return load_patterns()
+
+
+def pattern_words(patterns: tuple[Pattern, ...]) -> frozenset[str]:
+    """Every word the patterns look for (a ``*`` word as its prefix with the star), and the
+    negators: a spelling corrector must never turn one of them into something else."""
+    found = {
+        w
+        for pat in patterns
+        for p in (*pat.any, *pat.unless, *(x for g in pat.all for x in g))
+        for w in p
+    }
+    return frozenset(found | NEGATORS)
