@@ -109,6 +109,29 @@ def test_a_database_under_a_file_is_one_line(
     assert not_a_folder.read_text() == "mine"
 
 
+@pytest.mark.parametrize(
+    ("command", "suffix"),
+    [(["export"], ""), (["report"], ""), (["calendar"], ""), (["export"], "-wal")],
+)
+def test_out_never_writes_over_the_database(
+    heavylegs: Invoke, cli_db: str, shared: Path, command: list[str], suffix: str
+) -> None:
+    """``export --out`` given the database's own name replaced the diary with its backup;
+    ``report`` or ``calendar`` would have left a PDF or a plan where the data was."""
+    heavylegs("assess", "--answers", str(shared / "spec/examples/office-worker.json"))
+    heavylegs("log", "--heaviness", "3")
+    database = Path(cli_db.removeprefix("sqlite:///"))
+    before = database.read_bytes()
+    target = database.with_name(database.name + suffix)
+    if suffix:
+        target.write_bytes(b"wal")
+    result = heavylegs(*command, "--out", str(target))
+    _stopped(result, 2)
+    _one_line(result.stderr, f"--out: {target} is a database (SQLite)")
+    assert database.read_bytes() == before
+    assert "3" in heavylegs("diary").stdout
+
+
 def test_a_chart_of_the_diary_is_the_owners_only(heavylegs: Invoke, tmp_path: Path) -> None:
     """A chart of heaviness is health data, like the backup (it was 0644)."""
     heavylegs("log", "--heaviness", "3")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import stat
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
@@ -348,6 +349,13 @@ def write_atomically(out: str, content: bytes, option: str = "--out") -> None:
     target = Path(out)
     if not out.strip() or not target.name:
         raise Fail([f"{option}: give a file name (or '-' for standard output)"])
+    if _is_database(target):
+        raise Fail(
+            [
+                f"{option}: {out} is a database (SQLite): writing over it would lose what it "
+                "holds; give another file name"
+            ]
+        )
     import tempfile
 
     tmp: Path | None = None
@@ -363,6 +371,26 @@ def write_atomically(out: str, content: bytes, option: str = "--out") -> None:
             if tmp is not None:
                 tmp.unlink(missing_ok=True)
         raise Fail([f"{option}: cannot write {out}: {exc.strerror or exc}"], 1) from None
+
+
+_SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+def _is_database(target: Path) -> bool:
+    """Whether ``target`` is a SQLite database or one of its side files (``-wal``, ``-shm``,
+    ``-journal``): ``export --out`` given the database's own name (a slip of tab completion)
+    replaced the diary with its backup, and ``report`` or ``calendar`` with a PDF or a plan."""
+    name = target.name
+    for suffix in ("-wal", "-shm", "-journal"):
+        if name.endswith(suffix) and _is_database(target.with_name(name.removesuffix(suffix))):
+            return True
+    try:
+        if not stat.S_ISREG(target.stat().st_mode):  # a pipe is not opened (it would wait)
+            return False
+        with open(target, "rb") as stream:
+            return stream.read(len(_SQLITE_HEADER)) == _SQLITE_HEADER
+    except OSError:  # none there (or unreadable: the write says what is wrong)
+        return False
 
 
 def read_input(source: str, option: str, limit: int, what: str) -> bytes:
