@@ -16,7 +16,7 @@ from typing import Any
 from heavylegs.ask.index import Kind, SearchIndex, Stemmer, index_for, stemmer
 from heavylegs.ask.spelling import Speller
 from heavylegs.ask.synonyms import Vocabulary, vocabulary
-from heavylegs.ask.text import Phrase, words
+from heavylegs.ask.text import Phrase, stated_age, words
 from heavylegs.ask.triage import (
     TriageHint,
     hint_from_answers,
@@ -108,6 +108,8 @@ class SearchTerms:
 
 
 SECONDARY_WEIGHT = 0.35
+OLDER_AGE = 65
+"""A stated age from which a question also searches the answers for older people."""
 
 
 def search_terms(
@@ -130,8 +132,14 @@ def search_terms(
         return out
 
     primary = distinct([(w,) for w in (specific or content)])
-    extra = vocab.expand(ws) + (
-        [(w,) for w in content if w in vocab.topic_words] if specific else []
+    age = stated_age(question)
+    older: list[Phrase] = []
+    if age is not None and age >= OLDER_AGE:  # "I'm 78" also asks what "I am older" asks
+        older = [("older",), *vocab.expand(["older"])]
+    extra = (
+        older
+        + vocab.expand(ws)
+        + ([(w,) for w in content if w in vocab.topic_words] if specific else [])
     )
     secondary = distinct(extra)
     room = max(0, MAX_TERMS - len(primary))

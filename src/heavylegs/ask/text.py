@@ -93,3 +93,26 @@ class PhraseIndex:
                 if _match_at(p, haystack, i):
                     found.setdefault(p, []).append(i)
         return found
+
+
+_UNIT = (
+    r"weeks?|months?|days?|hours?|hrs?|mins?|minutes?|kg|kgs|kilos?|km|k|miles?|lbs?|pounds?"
+    r"|stone|cm|mm|percent|steps|bpm|times|x"
+)
+_AGE = re.compile(
+    rf"\b(?:i\s*am|i['’ʼ]?m|aged?)\s+(?P<a>\d{{2,3}})(?![.,:/'’]?\d|\s*(?:{_UNIT})\b|\s*%)"
+    r"|\b(?P<b>\d{2,3})[\s-]*(?:years?|yrs?)[\s-]*old\b|\b(?P<c>\d{2,3})\s*yo\b"
+    r"|\bin\s+(?:my|his|her|their)\s+(?P<d>[1-9])0s\b"
+)
+
+
+def stated_age(text: str) -> int | None:
+    """The age a question gives ("I'm 78", "aged 81", "my 85-year-old mum", "in my 70s"), else
+    ``None``. A number with a unit ("I'm 30 weeks pregnant", "I'm 80 kg") is not an age."""
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    for m in _AGE.finditer(folded):
+        decade = m.group("d")
+        value = int(decade) * 10 if decade else int(m.group("a") or m.group("b") or m.group("c"))
+        if 1 <= value <= 120:
+            return value
+    return None
