@@ -132,6 +132,33 @@ def test_out_never_writes_over_the_database(
     assert "3" in heavylegs("diary").stdout
 
 
+def test_out_to_a_pipe_writes_into_it_not_over_it(tmp_path: Path) -> None:
+    """``--out >(gzip > x)`` or ``/dev/stdout``: the pipe is written; it was replaced by a file
+    (as root, ``--out /dev/full`` put a regular file in /dev)."""
+    import os
+    import stat
+
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    reader = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)
+    try:
+        write_atomically(str(fifo), b"BEGIN:VCALENDAR")
+        assert os.read(reader, 100) == b"BEGIN:VCALENDAR"
+    finally:
+        os.close(reader)
+    assert stat.S_ISFIFO(fifo.stat().st_mode)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["pipe"]
+
+
+def test_out_to_a_closed_standard_output_is_one_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    monkeypatch.setattr(sys, "stdout", None)
+    with pytest.raises(Fail) as caught:
+        write_atomically("-", b"{}")
+    assert caught.value.problems == ["--out: standard output is closed"]
+
+
 def test_a_chart_of_the_diary_is_the_owners_only(heavylegs: Invoke, tmp_path: Path) -> None:
     """A chart of heaviness is health data, like the backup (it was 0644)."""
     heavylegs("log", "--heaviness", "3")

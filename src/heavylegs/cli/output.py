@@ -343,12 +343,17 @@ def write_atomically(out: str, content: bytes, option: str = "--out") -> None:
     other users of a shared machine. The temporary file gets a fresh name (``mkstemp``: created,
     never opened through a link someone left under the expected name)."""
     if out == "-":
+        if sys.stdout is None:  # started with standard output closed (>&-)
+            raise Fail([f"{option}: standard output is closed"], 1)
         sys.stdout.buffer.write(content)
         sys.stdout.flush()
         return
     target = Path(out)
     if not out.strip() or not target.name:
         raise Fail([f"{option}: give a file name (or '-' for standard output)"])
+    if _is_stream(target):
+        _write_into(target, content, option)
+        return
     if _is_database(target):
         raise Fail(
             [
@@ -371,6 +376,24 @@ def write_atomically(out: str, content: bytes, option: str = "--out") -> None:
             if tmp is not None:
                 tmp.unlink(missing_ok=True)
         raise Fail([f"{option}: cannot write {out}: {exc.strerror or exc}"], 1) from None
+
+
+def _is_stream(target: Path) -> bool:
+    """A pipe, a terminal or a device (``/dev/stdout``, ``>(gzip > x)``): written into, never
+    replaced by a file (as root, a temporary file in /dev took the place of /dev/full)."""
+    try:
+        mode = target.stat().st_mode
+    except OSError:
+        return False
+    return not stat.S_ISREG(mode) and not stat.S_ISDIR(mode)
+
+
+def _write_into(target: Path, content: bytes, option: str) -> None:
+    try:
+        with open(target, "wb") as stream:
+            stream.write(content)
+    except OSError as exc:
+        raise Fail([f"{option}: cannot write {target}: {exc.strerror or exc}"], 1) from None
 
 
 _SQLITE_HEADER = b"SQLite format 3\x00"
