@@ -97,6 +97,19 @@ RED_FLAG_QUESTIONS = [
     ("numb bum and back pain", E, "cauda_equina"),
     ("ive put on 3kg in a few days and my ankles are huge", U, "heart_failure_worsening"),
     ("I'm 8 months pregnant and my face and hands have swollen up", U, "pregnancy_warning_signs"),
+    ("woke up and half my face feels numb and my leg is weak", E, "stroke_signs"),
+    ("chest feels tight and my calf is swollen since the long flight", E, "suspected_pe"),
+    (
+        "ive got heart failure and my ankles are swelling more this week",
+        U,
+        "heart_failure_worsening",
+    ),
+    ("i have kidney disease and my legs are swollen and im peeing less", U, "kidney_swelling"),
+    (
+        "i cant stand up, my thighs are so painful and weak after the gym",
+        U,
+        "possible_rhabdomyolysis",
+    ),
 ]
 
 NO_HINT_QUESTIONS = [
