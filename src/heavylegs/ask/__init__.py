@@ -2,7 +2,8 @@
 
 Stage rules: imports ``knowledge`` and ``assessment`` only. Answers are knowledge entries
 verbatim (never generated text); a question that describes a warning sign also gets the triage
-engine's level and headline as a hint, shown above any answer.
+engine's level and headline as a hint, shown above any answer, and (urgent or worse) an answer
+about that sign first. Misspelt words are read as the nearest knowledge-base word (``spelling``).
 """
 
 from heavylegs.ask.index import Kind
