@@ -154,6 +154,47 @@ def test_api_answers_503_with_retry_after_for_a_lock(db_file: Path) -> None:
     assert "busy" in response.json()["problems"][0]
 
 
+READ_PAGES = [  # not /training nor /report.pdf: they store the heart-rate figures they compute
+    "/",
+    "/diary",
+    "/training/activities",
+    "/profile",
+    "/session",
+    "/results/1",
+    "/export/backup.json",
+    "/calendar.ics",
+    "/api/v1/assessments/latest",
+    "/api/v1/assessments/1",
+    "/api/v1/diary/entries",
+    "/api/v1/measures-done",
+    "/api/v1/insights",
+    "/api/v1/backup",
+    "/api/v1/export/fhir",
+]
+
+
+def test_pages_that_only_read_answer_while_another_program_writes(db_file: Path) -> None:
+    """A long import in another program holds SQLite's write lock: the pages that only show
+    data read beside it (a snapshot), where a write still waits and gets its 503."""
+    app = create_app(f"sqlite:///{db_file}", secret=b"test")
+    example = json.loads((SHARED / "spec" / "examples" / "office-worker.json").read_text())
+    with TestClient(app) as client:
+        assert client.post("/api/v1/assessments", json=example).status_code == 200
+        client.post(
+            "/api/v1/diary/entries", json={"date": "2026-01-02", "part": "evening", "heaviness": 4}
+        )
+        with write_lock_held(db_file):
+            for path in READ_PAGES:
+                response = client.get(path)
+                assert response.status_code == 200, (path, response.status_code)
+            client.cookies.clear()  # an API client, not the browser the pages made
+            response = client.post(
+                "/api/v1/diary/entries",
+                json={"date": "2026-01-03", "part": "evening", "heaviness": 4},
+            )
+            assert response.status_code == 503, response.text
+
+
 def test_api_answers_507_for_a_full_database(db_file: Path) -> None:
     app = create_app(f"sqlite:///{db_file}", secret=b"test")
     _fill_limit(app.state.ctx.store)

@@ -146,6 +146,31 @@ def test_stored_heart_figures_are_the_computed_ones_and_follow_the_profile(
     assert profile.hr_rest == 62.0
 
 
+def test_a_reading_session_computes_stale_figures_without_storing_them(tmp_path: Path) -> None:
+    """A view in a session that only reads (``Access.READ``) shows the figures for the new
+    profile but leaves the stored ones for a writing session to replace."""
+    from sqlalchemy import select
+
+    from heavylegs.store import Access, open_store
+    from heavylegs.store.models import Base
+    from heavylegs.training.load import profile_key
+    from heavylegs.training.repository import HeartInputs, activity_rows, load_sessions
+
+    url = f"sqlite:///{tmp_path / 'figures.sqlite3'}"
+    _store_history(url, history(7, 40))
+    details = Base.metadata.tables["activity_details"]
+    now = START + dt.timedelta(days=200)
+    with open_store(url) as store:
+        with store.session() as session:
+            _, old = load_sessions(session, now, HeartInputs(50.0, 190.0), 0)
+        with store.session(Access.READ) as session:
+            items, new = load_sessions(session, now, HeartInputs(62.0, 190.0), 0)
+            full = sessions(activity_rows(session), new, 0)
+            keys = set(session.scalars(select(details.c.load_profile)))
+    assert items == full
+    assert keys == {profile_key(old)} != {profile_key(new)}
+
+
 def test_the_overview_reads_earlier_activities_as_loads_with_the_same_figures(
     db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -69,6 +69,7 @@ from heavylegs.store.backup import BackupError, dumps_backup, export_backup, imp
 from heavylegs.store.engine import (
     HEAD_REVISION,
     LOCAL_ACCOUNT_ID,
+    Access,
     DatabaseBusy,
     DatabaseFull,
     DatabaseReadOnly,
@@ -83,6 +84,7 @@ from heavylegs.store.owners import Unscoped
 __all__ = [
     "HEAD_REVISION",
     "LOCAL_ACCOUNT_ID",
+    "Access",
     "BackupError",
     "DatabaseBusy",
     "DatabaseFull",

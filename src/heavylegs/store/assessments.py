@@ -21,7 +21,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from heavylegs.store.driver_errors import store_error
-from heavylegs.store.engine import strip_nul
+from heavylegs.store.engine import begin_raw_write, strip_nul
 from heavylegs.store.models import AssessmentRow, Base, Profile
 from heavylegs.store.owners import Unscoped
 
@@ -130,7 +130,7 @@ def append_assessment(
         try:
             conn = fairy.driver_connection
             assert isinstance(conn, sqlite3.Connection)
-            conn.execute("BEGIN IMMEDIATE")
+            begin_raw_write(conn, fairy.info)
             try:
                 new_id = conn.execute(_APPEND_SQL, row).fetchone()[0]
                 conn.execute("COMMIT")

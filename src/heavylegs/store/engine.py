@@ -7,7 +7,9 @@ Why it looks like this:
   foreign keys on, and every transaction starts with
   ``BEGIN IMMEDIATE``: a writer takes the write lock up front and waits for it (busy timeout)
   instead of failing half-way when another process wrote first. That is what keeps concurrent
-  ``heavylegs log`` runs from losing entries.
+  ``heavylegs log`` runs from losing entries. A session opened with :attr:`Access.READ` starts
+  with a plain ``BEGIN`` instead and cannot write (``PRAGMA query_only``): under WAL it reads a
+  snapshot without the write lock, so a view never waits behind an import or another writer.
 * Any other SQLAlchemy URL works; PostgreSQL is tested. ``postgresql://`` means the psycopg 3
   driver, which is what the test extra installs.
 * Migrations run on open (Alembic, shipped in the package). A quick look at ``alembic_version``
@@ -16,6 +18,7 @@ Why it looks like this:
 
 from __future__ import annotations
 
+import enum
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
@@ -74,6 +77,21 @@ def normalise_url(url: str) -> str:
     return url
 
 
+class Access(enum.Enum):
+    """What a session may do: why a read says so (:meth:`Store.session`)."""
+
+    WRITE = "write"
+    """Reads and writes; on SQLite it holds the write lock from its start (``BEGIN IMMEDIATE``)."""
+    READ = "read"
+    """Reads only; on SQLite it never takes or waits for the write lock, and a write fails."""
+
+
+_ACCESS_OPTION = "heavylegs_access"
+_READ_OPTIONS = {_ACCESS_OPTION: Access.READ, "postgresql_readonly": True}
+"""PostgreSQL's readers never wait for writers anyway; there a read session is ``READ ONLY``
+(reset when the connection goes back to the pool) so that a write in it fails there too."""
+
+
 @dataclass
 class Store:
     """An open database: an engine plus a transactional session factory, scoped to an owner.
@@ -104,15 +122,21 @@ class Store:
         return Store(self.engine, self._factory, account_id)
 
     @contextmanager
-    def session(self) -> Iterator[Session]:
+    def session(self, access: Access = Access.WRITE) -> Iterator[Session]:
         """One transaction: committed when the block ends, rolled back if it raises.
 
         The session carries :attr:`owner`. A database that is busy, full, read-only or gone
         raises the matching :class:`StoreError` (one line, no SQL and no values), wherever in
-        the block it happened.
+        the block it happened. ``access=Access.READ`` for a block that only reads: on SQLite
+        it then neither waits for nor blocks a writer, and any write in it fails
+        (:class:`DatabaseReadOnly`) rather than take the lock half-way.
         """
+        options = _READ_OPTIONS if access is Access.READ else None
         try:
-            with self._factory(info={OWNER_KEY: self.owner}) as session, session.begin():
+            with (
+                self._factory(info={OWNER_KEY: self.owner}, execution_options=options) as session,
+                session.begin(),
+            ):
                 yield session
         except (OperationalError, InterfaceError, InternalError) as exc:
             raise store_error(self.engine, exc) from None
@@ -297,8 +321,39 @@ def _sqlite_on_connect(dbapi_connection: Any, busy_timeout_ms: int) -> None:
         cursor.close()
 
 
-def _sqlite_begin(connection: Any) -> None:
-    connection.exec_driver_sql("BEGIN IMMEDIATE")
+def may_write(session: Session) -> bool:
+    """Whether ``session`` may write (it was not opened with :attr:`Access.READ`): for a
+    view that keeps a cache of derived figures when it can and only computes them when not."""
+    return session.execution_options.get(_ACCESS_OPTION) is not Access.READ
+
+
+_QUERY_ONLY = "heavylegs_query_only"
+"""Key in the pooled connection's ``info``: whether ``PRAGMA query_only`` is on for it."""
+
+
+def _sqlite_begin(connection: Connection) -> None:
+    """``BEGIN IMMEDIATE`` for a writing session, ``BEGIN`` with ``query_only`` for a reading one.
+
+    The pragma is set on the pooled connection, so each begin sets it to what this transaction
+    needs whenever it differs from what the connection's last one left (tracked in its
+    ``info``, which lives as long as the connection): a writer never inherits a reader's
+    ``query_only``, whatever ended the reader."""
+    read = connection.get_execution_options().get(_ACCESS_OPTION) is Access.READ
+    info = connection.info
+    if info.get(_QUERY_ONLY, False) != read:
+        connection.exec_driver_sql(f"PRAGMA query_only = {int(read)}")
+        info[_QUERY_ONLY] = read
+    connection.exec_driver_sql("BEGIN" if read else "BEGIN IMMEDIATE")
+
+
+def begin_raw_write(driver_connection: Any, info: dict[Any, Any]) -> None:
+    """``BEGIN IMMEDIATE`` on a pooled SQLite connection used without SQLAlchemy's
+    ``Connection`` (``info``: its pool record's), switching off a reader's ``query_only``
+    first, as :func:`_sqlite_begin` does."""
+    if info.get(_QUERY_ONLY, False):
+        driver_connection.execute("PRAGMA query_only = 0")
+        info[_QUERY_ONLY] = False
+    driver_connection.execute("BEGIN IMMEDIATE")
 
 
 def current_revision(engine: Engine) -> str | None:

@@ -47,6 +47,8 @@ def refresh_heart_figures(
     database from before revision 0005) get theirs from the seconds at each heart rate, and
     the new figures are stored, so the next view reads them. A changed profile costs one pass
     over the history; otherwise only the activities imported since the last view are read.
+    In a session that only reads (``Access.READ``) they are computed but not stored: the
+    views that keep this cache open a writing session.
     """
     key = profile_key(profile)
     stale = [r.id for r in rows if r.figures_for != key]
@@ -62,7 +64,9 @@ def refresh_heart_figures(
         for activity_id, hr_seconds in session.execute(query):
             pairs = tuple((int(b), float(s)) for b, s in (hr_seconds or ()))
             fresh[activity_id] = table.figures(pairs)
-    if fresh:
+    from heavylegs.store.engine import may_write
+
+    if fresh and may_write(session):
         session.execute(
             update(DETAILS)
             .where(DETAILS.c.activity_id == bindparam("which"))

@@ -159,7 +159,7 @@ router.add_api_route(
 @router.get("/assessments/latest", summary="The newest stored assessment", responses=ERRORS)
 def latest_assessment(request: Request) -> JSONResponse:
     ctx = context(request)
-    with ctx.session() as session:
+    with ctx.reading() as session:
         item = records.latest_assessment(session, ctx.owner)
     if item is None:
         return single(404, "no assessment stored yet")
@@ -169,7 +169,7 @@ def latest_assessment(request: Request) -> JSONResponse:
 @router.get("/assessments/{assessment_id}", summary="One stored assessment", responses=ERRORS)
 def get_assessment(request: Request, assessment_id: int) -> JSONResponse:
     ctx = context(request)
-    with ctx.session() as session:
+    with ctx.reading() as session:
         item = records.load_assessment(session, ctx.owner, assessment_id)
     if item is None:
         return single(404, f"no assessment {assessment_id}", "assessment_id", where="path")
@@ -220,7 +220,7 @@ def get_entries(
     import dataclasses
 
     ctx = context(request)
-    with ctx.session() as session:
+    with ctx.reading() as session:
         rows = records.entries(session, ctx.owner, since, until)
     return JSONResponse([_jsonable(dataclasses.asdict(r)) for r in rows])
 
@@ -258,7 +258,7 @@ def get_measures(
     import dataclasses
 
     ctx = context(request)
-    with ctx.session() as session:
+    with ctx.reading() as session:
         rows = records.measures(session, ctx.owner, since, until)
     return JSONResponse([_jsonable(dataclasses.asdict(r)) for r in rows])
 
@@ -288,7 +288,7 @@ def compute(
 
     ctx = context(request)
     if rows is None:
-        with ctx.session() as session:
+        with ctx.reading() as session:
             rows = insight_rows(session, ctx.owner, day, since)
     entry_rows, measure_rows = rows
     titles = {mid: m.title for mid, m in ctx.kb.measures.items()}
@@ -315,7 +315,7 @@ def insight_rows(session: Session, owner: str, day: dt.date, since: dt.date | No
 @router.get("/backup", summary="Everything stored, as the backup JSON", responses=ERRORS)
 def get_backup(request: Request) -> Response:
     ctx = context(request)
-    with ctx.session() as session:
+    with ctx.reading() as session:
         text = records.backup_text(session, ctx.owner)
     return Response(text, media_type="application/json")
 

@@ -98,3 +98,15 @@ class WebContext:
             raise NoDatabase("no database is configured (start with --db or make run)")
         with self.store.session() as session:
             yield session
+
+    @contextmanager
+    def reading(self) -> Iterator[Session]:
+        """A transaction that only reads (``Access.READ``): on SQLite a page or an answer that
+        shows data reads beside a writer (an import, another program) instead of waiting for
+        it, and cannot write by mistake."""
+        from heavylegs.store import Access
+
+        if self.store is None:
+            raise NoDatabase("no database is configured (start with --db or make run)")
+        with self.store.session(Access.READ) as session:
+            yield session

@@ -180,7 +180,7 @@ def assess_new(request: Request) -> Response:
     ctx = context(request)
     draft: dict[str, Any] = {}
     if ctx.has_db:
-        with ctx.session() as session:
+        with ctx.reading() as session:
             draft = wizard.prefill(records.profile(session, ctx.owner))
     return keep_draft(request, redirect(request, "/assess/1", full_page=True), draft)
 
@@ -300,7 +300,7 @@ def assess_again(request: Request, assessment_id: int) -> Response:
     browser), so "Change my answers" starts from the stored answers instead.
     """
     ctx = context(request)
-    with ctx.session() as session:
+    with ctx.reading() as session:
         item = records.load_assessment(session, ctx.owner, assessment_id)
     if item is None:
         return page(request, "not_found.html", {"what": "No such assessment."}, status=404)
@@ -368,7 +368,7 @@ def draft_result(request: Request) -> Response:
 @router.get("/results/{assessment_id:int}")
 def stored_result(request: Request, assessment_id: int) -> Response:
     ctx = context(request)
-    with ctx.session() as session:
+    with ctx.reading() as session:
         item = records.load_assessment(session, ctx.owner, assessment_id)
     if item is None:
         return page(request, "not_found.html", {"what": "No such assessment."}, status=404)

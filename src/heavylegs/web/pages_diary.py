@@ -113,7 +113,7 @@ def diary_values(request: Request, days: int) -> dict[str, Any]:
     today = ctx.today()
     start = today - dt.timedelta(days=days - 1)
     since = today - dt.timedelta(days=RECENT_DAYS - 1)
-    with ctx.session() as session:
+    with ctx.reading() as session:
         read = insight_rows(session, ctx.owner, today, since)
         if start < since:
             entry_rows = records.entries(session, ctx.owner, since=start, until=today)
@@ -179,7 +179,7 @@ def _caution(request: Request, measure: str) -> Any:
     from heavylegs.diary.caution import caution_for
 
     ctx = context(request)
-    with ctx.session() as session:
+    with ctx.reading() as session:
         latest = records.latest_assessment(session, ctx.owner)
     return caution_for(None if latest is None else latest.output, measure)
 
@@ -251,7 +251,7 @@ def export_backup(request: Request) -> Response:
     ctx = context(request)
     if not ctx.has_db:
         return page(request, "no_db.html", {"what": "The backup"}, status=503)
-    with ctx.session() as session:
+    with ctx.reading() as session:
         text = records.backup_text(session, ctx.owner)
     name = f"heavylegs-backup-{ctx.today().isoformat()}.json"
     return Response(

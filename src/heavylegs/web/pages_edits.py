@@ -83,7 +83,7 @@ def edit_entry_page(request: Request, entry_id: int) -> Response:
     from heavylegs.diary.edits import row_by_id
 
     ctx = context(request)
-    with ctx.session() as session:
+    with ctx.reading() as session:
         row = row_by_id(session, "diary_entries", entry_id)
     if row is None:
         return page(request, "not_found.html", {"what": "No such diary entry"}, 404)
@@ -151,7 +151,7 @@ def edit_measure_page(request: Request, measure_id: int) -> Response:
     from heavylegs.diary.edits import row_by_id
 
     ctx = context(request)
-    with ctx.session() as session:
+    with ctx.reading() as session:
         row = row_by_id(session, "measures_done", measure_id)
     if row is None:
         return page(request, "not_found.html", {"what": "No such measure done"}, 404)
@@ -216,7 +216,7 @@ def activities_page(request: Request, undo: str | None = None) -> Response:
     ctx = context(request)
     if not ctx.has_db:
         return page(request, "no_db.html", {"what": "Your activities"})
-    with ctx.session() as session:
+    with ctx.reading() as session:
         rows = contract_rows(session)
         details = {
             d["activity_id"]: d

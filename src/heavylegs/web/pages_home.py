@@ -31,7 +31,7 @@ def home(request: Request) -> Response:
     }
     if ctx.has_db:
         today = ctx.today()
-        with ctx.session() as session:
+        with ctx.reading() as session:
             latest = records.latest_assessment(session, ctx.owner)
             entries = records.entries(
                 session, ctx.owner, since=today - dt.timedelta(days=RECENT_DAYS), until=today

@@ -43,7 +43,7 @@ def profile_page(request: Request, saved: str | None = None) -> Response:
     ctx = context(request)
     if not ctx.has_db:
         return page(request, "no_db.html", {"what": "Your profile"})
-    with ctx.session() as session:
+    with ctx.reading() as session:
         current = load_profile(session)
     return page(request, "profile.html", _values(_form(current), {}, saved == "1"))
 

@@ -32,7 +32,9 @@ def _build(request: Request, build: Callable[[ReportData], T], *, with_training:
     ctx = context(request)
     if not known_owner(ctx.owner):  # the store's sessions keep to the owner (see web.records)
         raise HTTPException(404)
-    with ctx.session() as session:
+    # With training, a writing session: it keeps the heart-rate figures it computes (see the
+    # training page); without, a report only reads.
+    with ctx.session() if with_training else ctx.reading() as session:
         data = gather(session, ctx.now(), ctx.kb, with_training=with_training)
     return build(data)
 
@@ -71,7 +73,7 @@ def calendar_ics(request: Request, start: str | None = None, end: str | None = N
 
     saved = None  # the profile's working hours and days when it has them
     if context(request).has_db:
-        with context(request).session() as session:
+        with context(request).reading() as session:
             saved = load_profile(session)
     try:
         hours = WorkingDay.choose(start, end, saved)

@@ -35,7 +35,7 @@ def _latest(request: Request) -> StoredAssessment | None:
     ctx = context(request)
     if not ctx.has_db:
         return None
-    with ctx.session() as session:
+    with ctx.reading() as session:
         return records.latest_assessment(session, ctx.owner)
 
 

@@ -42,6 +42,8 @@ def training_page(request: Request) -> Response:
     ctx = context(request)
     if not ctx.has_db:
         return page(request, "no_db.html", {"what": "The training page"})
+    # A writing session: the view stores heart-rate figures it had to compute (a changed
+    # profile, new imports), so the next view reads them.
     with ctx.session() as session:
         document = records.training_overview(session, ctx.owner, ctx.now())
     today = document["today"] or {}

@@ -27,7 +27,7 @@ from heavylegs.web.templating import context, page, redirect
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
-    from heavylegs.store import Store
+    from heavylegs.store import Access, Store
 
 router = APIRouter()
 T = TypeVar("T")
@@ -190,10 +190,20 @@ def _person_store(request: Request, person_id: int, action: str) -> Store:
     return shared
 
 
-async def _read(request: Request, person_id: int, action: str, work: Callable[[Session], T]) -> T:
+async def _read(
+    request: Request,
+    person_id: int,
+    action: str,
+    work: Callable[[Session], T],
+    access: Access | None = None,
+) -> T:
+    """``work`` in a session of the sharing person's store: ``Access.READ`` unless ``access``
+    says otherwise (a report with training keeps the heart-rate figures it computes)."""
+    from heavylegs.store import Access
+
     def run() -> T:
         person = _person_store(request, person_id, action)
-        with person.session() as session:
+        with person.session(access or Access.READ) as session:
             return work(session)
 
     return await run_in_threadpool(run)
@@ -297,8 +307,9 @@ def _report(request: Request, with_training: bool) -> Callable[[Session], Any]:
 async def person_report(request: Request, person_id: int) -> Response:
     from heavylegs.reports import NothingToReport
     from heavylegs.reports.pdf import Paper, render_report
+    from heavylegs.store import Access
 
-    data = await _read(request, person_id, "report", _report(request, True))
+    data = await _read(request, person_id, "report", _report(request, True), Access.WRITE)
     try:
         content = await run_in_threadpool(render_report, data, Paper.A4)
     except NothingToReport as exc:

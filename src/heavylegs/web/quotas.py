@@ -47,7 +47,7 @@ def upload_refused(ctx: WebContext) -> str | None:
     """Why this person may not import more now, or ``None`` (reads the database)."""
     from heavylegs.training.repository import count_rows
 
-    with ctx.session() as session:
+    with ctx.reading() as session:
         held = count_rows(session)["activities"]
     if held >= PERSON_MAX_ACTIVITIES:
         return (
@@ -70,11 +70,12 @@ def rows_refused(store: Store) -> str | None:
     query counting each :data:`APPENDED` table."""
     from sqlalchemy import func, select
 
+    from heavylegs.store import Access
     from heavylegs.store.models import Base
     from heavylegs.store.owners import owner_filter
 
     tables = [Base.metadata.tables[name] for name in APPENDED]
-    with store.session() as session:
+    with store.session(Access.READ) as session:
         counts = session.execute(
             select(
                 *(
