@@ -159,6 +159,25 @@ def test_out_to_a_closed_standard_output_is_one_line(monkeypatch: pytest.MonkeyP
     assert caught.value.problems == ["--out: standard output is closed"]
 
 
+@pytest.mark.parametrize(
+    "command", [["diary"], ["log", "--heaviness", "3"], ["export", "--out", "-"], ["info"]]
+)
+def test_another_programs_database_is_left_alone(
+    heavylegs: Invoke, tmp_path: Path, command: list[str]
+) -> None:
+    """A mistyped --db naming another program's SQLite file got seventeen heavylegs tables."""
+    import sqlite3
+
+    other = tmp_path / "places.sqlite"
+    with sqlite3.connect(other) as conn:
+        conn.execute("CREATE TABLE moz_places (id INTEGER PRIMARY KEY, url TEXT)")
+    before = other.read_bytes()
+    result = heavylegs(*command, "--db", str(other))
+    _stopped(result, 1)
+    _one_line(result.stderr, f"--db: {other} is another program's database (tables moz_places)")
+    assert other.read_bytes() == before
+
+
 def test_a_chart_of_the_diary_is_the_owners_only(heavylegs: Invoke, tmp_path: Path) -> None:
     """A chart of heaviness is health data, like the backup (it was 0644)."""
     heavylegs("log", "--heaviness", "3")
@@ -500,3 +519,20 @@ def test_a_session_ended_by_sigterm_keeps_what_was_done(
     assert "Stopped early. Recorded: ankle_pumps" in result.stdout
     (done,) = json.loads(heavylegs("diary", "--json").stdout)["measures"]
     assert done["source"] == "session" and 1 <= done["reps"] < 20
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["diary", "--json", "--days", "3650"],
+        ["info", "--json"],
+        ["training", "list", "--json"],
+    ],
+)
+def test_commands_that_only_read_answer_while_another_program_writes(
+    heavylegs: Invoke, held: Path, args: list[str]
+) -> None:
+    """A long import holds the write lock: a command that only shows data reads beside it."""
+    result = heavylegs(*args, env={"HEAVYLEGS_BUSY_TIMEOUT_MS": "100"})
+    assert result.exit_code == 0, result.stderr
+    assert "busy" not in result.stderr

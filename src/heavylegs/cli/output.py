@@ -156,6 +156,16 @@ def open_db(db: str | None, *, creates: bool = False) -> Store | _NewStore:
             ],
             1,
         )
+    foreign = _foreign_tables(path) if path is not None and not new else []
+    if foreign:
+        raise Fail(
+            [
+                f"--db: {path} is another program's database (tables {', '.join(foreign[:5])}"
+                f"{', …' if len(foreign) > 5 else ''}): heavylegs keeps its data in a file of "
+                "its own; check the path (nothing was changed)"
+            ],
+            1,
+        )
     try:
         store = open_store(url)
     except OSError as exc:  # its folder cannot be made: under a file, a read-only disk
@@ -167,6 +177,34 @@ def open_db(db: str | None, *, creates: bool = False) -> Store | _NewStore:
     if new and path is not None:
         return _NewStore(store.engine, store._factory, path)
     return store
+
+
+def _foreign_tables(path: Path) -> list[str]:
+    """The tables of a SQLite file that holds tables but not heavylegs' (none: a heavylegs
+    database, an empty or unreadable file, which opening then judges).
+
+    Why: a path mistyped into another program's database (a browser's history, a photo
+    library) was migrated: seventeen heavylegs tables added to it, even by ``diary``."""
+    import sqlite3
+
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=0)
+    except (sqlite3.Error, ValueError, OSError):
+        return []
+    try:
+        names = sorted(
+            row[0]
+            for row in conn.execute(
+                "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'"
+            )
+        )
+    except sqlite3.Error:
+        return []
+    finally:
+        conn.close()
+    if not names or {"alembic_version", "diary_entries"} <= set(names):
+        return []
+    return names
 
 
 class _NewStore:
