@@ -68,6 +68,11 @@ def test_profile_is_saved_shown_changed_and_cleared(db: str) -> None:
         (["--work-hours", "nine"], "error: work_hours: give start-end, e.g. 09:00-17:30 (got 'nine')"),
         (["--work-days", "funday"], "error: work_days: days like mon-fri or mon,wed,fri (got 'funday')"),
         (["--clear", "shoe_size"], "error: shoe_size: not a profile field"),
+        # an empty value was "forget it" (--work-hours - cleared both), Arabic-Indic digits a time
+        (["--age", ""], "error: age: give a value, or --clear age to forget it"),
+        (["--work-days", " "], "error: work_days: give a value, or --clear work_days to forget it"),
+        (["--work-hours", ""], "error: work_hours: give a value, or --clear work_hours to forget it"),
+        (["--work-hours", "٩:00-17:00"], "error: work_start: must be a time of day H:MM or HH:MM, e.g. 9:00 or 17:30 (got '٩:00')"),
     ],
 )  # fmt: skip
 def test_bad_profile_input_names_the_field(db: str, args: list[str], expected: str) -> None:

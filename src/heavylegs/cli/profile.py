@@ -57,6 +57,7 @@ def profile(
     db: DbOption = None,
 ) -> None:
     """Show or change your profile: sex, age, resting and maximum heart rate, working hours."""
+    from heavylegs.diary.fields import parse_clock
     from heavylegs.store.person import load_profile, parse_profile, save_profile
 
     changes: dict[str, Any] = {
@@ -70,11 +71,21 @@ def profile(
         )
         if value is not None
     }
-    problems: list[str] = []
-    if work_hours is not None:
+    # An empty value is a slip, not "forget it" (the store reads "" so): --clear forgets.
+    problems = [
+        f"{name}: give a value, or --clear {name} to forget it"
+        for name, value in {**changes, "work_hours": work_hours}.items()
+        if isinstance(value, str) and not value.strip()
+    ]
+    if work_hours is not None and work_hours.strip():
         start, dash, end = work_hours.partition("-")
         if not dash:
             problems.append(f"work_hours: give start-end, e.g. 09:00-17:30 (got {work_hours!r})")
+        for name, clock in (("work_start", start), ("work_end", end)) if dash else ():
+            try:  # H:MM or HH:MM in ASCII digits, as the calendar reads them
+                parse_clock(clock)
+            except ValueError as exc:
+                problems.append(f"{name}: {exc}")
         changes.update(work_start=start, work_end=end)
     for name in clear or []:
         if name == "work_hours":
