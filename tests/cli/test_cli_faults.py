@@ -526,7 +526,9 @@ def test_a_session_ended_by_sigterm_keeps_what_was_done(
     [
         ["diary", "--json", "--days", "3650"],
         ["info", "--json"],
-        ["training", "list", "--json"],
+        ["activities", "--json"],
+        ["insights", "--json"],
+        ["trends"],
     ],
 )
 def test_commands_that_only_read_answer_while_another_program_writes(

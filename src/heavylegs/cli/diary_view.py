@@ -54,8 +54,9 @@ def _read_diary(
     if read is not None:
         return [EntryRow(*row) for row in read[0]], [MeasureRow(*row) for row in read[1]]
     from heavylegs.diary.entries import list_entries, list_measures
+    from heavylegs.store import Access
 
-    with open_db(db) as store, store.session() as session:
+    with open_db(db) as store, store.session(Access.READ) as session:
         return list_entries(session, since, until), list_measures(session, since, until)
 
 

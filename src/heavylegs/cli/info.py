@@ -78,9 +78,10 @@ def gather(db: str | None) -> dict[str, Any]:
         facts["size_bytes"] = sum(
             p.stat().st_size for p in (path, path.with_name(path.name + "-wal")) if p.exists()
         )
+    from heavylegs.store import Access
     from heavylegs.store.backup import row_counts
 
-    with open_db(db) as store, store.session() as session:
+    with open_db(db) as store, store.session(Access.READ) as session:
         counts = row_counts(session)
     facts["counts"] = {name: counts.get(name, 0) for name in COUNTED}
     # The profile `heavylegs profile` shows: what was set there, or sex and age from answers.

@@ -238,7 +238,9 @@ def activities(
         end = _day(until, "--until", problems)
         if problems:
             raise Fail(problems)
-        with open_db(db) as store, store.session() as session:
+        from heavylegs.store import Access
+
+        with open_db(db) as store, store.session(Access.READ) as session:
             rows = listed_rows(
                 session,
                 since=start,

@@ -357,9 +357,11 @@ def begin_raw_write(driver_connection: Any, info: dict[Any, Any]) -> None:
 
 
 def current_revision(engine: Engine) -> str | None:
-    """The schema revision stored in the database, ``None`` for an empty database."""
+    """The schema revision stored in the database, ``None`` for an empty database.
+
+    Read as :attr:`Access.READ`: opening a current database never waits for a writer."""
     try:
-        with engine.connect() as conn:
+        with engine.connect().execution_options(**_READ_OPTIONS) as conn:
             if not inspect(conn).has_table("alembic_version"):
                 return None
             value = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
