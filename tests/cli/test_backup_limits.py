@@ -25,6 +25,15 @@ def backup(app: typer.Typer, db: str, tmp_path: Path) -> dict[str, Any]:
     out = tmp_path / "good.json"
     ok(app, "export", "--out", str(out))
     document: dict[str, Any] = json.loads(out.read_text())
+    document["tables"]["guided_sessions"] = [
+        {
+            "id": 1,
+            "routine": "desk",
+            "started_at": "2026-11-20T09:00:00+00:00",
+            "ended_at": "2026-11-20T09:05:00+00:00",
+            "outcome": "completed",
+        }
+    ]
     return document
 
 
@@ -54,6 +63,14 @@ def test_an_untouched_backup_restores(
         ("measures_done", "day", "2090-01-01", "day: must not be after tomorrow"),
         ("measures_done", "at", "2090-01-01T10:00:00+00:00", "at: must be between 1900-01-01"),
         ("measures_done", "measure", "Ankle Pumps!", "measure: must be a lowercase id"),
+        ("guided_sessions", "outcome", "won", "outcome: must be 'completed' or 'stopped'"),
+        (
+            "guided_sessions",
+            "ended_at",
+            "2026-01-01T00:00:00+00:00",
+            "ended_at: must not be before",
+        ),
+        ("guided_sessions", "ended_at", "2027-06-01T00:00:00+00:00", "ended_at: must not be after"),
     ],
 )
 def test_a_value_log_or_done_would_refuse_is_refused_by_its_place(

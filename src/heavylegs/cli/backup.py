@@ -101,8 +101,42 @@ def _check_diary(document: object, today: dt.date) -> None:
                 parse(values, today=today)
             except DiaryInputError as exc:
                 problems.extend(f"tables.{name}[{i}].{_column(line)}" for line in exc.problems)
+    problems += _session_problems(tables.get("guided_sessions"), today)
     if problems:
         raise BackupError(capped(problems))
+
+
+def _session_problems(rows: object, today: dt.date) -> list[str]:
+    """A guided session as a session records it: a known outcome, ended after it started,
+    not after tomorrow (the store would take any order and any date up to a year ahead)."""
+    from heavylegs.diary.session import Outcome
+
+    problems: list[str] = []
+    latest = today + dt.timedelta(days=1)
+    for i, row in enumerate(rows if isinstance(rows, list) else []):
+        if not isinstance(row, dict):
+            continue
+        where = f"tables.guided_sessions[{i}]"
+        if "outcome" in row and row["outcome"] not in {o.value for o in Outcome}:
+            known = " or ".join(repr(o.value) for o in Outcome)
+            problems.append(f"{where}.outcome: must be {known} (got {row['outcome']!r})")
+        times = {name: _when(row.get(name)) for name in ("started_at", "ended_at")}
+        for name, when in times.items():
+            if when is not None and when.date() > latest:
+                problems.append(f"{where}.{name}: must not be after tomorrow ({latest})")
+        start, end = times["started_at"], times["ended_at"]
+        if start is not None and end is not None and end < start:
+            problems.append(f"{where}.ended_at: must not be before started_at")
+    return problems
+
+
+def _when(value: object) -> dt.datetime | None:
+    """An aware date-time from the file (``None`` for anything else: the store names it)."""
+    try:
+        parsed = dt.datetime.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
+    return parsed if parsed is not None and parsed.tzinfo is not None else None
 
 
 def _column(problem: str) -> str:
