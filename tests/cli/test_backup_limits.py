@@ -89,3 +89,22 @@ def test_a_value_log_or_done_would_refuse_is_refused_by_its_place(
     (line,) = result.stderr.strip().splitlines()
     assert line.startswith(f"error: tables.{table}[0].{problem}"), line
     assert not (tmp_path / "fresh.sqlite3").exists()
+
+
+def test_ctrl_c_during_the_restore_says_nothing_was_restored(
+    app: typer.Typer, tmp_path: Path, backup: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """It ended in silence, exit 130: had anything been restored?"""
+    import heavylegs.store
+
+    def interrupted(session: Any, document: Any) -> None:
+        from heavylegs.store.backup import import_backup
+
+        import_backup(session, document)
+        raise KeyboardInterrupt  # after the rows were written, before the commit
+
+    monkeypatch.setattr(heavylegs.store, "import_backup", interrupted)
+    result = restore(app, tmp_path, backup)
+    assert result.exit_code == 130, (result.stdout, result.stderr)
+    assert result.stderr == "Stopped — nothing was restored.\n" and result.stdout == ""
+    assert not (tmp_path / "fresh.sqlite3").exists()

@@ -6,7 +6,10 @@ back into an empty database (``import-backup``), all or nothing. The store does 
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from pathlib import Path
+
+import typer
 
 from heavylegs.cli.output import Fail, console, now, open_db, read_input, write_atomically
 
@@ -37,8 +40,12 @@ def restore_backup(file: Path, db: str | None) -> None:
         raise Fail([f"file: not JSON heavylegs can read: {exc}"]) from None
     _check_assessments(document)
     _check_diary(document, now().astimezone().date())
-    with open_db(db, creates=True) as store, store.session() as session:
-        counts = import_backup(session, document)
+    try:
+        with open_db(db, creates=True) as store, store.session() as session:
+            counts = import_backup(session, document)
+    except KeyboardInterrupt:  # the restore is one transaction: nothing of it was kept
+        sys.stderr.write("Stopped — nothing was restored.\n")
+        raise typer.Exit(130) from None
     listed = ", ".join(f"{n} {name}" for name, n in sorted(counts.items()) if n)
     console().print(f"Restored {listed or 'an empty backup'}")
 
