@@ -16,6 +16,7 @@ from heavylegs.ask import ask
 from heavylegs.ask.triage import (
     PatternError,
     build_answers,
+    excused_flags,
     hint_from_answers,
     load_patterns,
     parse_patterns,
@@ -110,6 +111,30 @@ RED_FLAG_QUESTIONS = [
         U,
         "possible_rhabdomyolysis",
     ),
+    ("I get cramps since starting water tablets", R, "water_tablet_cramps"),
+    ("my legs cramp at night since i started furosemide", R, "water_tablet_cramps"),
+    ("my legs are so heavy and nothing helps", R, "severe_heaviness_nothing_helps"),
+    ("severe heaviness in my legs that never goes away", R, "severe_heaviness_nothing_helps"),
+    (
+        "I had a baby last week and now I have a fever and chills",
+        U,
+        "fever_pregnant_or_after_birth",
+    ),
+    ("32 weeks pregnant with a high temperature", U, "fever_pregnant_or_after_birth"),
+    ("I'm on chemo and have a temperature", U, "fever_weak_immunity"),
+    ("on prednisolone and I have a high temperature", U, "fever_weak_immunity"),
+    ("I take methotrexate and have chills", U, "fever_weak_immunity"),
+    ("I'm immunosuppressed and feel feverish", U, "fever_weak_immunity"),
+    ("both legs went really heavy this morning out of nowhere", U, "both_legs_sudden_heaviness"),
+    ("my legs suddenly feel heavy since yesterday", U, "both_legs_sudden_heaviness"),
+    ("redness spreading up my shin", U, "cellulitis"),
+    ("I have a fever and one leg aches", U, "cellulitis"),
+    ("fever after knee surgery", U, "cellulitis"),
+    ("I have lymphoedema and a fever", U, "cellulitis"),
+    ("I got a fever after my ankle injury", U, "cellulitis"),
+    ("my legs swollen up massively in the last 2 days", U, "sudden_swelling"),
+    ("both legs swelled up overnight", U, "sudden_swelling"),
+    ("my feet went white in the cold and now one stays white", E, "acute_limb_ischemia"),
 ]
 
 NO_HINT_QUESTIONS = [
@@ -150,6 +175,29 @@ NO_HINT_QUESTIONS = [
 def test_white_toes_in_the_cold_are_not_a_blocked_artery(question: str, kb: KnowledgeBase) -> None:
     hint = triage_hint(question, kb)
     assert hint is None or "acute_limb_ischemia" not in hint.red_flags, hint
+
+
+def test_white_fingers_and_toes_in_the_cold_get_no_emergency_from_their_answers(
+    kb: KnowledgeBase,
+) -> None:
+    """The patterns explain the sign away (the cold, the fingers); the best answer, about a cold
+    foot, must not bring the blocked-artery emergency back. A foot that turns white and painful
+    out of nowhere still gets it, and so does a bare keyword stopped by its context."""
+    excused = ask("fingers and toes go white and painful when it's cold", kb).triage_hint
+    assert excused is None or "acute_limb_ischemia" not in excused.red_flags, excused
+    sudden = ask("my foot went white and painful and cold all of a sudden", kb).triage_hint
+    assert sudden is not None and "acute_limb_ischemia" in sudden.red_flags
+    history = ask("I had a DVT before and now my calf feels weird and big", kb).triage_hint
+    assert history is not None and history.level is U, "a stopped keyword excuses nothing"
+
+
+def test_only_a_full_description_stopped_by_its_context_is_excused(kb: KnowledgeBase) -> None:
+    assert "acute_limb_ischemia" in excused_flags("toes go white and painful when its cold", kb)
+    assert excused_flags("my toes go white and painful", kb) == frozenset()
+    assert excused_flags("how do I prevent a dvt", kb) == frozenset()
+    ranked = [("acute_limb_ischemia", 3.0)]
+    assert hint_from_answers(ranked, kb, frozenset({"acute_limb_ischemia"})) is None
+    assert hint_from_answers(ranked, kb, frozenset({"suspected_dvt"})) is not None
 
 
 @pytest.mark.parametrize(("question", "level", "flag"), RED_FLAG_QUESTIONS)

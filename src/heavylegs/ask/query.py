@@ -19,6 +19,7 @@ from heavylegs.ask.synonyms import Vocabulary, vocabulary
 from heavylegs.ask.text import Phrase, stated_age, words
 from heavylegs.ask.triage import (
     TriageHint,
+    excused_flags,
     hint_from_answers,
     pattern_words,
     sign_of,
@@ -247,9 +248,11 @@ def ask(question: str, kb: KnowledgeBase | None = None, limit: int = MAX_ANSWERS
     kb = kb if kb is not None else load_knowledge()
     limit = max(0, min(limit, MAX_ANSWERS))
     answers = find_answers(text, index_for(kb), vocabulary(), limit)
-    hint = triage_hint(text, kb, correct=speller_for(index_for(kb), vocabulary()).correct)
+    correct = speller_for(index_for(kb), vocabulary()).correct
+    hint = triage_hint(text, kb, correct=correct)
     if hint is None:  # a paraphrase the phrase table misses: what is the best answer about?
         best = answers or find_answers(text, index_for(kb), vocabulary(), 2)
-        hint = hint_from_answers([(a.id, a.score) for a in best], kb)
+        excused = excused_flags(text, kb, correct=correct)
+        hint = hint_from_answers([(a.id, a.score) for a in best], kb, excused)
     answers = lead_with_warning_sign(answers, hint, kb, limit)
     return AskResult(question=text, answers=tuple(answers), triage_hint=hint)

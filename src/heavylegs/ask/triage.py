@@ -196,7 +196,46 @@ def sign_of(entry_id: str, kb: KnowledgeBase) -> str | None:
     return None if faq is None else faq.warning_sign
 
 
-def hint_from_answers(ranked: Sequence[tuple[str, float]], kb: KnowledgeBase) -> TriageHint | None:
+def excused_flags(
+    question: str,
+    kb: KnowledgeBase,
+    patterns: tuple[Pattern, ...] | None = None,
+    correct: Correct | None = None,
+) -> frozenset[str]:
+    """The warning signs the question describes in full but explains away.
+
+    A pattern with two or more ``all`` groups is a description of a sign ("cold" + "white" +
+    "painful" + "toes"); its ``unless`` list names the contexts that make it something else
+    ("when it's cold", "raynauds"). When every group matches and only such a context stops the
+    pattern, the red flags its answers alone would raise are excused: the answer-derived hint
+    must not bring them back (white fingers and toes in the cold are not a blocked artery). A
+    single keyword stopped by its ``unless`` ("had a DVT before") excuses nothing: the words
+    around it may still describe the sign in ways the table misses.
+    """
+    chosen = patterns if patterns is not None else triage_patterns()
+    q = _Question(question, _phrase_index(chosen), correct)
+    flags: set[str] = set()
+    for pattern in chosen:
+        if len(pattern.all) < 2 or q.present.isdisjoint(pattern.unless):
+            continue
+        if _matches(Pattern(pattern.id, pattern.any, pattern.all, (), pattern.set), q):
+            flags.update(_pattern_flags(pattern, kb))
+    return frozenset(flags)
+
+
+def _pattern_flags(pattern: Pattern, kb: KnowledgeBase) -> tuple[str, ...]:
+    """The red flags a pattern's answers raise on their own (one side when it sets one)."""
+    built = build_answers("", (Pattern(pattern.id, (), (), (), pattern.set),))
+    if built is None:  # no phrase at all: the pattern applies to the empty question
+        return ()
+    return tuple(r.id for r in assess(built[0], kb).triage.reasons)
+
+
+def hint_from_answers(
+    ranked: Sequence[tuple[str, float]],
+    kb: KnowledgeBase,
+    excused: frozenset[str] = frozenset(),
+) -> TriageHint | None:
     """The warning sign the best answers are about, as a hint, when the phrase table found none.
 
     People describe the same warning sign in endless ways ("one of my legs looks bigger than the
@@ -204,13 +243,14 @@ def hint_from_answers(ranked: Sequence[tuple[str, float]], kb: KnowledgeBase) ->
     a question-and-answer entry marked with the ``warning_sign`` it describes, and it either
     clearly leads (``CLEAR_LEAD``) or the runner-up is about the same sign, the hint is that
     flag's own level and headline — what the engine says when that warning sign fires. A word
-    that merely occurs in a warning sign's text ("blisters") does not make a hint.
+    that merely occurs in a warning sign's text ("blisters") does not make a hint, nor does a
+    sign the question explains away (``excused``, see :func:`excused_flags`).
     """
     if not ranked:
         return None
     best, score = ranked[0]
     flag_id = sign_of(best, kb)
-    if flag_id is None:
+    if flag_id is None or flag_id in excused:
         return None
     if len(ranked) > 1:
         runner_up, second = ranked[1]
