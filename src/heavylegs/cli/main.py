@@ -6,8 +6,10 @@ Only Typer is imported at start-up; every command imports what it needs inside i
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import os
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
@@ -295,13 +297,33 @@ def run() -> None:
 
     speed_up()
     try:
-        _lazy_group()()
+        try:
+            _lazy_group()()
+        finally:
+            sys.stdout.flush()  # a full disk or a closed pipe is said here, not at exit
+    except BrokenPipeError:
+        # The reader went away (``heavylegs ask … | head -2``): nothing to say to it.
+        _drop_stdout()
+        raise SystemExit(1) from None
+    except OSError as exc:
+        # Writing the output failed (``> /dev/full``, a disk that filled up): one line, as for
+        # every other error, not a traceback.
+        _drop_stdout()
+        sys.stderr.write(f"error: cannot write the output: {exc.strerror or exc}\n")
+        raise SystemExit(1) from None
     finally:
         # The command is done (its output written, its files and databases closed): spare the
         # exit the collector's passes over every object start-up made (modules, pydantic's and
         # Typer's classes), about a twentieth of ``assess``'s CPU time (issue 15). Objects
         # are still freed as the interpreter clears its modules.
         gc.freeze()
+
+
+def _drop_stdout() -> None:
+    """Point standard output at /dev/null so the interpreter's last flush does not fail again."""
+    with contextlib.suppress(OSError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
 
 
 if __name__ == "__main__":
