@@ -135,6 +135,9 @@ RED_FLAG_QUESTIONS = [
     ("my legs swollen up massively in the last 2 days", U, "sudden_swelling"),
     ("both legs swelled up overnight", U, "sudden_swelling"),
     ("my feet went white in the cold and now one stays white", E, "acute_limb_ischemia"),
+    ("I'm pregnant and my left calf feels hot", U, "suspected_dvt"),
+    ("my legs have been swelling up over the last 2 days and I'm pregnant", U, "sudden_swelling"),
+    ("i get cramps at night and my ankles are swollen", R, "cramps_with_swelling"),
 ]
 
 NO_HINT_QUESTIONS = [
@@ -162,6 +165,14 @@ NO_HINT_QUESTIONS = [
     "my right calf aches after football",
     "my left calf cramps at night",
     "my op is next week, can I fly?",
+    # Legs that both feel hot, without redness, are not the engine's warm red skin; legs that
+    # go heavy after a run, a day standing or in the heat are explained (both_legs_sudden_heaviness).
+    "I'm pregnant and my legs feel hot",
+    "my legs suddenly feel heavy after my run today",
+    "legs suddenly heavy after standing all day at work",
+    "my legs suddenly went heavy in the heat today",
+    "should I take water tablets for swollen ankles",
+    "do cramps mean dehydration",
 ]
 
 
