@@ -26,6 +26,10 @@ from heavylegs.knowledge import KnowledgeBase
         ("im 75% sure", None),
         ("I walk 30 minutes a day", None),
         ("I am 12.5 stone", None),
+        ("my dad is 80 and has a fever", 80),
+        ("she's 84", 84),
+        ("she's 32 weeks pregnant", None),
+        ("my wife is 60 kg", None),
     ],
 )
 def test_stated_age(text: str, age: int | None) -> None:

@@ -65,7 +65,13 @@ RED_FLAG_QUESTIONS = [
     ("my mum has a leg infection and is confused today", E, "sudden_confusion"),
     ("both legs and my eyelids are swollen and my urine is frothy", U, "kidney_swelling"),
     ("my legs are swollen and I have hardly passed any urine", U, "kidney_swelling"),
-    ("I twisted my ankle and can't put any weight on it", U, "cannot_bear_weight"),
+    ("I twisted my ankle and can't put any weight on it", E, "injury_cannot_bear_weight"),
+    ("my knee hurts and I can't put any weight on it", U, "cannot_bear_weight"),
+    ("I fell and now my leg suddenly gave way", E, "injury_cannot_bear_weight"),
+    ("he's confused and drowsy after the race", E, "exercise_hyponatraemia"),
+    ("in the heatwave my mum got confused and her legs are heavy", E, "heatstroke"),
+    ("dizzy and my heart is racing in this heat", E, "severe_dehydration"),
+    ("my dad is 80 and has a fever and sore legs", U, "fever_diabetes_or_older_age"),
     ("a varicose vein on my ankle started bleeding", U, "bleeding_varicose_vein"),
     ("there is a hard lumpy vein on my calf", U, "superficial_thrombophlebitis"),
     ("the cut on my shin is red and the skin is turning black", E, "necrotising_infection"),
@@ -173,6 +179,9 @@ NO_HINT_QUESTIONS = [
     "my legs suddenly went heavy in the heat today",
     "should I take water tablets for swollen ankles",
     "do cramps mean dehydration",
+    "I'm 40 and have a fever and sore legs",
+    "how do I prevent injury when running",
+    "I sprained my ankle last week, when can I run again",
 ]
 
 

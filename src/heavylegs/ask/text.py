@@ -103,16 +103,21 @@ _AGE = re.compile(
     rf"\b(?:i\s*am|i['’ʼ]?m|aged?)\s+(?P<a>\d{{2,3}})(?![.,:/'’]?\d|\s*(?:{_UNIT})\b|\s*%)"
     r"|\b(?P<b>\d{2,3})[\s-]*(?:years?|yrs?)[\s-]*old\b|\b(?P<c>\d{2,3})\s*yo\b"
     r"|\bin\s+(?:my|his|her|their)\s+(?P<d>[1-9])0s\b"
+    r"|\b(?:he|she|dad|mum|mom|mother|father|husband|wife|partner|gran|grandma|granny|grandad"
+    r"|grandpa|grandmother|grandfather|nan|nana)\s*(?:is|['’ʼ]s)\s+(?P<e>\d{2,3})"
+    rf"(?![.,:/'’]?\d|\s*(?:{_UNIT})\b|\s*%)"
 )
 
 
 def stated_age(text: str) -> int | None:
-    """The age a question gives ("I'm 78", "aged 81", "my 85-year-old mum", "in my 70s"), else
-    ``None``. A number with a unit ("I'm 30 weeks pregnant", "I'm 80 kg") is not an age."""
+    """The age a question gives ("I'm 78", "aged 81", "my 85-year-old mum", "in my 70s", "my dad
+    is 80"), else ``None``. A number with a unit ("I'm 30 weeks pregnant", "I'm 80 kg") is not an
+    age."""
     folded = unicodedata.normalize("NFKC", text).casefold()
     for m in _AGE.finditer(folded):
         decade = m.group("d")
-        value = int(decade) * 10 if decade else int(m.group("a") or m.group("b") or m.group("c"))
+        given = m.group("a") or m.group("b") or m.group("c") or m.group("e")
+        value = int(decade) * 10 if decade else int(given)
         if 1 <= value <= 120:
             return value
     return None

@@ -22,7 +22,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from heavylegs.ask.text import Phrase, PhraseIndex, phrase, words
+from heavylegs.ask.text import Phrase, PhraseIndex, phrase, stated_age, words
 from heavylegs.assessment.answers import SECTIONS, Answers
 from heavylegs.assessment.engine import assess
 from heavylegs.knowledge import KnowledgeBase, Urgency
@@ -59,6 +59,8 @@ _CLAUSE_BREAK = re.compile(r"[.,;:!?\n()]|\bbut\b", re.IGNORECASE)
 Correct = Callable[[list[str]], list[str]]
 """Reads a question's words with misspellings put right, one word for one word."""
 HINT_LEVELS = (Urgency.EMERGENCY, Urgency.URGENT, Urgency.ROUTINE)
+MIN_AGE, MAX_AGE = 12, 110
+"""The ages the assessment input accepts; a stated age outside them ("my 5 year old") is unused."""
 
 
 class PatternError(ValueError):
@@ -140,7 +142,8 @@ def build_answers(
     question: str, patterns: tuple[Pattern, ...], correct: Correct | None = None
 ) -> tuple[Answers, list[str]] | None:
     """The partial assessment input a question describes, and the ids of the patterns used;
-    ``None`` when no pattern applies. ``correct`` reads misspelt words (see ``ask.spelling``)."""
+    ``None`` when no pattern applies. A stated age ("my dad is 80") is the person's age.
+    ``correct`` reads misspelt words (see ``ask.spelling``)."""
     q = _Question(question, _phrase_index(patterns), correct)
     matched = [p for p in patterns if _matches(p, q)]
     if not matched:
@@ -158,6 +161,9 @@ def build_answers(
                 target[name] = _side(q)
             else:
                 target[name] = value
+    age = stated_age(question)
+    if age is not None and MIN_AGE <= age <= MAX_AGE:  # rules that depend on it (a fever at 75+)
+        data.setdefault("about", {}).setdefault("age", age)
     return Answers.model_validate({"schema_version": 1, **data}), [p.id for p in matched]
 
 
