@@ -72,6 +72,10 @@ RED_FLAG_QUESTIONS = [
     ("in the heatwave my mum got confused and her legs are heavy", E, "heatstroke"),
     ("dizzy and my heart is racing in this heat", E, "severe_dehydration"),
     ("my dad is 80 and has a fever and sore legs", U, "fever_diabetes_or_older_age"),
+    ("my legs and my belly are swollen", U, "swelling_spreading_to_the_body"),
+    ("my legs and scrotum are swollen", U, "swelling_spreading_to_the_body"),
+    ("my leg is infected and I have a fever and my heart is racing", E, "sepsis_signs"),
+    ("the cut on my shin is infected", U, "cellulitis"),
     ("a varicose vein on my ankle started bleeding", U, "bleeding_varicose_vein"),
     ("there is a hard lumpy vein on my calf", U, "superficial_thrombophlebitis"),
     ("the cut on my shin is red and the skin is turning black", E, "necrotising_infection"),
@@ -182,6 +186,7 @@ NO_HINT_QUESTIONS = [
     "I'm 40 and have a fever and sore legs",
     "how do I prevent injury when running",
     "I sprained my ankle last week, when can I run again",
+    "my stomach is bloated and my legs are heavy",
 ]
 
 
