@@ -529,6 +529,8 @@ def test_a_session_ended_by_sigterm_keeps_what_was_done(
         ["activities", "--json"],
         ["insights", "--json"],
         ["trends"],
+        ["export", "--out", "-"],
+        ["export", "--format", "fhir", "--out", "-"],
     ],
 )
 def test_commands_that_only_read_answer_while_another_program_writes(

@@ -20,9 +20,9 @@ and activities make tens of megabytes; a wrong file, or ``/dev/zero``, must not 
 
 def export_backup(out: str, db: str | None) -> None:
     """Write the canonical backup JSON to ``out`` ('-' = standard output)."""
-    from heavylegs.store import dumps_backup, export_backup
+    from heavylegs.store import Access, dumps_backup, export_backup
 
-    with open_db(db) as store, store.session() as session:
+    with open_db(db) as store, store.session(Access.READ) as session:
         text = dumps_backup(export_backup(session))
     write_atomically(out, text.encode("utf-8"))
     if out != "-":

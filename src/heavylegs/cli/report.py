@@ -51,8 +51,12 @@ def _build(db: str | None, build: Callable[[ReportData], T], *, with_training: b
     """
     from heavylegs.knowledge import load_knowledge
     from heavylegs.reports.gather import gather
+    from heavylegs.store import Access
 
-    with open_db(db, creates=True) as store, store.session() as session:
+    # With training a writing session: it keeps the heart-rate figures it computes for the next
+    # view; without, only reading, so it does not wait for another program's write.
+    access = Access.WRITE if with_training else Access.READ
+    with open_db(db, creates=True) as store, store.session(access) as session:
         return build(gather(session, now(), load_knowledge(), with_training=with_training))
 
 
@@ -133,14 +137,14 @@ def calendar(
 def _saved_profile(db: str | None) -> PersonalProfile | None:
     """The saved profile (``heavylegs profile``), or None where there is no database yet."""
     from heavylegs.cli.output import resolve_db, sqlite_file
-    from heavylegs.store import open_store
+    from heavylegs.store import Access, open_store
     from heavylegs.store.person import load_profile
 
     url = resolve_db(db)[0]
     path = sqlite_file(url)
     if path is not None and not path.exists():
         return None
-    with open_store(url) as store, store.session() as session:
+    with open_store(url) as store, store.session(Access.READ) as session:
         return load_profile(session)
 
 
