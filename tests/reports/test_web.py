@@ -49,6 +49,20 @@ def test_calendar_ics(web: TestClient) -> None:
     assert web.get("/calendar.ics?start=8").status_code == 422
 
 
+def test_calendar_ics_refuses_a_tz_that_names_no_zone(
+    web: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The server's ``TZ=UTC+3`` (POSIX: three hours behind UTC) is not passed over for another
+    zone: the page says the form to use, as ``heavylegs calendar`` does."""
+    monkeypatch.setenv("TZ", "UTC+3")
+    reply = web.get("/calendar.ics")
+    assert reply.status_code == 503
+    assert "is not a time zone" in reply.text and "Etc/GMT-3" in reply.text
+    monkeypatch.setenv("TZ", "Etc/GMT-3")
+    reply = web.get("/calendar.ics")
+    assert reply.status_code == 200 and b"X-WR-TIMEZONE:Etc/GMT-3" in reply.content
+
+
 def test_fhir_export_is_the_cli_bundle(
     web: TestClient, full_store: Store, kb: KnowledgeBase
 ) -> None:

@@ -68,7 +68,13 @@ def report_pdf(request: Request, paper: str = "a4") -> Response:
 @router.get("/calendar.ics", include_in_schema=False)
 def calendar_ics(request: Request, start: str | None = None, end: str | None = None) -> Response:
     from heavylegs.reports import NoRoutineCalendar, NothingToReport
-    from heavylegs.reports.calendar import HoursError, WorkingDay, local_zone, render_calendar
+    from heavylegs.reports.calendar import (
+        HoursError,
+        WorkingDay,
+        ZoneError,
+        calendar_zone,
+        render_calendar,
+    )
     from heavylegs.store.person import load_profile
 
     saved = None  # the profile's working hours and days when it has them
@@ -79,7 +85,10 @@ def calendar_ics(request: Request, start: str | None = None, end: str | None = N
         hours = WorkingDay.choose(start, end, saved)
     except HoursError as exc:
         return page(request, "not_found.html", {"what": str(exc)}, 422)
-    zone = local_zone()
+    try:
+        zone = calendar_zone()  # the server's TZ, refused rather than guessed, as by the CLI
+    except ZoneError as exc:
+        return page(request, "not_found.html", {"what": "; ".join(exc.problems)}, 503)
     try:
         content = _build(request, lambda d: render_calendar(d, hours, zone), with_training=False)
     except NothingToReport as exc:
