@@ -76,6 +76,14 @@ RED_FLAG_QUESTIONS = [
     ("my legs and scrotum are swollen", U, "swelling_spreading_to_the_body"),
     ("my leg is infected and I have a fever and my heart is racing", E, "sepsis_signs"),
     ("the cut on my shin is infected", U, "cellulitis"),
+    ("I take metformin and have a fever", U, "fever_diabetes_or_older_age"),
+    ("I'm on insulin and my ankles are swelling", U, "diabetes_new_swelling"),
+    (
+        "both legs went heavy suddenly a week ago and still are",
+        R,
+        "both_legs_sudden_heaviness_lasting",
+    ),
+    ("the skin on my shins has gone dark red for months", R, "venous_skin_changes"),
     ("a varicose vein on my ankle started bleeding", U, "bleeding_varicose_vein"),
     ("there is a hard lumpy vein on my calf", U, "superficial_thrombophlebitis"),
     ("the cut on my shin is red and the skin is turning black", E, "necrotising_infection"),
@@ -267,6 +275,35 @@ def test_one_side_uses_the_side_named(kb: KnowledgeBase) -> None:
     assert built[0].symptoms.swelling == "one_leg"
     built = build_answers("one leg is swollen", triage_patterns())
     assert built is not None and built[0].symptoms.legs == "left"
+
+
+@pytest.mark.parametrize(
+    ("question", "days"),
+    [
+        ("my legs suddenly feel heavy since yesterday", 1),
+        ("my ankles swelled up over the last 2 days", 1),
+        ("my ankles have been swelling this week", 3),
+        ("both legs went heavy a week ago", 7),
+        ("my calf has been swollen for weeks", 28),
+        ("red skin on my shins for months", 90),
+    ],
+)
+def test_how_long_in_everyday_words(question: str, days: int) -> None:
+    built = build_answers(question, triage_patterns())
+    assert built is not None and built[0].symptoms.duration_days == days
+
+
+def test_bleeding_signs_on_a_blood_thinner_reach_the_engine() -> None:
+    built = build_answers("I'm on warfarin and my periods are really heavy", triage_patterns())
+    assert built is not None
+    assert built[0].history.medications == ["anticoagulant"]
+    assert built[0].whole_body.heavy_periods is True
+    built = build_answers("on blood thinners and feel dizzy and pale", triage_patterns())
+    assert built is not None and built[0].whole_body.pale_skin is True
+    built = build_answers("my foot went cold and pale", triage_patterns())
+    assert built is not None
+    body = built[0].whole_body
+    assert body is None or body.pale_skin is None, "a pale foot is not anaemia"
 
 
 def test_the_hint_is_in_the_ask_json_above_answers(kb: KnowledgeBase) -> None:
