@@ -293,6 +293,21 @@ def test_how_long_in_everyday_words(question: str, days: int) -> None:
     assert built is not None and built[0].symptoms.duration_days == days
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "I fell asleep on the sofa and my leg went numb",
+        "I have broken veins on my legs",
+        "the pain kicked in at mile 20",
+        "how do I prevent injury when running",
+    ],
+)
+def test_everyday_words_are_not_an_injury(question: str) -> None:
+    built = build_answers(question, triage_patterns())
+    history = None if built is None else built[0].history
+    assert history is None or not history.recent, question
+
+
 def test_bleeding_signs_on_a_blood_thinner_reach_the_engine() -> None:
     built = build_answers("I'm on warfarin and my periods are really heavy", triage_patterns())
     assert built is not None
