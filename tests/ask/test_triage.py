@@ -153,6 +153,7 @@ RED_FLAG_QUESTIONS = [
     ("my legs swollen up massively in the last 2 days", U, "sudden_swelling"),
     ("both legs swelled up overnight", U, "sudden_swelling"),
     ("my feet went white in the cold and now one stays white", E, "acute_limb_ischemia"),
+    ("my foot went white and numb in the cold and hasnt warmed up", E, "acute_limb_ischemia"),
     ("I'm pregnant and my left calf feels hot", U, "suspected_dvt"),
     ("my legs have been swelling up over the last 2 days and I'm pregnant", U, "sudden_swelling"),
     ("i get cramps at night and my ankles are swollen", R, "cramps_with_swelling"),
@@ -203,10 +204,13 @@ NO_HINT_QUESTIONS = [
     [
         "my toes turn white and numb when cold",
         "my feet go white and numb in winter, is it raynauds",
+        "my feet are still cold after my run and wont warm up",
+        "my feet wont warm up at night",
+        "my toes always go white in winter and take ages to warm up",
     ],
 )
 def test_white_toes_in_the_cold_are_not_a_blocked_artery(question: str, kb: KnowledgeBase) -> None:
-    hint = triage_hint(question, kb)
+    hint = ask(question, kb).triage_hint  # neither from the patterns nor from the answers
     assert hint is None or "acute_limb_ischemia" not in hint.red_flags, hint
 
 
