@@ -33,6 +33,24 @@ def _counts(store: Store) -> dict[str, int]:
         return count_rows(session)
 
 
+def test_links_to_nothing_and_pipes_in_a_folder_are_reported_not_passed_over(
+    store: Store, tmp_path: Path
+) -> None:
+    """A pipe named like an activity would make the import wait for a writer forever; a link to
+    nothing was left out without a word. Both are skipped with the reason; the rest imports."""
+    import os
+
+    (tmp_path / "a.fit").write_bytes(fit_run(START, 1800))
+    (tmp_path / "gone.fit").symlink_to(tmp_path / "deleted.fit")
+    os.mkfifo(tmp_path / "pipe.gpx")
+    report = import_paths(store, [tmp_path], now=NOW)
+    assert report.imported == 1
+    assert sorted((n.file.rsplit("/", 1)[-1], n.message) for n in report.skipped) == [
+        ("gone.fit", "a link to nothing: not read"),
+        ("pipe.gpx", "a pipe, not a file: not read"),
+    ]
+
+
 def test_import_synthetic_files_and_list_them(store: Store, tmp_path: Path) -> None:
     (tmp_path / "a.fit").write_bytes(fit_run(START, 1800))
     (tmp_path / "b.fit.gz").write_bytes(gz(fit_run(START + dt.timedelta(days=1), 1200)))

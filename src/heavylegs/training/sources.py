@@ -189,13 +189,17 @@ def walk(paths: Sequence[Path | Upload], plan: Plan) -> Iterator[Item]:
             name, stream = source
             yield from _file_object(name, stream, plan)
         elif source.is_dir():
-            files = sorted(p for p in source.rglob("*") if p.is_file())
+            # Not only regular files: a link to nothing or a pipe with an activity's name is
+            # reported as refused here, not passed over without a word.
+            files = sorted(p for p in source.rglob("*") if not p.is_dir())
             plan.total += sum(1 for p in files if _interesting(p.name))
             for path in files:
-                if _interesting(path.name):
-                    yield from _path(path, plan)
-                else:
+                if not _interesting(path.name):
                     plan.ignored += 1
+                elif (why := _not_a_file(path)) is not None:
+                    yield Refused(shown_name(path), why)
+                else:
+                    yield from _path(path, plan)
         else:
             plan.total += 1
             yield from _path(source, plan)
@@ -214,6 +218,25 @@ def shown_name(path: Path) -> str:
     made ``--json`` print bytes that are not UTF-8. They become U+FFFD here.
     """
     return os.fsencode(path).decode("utf-8", errors="replace")
+
+
+def _not_a_file(path: Path) -> str | None:
+    """Why ``path``, found in a folder, is not read when it is no regular file: opening a pipe
+    there would wait for a writer forever (a pipe named on the command line, as
+    ``<(gunzip -c run.fit.gz)`` gives, is read), and a device can be endless (``/dev/zero``)."""
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        return "a link to nothing: not read" if path.is_symlink() else None
+    except OSError:
+        return None  # reading it says what is wrong
+    if stat.S_ISFIFO(mode):
+        return "a pipe, not a file: not read"
+    if stat.S_ISSOCK(mode):
+        return "a socket, not a file: not read"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device, not a file: not read"
+    return None
 
 
 def _path(path: Path, plan: Plan) -> Iterator[Item]:
