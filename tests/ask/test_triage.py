@@ -77,6 +77,11 @@ RED_FLAG_QUESTIONS = [
     ("my leg is infected and I have a fever and my heart is racing", E, "sepsis_signs"),
     ("the cut on my shin is infected", U, "cellulitis"),
     ("I take metformin and have a fever", U, "fever_diabetes_or_older_age"),
+    (
+        "since having my baby 2 weeks ago I've had a temp of 38.5",
+        U,
+        "fever_pregnant_or_after_birth",
+    ),
     ("I'm on insulin and my ankles are swelling", U, "diabetes_new_swelling"),
     (
         "both legs went heavy suddenly a week ago and still are",
@@ -196,6 +201,7 @@ NO_HINT_QUESTIONS = [
     "how do I prevent injury when running",
     "I sprained my ankle last week, when can I run again",
     "my stomach is bloated and my legs are heavy",
+    "does the temperature of the bath matter for heavy legs",
 ]
 
 
