@@ -77,6 +77,19 @@ RED_FLAG_QUESTIONS = [
     ("my leg is infected and I have a fever and my heart is racing", E, "sepsis_signs"),
     ("the cut on my shin is infected", U, "cellulitis"),
     ("I take metformin and have a fever", U, "fever_diabetes_or_older_age"),
+    ("I'm on warfarin and my periods are really heavy", U, "anticoagulant_bleeding_signs"),
+    ("on blood thinners and feel dizzy and pale", U, "anticoagulant_bleeding_signs"),
+    ("I'm on apixaban and I knocked my shin and it aches", U, "anticoagulant_bleeding_signs"),
+    (
+        "I have AFib and my left leg has gone numb since yesterday",
+        U,
+        "new_one_sided_numbness_higher_risk",
+    ),
+    (
+        "I'm 72 and my right leg has been tingling since this morning",
+        U,
+        "new_one_sided_numbness_higher_risk",
+    ),
     (
         "since having my baby 2 weeks ago I've had a temp of 38.5",
         U,
@@ -202,6 +215,8 @@ NO_HINT_QUESTIONS = [
     "I sprained my ankle last week, when can I run again",
     "my stomach is bloated and my legs are heavy",
     "does the temperature of the bath matter for heavy legs",
+    "I have atrial fibrillation, is walking ok for heavy legs",
+    "my legs hit the wall at mile 20 and ached for days",
 ]
 
 
