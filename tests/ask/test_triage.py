@@ -77,6 +77,8 @@ RED_FLAG_QUESTIONS = [
     ("my leg is infected and I have a fever and my heart is racing", E, "sepsis_signs"),
     ("the cut on my shin is infected", U, "cellulitis"),
     ("I take metformin and have a fever", U, "fever_diabetes_or_older_age"),
+    ("my mum is 80 and her legs are extremely heavy", R, "severe_heaviness_older_age"),
+    ("I'm 78 and my legs feel really heavy", R, "severe_heaviness_older_age"),
     ("I'm on warfarin and my periods are really heavy", U, "anticoagulant_bleeding_signs"),
     ("on blood thinners and feel dizzy and pale", U, "anticoagulant_bleeding_signs"),
     ("I'm on apixaban and I knocked my shin and it aches", U, "anticoagulant_bleeding_signs"),
