@@ -78,6 +78,7 @@ RED_FLAG_QUESTIONS = [
     ("the cut on my shin is infected", U, "cellulitis"),
     ("I take metformin and have a fever", U, "fever_diabetes_or_older_age"),
     ("my mum is 80 and her legs are extremely heavy", R, "severe_heaviness_older_age"),
+    ("I'm 70 and my leg has been numb since yesterday", U, "new_one_sided_numbness_higher_risk"),
     ("I'm 78 and my legs feel really heavy", R, "severe_heaviness_older_age"),
     ("I'm on warfarin and my periods are really heavy", U, "anticoagulant_bleeding_signs"),
     ("on blood thinners and feel dizzy and pale", U, "anticoagulant_bleeding_signs"),
