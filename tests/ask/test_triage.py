@@ -168,6 +168,8 @@ RED_FLAG_QUESTIONS = [
     ("my legs suddenly feel heavy since yesterday", U, "both_legs_sudden_heaviness"),
     ("redness spreading up my shin", U, "cellulitis"),
     ("I have a fever and one leg aches", U, "cellulitis"),
+    ("I have a fever and my leg hurts", U, "cellulitis"),
+    ("temperature and my foot is painful", U, "cellulitis"),
     ("fever after knee surgery", U, "cellulitis"),
     ("I have lymphoedema and a fever", U, "cellulitis"),
     ("I got a fever after my ankle injury", U, "cellulitis"),
@@ -218,6 +220,8 @@ NO_HINT_QUESTIONS = [
     "I sprained my ankle last week, when can I run again",
     "my stomach is bloated and my legs are heavy",
     "does the temperature of the bath matter for heavy legs",
+    "fever and both legs ache",
+    "my knee hurts after running",
     "I have atrial fibrillation, is walking ok for heavy legs",
     "my legs hit the wall at mile 20 and ached for days",
 ]
