@@ -169,6 +169,8 @@ RED_FLAG_QUESTIONS = [
     ("redness spreading up my shin", U, "cellulitis"),
     ("I have a fever and one leg aches", U, "cellulitis"),
     ("I have a fever and my leg hurts", U, "cellulitis"),
+    ("my big toe is red hot and swollen", U, "cellulitis"),
+    ("ankle swollen after a long coach trip", U, "suspected_dvt"),
     ("temperature and my foot is painful", U, "cellulitis"),
     ("fever after knee surgery", U, "cellulitis"),
     ("I have lymphoedema and a fever", U, "cellulitis"),
