@@ -169,6 +169,7 @@ RED_FLAG_QUESTIONS = [
     ("redness spreading up my shin", U, "cellulitis"),
     ("I have a fever and one leg aches", U, "cellulitis"),
     ("I have a fever and my leg hurts", U, "cellulitis"),
+    ("i had a c section last week and have a fever", U, "fever_pregnant_or_after_birth"),
     ("my big toe is red hot and swollen", U, "cellulitis"),
     ("ankle swollen after a long coach trip", U, "suspected_dvt"),
     ("temperature and my foot is painful", U, "cellulitis"),
