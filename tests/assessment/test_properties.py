@@ -13,6 +13,7 @@ from heavylegs.assessment.result import Assessment
 from heavylegs.assessment.validation import parse_answers
 from heavylegs.knowledge import load_knowledge
 from tests.assessment.strategies import RED_FLAG_CHANGES, answers_documents, apply_change
+from tests.conftest import SHARED
 
 KB = load_knowledge()
 RANK = {"self_care": 0, "routine": 1, "urgent": 2, "emergency": 3}
@@ -95,3 +96,23 @@ def test_the_first_position_settles_the_plan() -> None:
     do = [item.id for item in result.plan.do]
     assert do[:2] == ["call_emergency_number", "keep_leg_level_not_raised"]
     assert "stop_vein_bleeding" not in do and "leg_elevation" not in do
+
+
+@settings(max_examples=300, deadline=None)
+@given(answers_documents)
+def test_no_reason_repeats_a_more_urgent_ones_cause(doc: dict[str, Any]) -> None:
+    """A cause is listed once, at its most urgent sign: under "get seen today" for a clot, a
+    second reason saying "book an appointment" about the same clot only confuses."""
+    reasons = assess(parse_answers(doc), KB).triage.reasons
+    top: dict[str, int] = {}
+    for reason in reasons:
+        flag = KB.red_flags[reason.id]
+        if flag.cause is not None:
+            top.setdefault(flag.cause, RANK[flag.level.value])
+            assert RANK[flag.level.value] == top[flag.cause], (flag.id, flag.cause)
+
+
+def test_the_clot_example_lists_its_clot_once() -> None:
+    doc = json.loads((SHARED / "spec" / "examples" / "after-long-flight.json").read_text())
+    ids = [r.id for r in assess(parse_answers(doc), KB).triage.reasons]
+    assert ids[0] == "suspected_dvt" and "one_leg_heavy_with_clot_risk" not in ids

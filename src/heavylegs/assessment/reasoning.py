@@ -84,10 +84,18 @@ def _triage(
             ordered.insert(0, ordered.pop(i))
             break
     level = ordered[0].level
+    # A less urgent sign about a cause a more urgent one already names says the same thing
+    # with less urgency ("book an appointment" under "get seen today" for the same clot): it
+    # still counts for the plan (``fired``), but is not listed as another reason.
+    named: dict[str, int] = {}
+    for flag in ordered:
+        if flag.cause is not None:
+            named.setdefault(flag.cause, flag.level.rank)
+    shown = [f for f in ordered if f.cause is None or named[f.cause] <= f.level.rank]
     return level, {
         "level": level.value,
         "headline": ordered[0].headline,
-        "reasons": [compiled.reasons[f.id] for f in ordered],
+        "reasons": [compiled.reasons[f.id] for f in shown],
     }
 
 
