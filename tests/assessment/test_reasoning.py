@@ -65,3 +65,22 @@ def test_static_items_are_the_prepared_models() -> None:
     models = from_document(doc, known)
     assert models.triage.reasons[0] is known[id(doc["triage"]["reasons"][0])]
     assert from_document(doc) == models
+
+
+def test_a_dent_or_sock_marks_with_the_swelling_question_skipped_is_swelling() -> None:
+    """People notice swelling as a dent that stays or deep sock marks first: with the swelling
+    question skipped, those answers make the legs swollen for every rule; a plain "none" wins."""
+    from heavylegs.assessment.derived import derive
+
+    for mark in ("symptoms.swelling_pits_when_pressed", "symptoms.sock_marks"):
+        assert derive({mark: True})["swollen"] is True
+        assert derive({mark: False})["swollen"] is False
+        assert derive({mark: True, "symptoms.swelling": "none"})["swollen"] is False
+    doc = {
+        "schema_version": 1,
+        "about": {"age": 45},
+        "symptoms": {"legs": "both", "heaviness": 4, "sock_marks": True},
+        "whole_body": {"frothy_urine": True},
+    }
+    ids = [r.id for r in assess(parse_answers(doc), load_knowledge()).triage.reasons]
+    assert "kidney_swelling" in ids

@@ -91,7 +91,16 @@ def derive(flat: dict[str, Any]) -> dict[str, Any]:
     return {
         "one_sided": legs in ("left", "right") or swelling == "one_leg",
         "one_leg_swelling": swelling == "one_leg",
-        "swollen": swelling in ("one_leg", "both_legs"),
+        # Swelling question skipped, but a dent that stays or deep sock marks answered: that
+        # is swelling, shown the way a person notices it first.
+        "swollen": swelling in ("one_leg", "both_legs")
+        or (
+            swelling is None
+            and (
+                flat.get("symptoms.swelling_pits_when_pressed") is True
+                or flat.get("symptoms.sock_marks") is True
+            )
+        ),
         "pregnant": pregnant,
         "postpartum": postpartum,
         "clot_risk_factor": risk_count > 0,
