@@ -51,6 +51,25 @@ def test_links_to_nothing_and_pipes_in_a_folder_are_reported_not_passed_over(
     ]
 
 
+def test_a_limit_on_activities_refuses_new_ones_and_still_merges(
+    store: Store, tmp_path: Path
+) -> None:
+    """``max_activities`` (a shared server's per-person limit) counts what is stored and what
+    this import adds; a file of an activity already stored still merges when the limit is met."""
+    for day in range(3):
+        (tmp_path / f"run{day}.fit").write_bytes(fit_run(START + dt.timedelta(days=day), 1200))
+    report = import_sources(store, [tmp_path], now=NOW, max_activities=2)
+    assert (report.imported, report.activities) == (2, 2)
+    (refused,) = report.skipped
+    assert refused.file.endswith("run2.fit") and "the most this server keeps" in refused.message
+    assert _counts(store)["activities"] == 2
+    again = tmp_path / "again"
+    again.mkdir()
+    (again / "run0.fit.gz").write_bytes(gz(fit_run(START, 1200)))  # the same run, stored
+    report = import_sources(store, [again], now=NOW, max_activities=2)
+    assert report.skipped == [] and (report.imported, report.duplicates) == (0, 1)
+
+
 def test_import_synthetic_files_and_list_them(store: Store, tmp_path: Path) -> None:
     (tmp_path / "a.fit").write_bytes(fit_run(START, 1800))
     (tmp_path / "b.fit.gz").write_bytes(gz(fit_run(START + dt.timedelta(days=1), 1200)))

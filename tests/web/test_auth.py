@@ -3,6 +3,7 @@ password change, API tokens, the login rate limit, the pages, and the serve comm
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -260,6 +261,34 @@ def test_serve_refuses_what_does_not_go_together() -> None:
     assert "PostgreSQL" in (mode_problem("0.0.0.0", "sqlite:///x", many) or "")
     assert mode_problem("0.0.0.0", "postgresql+psycopg://h/db", many) is None
     assert mode_problem("0.0.0.0", "sqlite:///x", ServeMode(multi_user=True)) is None
+
+
+def test_one_upload_of_many_files_stops_at_the_per_person_limit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The limit was checked before an upload only: one export with thousands of activities
+    went past it. Now each new activity counts; the rest are refused with the reason."""
+    import datetime as dt
+
+    from heavylegs.web import quotas
+    from tests.training.helpers import fit_run
+    from tests.web.conftest import NOW
+
+    monkeypatch.setattr(quotas, "PERSON_MAX_ACTIVITIES", 2)
+    built = multi_user_app(sqlite_url(tmp_path))
+    with SignedIn(built):
+        person = sign_up(built, "a@example.org")
+        files = [
+            ("files", (f"run{d}.fit", fit_run(NOW - dt.timedelta(days=d), 1500), "x/y"))
+            for d in (3, 4, 5)
+        ]
+        reply = person.client.post("/training/import", files=files)
+        assert reply.status_code == 200, reply.text
+        assert "the most this server keeps for one person" in reply.text
+        with sqlite3.connect(tmp_path / "server.sqlite3") as db:  # only this person imports
+            assert db.execute("SELECT COUNT(*) FROM activities").fetchone() == (2,)
+        again = person.client.post("/training/import", files=files[:1])
+        assert again.status_code == 507  # full now: refused before reading
 
 
 def test_uploads_are_limited_per_person_and_per_request(

@@ -93,12 +93,22 @@ class _Batch:
     of the whole history in memory: importing one file into ten years costs milliseconds.
     """
 
-    def __init__(self, store: Store, report: ImportReport, now: dt.datetime) -> None:
+    def __init__(
+        self,
+        store: Store,
+        report: ImportReport,
+        now: dt.datetime,
+        max_activities: int | None = None,
+    ) -> None:
         from heavylegs.training import repository
 
         self.store = store
         self.report = report
         self.now = now
+        self.max_activities = max_activities
+        """At most this many activities stored for the person once a new one is added (a
+        shared server's per-person limit; ``None``: none)."""
+        self.held = 0
         with store.session() as session:
             self.shas = repository.known_files(session)
         self.queue: list[_Queued] = []
@@ -130,6 +140,9 @@ class _Batch:
             return
         new_in_file: dict[str, bool] = {}  # the contract counts files, not activities
         with self.store.session() as session:
+            if self.max_activities is not None:
+                # Counted in the write transaction: other imports of the person count too.
+                self.held = repository.count_rows(session)["activities"]
             for item in self.queue:
                 try:
                     with session.begin_nested():
@@ -139,6 +152,14 @@ class _Batch:
                 except IntegrityError:
                     self.report.skipped.append(
                         FileNote(item.name, "already imported (by another import running now)")
+                    )
+                except _Full:
+                    self.report.skipped.append(
+                        FileNote(
+                            item.name,
+                            f"refused: {self.max_activities} activities are stored, the most "
+                            "this server keeps for one person; delete old ones first",
+                        )
                     )
                 except (OperationalError, InterfaceError, InternalError):
                     raise  # the database itself is busy, full or gone: the store says which
@@ -165,7 +186,10 @@ class _Batch:
         key = Key(parsed.start_utc, parsed.duration_s, parsed.distance_m, parsed.damage is not None)
         match = repository.find_same_activity(session, key)
         if match is None:
+            if self.max_activities is not None and self.held >= self.max_activities:
+                raise _Full
             new_id = repository.insert_activity(session, parsed, item.sha, item.name, self.now)
+            self.held += 1
             self.report.activities += 1
             self.report.activity_ids.append(new_id)
             return True
@@ -183,6 +207,10 @@ class _Batch:
         repository.replace_activity(session, match.id, better, item.sha, item.name, self.now)
         self.report.merged.append(Merge(match.name, item.name, match.id))
         return False
+
+
+class _Full(Exception):
+    """The person holds as many activities as the server keeps (:attr:`_Batch.max_activities`)."""
 
 
 @dataclass(frozen=True)
@@ -222,10 +250,15 @@ def import_sources(
     on_error: OnError = OnError.SKIP,
     progress: Callable[[Progress], None] | None = None,
     checkpoints: Checkpoints | None = None,
+    max_activities: int | None = None,
 ) -> ImportReport:
-    """Import every activity under ``sources`` (paths, or ``(name, file object)`` uploads)."""
+    """Import every activity under ``sources`` (paths, or ``(name, file object)`` uploads).
+
+    ``max_activities``: a new activity that would take the person past this many stored is
+    skipped with that reason (a shared server's limit, which one upload of a big export must
+    not pass either); matches of stored activities still merge."""
     report = ImportReport()
-    batch = _Batch(store, report, now)
+    batch = _Batch(store, report, now, max_activities)
     plan = Plan()
     done = 0
 

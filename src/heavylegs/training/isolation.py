@@ -45,6 +45,8 @@ class Limits:
 
     memory_bytes: int = 1536 * 1024 * 1024
     file_seconds: float = 120.0
+    max_activities: int | None = None
+    """The most activities the person may hold (a shared server's limit; ``None``: none)."""
 
 
 @dataclass
@@ -278,6 +280,7 @@ def _child(
                     on_error=job.on_error,
                     progress=progress if job.progress else None,
                     checkpoints=checkpoints,
+                    max_activities=job.limits.max_activities,
                 )
         except ImportStopped as stopped:
             sender.send(("stopped", stopped.note, stopped.report))

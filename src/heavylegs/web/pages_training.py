@@ -70,13 +70,15 @@ async def import_upload(request: Request) -> Response:
     ctx = context(request)
     if ctx.store is None:
         return page(request, "no_db.html", {"what": "Importing activities"}, status=503)
+    cap = None
     if getattr(request.app.state, "multi_user", False):  # a shared server: per-person limit
-        from heavylegs.web.quotas import upload_refused
+        from heavylegs.web.quotas import PERSON_MAX_ACTIVITIES, upload_refused
 
         refused = await run_in_threadpool(upload_refused, ctx)
         if refused is not None:
             values = {"report": None, "error": refused}
             return page(request, "training_import.html", values, status=507)
+        cap = PERSON_MAX_ACTIVITIES  # also within the upload: one export can hold thousands
     # Besides the files, the form has one field (the CSRF token): 10 is room enough.
     async with request.form(max_files=MAX_UPLOADS, max_fields=10, max_part_size=64 * 1024) as form:
         files = [f for f in form.getlist("files") if isinstance(f, UploadFile) and f.filename]
@@ -85,6 +87,6 @@ async def import_upload(request: Request) -> Response:
             return page(request, "training_import.html", values, status=422)
         uploads = [(str(f.filename), f.file) for f in files]
         report = await run_in_threadpool(
-            records.import_activities, ctx.store, ctx.owner, uploads, ctx.now()
+            records.import_activities, ctx.store, ctx.owner, uploads, ctx.now(), cap
         )
     return page(request, "training_import.html", {"report": report.to_json(), "error": None})

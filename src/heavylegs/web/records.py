@@ -153,7 +153,11 @@ def backup_text(session: Session, owner: str) -> str:
 
 
 def import_activities(
-    store: Store, owner: str, uploads: list[Upload], now: dt.datetime
+    store: Store,
+    owner: str,
+    uploads: list[Upload],
+    now: dt.datetime,
+    max_activities: int | None = None,
 ) -> ImportReport:
     """Import uploaded activity files (archives are never unpacked to disk).
 
@@ -161,16 +165,18 @@ def import_activities(
     files are read in a separate process with a memory cap and a time limit per file
     (:mod:`heavylegs.training.isolation`): no upload can take the server down. Only an
     in-memory database, which no other process can open, is imported in this process.
+    ``max_activities``: the most activities the person may hold (a shared server's limit).
     """
     from heavylegs.training.importer import import_sources
-    from heavylegs.training.isolation import import_uploads, isolatable
+    from heavylegs.training.isolation import Limits, import_uploads, isolatable
 
     _check_owner(owner)
     url = store.engine.url.render_as_string(hide_password=False)
     if isolatable(url):
         owner_id = None if owner == LOCAL_OWNER else store.owner
-        return import_uploads(url, list(uploads), now=now, owner=owner_id)
-    return import_sources(store, list(uploads), now=now)
+        limits = Limits(max_activities=max_activities)
+        return import_uploads(url, list(uploads), now=now, limits=limits, owner=owner_id)
+    return import_sources(store, list(uploads), now=now, max_activities=max_activities)
 
 
 def training_overview(session: Session, owner: str, now: dt.datetime) -> dict[str, Any]:
