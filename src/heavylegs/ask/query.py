@@ -252,7 +252,10 @@ def ask(question: str, kb: KnowledgeBase | None = None, limit: int = MAX_ANSWERS
     hint = triage_hint(text, kb, correct=correct)
     if hint is None:  # a paraphrase the phrase table misses: what is the best answer about?
         best = answers or find_answers(text, index_for(kb), vocabulary(), 2)
-        excused = excused_flags(text, kb, correct=correct)
-        hint = hint_from_answers([(a.id, a.score) for a in best], kb, excused)
+        hint = hint_from_answers([(a.id, a.score) for a in best], kb)
+        # Whether the question explains that sign away is asked only of a sign it would show
+        # (most questions have none): it reads the question through the patterns again.
+        if hint is not None and hint.red_flags[0] in excused_flags(text, kb, correct=correct):
+            hint = None
     answers = lead_with_warning_sign(answers, hint, kb, limit)
     return AskResult(question=text, answers=tuple(answers), triage_hint=hint)
