@@ -18,6 +18,8 @@ import typer
 from heavylegs.problems import Problems
 
 if TYPE_CHECKING:
+    import sqlite3
+
     from rich.console import Console
 
     from heavylegs.store import Store
@@ -179,6 +181,17 @@ def open_db(db: str | None, *, creates: bool = False) -> Store | _NewStore:
     return store
 
 
+def _read_only(path: Path) -> sqlite3.Connection | None:
+    """The SQLite file at ``path`` opened read-only and without waiting for a lock (a look
+    that changes nothing), or ``None`` when it cannot be opened so."""
+    import sqlite3
+
+    try:
+        return sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=0)
+    except (sqlite3.Error, ValueError, OSError):
+        return None
+
+
 def _foreign_tables(path: Path) -> list[str]:
     """The tables of a SQLite file that holds tables but not heavylegs' (none: a heavylegs
     database, an empty or unreadable file, which opening then judges).
@@ -187,9 +200,8 @@ def _foreign_tables(path: Path) -> list[str]:
     library) was migrated: seventeen heavylegs tables added to it, even by ``diary``."""
     import sqlite3
 
-    try:
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=0)
-    except (sqlite3.Error, ValueError, OSError):
+    conn = _read_only(path)
+    if conn is None:
         return []
     try:
         names = sorted(
@@ -256,9 +268,8 @@ def _holds_nothing(path: Path) -> bool:
     local account (``False`` when that cannot be read now: locked, damaged)."""
     import sqlite3
 
-    try:
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=0)
-    except sqlite3.Error:
+    conn = _read_only(path)
+    if conn is None:
         return False
     try:
         names = [
