@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import enum
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -339,10 +339,7 @@ def _sqlite_begin(connection: Connection) -> None:
     ``info``, which lives as long as the connection): a writer never inherits a reader's
     ``query_only``, whatever ended the reader."""
     read = connection.get_execution_options().get(_ACCESS_OPTION) is Access.READ
-    info = connection.info
-    if info.get(_QUERY_ONLY, False) != read:
-        connection.exec_driver_sql(f"PRAGMA query_only = {int(read)}")
-        info[_QUERY_ONLY] = read
+    _query_only(connection.exec_driver_sql, connection.info, read)
     connection.exec_driver_sql("BEGIN" if read else "BEGIN IMMEDIATE")
 
 
@@ -350,10 +347,16 @@ def begin_raw_write(driver_connection: Any, info: dict[Any, Any]) -> None:
     """``BEGIN IMMEDIATE`` on a pooled SQLite connection used without SQLAlchemy's
     ``Connection`` (``info``: its pool record's), switching off a reader's ``query_only``
     first, as :func:`_sqlite_begin` does."""
-    if info.get(_QUERY_ONLY, False):
-        driver_connection.execute("PRAGMA query_only = 0")
-        info[_QUERY_ONLY] = False
+    _query_only(driver_connection.execute, info, False)
     driver_connection.execute("BEGIN IMMEDIATE")
+
+
+def _query_only(execute: Callable[[str], Any], info: dict[Any, Any], on: bool) -> None:
+    """``PRAGMA query_only`` set to ``on`` when the connection's last transaction left it
+    otherwise (``info``: the pooled connection's, where that is kept)."""
+    if info.get(_QUERY_ONLY, False) != on:
+        execute(f"PRAGMA query_only = {int(on)}")
+        info[_QUERY_ONLY] = on
 
 
 def current_revision(engine: Engine) -> str | None:
