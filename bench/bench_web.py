@@ -12,7 +12,11 @@ bare endpoint does not send: the security headers, ``Cache-Control``, and when s
 ``Location`` and ``X-Heavylegs-Profile``; the body is the same.) Targets (issue 15): stored in
 SQLite (the default) >= 0.5x the baseline; ``?store=false`` >= 0.8x. For information, a third
 server, the same heavylegs but with the engine's answers looked up once seen
-(``_engine_for_free``), shows what the rest of a request costs.
+(``_engine_for_free``), shows what the rest of a request costs; a fourth, a plain ASGI callable
+answering the same bytes without FastAPI (``raw_app``), shows what the HTTP server alone costs;
+and :func:`own_work` times heavylegs' own work on a request (reading and checking the answers,
+the engine, writing the JSON) in this process. Together they give the ceiling printed last: the
+ratio a web layer costing nothing at all beyond the HTTP server would reach.
 
 Bounded: each phase lasts ``SECONDS`` (plus start-up), requests only go to 127.0.0.1, and every
 server is stopped at the end, whatever happens. ``HEAVYLEGS_BENCH_SECONDS`` and
@@ -23,6 +27,7 @@ machine's cores with the servers, so absolute numbers are modest; the ratio is w
 from __future__ import annotations
 
 import asyncio
+import datetime
 import json
 import os
 import socket
@@ -32,9 +37,10 @@ import sys
 import tempfile
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.responses import Response
@@ -76,6 +82,74 @@ def bare_app() -> FastAPI:
         return Response(answers[await request.body()], media_type="application/json")
 
     return app
+
+
+def raw_app() -> Callable[[dict[str, Any], Any, Any], Awaitable[None]]:
+    """For information: the same bytes as :func:`bare_app` from a plain ASGI callable, served by
+    the same uvicorn, so its rate is what the HTTP server alone allows (no FastAPI at all)."""
+    answers = _answers_bytes()
+
+    async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] == "lifespan":
+            while (await receive())["type"] != "lifespan.shutdown":
+                await send({"type": "lifespan.startup.complete"})
+            await send({"type": "lifespan.shutdown.complete"})
+            return
+        body = b""
+        more = True
+        while more:
+            message = await receive()
+            body += message.get("body", b"")
+            more = message.get("more_body", False)
+        out = answers[body]
+        headers = [(b"content-type", b"application/json"), (b"content-length", b"%d" % len(out))]
+        await send({"type": "http.response.start", "status": 200, "headers": headers})
+        await send({"type": "http.response.body", "body": out})
+
+    return app
+
+
+def own_work(folder: str, repeat: int = 2000) -> dict[str, float]:
+    """Microseconds per request of heavylegs' own work in this process, averaged over the
+    example bodies: the JSON read, the answers checked, the engine, the result written, and
+    (last) the row kept in a SQLite file in ``folder`` as the stored API keeps it."""
+    from pydantic_core import to_json
+
+    from heavylegs import safejson
+    from heavylegs.assessment.compiled import compile_knowledge
+    from heavylegs.assessment.reasoning import assess_flat
+    from heavylegs.assessment.validation import checked_answers
+    from heavylegs.knowledge import load_knowledge
+    from heavylegs.store import open_store
+    from heavylegs.web import records
+    from heavylegs.web.context import LOCAL_OWNER
+
+    compiled = compile_knowledge(load_knowledge())
+    store = open_store(f"sqlite:///{Path(folder) / 'own-work.sqlite3'}")
+    at = datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC)
+    bodies = _bodies()
+    data = [safejson.loads(body) for body in bodies]
+    flats = [checked_answers(d)[1] for d in data]
+    answers = [checked_answers(d)[0] for d in data]
+    outputs = [assess_flat(flat, compiled) for flat in flats]
+    texts = [to_json(output).decode() for output in outputs]
+    steps: dict[str, Callable[[int], object]] = {
+        "read JSON": lambda i: safejson.loads(bodies[i]),
+        "check answers": lambda i: checked_answers(data[i]),
+        "engine": lambda i: assess_flat(flats[i], compiled),
+        "write JSON": lambda i: to_json(outputs[i]),
+        "keep": lambda i: records.append_assessment(
+            store, LOCAL_OWNER, answers[i], outputs[i], texts[i], at
+        ),
+    }
+    result = {}
+    for name, step in steps.items():
+        start = time.perf_counter()
+        for k in range(repeat):
+            step(k % len(bodies))
+        result[name] = (time.perf_counter() - start) / repeat * 1e6
+    store.close()
+    return result
 
 
 def _engine_for_free() -> None:
@@ -146,8 +220,11 @@ def _listen(port: int) -> socket.socket:
 def _worker(name: str, port: int) -> None:
     import uvicorn
 
+    factory: Callable[[], Any]
     if name == "bare":
         factory = bare_app
+    elif name == "raw":
+        factory = raw_app
     else:
         from heavylegs.web.app import app_from_env as factory
 
@@ -361,6 +438,7 @@ def main() -> int:
             serve("bare", {}) as bare_port,
             serve("heavylegs", {"HEAVYLEGS_WEB_DB": url}) as port,
             serve("heavylegs-free-engine", {"HEAVYLEGS_WEB_DB": free_url}) as free_port,
+            serve("raw", {}) as raw_port,
         ):
             unfair = check_same_bytes(bare_port, port) + check_same_bytes(bare_port, free_port)
             bare = Run("bare FastAPI, same bytes (baseline)", 0.0)
@@ -368,6 +446,7 @@ def main() -> int:
             stateless = Run("heavylegs assess, ?store=false", 0.0)
             free_stored = Run("  engine for free, stored", 0.0)
             free_stateless = Run("  engine for free, ?store=false", 0.0)
+            raw = Run("  plain ASGI, same bytes", 0.0)
             stateless_path = "/api/v1/assessments?store=false"
             for _ in range(rounds):
                 load(bare.name, bare_port, SECONDS / rounds, bare)
@@ -376,12 +455,25 @@ def main() -> int:
                 load(free_stored.name, free_port, SECONDS / rounds, free_stored)
                 load(free_stateless.name, free_port, SECONDS / rounds, free_stateless,
                      stateless_path)  # fmt: skip
+                load(raw.name, raw_port, SECONDS / rounds, raw)
     _report(bare, None)
     _report(stored, bare)
     _report(stateless, bare)
     print("for information, the engine's answers looked up (what the rest of a request costs):")
     _report(free_stored, bare)
     _report(free_stateless, bare)
+    _report(raw, bare)
+    with tempfile.TemporaryDirectory() as folder:
+        work = own_work(folder)
+    computed = sum(us for name, us in work.items() if name != "keep") / 1000
+    parts = ", ".join(f"{name} {us:.0f}" for name, us in work.items())
+    print(f"  heavylegs' own work per request, in this process (µs): {parts}")
+    print(
+        f"  ceiling with a web layer costing nothing beyond the HTTP server "
+        f"({raw.cpu_ms:.2f} ms/req): stored "
+        f"{bare.cpu_ms / (raw.cpu_ms + computed + work['keep'] / 1000):.2f}, "
+        f"?store=false {bare.cpu_ms / (raw.cpu_ms + computed):.2f}"
+    )
     for problem in unfair:
         print(f"baseline NOT FAIR: {problem}")
     ok = not unfair
