@@ -130,7 +130,20 @@ def _account(row: AccountRow) -> Account:
     return Account(row.id, row.email, Role(row.role))
 
 
+def normal_password(password: str) -> str:
+    """``password`` as it is hashed: Unicode NFKC (NIST SP 800-63B's advice; RFC 8265's
+    OpaqueString class asks NFC, NFKC also folds full-width letters and odd spaces).
+
+    Why: ``é`` typed on one keyboard is one code point, on another (or pasted from macOS) an
+    ``e`` and a combining accent; without this the same password typed on two devices fails.
+    Passwords hashed before this (raw) still sign in: :func:`_verify_password` tries the raw
+    form when the normalised one fails, and the hash is then remade from the normalised form.
+    """
+    return unicodedata.normalize("NFKC", password)
+
+
 def _check_password(password: str, email: str) -> None:
+    """``password`` is already :func:`normal_password`'s (its length is what is stored)."""
     if len(password) < MIN_PASSWORD:
         raise AccountError([f"password: at least {MIN_PASSWORD} characters"])
     if len(password) > MAX_PASSWORD:
@@ -162,6 +175,16 @@ def create_invite(store: Store, email: str, role: Role | str, now: datetime) -> 
     return code
 
 
+def _normal_checked(password: str, email: str) -> str:
+    """A new password, normalised and checked (its raw length bounded before NFKC, which can
+    lengthen a string several times)."""
+    if len(password) > MAX_PASSWORD:
+        raise AccountError([f"password: at most {MAX_PASSWORD} characters"])
+    normal = normal_password(password)
+    _check_password(normal, email)
+    return normal
+
+
 def _by_email(session: Session, email: str) -> AccountRow | None:
     return session.scalars(select(AccountRow).where(AccountRow.email == email)).first()
 
@@ -169,7 +192,7 @@ def _by_email(session: Session, email: str) -> AccountRow | None:
 def sign_up(store: Store, invite: str, email: str, password: str, now: datetime) -> Account:
     """Create the account an invite is for (or claim account 1, see the module docstring)."""
     address = normal_email(email)
-    _check_password(password, address)
+    password = _normal_checked(password, address)
     with store.session() as session:
         row = session.scalars(
             select(InviteRow).where(InviteRow.code_sha256 == digest(invite)).with_for_update()
@@ -244,7 +267,8 @@ def authenticate(store: Store, email: str, password: str, client: str, now: date
         account = _account(row) if row is not None else None
         session.flush()
         mine = attempts[1].id
-    if not _verify(hashed, password) or account is None:
+    matched = _verify_password(hashed, password)
+    if matched is None or account is None:
         raise LoginRefused()
     with store.session() as session:
         session.execute(
@@ -252,8 +276,9 @@ def authenticate(store: Store, email: str, password: str, client: str, now: date
                 (LoginAttemptRow.key_sha256 == keys[0]) | (LoginAttemptRow.id == mine)
             )
         )
-        if hashed and _HASHER.check_needs_rehash(hashed):
-            fresh = _hash(password)
+        normal = normal_password(password)
+        if hashed and (matched != normal or _HASHER.check_needs_rehash(hashed)):
+            fresh = _hash(normal)  # a hash from before normalising is remade normalised
             session.execute(
                 update(AccountRow)
                 .where(AccountRow.id == account.id, AccountRow.password_hash == hashed)
@@ -271,6 +296,20 @@ _HASHING = threading.BoundedSemaphore(HASHES_AT_ONCE)
 def _hash(password: str) -> str:
     with _HASHING:
         return _HASHER.hash(password)
+
+
+def _verify_password(hashed: str | None, password: str) -> str | None:
+    """Which form of ``password`` the hash is of: the normalised one (every hash made since
+    :func:`normal_password`), else the raw one (a hash from before it), else ``None``.
+
+    The raw form is tried only when it differs, so an ASCII password costs one argon2 check.
+    """
+    normal = normal_password(password)
+    if _verify(hashed, normal):
+        return normal
+    if normal != password and hashed is not None and _verify(hashed, password):
+        return password
+    return None
 
 
 def _verify(hashed: str | None, password: str) -> bool:
@@ -295,9 +334,8 @@ def change_password(store: Store, account_id: int, old: str, new: str, now: date
         wait = _retry_after(session, (key,), now)
         if wait is not None:
             raise RateLimited(wait)
-        if _verify(row.password_hash, old):
-            _check_password(new, row.email)
-            row.password_hash = _hash(new)
+        if _verify_password(row.password_hash, old) is not None:
+            row.password_hash = _hash(_normal_checked(new, row.email))
             row.password_changed_at = now
             session.execute(delete(WebSessionRow).where(WebSessionRow.account_id == account_id))
             session.execute(
