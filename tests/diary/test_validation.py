@@ -94,3 +94,15 @@ def test_bad_measures_done_name_the_field(data: dict[str, Any], message: str) ->
     with pytest.raises(DiaryInputError) as info:
         parse_measure_done({"measure": "walking", "date": TODAY, **data}, today=TODAY)
     assert info.value.problems[0].startswith(message), info.value.problems
+
+
+@pytest.mark.parametrize("blank", ["", " ", "\u3000\n"])
+def test_a_blank_note_is_no_note_for_the_model_and_the_plain_check(blank: str) -> None:
+    """The API, the web form and ``edit`` read through ``parse_entry``; ``log`` through
+    ``plain_entry``: a blank note is ``None`` (not recorded, or cleared by an edit) in both."""
+    from heavylegs.diary.plain_input import plain_entry
+
+    data = {"date": "2026-11-20", "part": "evening", "heaviness": "3", "note": blank}
+    assert parse_entry(data, today=dt.date(2026, 11, 21)).note is None
+    plain = plain_entry(data, today=dt.date(2026, 11, 21))
+    assert plain is not None and plain.recorded() == {"heaviness": 3}

@@ -89,6 +89,17 @@ ENTRY_VALUES: dict[str, Value] = {
 
 ENTRY_VALUE_FIELDS: tuple[str, ...] = tuple(ENTRY_VALUES)
 
+
+def blank(value: object) -> bool:
+    """A text that says nothing (empty, or only white space): no value, not a value.
+
+    Why: ``log --note ""`` stored an empty note, which every view then showed as a note
+    (``note “”``) and exports carried as an empty observation. Every way in (``log``, the web
+    form, the API, ``edit entry``) goes through :func:`plain_entry` or ``EntryIn``, which both
+    read a blank note as no note; ``edit`` then stores ``NULL``, clearing the old one."""
+    return isinstance(value, str) and not value.strip()
+
+
 MEASURE_VALUES: dict[str, Value] = {
     "measure": Value(str, max_length=64),  # and :data:`MEASURE_ID`
     "minutes": Value(float, 0, 1440, above=True),

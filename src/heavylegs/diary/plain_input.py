@@ -29,6 +29,7 @@ from heavylegs.diary.fields import (
     Part,
     Source,
     Value,
+    blank,
     date_problem,
     done_at,
     time_problem,
@@ -82,7 +83,7 @@ def plain_entry(data: Mapping[str, Any], *, today: dt.date) -> PlainEntry | None
         values = {
             name: _value(spec, data[name])
             for name, spec in ENTRY_VALUES.items()
-            if data.get(name) is not None
+            if data.get(name) is not None and not (spec.kind is str and blank(data[name]))
         }
     except _Unsure:
         return None

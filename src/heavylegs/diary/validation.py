@@ -26,6 +26,7 @@ from heavylegs.diary.fields import (
     Source,
     Swelling,
     Value,
+    blank,
     date_problem,
     done_at,
     part_of_day,
@@ -96,6 +97,12 @@ class EntryIn(_In):
     walk_min: Annotated[float | None, _limits(_E["walk_min"])] = None
     hours_still: Annotated[float | None, _limits(_E["hours_still"])] = None
     note: Annotated[str | None, _limits(_E["note"])] = None
+
+    @field_validator("note", mode="before")
+    @classmethod
+    def _blank_is_none(cls, value: Any) -> Any:
+        # An empty or white-space note is no note (fields.blank says why).
+        return None if blank(value) else value
 
     def recorded(self) -> dict[str, Any]:
         """The measured fields that have a value (what an update changes)."""
