@@ -238,7 +238,7 @@ def test_corrupt_corpus_files_without_data_are_refused(
         ("fd_activity-unexpected-eof.fit", 14, "ends at byte 768"),
         ("fp_nick_sigma_truncated.fit", 14391, "byte 403454"),
         ("fp_strava-android-app-201.10-b1218918.fit", 473, "local type 11 at byte 7471"),
-        ("gb_lezyne_super_gps-bad-endian.fit", 804, "near byte"),
+        ("gb_lezyne_super_gps-bad-endian.fit", 804, "at byte 22181"),
     ],
 )
 def test_damaged_corpus_files_keep_what_can_be_read(

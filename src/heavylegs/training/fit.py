@@ -10,6 +10,11 @@ activity whose sport is ``multisport``; its cadence comes from the foot-sport le
 
 fitdecode runs with ``check_crc=CrcCheck.WARN`` on purpose: a bad file CRC alone does not stop
 the import. Its warnings are caught and returned as the activity's warnings, like the fast path's.
+It reads about 10,000 records (some 400 KB) a second, so it reads only so far into a file: a few
+megabytes of one that passes its CRC (a real old-device file with compressed timestamps is
+small), an eighth of a megabyte of one that fails it (a hostile or broken file must not hold up
+a batch). Past that the records read are kept, as for any damage, and the note says where it
+stopped. A byte budget, not a clock: the same file imports the same on any machine.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import warnings as pywarnings
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -31,6 +37,7 @@ from heavylegs.training.fit_fast import (
     FitFormatError,
     NeedsFallback,
     decode_fit,
+    intact,
 )
 from heavylegs.training.model import (
     FOOT_SPORTS,
@@ -70,10 +77,23 @@ SYSTEM_TIME_LIMIT = 0x10000000
 """FIT date_time values below this are seconds since the device started, not dates."""
 MAX_OFFSET_S = 14 * 3600
 MAX_WARNINGS = 3
+FALLBACK_BYTES = 2 * 1024 * 1024
+"""How far fitdecode reads into a file that passes its CRC (about five seconds)."""
+DAMAGED_FALLBACK_BYTES = 128 * 1024
+"""How far fitdecode reads into a file that fails its CRC or is cut short (well under 1 s)."""
+_CHECK_EVERY = 64
+"""Frames between two looks at the position."""
 
 
-def decode_with_fitdecode(data: bytes) -> FitData:
-    """The same :class:`FitData` as the fast path, decoded by fitdecode (slow, complete)."""
+class _TooFar(Exception):
+    """fitdecode read past its byte budget."""
+
+
+def decode_with_fitdecode(data: bytes, budget_bytes: int | None = None) -> FitData:
+    """The same :class:`FitData` as the fast path, decoded by fitdecode (slow, complete).
+
+    ``budget_bytes``: stop once past about this byte and keep what was read (``None``: read all).
+    """
     import fitdecode  # type: ignore[import-untyped]
 
     # the fast path's own field table: both decoders read the same fields in the same units
@@ -86,8 +106,17 @@ def decode_with_fitdecode(data: bytes) -> FitData:
     with pywarnings.catch_warnings(record=True) as raised:
         pywarnings.simplefilter("always")
         reader = fitdecode.FitReader(source, check_crc=fitdecode.CrcCheck.WARN)
+        past = None if budget_bytes is None else (lambda: source.tell() > budget_bytes)
         try:
-            _read_frames(reader, wanted, columns, messages)
+            _read_frames(reader, wanted, columns, messages, past)
+        except _TooFar:
+            reason = (
+                f"decoding stopped near byte {source.tell()} of {len(data)}: only the first "
+                f"{_size(budget_bytes)} of a file {_why(budget_bytes)} are read"
+            )
+            if not columns["timestamp"]:
+                raise ActivityFileError(f"no record found: {reason}") from None
+            damage = f"{reason}; the {len(columns['timestamp'])} records before it are kept"
         except Exception as exc:  # damage after some records: keep them (like the fast path)
             if not columns["timestamp"]:
                 raise ActivityFileError(
@@ -116,11 +145,14 @@ def _read_frames(
     wanted: dict[str, dict[int, FieldSpec]],
     columns: dict[str, list[float]],
     messages: dict[str, list[dict[str, float | None]]],
+    past: Callable[[], bool] | None = None,
 ) -> None:
     import fitdecode
 
     with reader:
-        for frame in reader:
+        for count, frame in enumerate(reader):
+            if past is not None and count % _CHECK_EVERY == 0 and past():
+                raise _TooFar
             if not isinstance(frame, fitdecode.FitDataMessage):
                 continue
             if frame.name == "record":
@@ -177,12 +209,23 @@ def decode(data: bytes) -> tuple[FitData, bool]:
         return decode_fit(data), True
     except NeedsFallback:
         pass
+    budget = FALLBACK_BYTES if intact(data) else DAMAGED_FALLBACK_BYTES
     try:
-        return decode_with_fitdecode(data), False
+        return decode_with_fitdecode(data, budget), False
     except ActivityFileError:
         raise
     except Exception as exc:  # fitdecode raises several unrelated types on damaged input
         raise ActivityFileError(f"damaged FIT file: {_describe(exc)}") from None
+
+
+def _size(count: int | None) -> str:
+    return f"{(count or 0) / 2**20:g} MB"
+
+
+def _why(budget: int | None) -> str:
+    if budget == DAMAGED_FALLBACK_BYTES:
+        return "that fails its CRC and needs the slow decoder"
+    return "that needs the slow decoder"
 
 
 def _describe(exc: BaseException) -> str:

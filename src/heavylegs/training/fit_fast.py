@@ -53,6 +53,7 @@ __all__ = [  # the field table and FitData live in fit_fields; readers import th
     "FitFormatError",
     "NeedsFallback",
     "decode_fit",
+    "intact",
 ]
 
 
@@ -73,15 +74,29 @@ class _Damage(FitFormatError):
 
 
 class NeedsFallback(Exception):
-    """A valid FIT feature the fast path does not decode; use fitdecode for this file."""
+    """A valid FIT feature the fast path does not decode; use fitdecode for this file.
+
+    ``offset`` is the byte it was met at: in a file that fails its CRC the "feature" is more
+    likely damage, and :func:`decode_fit` keeps the records before it instead (see there).
+    """
+
+    def __init__(self, reason: str, offset: int = 0) -> None:
+        super().__init__(reason)
+        self.offset = offset
 
 
 class _Definition:
-    __slots__ = ("big_endian", "fields", "global_num", "offsets", "size")
+    __slots__ = ("at", "big_endian", "fields", "global_num", "offsets", "size")
 
     def __init__(
-        self, global_num: int, big_endian: bool, fields: list[tuple[int, int, int]], size: int
+        self,
+        global_num: int,
+        big_endian: bool,
+        fields: list[tuple[int, int, int]],
+        size: int,
+        at: int = 0,
     ) -> None:
+        self.at = at  # the byte the definition message starts at
         self.global_num = global_num
         self.big_endian = big_endian
         self.fields = fields  # (field number, size, base type byte)
@@ -90,7 +105,15 @@ class _Definition:
 
 
 def decode_fit(data: bytes) -> FitData:
-    """Decode ``data`` (a whole FIT file, possibly chained). See the module docstring."""
+    """Decode ``data`` (a whole FIT file, possibly chained). See the module docstring.
+
+    :class:`NeedsFallback` only for a file that passes its CRCs: in one that does not, what
+    looks like a feature the fast path lacks (a compressed-timestamp header, an odd field size)
+    is most often a flipped bit, and handing the whole file to fitdecode cost seconds per
+    megabyte to read what this path reads in milliseconds. There it is damage at its byte, and
+    the records before it are kept, as for any other damage; only when nothing at all comes
+    before it does fitdecode get the file.
+    """
     warnings: list[str] = []
     definitions: list[_Definition] = []
     pos = 0
@@ -110,11 +133,56 @@ def decode_fit(data: bytes) -> FitData:
             damage = f"{exc}; the {kept} records before byte {exc.offset} are kept"
             warnings.append(damage)
             break
+        except NeedsFallback as exc:
+            damage = _as_damage(data, definitions, exc)
+            warnings.append(damage)
+            break
     if damage is None:
         damage = next((w for w in warnings if "CRC mismatch" in w and "file CRC" in w), None)
-    decoded = _assemble(data, definitions, warnings)
+    while True:
+        try:
+            decoded = _assemble(data, definitions, warnings)
+            break
+        except NeedsFallback as exc:
+            damage = _as_damage(data, definitions, exc)
+            warnings.append(damage)
     decoded.damage = damage
     return decoded
+
+
+def _as_damage(data: bytes, definitions: list[_Definition], exc: NeedsFallback) -> str:
+    """The damage note for ``exc`` in a file that fails its CRC (``exc`` again if it passes, or
+    if nothing is left before it: then fitdecode may still read what this path cannot)."""
+    if intact(data):
+        raise exc
+    kept = _prune(definitions, exc.offset)
+    if not kept:
+        raise exc
+    return (
+        f"{exc}, in a file that fails its CRC: read as damage; the {kept} records before "
+        f"byte {exc.offset} are kept"
+    )
+
+
+def intact(data: bytes) -> bool:
+    """Whether every chained segment of ``data`` is whole and passes its file CRC."""
+    pos = 0
+    total = len(data)
+    while pos < total:
+        if total - pos < 12:
+            return False
+        header_size = data[pos]
+        if header_size < 12 or data[pos + 8 : pos + 12] != b".FIT" or total - pos < header_size:
+            return False
+        (data_size,) = struct.unpack_from("<I", data, pos + 4)
+        end = pos + header_size + data_size
+        if data_size == 0 or end + 2 > total:
+            return False
+        (file_crc,) = struct.unpack_from("<H", data, end)
+        if file_crc != crc16(data[pos:end]):
+            return False
+        pos = end + 2
+    return True
 
 
 def _prune(definitions: list[_Definition], limit: int) -> int:
@@ -209,7 +277,7 @@ def _walk(data: bytes, pos: int, end: int, definitions: list[_Definition]) -> No
             continue
         previous = -1
         if header & 0x80:
-            raise NeedsFallback("compressed timestamp headers")
+            raise NeedsFallback(f"compressed timestamp header at byte {pos}", pos)
         if header & 0x40 == 0:  # data message with reserved bits set
             current = local[header & 0x0F]
             if current is None:
@@ -270,7 +338,7 @@ def _definition(
             raise _Damage(pos, f"definition message cut off at byte {pos}")
         size += sum(data[after + 2 : dev_end : 3])
         after = dev_end
-    definition = _Definition(global_num, big, fields, size)
+    definition = _Definition(global_num, big, fields, size, pos)
     local[header & 0x0F] = definition
     if global_num in WANTED:
         definitions.append(definition)
@@ -318,13 +386,24 @@ def _columns(buffer: npt.NDArray[np.uint8], definition: _Definition) -> dict[str
     for number, size, base in definition.fields:
         spec = wanted.get(number)
         if definition.global_num == RECORD and number in UNSUPPORTED_RECORD_FIELDS:
-            raise NeedsFallback(UNSUPPORTED_RECORD_FIELDS[number])
+            raise NeedsFallback(
+                f"{UNSUPPORTED_RECORD_FIELDS[number]} (definition at byte {definition.at})",
+                definition.at,
+            )
         if spec is not None and size:
             kind = BASE_TYPES.get(base & 0x1F)
             if kind is None or kind[0] == "S1":
-                raise NeedsFallback(f"field {spec.name} has base type {base:#x}")
+                raise NeedsFallback(
+                    f"field {spec.name} has base type {base:#x} (definition at byte "
+                    f"{definition.at})",
+                    definition.at,
+                )
             if size != kind[1]:
-                raise NeedsFallback(f"field {spec.name} is {size} bytes, base type {kind[1]}")
+                raise NeedsFallback(
+                    f"field {spec.name} is {size} bytes, base type {kind[1]} (definition at "
+                    f"byte {definition.at})",
+                    definition.at,
+                )
             names.append(spec.name)
             formats.append(order + kind[0])
             offsets.append(at)

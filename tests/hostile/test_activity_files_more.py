@@ -1,0 +1,107 @@
+"""More hostile activity files: damaged large FIT files must stay cheap, and say where."""
+
+from __future__ import annotations
+
+import struct
+import time
+from pathlib import Path
+
+import pytest
+
+from heavylegs.training import fit, fit_fast
+from heavylegs.training.fit import decode, decode_with_fitdecode, read_fit
+
+
+def _definitions(data: bytes) -> list[int]:
+    """Byte offsets of the definition messages of an intact FIT file."""
+    found: list[int] = []
+    original = fit_fast._definition
+
+    def spy(*args: object) -> int:
+        found.append(int(args[1]))  # type: ignore[call-overload]
+        return original(*args)  # type: ignore[arg-type]
+
+    fit_fast._definition = spy  # type: ignore[assignment]
+    try:
+        fit_fast.decode_fit(data)
+    finally:
+        fit_fast._definition = original
+    return found
+
+
+def _global(data: bytes, at: int) -> int:
+    (number,) = struct.unpack_from(">H" if data[at + 2] else "<H", data, at + 3)
+    return int(number)
+
+
+def test_a_flipped_header_bit_mid_file_keeps_the_fast_path(corpus: Path) -> None:
+    """A definition header with its compressed-timestamp bit flipped sent the whole 1 MB file to
+    fitdecode (2.7 s; 8 s for the 3 MB triathlon); the file fails its CRC, so it is damage."""
+    data = bytearray((corpus / "fit" / "tm_activity-large-fenxi2-multisport.fit").read_bytes())
+    at = _definitions(bytes(data))[-2]
+    data[at] |= 0x80
+    started = time.perf_counter()
+    decoded, fast = decode(bytes(data))
+    assert fast
+    assert time.perf_counter() - started < 1.0
+    assert decoded.damage is not None
+    assert f"compressed timestamp header at byte {at}" in decoded.damage
+    assert "fails its CRC" in decoded.damage
+    assert decoded.records["timestamp"].size == 24239
+
+
+def test_the_damage_keeps_what_fitdecode_keeps(corpus: Path) -> None:
+    """fitdecode stays the oracle: the records kept before the damage are its records there.
+
+    fitdecode reads on past the flipped bit and decodes a few more "records" out of what
+    follows (timestamps in 2043 and 2060); the fast path stops at the damage."""
+    data = bytearray((corpus / "fit" / "sa_6782987395_fr945_run.fit").read_bytes())
+    at = _definitions(bytes(data))[-3]
+    data[at] |= 0x80
+    fast, was_fast = decode(bytes(data))
+    assert was_fast
+    oracle = decode_with_fitdecode(bytes(data))
+    assert oracle.damage is not None
+    kept = fast.records["timestamp"].size
+    assert kept == 4988  # every record of the intact file
+    assert oracle.records["timestamp"].size >= kept
+    for name, values in fast.records.items():
+        assert values == pytest.approx(oracle.records[name][:kept], nan_ok=True), name
+
+
+def test_an_odd_field_size_in_a_damaged_file_is_damage_at_its_definition(corpus: Path) -> None:
+    data = bytearray((corpus / "fit" / "sa_6782987395_fr945_run.fit").read_bytes())
+    records = [at for at in _definitions(bytes(data)) if _global(bytes(data), at) == 20]
+    at = records[-1]
+    assert data[at + 6] == 253 and data[at + 7] == 4  # the timestamp field: make it 3 bytes
+    data[at + 7] = 3
+    data[at + 6 + 3 * data[at + 5] - 2] += 1  # and keep the message size (walk stays in step)
+    decoded, fast = decode(bytes(data))
+    assert fast
+    assert decoded.damage is not None and f"at byte {at}" in decoded.damage
+    assert decoded.records["timestamp"].size > 0
+
+
+def test_fitdecode_on_a_damaged_file_reads_a_bounded_prefix(corpus: Path) -> None:
+    """With no record before the odd field (the first record definition), fitdecode gets the
+    file, but reads only its first :data:`fit.DAMAGED_FALLBACK_BYTES` of a file failing its CRC:
+    the 3 MB triathlon took 8.5 s, whatever the batch around it."""
+    data = bytearray((corpus / "fit" / "gc_MultiSport-2019-11-24_fenix5x.fit").read_bytes())
+    first = next(at for at in _definitions(bytes(data)) if _global(bytes(data), at) == 20)
+    assert data[first + 6] == 253
+    data[first + 6] = 8  # timestamp -> compressed_speed_distance: only fitdecode reads it
+    started = time.perf_counter()
+    activity = read_fit(bytes(data))
+    assert time.perf_counter() - started < 3.0
+    assert activity.damage is not None
+    assert "decoding stopped near byte" in activity.damage
+    assert "fails its CRC" in activity.damage
+
+
+def test_an_intact_file_needing_fitdecode_is_still_read_whole(corpus: Path) -> None:
+    blob = (corpus / "fit" / "fp_null_compressed_speed_dist_zwift.fit").read_bytes()
+    assert fit_fast.intact(blob)
+    decoded, fast = decode(blob)
+    assert not fast
+    assert decoded.records["timestamp"].size == 1808
+    assert len(blob) < fit.FALLBACK_BYTES
