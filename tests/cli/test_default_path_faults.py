@@ -78,3 +78,67 @@ def test_editing_an_entry_to_a_blank_note_clears_it(db: Path) -> None:
 def test_a_note_with_text_is_kept_as_typed(db: Path) -> None:
     ok("log", "--date", "2026-11-20", "--part", "evening", "--heaviness", "6", "--note", " hot ")
     assert _notes(db) == [" hot "]
+
+
+# ------------------------------------------------------------------- who may read the file
+
+
+@pytest.fixture
+def own_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """heavylegs' own database (no --db, no $HEAVYLEGS_DB), as an older version left it:
+    readable by everyone, in a folder everyone may list."""
+    monkeypatch.setenv("TZ", "UTC")
+    monkeypatch.delenv("HEAVYLEGS_DB", raising=False)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+    monkeypatch.setattr(diary_cli, "now", lambda: NOW)
+    ok("log", "--heaviness", "4", "--date", "2026-11-20")
+    path = tmp_path / "xdg" / "heavylegs" / "heavylegs.sqlite3"
+    path.chmod(0o644)
+    path.parent.chmod(0o755)
+    return path
+
+
+def _mode(path: Path) -> int:
+    return path.stat().st_mode & 0o777
+
+
+@pytest.mark.parametrize("command", [["diary", "--json"], ["log", "--heaviness", "3"], ["info"]])
+def test_heavylegs_own_database_is_made_private_when_opened(
+    own_db: Path, command: list[str]
+) -> None:
+    result = run(*command)
+    assert result.exit_code == 0, result.output
+    assert (_mode(own_db), _mode(own_db.parent)) == (0o600, 0o700)
+    assert result.stderr.count("made it readable by you only") == 1
+    assert "could be read by other users" not in run(*command).stderr, "said once"
+
+
+def test_a_read_only_own_database_stays_read_only(own_db: Path) -> None:
+    own_db.chmod(0o444)
+    run("diary")
+    assert _mode(own_db) == 0o400
+
+
+def test_a_link_in_the_data_folder_is_not_followed(own_db: Path, tmp_path: Path) -> None:
+    elsewhere = tmp_path / "synced" / "heavylegs.sqlite3"
+    elsewhere.parent.mkdir()
+    own_db.rename(elsewhere)
+    own_db.symlink_to(elsewhere)
+    assert run("diary", "--json").exit_code == 0
+    assert _mode(elsewhere) == 0o644, "someone set that link up: their arrangement"
+
+
+def test_a_named_database_is_left_as_it_is_and_info_says_who_may_read_it(db: Path) -> None:
+    ok("log", "--heaviness", "4", "--date", "2026-11-20")
+    db.chmod(0o640)
+    text = ok("info")
+    assert _mode(db) == 0o640
+    assert (
+        f"access:       other users of this machine may read it (mode 0640); to keep it to you:"
+        f" chmod 600 {db}" in text
+    )
+    facts = json.loads(ok("info", "--json"))
+    assert (facts["mode"], facts["private"]) == ("0640", False)
+    db.chmod(0o600)
+    assert "access:" not in ok("info")
+    assert json.loads(ok("info", "--json"))["private"] is True

@@ -5,6 +5,7 @@ It never creates a database: it only looks at the one the other commands would u
 
 from __future__ import annotations
 
+import shlex
 from typing import Annotated, Any
 
 import typer
@@ -45,6 +46,13 @@ def info(
     out.print(f"database:     {facts['database']}", markup=False, soft_wrap=True)
     if facts["size_bytes"] is not None:
         out.print(f"size:         {_size(facts['size_bytes'])}", markup=False)
+    if facts["mode"] is not None and not facts["private"]:
+        out.print(
+            f"access:       other users of this machine may read it (mode {facts['mode']});"
+            f" to keep it to you: chmod 600 {shlex.quote(str(sqlite_file(facts['database'])))}",
+            markup=False,
+            soft_wrap=True,
+        )
     if facts["counts"] is None:
         out.print("holds:        nothing yet (the first command that records something creates it)")
         return
@@ -61,6 +69,7 @@ def gather(db: str | None) -> dict[str, Any]:
     import platformdirs
 
     from heavylegs.cli.output import open_db
+    from heavylegs.cli.private_file import file_mode, is_private
 
     url, _ = resolve_db(db)
     path = sqlite_file(url)
@@ -69,12 +78,18 @@ def gather(db: str | None) -> dict[str, Any]:
         "data_folder": platformdirs.user_data_dir("heavylegs"),
         "database": _hidden(url),
         "size_bytes": None,
+        "mode": None,
+        "private": None,
         "counts": None,
         "profile": False,
     }
     if path is not None:
         if not path.exists():
             return facts
+        # A file named with --db is left as the person set it: here they see who may read it.
+        mode = file_mode(path)
+        if mode is not None:
+            facts["mode"], facts["private"] = f"{mode:04o}", is_private(mode)
         facts["size_bytes"] = sum(
             p.stat().st_size for p in (path, path.with_name(path.name + "-wal")) if p.exists()
         )

@@ -80,14 +80,20 @@ def resolve_db(db: str | None) -> tuple[str, bool]:
     """
     import os
 
-    from heavylegs.fastlite import DB_ENV, default_url  # the store's, without SQLAlchemy
+    from heavylegs.fastlite import DB_ENV, default_url, sqlite_path  # without SQLAlchemy
 
     for given in (db, _chosen_db[0]):
         if given is not None and not given.strip():  # `--db ""`: a slip, not the default file
             raise Fail(["--db: empty; give a file path or a database URL"])
     chosen = db or _chosen_db[0] or os.environ.get(DB_ENV)
     if not chosen:
-        return default_url(), False
+        url = default_url()
+        path = sqlite_path(url)
+        if path is not None:  # heavylegs' own file: owner-only, as new ones are made
+            from heavylegs.cli.private_file import keep_own_database_private
+
+            keep_own_database_private(path)
+        return url, False
     return database_url(chosen), True
 
 
