@@ -16,7 +16,7 @@ from typing import Any
 from heavylegs.ask.index import Kind, SearchIndex, Stemmer, index_for, stemmer
 from heavylegs.ask.spelling import Speller
 from heavylegs.ask.synonyms import Vocabulary, vocabulary
-from heavylegs.ask.text import Phrase, stated_age, words
+from heavylegs.ask.text import Phrase, stated_age, without_spans, words
 from heavylegs.ask.triage import (
     TriageHint,
     excused_flags,
@@ -111,14 +111,19 @@ class SearchTerms:
 SECONDARY_WEIGHT = 0.35
 OLDER_AGE = 65
 """A stated age from which a question also searches the answers for older people."""
+LASTING_TERMS = ("persistent", "lasts")
+"""What a stated duration ("for 3 weeks") searches for instead of its own words."""
 
 
 def search_terms(
     question: str, vocab: Vocabulary, stems: Stemmer, speller: Speller | None = None
 ) -> SearchTerms:
-    ws = words(question)
+    plain, lasted, pregnant = without_spans(question)
+    ws = words(plain)
     if speller is not None:
         ws = speller.correct(ws)
+    if pregnant and "pregnant" not in ws:  # "I'm 36 weeks" asks what "I'm pregnant" asks
+        ws.append("pregnant")
     content = [w for w in ws if w not in vocab.stop_words]
     specific = [w for w in content if w not in vocab.topic_words]
     seen: set[tuple[str, ...]] = set()
@@ -132,13 +137,16 @@ def search_terms(
                 out.append(p)
         return out
 
-    primary = distinct([(w,) for w in (specific or content)])
+    # How long it has lasted is the question when it names nothing more specific.
+    lasting: list[Phrase] = [(w,) for w in LASTING_TERMS] if lasted else []
+    primary = distinct([(w,) for w in (specific or content)] + ([] if specific else lasting))
     age = stated_age(question)
     older: list[Phrase] = []
     if age is not None and age >= OLDER_AGE:  # "I'm 78" also asks what "I am older" asks
         older = [("older",), *vocab.expand(["older"])]
     extra = (
         older
+        + (lasting if specific else [])
         + vocab.expand(ws)
         + ([(w,) for w in content if w in vocab.topic_words] if specific else [])
     )
@@ -158,7 +166,13 @@ def speller_for(index: SearchIndex, vocab: Vocabulary) -> Speller:
         found = _SPELLERS.get(key)
         if found is None:
             known = vocab.known_words | pattern_words(triage_patterns())
-            found = Speller(index.words | vocab.known_words, index.terms, known, stemmer())
+            found = Speller(
+                index.words | vocab.known_words,
+                index.terms,
+                known,
+                stemmer(),
+                dict(vocab.misspellings),
+            )
             _SPELLERS[key] = found
         return found
 

@@ -13,7 +13,7 @@ match nothing are changed, so a wrong guess can add a weak term but never remove
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from difflib import get_close_matches
 
 from heavylegs.ask.index import Stemmer
@@ -27,11 +27,18 @@ class Speller:
     """Corrections against one knowledge base's words; safe to share between threads."""
 
     def __init__(
-        self, targets: Iterable[str], terms: frozenset[str], known: frozenset[str], stems: Stemmer
+        self,
+        targets: Iterable[str],
+        terms: frozenset[str],
+        known: frozenset[str],
+        stems: Stemmer,
+        fixed: Mapping[str, str] | None = None,
     ) -> None:
         """``targets``: words a misspelling may become; ``terms``: the index's stemmed terms
         (a word with known stems is no misspelling); ``known``: words never changed (a word
-        ending in ``*`` protects every word with that prefix)."""
+        ending in ``*`` protects every word with that prefix); ``fixed``: misspellings listed
+        in the vocabulary, always read as the word given ("realy" -> "really")."""
+        self._fixed = dict(fixed or {})
         self._by_first: dict[str, list[str]] = {}
         for word in sorted(set(targets)):
             if len(word) >= MIN_LENGTH - 1 and word.isalpha():
@@ -67,7 +74,10 @@ class Speller:
         out: list[str] = []
         budget = MAX_CORRECTIONS
         for word in question_words:
-            if budget and self._needs_correction(word):
+            fixed = self._fixed.get(word)
+            if fixed is not None:
+                word = fixed
+            elif budget and self._needs_correction(word):
                 budget -= 1
                 word = self._closest(word)
             out.append(word)

@@ -31,6 +31,9 @@ class Vocabulary:
     groups: tuple[tuple[Phrase, ...], ...]
     stop_words: frozenset[str]
     topic_words: frozenset[str] = frozenset()
+    misspellings: tuple[tuple[str, str], ...] = ()
+    """Short misspellings read as the word meant ("realy" -> "really"): the speller leaves words
+    of five letters or fewer alone, since guessing at them goes wrong more often than not."""
     _index: PhraseIndex = field(init=False, repr=False, compare=False)
     known_words: frozenset[str] = field(init=False, repr=False, compare=False)
     """Every word the vocabulary mentions: never taken for a misspelling."""
@@ -67,7 +70,7 @@ def parse_vocabulary(raw: Any, where: str = "synonyms.yaml") -> Vocabulary:
     """Validate the parsed YAML; raise :class:`VocabularyError` naming the problem."""
     if not isinstance(raw, dict):
         raise VocabularyError(f"{where}: must be a mapping with 'groups' and 'stop_words'")
-    unknown = set(raw) - {"groups", "stop_words", "topic_words"}
+    unknown = set(raw) - {"groups", "stop_words", "topic_words", "misspellings"}
     if unknown:
         raise VocabularyError(f"{where}: unknown keys {sorted(unknown)}")
     groups_raw = raw.get("groups")
@@ -94,7 +97,23 @@ def parse_vocabulary(raw: Any, where: str = "synonyms.yaml") -> Vocabulary:
         groups=tuple(groups),
         stop_words=_word_set(raw, "stop_words", where),
         topic_words=_word_set(raw, "topic_words", where),
+        misspellings=_misspellings(raw, where),
     )
+
+
+def _misspellings(raw: dict[str, Any], where: str) -> tuple[tuple[str, str], ...]:
+    items = raw.get("misspellings", {})
+    if not isinstance(items, dict):
+        raise VocabularyError(f"{where}: misspellings: must map a misspelt word to the word meant")
+    out: list[tuple[str, str]] = []
+    for wrong, right in items.items():
+        pair = (phrase(str(wrong)), phrase(str(right)))
+        if any(len(p) != 1 or p[0].endswith("*") for p in pair) or isinstance(right, bool):
+            raise VocabularyError(
+                f"{where}: misspellings: {wrong!r}: {right!r} must be one word each"
+            )
+        out.append((pair[0][0], pair[1][0]))
+    return tuple(out)
 
 
 def _word_set(raw: dict[str, Any], key: str, where: str) -> frozenset[str]:

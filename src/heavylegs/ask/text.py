@@ -121,3 +121,63 @@ def stated_age(text: str) -> int | None:
         if 1 <= value <= 120:
             return value
     return None
+
+
+_COUNT = (
+    r"(?:\d{1,3}|a|an|one|two|three|four|five|six|seven|eight|nine|ten|a\s+few|few"
+    r"|a\s+couple\s+of|couple\s+of|several|many)"
+)
+_SPAN_UNIT = r"(?:days?|weeks?|wks?|months?|years?|yrs?)"
+_DURATION = re.compile(
+    rf"\b(?:for|since|over)\s+(?:the\s+)?(?:(?:past|last)\s+)?(?:(?:about|around|nearly|almost"
+    rf"|over|at\s+least)\s+)?(?:{_COUNT}\s*)?{_SPAN_UNIT}\b(?:\s+now)?"
+    rf"|\b{_COUNT}\s*{_SPAN_UNIT}\s+(?:now|ago)\b"
+    r"|\bsince\s+last\s+(?:week|month|year)\b"
+)
+_LONG = re.compile(r"\b(?:weeks?|wks?|months?|years?|yrs?)\b")
+"""A duration in weeks or longer is persistent; days are not."""
+_WEEKS = r"(?:weeks?|wks?)"
+_GESTATION = re.compile(
+    rf"\b(?P<a>\d{{1,2}})(?:\s*\+\s*\d)?\s*{_WEEKS}\s*(?:pregnant|preg|gone|along)\b"
+    rf"|(?:^\W*|\b(?:i\s*am|i['’ʼ]?m|she\s*is|she['’ʼ]?s|wife\s*is|partner\s*is|now|currently"
+    r"|at)\s+)"
+    rf"(?P<b>\d{{1,2}})(?:\s*\+\s*\d)?\s*{_WEEKS}\b"
+    r"(?!\s*(?:ago|post|after|since|into|out|of|in|on|off|from|before|until|till|to|left"
+    r"|training|postpartum|postnatal|clean|sober)\b)"
+    rf"|\b(?P<c>\d{{1,2}})\s*{_WEEKS}\s+(?:into|in)\s+(?:my|the|her)\s+pregnancy\b"
+)
+GESTATION_WEEKS = (4, 42)
+"""The weeks of a pregnancy a stated "I'm N weeks" can mean."""
+
+
+def stated_gestation(text: str) -> int | None:
+    """The week of pregnancy a question states ("I'm 36 weeks", "32 weeks pregnant", "34+2 wks
+    gone"), else ``None``. "I'm 6 weeks post op" or "12 weeks into training" is not a pregnancy,
+    and a number outside 4 to 42 weeks is not read as one."""
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    for m in _GESTATION.finditer(folded):
+        value = int(m.group("a") or m.group("b") or m.group("c"))
+        if GESTATION_WEEKS[0] <= value <= GESTATION_WEEKS[1]:
+            return value
+    return None
+
+
+def without_spans(text: str) -> tuple[str, bool, bool]:
+    """``text`` (folded) without how long something has lasted, in weeks or longer ("for 3
+    weeks", "since last month"), nor a stated gestation ("I'm 36 weeks"), and whether each was
+    there.
+
+    Such words say how long or how far along, not what about: searched as words, "weeks" finds
+    the training plan of harder and easier weeks."""
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    pregnant = False
+    for m in _GESTATION.finditer(folded):
+        value = int(m.group("a") or m.group("b") or m.group("c"))
+        if GESTATION_WEEKS[0] <= value <= GESTATION_WEEKS[1]:
+            pregnant = True
+            start, end = m.span("a") if m.group("a") else m.span("b" if m.group("b") else "c")
+            folded = folded[:start] + " " * (m.end() - start) + folded[m.end() :]
+    long = [m.span() for m in _DURATION.finditer(folded) if _LONG.search(m.group())]
+    for start, end in reversed(long):  # "a few days" still says something: soreness, a race
+        folded = folded[:start] + " " + folded[end:]
+    return folded, bool(long), pregnant

@@ -22,7 +22,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from heavylegs.ask.text import Phrase, PhraseIndex, phrase, stated_age, words
+from heavylegs.ask.text import Phrase, PhraseIndex, phrase, stated_age, stated_gestation, words
 from heavylegs.assessment.answers import SECTIONS, Answers
 from heavylegs.assessment.engine import assess
 from heavylegs.knowledge import KnowledgeBase, Urgency
@@ -100,10 +100,15 @@ class _Question:
     def __init__(self, text: str, index: PhraseIndex, correct: Correct | None = None) -> None:
         self.words: list[str] = []
         self.clause: list[int] = []
-        for n, part in enumerate(_CLAUSE_BREAK.split(text)):
+        parts = _CLAUSE_BREAK.split(text)
+        for n, part in enumerate(parts):
             ws = words(part)
             self.words.extend(ws)
             self.clause.extend([n] * len(ws))
+        if stated_gestation(text) is not None and "pregnant" not in self.words:
+            # "I'm 36 weeks" says "pregnant" in other words: a clause of its own, never negated.
+            self.words.append("pregnant")
+            self.clause.append(len(parts))
         if correct is not None:  # word for word: the clause of each word stays the same
             self.words = correct(self.words)
         found = index.occurrences(self.words)
