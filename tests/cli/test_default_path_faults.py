@@ -142,3 +142,23 @@ def test_a_named_database_is_left_as_it_is_and_info_says_who_may_read_it(db: Pat
     db.chmod(0o600)
     assert "access:" not in ok("info")
     assert json.loads(ok("info", "--json"))["private"] is True
+
+
+# --------------------------------------------------------------- terminal control characters
+
+HOSTILE = "a\x1b]0;owned\x07b\x1b[2J\x1b[8mhidden\u202eevil\r\x9b1m"
+
+
+@pytest.mark.parametrize("width", [100, 30])  # the table, and a line per row when too narrow
+def test_a_note_cannot_steer_the_terminal(db: Path, width: int) -> None:
+    """A note (typed, or from a backup or the web form) holding ESC sequences retitled and
+    cleared the terminal when ``log`` echoed it and ``diary`` showed it; it is shown with
+    visible stand-ins, and stored as it was given."""
+    logged = ok("log", "--date", "2026-11-20", "--part", "evening", "--heaviness", "6",
+                "--note", HOSTILE)  # fmt: skip
+    console().width = width
+    shown = ok("diary", "--days", "30")
+    for out in (logged, shown):
+        assert not set(out) & {"\x1b", "\x07", "\r", "\x9b", "\u202e"}, repr(out)
+    assert "a␛]0;owned␇b␛[2J" in "".join(shown.split())
+    assert _notes(db) == [HOSTILE]

@@ -134,7 +134,9 @@ def _plain(name: str, value: Any) -> str:
     if isinstance(value, bool):
         return label if value else f"no {label}"
     if name == "note":
-        return f"note “{value}”"
+        from heavylegs.cli.terminal_text import terminal_text
+
+        return f"note “{terminal_text(value)}”"
     return f"{label} {getattr(value, 'value', value)}{unit}"
 
 

@@ -70,6 +70,8 @@ def _print_diary(entries: list[Any], measures: list[Any], *, ids: bool = False) 
     from rich.table import Table
     from rich.text import Text
 
+    from heavylegs.cli.terminal_text import terminal_text
+
     if not entries and not measures:
         console().print("No diary entries yet: heavylegs log --heaviness 4")
         return
@@ -121,7 +123,8 @@ def _print_diary(entries: list[Any], measures: list[Any], *, ids: bool = False) 
     for column in columns:  # only the measures and the note may wrap, at spaces
         table.add_column(column, no_wrap=column not in _TEXT)
     for row in rows:
-        table.add_row(*(Text(row.get(c, "")) for c in columns))  # notes are text, not markup
+        # Notes are text, not markup; nor terminal commands (a backup's note may hold ESC).
+        table.add_row(*(Text(terminal_text(row.get(c, ""))) for c in columns))
     if Measurement.get(out, out.options.update_width(10_000), table).minimum <= out.width:
         out.print(table)
         return
@@ -132,7 +135,7 @@ def _print_diary(entries: list[Any], measures: list[Any], *, ids: bool = False) 
         head = " ".join(row[c] for c in ("date", "part") if row.get(c))
         head += f" (id {row['id']})" if row.get("id") else ""
         values = " · ".join(f"{c} {row[c]}" for c in columns if c not in _HEAD and row.get(c))
-        out.print(Text(f"{head}: {values}" if values else head))
+        out.print(Text(terminal_text(f"{head}: {values}" if values else head)))
 
 
 _TEXT = frozenset({"measures", "note"})
