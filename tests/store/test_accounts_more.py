@@ -59,3 +59,75 @@ def test_an_account_hashed_before_normalising_still_signs_in(store: Store) -> No
         )
     assert authenticate(store, "p@example.org", DECOMPOSED, "laptop", NOW).id == me
     assert authenticate(store, "p@example.org", COMPOSED, "phone", NOW).id == me
+
+
+@pytest.fixture
+def cheap_hashes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """argon2 at its lightest: these tests make a few hundred checks."""
+    from argon2 import PasswordHasher
+
+    from heavylegs.store import accounts
+
+    monkeypatch.setattr(accounts, "_HASHER", PasswordHasher(time_cost=1, memory_cost=64))
+
+
+def _guess(store: Store, client: str, at: dt.datetime, email: str = "p@example.org") -> str:
+    from heavylegs.store.accounts import RateLimited
+
+    try:
+        authenticate(store, email, "a wrong guess", client, at)
+    except LoginRefused:
+        return "refused"
+    except RateLimited as exc:
+        return f"wait {exc.retry_after}"
+    return "signed in"
+
+
+def test_guessing_backs_off_to_a_ceiling_and_never_locks_the_owner_out(
+    store: Store, cheap_hashes: None
+) -> None:
+    """An attacker guessing from one address: a few tries, then waits of 1, 2, 4, 8 minutes
+    and at most 15, measured from their own latest failure. The owner, from their own address,
+    signs in all along; the attacker never gets more than a bounded number of guesses a day."""
+    from heavylegs.store.accounts import FAILURE_WINDOW, MAX_FAILURES
+
+    me = _join(store, "p@example.org", "the right password")
+    assert [_guess(store, "attacker", NOW) for _ in range(MAX_FAILURES)] == ["refused"] * 5
+    assert _guess(store, "attacker", NOW) == "wait 60"
+    at = NOW
+    waits = []
+    for _ in range(6):  # each try made as soon as it is allowed
+        at += dt.timedelta(seconds=1)
+        waits.append(_guess(store, "attacker", at))
+        at += dt.timedelta(seconds=int(waits[-1].split()[1]))
+        assert _guess(store, "attacker", at) == "refused"
+    assert waits == ["wait 59", "wait 119", "wait 239", "wait 479", "wait 899", "wait 899"]
+    assert authenticate(store, "p@example.org", "the right password", "owner", at).id == me
+    # a day of guessing as fast as allowed: about 5 + 4 + 96 tries, not thousands
+    tries, day_end = 0, NOW + dt.timedelta(hours=24)
+    at = NOW + dt.timedelta(hours=1)
+    while at < day_end:
+        if _guess(store, "attacker", at) == "refused":
+            tries += 1
+        at += dt.timedelta(minutes=1)
+        if at.minute == 0:
+            assert authenticate(store, "p@example.org", "the right password", "owner", at).id == me
+    assert tries <= 24 * 60 // int(FAILURE_WINDOW.total_seconds() // 60) + 1
+
+
+def test_one_address_trying_many_accounts_is_held_and_a_success_clears_its_own(
+    store: Store, cheap_hashes: None
+) -> None:
+    from heavylegs.store.accounts import MAX_CLIENT_FAILURES, RateLimited
+
+    me = _join(store, "p@example.org", "the right password")
+    for i in range(MAX_CLIENT_FAILURES):
+        assert _guess(store, "sprayer", NOW, f"n{i}@example.org") == "refused"
+    assert _guess(store, "sprayer", NOW, "someone@example.org").startswith("wait")
+    with pytest.raises(RateLimited):
+        authenticate(store, "p@example.org", "the right password", "sprayer", NOW)
+    # a person's own typos are forgiven by their next success
+    for _ in range(4):
+        assert _guess(store, "home", NOW) == "refused"
+    assert authenticate(store, "p@example.org", "the right password", "home", NOW).id == me
+    assert [_guess(store, "home", NOW) for _ in range(5)] == ["refused"] * 5

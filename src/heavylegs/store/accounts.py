@@ -7,8 +7,11 @@ Why it looks like this:
   :mod:`secrets`, stored as SHA-256 (a copy of the database lets nobody sign in); passwords are
   hashed with argon2 (argon2-cffi's defaults, rehashed when those change).
 * Everything is in the database, nothing in a worker's memory: a session created by one worker
-  is valid on every other, and the login rate limit (:data:`MAX_FAILURES` failed sign-ins per
-  :data:`FAILURE_WINDOW`, per email and per client) holds across workers.
+  is valid on every other, and the sign-in back-off (:func:`_backoff`) holds across workers.
+* The back-off counts failures per account *and* client address, and per client address: a
+  guesser gets a few tries, then waits that double up to :data:`FAILURE_WINDOW`, from their
+  own address only. Nobody can lock a person out by guessing their password from elsewhere
+  (a per-email limit let anyone do that forever, five wrong passwords every quarter hour).
 * The clock is an argument (``now``), so expiry and the rate limit are tested without waiting.
 * Account 1 is the single-person app's person (migration 0006 gives it the data of a database
   from before accounts). The first admin who signs up with an admin invite claims it while it
@@ -51,7 +54,15 @@ SESSION_LIFETIME = timedelta(days=14)
 SEEN_EVERY = timedelta(minutes=5)
 """``last_seen_at`` is written at most this often (not a write on every request)."""
 MAX_FAILURES = 5
+"""Failed sign-ins of one account from one client address before the back-off starts."""
+MAX_CLIENT_FAILURES = 30
+"""Failed sign-ins of one client address, over every email, before its back-off starts (one
+address trying many accounts; a clinic's shared address still has room for typos)."""
+FIRST_WAIT = timedelta(minutes=1)
 FAILURE_WINDOW = timedelta(minutes=15)
+"""The ceiling of the back-off: the longest wait after a failure, however many there were."""
+FAILURE_MEMORY = timedelta(hours=24)
+"""How long a failure counts (until a success from that address and account clears it)."""
 MIN_PASSWORD = 10
 MAX_SESSIONS = 50
 """Signed-in browsers of one account: a new sign-in past this ends the oldest (a script signing
@@ -220,42 +231,67 @@ def sign_up(store: Store, invite: str, email: str, password: str, now: datetime)
 
 
 def _failure_keys(email: str, client: str) -> tuple[str, str]:
-    return digest("email:" + folded_email(email)), digest("client:" + client)
+    """The keys a failed sign-in is counted under: this account from this client address, and
+    this client address (over every email)."""
+    return (
+        digest("email+client:" + folded_email(email) + "\n" + client),
+        digest("client:" + client),
+    )
 
 
-def _retry_after(session: Session, keys: tuple[str, ...], now: datetime) -> int | None:
-    """Seconds until a sign-in may be tried again, ``None`` when it may now."""
-    since = now - FAILURE_WINDOW
-    for key in keys:
+def _password_key(account_id: int, client: str) -> str:
+    """The key a wrong old password on the password change is counted under (not the
+    sign-in's: whoever holds a stolen session must not be able to hold the owner's sign-in,
+    nor the owner's own change of password, which would end that session)."""
+    return digest(f"password:{account_id}\n{client}")
+
+
+def _backoff(failures: int, free: int) -> timedelta | None:
+    """How long after the latest of ``failures`` the next try must wait: nothing for the first
+    ``free``, then :data:`FIRST_WAIT` doubling with each further failure, at most
+    :data:`FAILURE_WINDOW`."""
+    if failures < free:
+        return None
+    wait: timedelta = FIRST_WAIT * 2 ** min(failures - free, 16)
+    return min(FAILURE_WINDOW, wait)
+
+
+def _retry_after(
+    session: Session, limits: tuple[tuple[str, int], ...], now: datetime
+) -> int | None:
+    """Seconds until a sign-in may be tried again, ``None`` when it may now. ``limits``: each
+    key with its free failures (:func:`_backoff`)."""
+    waits = []
+    for key, free in limits:
         times = session.scalars(
             select(LoginAttemptRow.at)
-            .where(LoginAttemptRow.key_sha256 == key, LoginAttemptRow.at > since)
+            .where(LoginAttemptRow.key_sha256 == key, LoginAttemptRow.at > now - FAILURE_MEMORY)
             .order_by(LoginAttemptRow.at.desc())
-            .limit(MAX_FAILURES)
-        ).all()
-        if len(times) >= MAX_FAILURES:
-            free_at = times[-1] + FAILURE_WINDOW
-            return max(1, math.ceil((free_at - now).total_seconds()))
-    return None
+        ).all()  # a refused try writes nothing, so a key holds a few hundred rows at most
+        wait = _backoff(len(times), free)
+        if wait is not None and times[0] + wait > now:
+            waits.append(max(1, math.ceil((times[0] + wait - now).total_seconds())))
+    return max(waits) if waits else None
 
 
 def authenticate(store: Store, email: str, password: str, client: str, now: datetime) -> Account:
     """The account whose email and password these are.
 
     ``client``: who is asking (the client address), the second key of the rate limit. Raises
-    :class:`RateLimited` (nothing checked) or :class:`LoginRefused` (the failure is counted).
+    :class:`RateLimited` (nothing checked, nothing counted) or :class:`LoginRefused` (the
+    failure is counted, see :func:`_failure_keys`).
 
     The attempt is written as a failure, and committed, before the password is checked: a burst
     of sign-ins sent at once cannot all pass the limit during the third of a second argon2
     takes, and no transaction (on SQLite: the write lock) is held while it runs. A success
-    then takes back the email's failures and its own.
+    then takes back this account's failures from this client, and its own.
     """
     keys = _failure_keys(email, client)
     with store.session() as session:
         # Housekeeping: every failure past the window, not only this email's and client's (an
         # attacker trying ever new emails and addresses would otherwise grow the table forever).
-        session.execute(delete(LoginAttemptRow).where(LoginAttemptRow.at <= now - FAILURE_WINDOW))
-        wait = _retry_after(session, keys, now)
+        session.execute(delete(LoginAttemptRow).where(LoginAttemptRow.at <= now - FAILURE_MEMORY))
+        wait = _retry_after(session, ((keys[0], MAX_FAILURES), (keys[1], MAX_CLIENT_FAILURES)), now)
         if wait is not None:
             raise RateLimited(wait)
         attempts = [LoginAttemptRow(key_sha256=key, at=now) for key in keys]
@@ -320,18 +356,19 @@ def _verify(hashed: str | None, password: str) -> bool:
         return False
 
 
-def change_password(store: Store, account_id: int, old: str, new: str, now: datetime) -> str:
+def change_password(
+    store: Store, account_id: int, old: str, new: str, now: datetime, client: str = ""
+) -> str:
     """Set a new password; every session and API token of the account ends. A fresh session
     token (for the browser that made the change). :class:`LoginRefused` when ``old`` is wrong
-    (counted like a failed sign-in), :class:`RateLimited` past the sign-in's limit."""
+    (counted per account and client, :func:`_password_key`), :class:`RateLimited` past the
+    sign-in's back-off: a stolen session cookie buys no more guesses than the sign-in page."""
     with store.session() as session:
         row = session.get(AccountRow, account_id, with_for_update=True)
         if row is None:
             raise LoginRefused()
-        # The sign-in's limit, under the account's email: a stolen session cookie buys no more
-        # guesses at the password than the sign-in page does.
-        key = _failure_keys(row.email, "")[0]
-        wait = _retry_after(session, (key,), now)
+        key = _password_key(account_id, client)
+        wait = _retry_after(session, ((key, MAX_FAILURES),), now)
         if wait is not None:
             raise RateLimited(wait)
         if _verify_password(row.password_hash, old) is not None:
@@ -473,10 +510,10 @@ def list_accounts(store: Store) -> list[Account]:
 
 
 def forget_old_attempts(store: Store, now: datetime) -> int:
-    """Delete failed sign-ins older than the window (housekeeping); how many."""
+    """Delete failed sign-ins that no longer count (housekeeping); how many."""
     with store.session() as session:
         done = session.execute(
-            delete(LoginAttemptRow).where(LoginAttemptRow.at <= now - FAILURE_WINDOW)
+            delete(LoginAttemptRow).where(LoginAttemptRow.at <= now - FAILURE_MEMORY)
         )
         return int(getattr(done, "rowcount", 0) or 0)
 

@@ -249,7 +249,14 @@ async def _change_password(request: Request, old: str, new: str) -> str:
     accounts = _accounts()
     account = auth.account(request)
     try:
-        token: str = await _dated(request, "change_password", account.id, old, new)
+        store, now, client = (
+            auth.server(request).store,
+            context(request).clock(),
+            client_address(request),
+        )
+        token: str = await run_in_threadpool(
+            lambda: accounts.change_password(store, account.id, old, new, now, client)
+        )
     except accounts.RateLimited as exc:
         raise _too_many(exc) from None
     except accounts.LoginRefused:
