@@ -162,3 +162,42 @@ def test_a_note_cannot_steer_the_terminal(db: Path, width: int) -> None:
         assert not set(out) & {"\x1b", "\x07", "\r", "\x9b", "\u202e"}, repr(out)
     assert "a␛]0;owned␇b␛[2J" in "".join(shown.split())
     assert _notes(db) == [HOSTILE]
+
+
+# ------------------------------------------------------------------ standard output closed
+
+
+@pytest.mark.parametrize(
+    ("args", "stored"),
+    [
+        (["log", "--heaviness", "3", "--date", "2026-11-20"], 1),
+        (["diary"], 0),
+        (["export", "--out", "-"], 0),
+        (["--version"], 0),
+    ],
+)
+def test_closed_standard_output_is_one_line_and_the_work_is_kept(
+    tmp_path: Path, args: list[str], stored: int
+) -> None:
+    """Started with standard output closed (``>&-``: Python sets ``sys.stdout`` to ``None``),
+    every command ended in a traceback from its last flush; ``log`` keeps its entry."""
+    import os
+    import subprocess
+    import sys
+
+    path = tmp_path / "db.sqlite3"
+    ok("log", "--heaviness", "4", "--date", "2026-11-19", "--db", str(path))
+    env = {**os.environ, "HEAVYLEGS_DB": str(path), "HEAVYLEGS_CACHE_DIR": str(tmp_path / "c")}
+    done = subprocess.run(
+        [sys.executable, "-c", "from heavylegs.cli.main import run; run()", *args],
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+        check=False,
+        preexec_fn=lambda: os.close(1),
+    )
+    assert (done.returncode, done.stderr) == (
+        1,
+        "error: cannot write the output: standard output is closed\n",
+    )
+    assert len(_notes(path)) == 1 + stored

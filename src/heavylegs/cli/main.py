@@ -7,7 +7,9 @@ Only Typer is imported at start-up; every command imports what it needs inside i
 from __future__ import annotations
 
 import contextlib
+import errno
 import importlib
+import io
 import os
 import sys
 from collections.abc import Callable
@@ -296,6 +298,8 @@ def run() -> None:
     from heavylegs.cli.params import speed_up
 
     speed_up()
+    if sys.stdout is None:  # started with standard output closed (``>&-``)
+        sys.stdout = _ClosedOutput()
     try:
         try:
             _lazy_group()()
@@ -317,6 +321,25 @@ def run() -> None:
         # Typer's classes), about a twentieth of ``assess``'s CPU time (issue 15). Objects
         # are still freed as the interpreter clears its modules.
         gc.freeze()
+
+
+class _ClosedOutput(io.TextIOBase):
+    """Standard output when the command started without one: Python leaves ``sys.stdout``
+    ``None``, and every command ended in a traceback (``'NoneType' object has no attribute
+    'flush'``). Writing to this fails as writing to a closed file does, so the command does
+    its work (``log`` keeps the entry) and then says, in one line, that it cannot show it."""
+
+    encoding = "utf-8"
+
+    def write(self, text: str) -> int:
+        raise OSError(errno.EBADF, "standard output is closed")
+
+    def isatty(self) -> bool:
+        return False
+
+    @property
+    def buffer(self) -> _ClosedOutput:
+        return self  # ``export --out -`` writes bytes there: the same refusal
 
 
 def _drop_stdout() -> None:
