@@ -11,6 +11,7 @@ from __future__ import annotations
 import pytest
 
 from heavylegs.ask import ask
+from heavylegs.ask.index import index_for
 from heavylegs.ask.synonyms import VocabularyError, parse_vocabulary
 from heavylegs.ask.text import stated_gestation, without_spans
 from heavylegs.ask.triage import sign_of
@@ -36,6 +37,22 @@ E, U, R = Urgency.EMERGENCY, Urgency.URGENT, Urgency.ROUTINE
         ("my toes went white in the cold and now hurt and stay white", E, "acute_limb_ischemia"),
         ("my foot suddenly went cold and white and hurts", E, "acute_limb_ischemia"),
         ("my toes go white", E, "acute_limb_ischemia"),
+        # Found by asking everyday phrasings (each was a lower level or no hint).
+        ("my dad is 75 and suddenly cant lift his foot", E, "sudden_leg_weakness"),
+        ("my leg gave way and now i cant feel my bum", E, "cauda_equina"),
+        ("i cant wee and my legs are weak", E, "cauda_equina"),
+        ("thighs so sore i cant walk after leg day and my pee is dark", E, "rhabdomyolysis"),
+        (
+            "got hit in the shin playing football and now its really tight and painful",
+            E,
+            "acute_compartment_syndrome",
+        ),
+        ("I coughed up some blood and my calf hurts", E, "chest_pain_or_breathlessness"),
+        (
+            "my legs are heavy and im so out of breath i cant talk",
+            E,
+            "chest_pain_or_breathlessness",
+        ),
     ],
 )
 def test_the_warning_sign_gets_its_level_and_leads(
@@ -159,3 +176,27 @@ def test_short_misspellings_are_read_as_the_word_meant(kb: KnowledgeBase) -> Non
 def test_bad_misspellings_fail_with_the_place(raw: object, problem: str) -> None:
     with pytest.raises(VocabularyError, match=problem):
         parse_vocabulary(raw)
+
+
+@pytest.mark.parametrize(
+    ("question", "first"),
+    [
+        # "always" matched "does not always show" in a clot warning: a same-day hint and answer.
+        ("why are my legs always heavy", "faq-causes"),
+        # "squash" was read as "squats".
+        ("heard a pop in my heel while playing squash", "faq-achilles"),
+    ],
+)
+def test_everyday_questions_lead_with_their_answer_and_no_hint(
+    question: str, first: str, kb: KnowledgeBase
+) -> None:
+    result = ask(question, kb)
+    assert result.triage_hint is None, result.triage_hint
+    assert result.answers[0].id == first, [a.id for a in result.answers]
+
+
+def test_a_warning_sign_named_only_in_passing_in_an_entry_is_no_hint(kb: KnowledgeBase) -> None:
+    index = index_for(kb)
+    assert index.in_heading("faq-causes", '"always"')
+    assert not index.in_heading("breathless_with_clot_risk", '"always"')
+    assert not index.in_heading("no-such-entry", '"always"')

@@ -78,6 +78,7 @@ class SearchIndex:
             (Kind.RED_FLAG, kb.red_flags),
         ):
             self._entries.extend((entry, kind) for entry in table.values())
+        self._rowids = {entry.id: i for i, (entry, _) in reversed(list(enumerate(self._entries)))}
         self._lock = threading.Lock()
         self._db = sqlite3.connect(":memory:", check_same_thread=False)
         self._db.execute(
@@ -102,6 +103,17 @@ class SearchIndex:
             f"SELECT rowid, bm25(docs, {w['title']}, {w['questions']}, {w['body']}) "
             "FROM docs WHERE docs MATCH ? ORDER BY 2 LIMIT ?"
         )
+
+    def in_heading(self, entry_id: str, match: str) -> bool:
+        """Whether ``match`` (an FTS5 expression) finds the entry ``entry_id`` in its title or
+        its questions, not only in passing in its body text."""
+        rowid = self._rowids.get(entry_id)
+        if rowid is None or not match:
+            return False
+        sql = "SELECT 1 FROM docs WHERE docs MATCH ? AND rowid = ?"
+        with self._lock:
+            found = self._db.execute(sql, (f"{{title questions}} : ({match})", rowid)).fetchone()
+        return found is not None
 
     def __len__(self) -> int:
         return len(self._entries)

@@ -252,6 +252,12 @@ def lead_with_warning_sign(
     return [lead, *(a for a in answers if a.id != lead.id)][:limit]
 
 
+def _about(question: str, entry_id: str, kb: KnowledgeBase) -> bool:
+    index, vocab = index_for(kb), vocabulary()
+    terms = search_terms(question, vocab, stemmer(), speller_for(index, vocab))
+    return index.in_heading(entry_id, match_expression(terms.primary))
+
+
 def ask(question: str, kb: KnowledgeBase | None = None, limit: int = MAX_ANSWERS) -> AskResult:
     """Answer ``question`` from the knowledge base: at most ``limit`` (≤ 5) entries, best first,
     and the triage hint when the question describes a warning sign.
@@ -267,6 +273,11 @@ def ask(question: str, kb: KnowledgeBase | None = None, limit: int = MAX_ANSWERS
     if hint is None:  # a paraphrase the phrase table misses: what is the best answer about?
         best = answers or find_answers(text, index_for(kb), vocabulary(), 2)
         hint = hint_from_answers([(a.id, a.score) for a in best], kb)
+        # A warning sign speaks for the question only when the question's own words are what
+        # the entry is about (its title or questions): "does not always show" in a clot
+        # entry's text made "why are my legs always heavy" a same-day clot warning.
+        if hint is not None and not _about(text, best[0].id, kb):
+            hint = None
         # Whether the question explains that sign away is asked only of a sign it would show
         # (most questions have none): it reads the question through the patterns again.
         if hint is not None and hint.red_flags[0] in excused_flags(text, kb, correct=correct):
