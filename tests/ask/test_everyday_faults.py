@@ -53,6 +53,14 @@ E, U, R = Urgency.EMERGENCY, Urgency.URGENT, Urgency.ROUTINE
             E,
             "chest_pain_or_breathlessness",
         ),
+        ("elderly dad fell and now cant stand", E, "injury_cannot_bear_weight"),
+        (
+            "my husband is 70 and his leg went numb this morning",
+            U,
+            "new_one_sided_numbness_higher_risk",
+        ),
+        ("my granddad has a sore on his shin that is weeping and smells", U, "cellulitis"),
+        ("my legs are heavy and weak and i have a bad back", U, "progressive_weakness"),
     ],
 )
 def test_the_warning_sign_gets_its_level_and_leads(
@@ -87,6 +95,8 @@ def test_breathless_on_exertion_with_swollen_ankles_is_a_gp_check(
         "I'm pregnant and my ankles are swollen",
         "I'm 36 weeks and my ankles are a bit swollen",
         "I'm 6 weeks post op, can I walk more?",
+        "I can't stand how heavy my legs are",
+        "I fell asleep and now i cant stand on my leg properly",
     ],
 )
 def test_ordinary_swelling_in_pregnancy_gets_no_hint(question: str, kb: KnowledgeBase) -> None:
@@ -185,6 +195,9 @@ def test_bad_misspellings_fail_with_the_place(raw: object, problem: str) -> None
         ("why are my legs always heavy", "faq-causes"),
         # "squash" was read as "squats".
         ("heard a pop in my heel while playing squash", "faq-achilles"),
+        # "year old" searched "old": the answer for older people.
+        ("my 15 year old daughter's legs are swollen", "faq-salt-diet"),
+        ("legs twitch and jump at night", "faq-restless-legs"),
     ],
 )
 def test_everyday_questions_lead_with_their_answer_and_no_hint(

@@ -136,6 +136,7 @@ _DURATION = re.compile(
 )
 _LONG = re.compile(r"\b(?:weeks?|wks?|months?|years?|yrs?)\b")
 """A duration in weeks or longer is persistent; days are not."""
+_YEARS_OLD = re.compile(r"\b\d{1,3}[\s-]*(?:years?|yrs?)[\s-]*old\b")
 _WEEKS = r"(?:weeks?|wks?)"
 _GESTATION = re.compile(
     rf"\b(?P<a>\d{{1,2}})(?:\s*\+\s*\d)?\s*{_WEEKS}\s*(?:pregnant|preg|gone|along)\b"
@@ -178,6 +179,8 @@ def without_spans(text: str) -> tuple[str, bool, bool]:
             start, end = m.span("a") if m.group("a") else m.span("b" if m.group("b") else "c")
             folded = folded[:start] + " " * (m.end() - start) + folded[m.end() :]
     long = [m.span() for m in _DURATION.finditer(folded) if _LONG.search(m.group())]
+    long += [m.span() for m in _YEARS_OLD.finditer(folded)]  # "15 year old": an age, not "old"
+    long.sort()
     for start, end in reversed(long):  # "a few days" still says something: soreness, a race
         folded = folded[:start] + " " + folded[end:]
     return folded, bool(long), pregnant
