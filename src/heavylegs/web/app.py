@@ -140,6 +140,7 @@ def create_app(
         secret=key,
         session_cookie=session_cookie,
         upload_max_bytes=upload_max,
+        session_of=auth.session_reader(trust_proxy) if multi_user else None,
     )
 
     def custom_openapi() -> dict[str, Any]:

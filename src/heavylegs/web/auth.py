@@ -7,16 +7,18 @@ nobody, no store at all. No route can reach the unscoped store, and a new route 
 without a change (``tests/web/test_isolation.py`` tries every one).
 
 Who: ``Authorization: Bearer <token>`` (an API token; then no cookie counts and no CSRF token is
-needed: another site cannot make a browser send that header), else the ``heavylegs_session``
-cookie (HttpOnly, SameSite=Lax, Secure over https). Sessions and tokens live in the database, so
-any worker knows them. Anonymous requests reach only the sign-in pages, the static files, the API
-description and ``POST /api/v1/assessments`` (computed, never stored); the rest answer 401 (API)
-or send the browser to ``/login``.
+needed: another site cannot make a browser send that header), else the session cookie
+(HttpOnly, SameSite=Lax; over https Secure and named ``__Host-heavylegs_session``, see
+:func:`session_cookie_name`, else ``heavylegs_session``). Sessions and tokens live in the
+database, so any worker knows them. Anonymous requests reach only the sign-in pages, the static
+files, the API description and ``POST /api/v1/assessments`` (computed, never stored); the rest
+answer 401 (API) or send the browser to ``/login``.
 """
 
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
@@ -34,6 +36,7 @@ if TYPE_CHECKING:
     from heavylegs.store import Store
 
 SESSION_COOKIE = "heavylegs_session"
+HOST_SESSION_COOKIE = "__Host-" + SESSION_COOKIE
 PUBLIC_PAGES = frozenset({"/login", "/signup", "/logout", "/favicon.ico", "/openapi.json"})
 PUBLIC_API = frozenset({"/api/v1/auth/signup", "/api/v1/auth/login", "/api/v1/auth/logout"})
 ANONYMOUS_ASSESSMENT = ("POST", "/api/v1/assessments")
@@ -92,12 +95,34 @@ def _new_session_cookie(response: Response, request: Request) -> dict[str, Any]:
     return {"path": "/", "httponly": True, "samesite": "lax", "secure": secure}
 
 
+def session_cookie_name(https: bool) -> str:
+    """The session cookie's name: over https ``__Host-heavylegs_session``.
+
+    Why the prefix: a browser takes a ``__Host-`` cookie only from this very host, Secure, with
+    ``Path=/`` and no ``Domain``. A sibling site (``evil.example.org`` next to
+    ``heavylegs.example.org``) can set a plain ``heavylegs_session`` for the whole domain, or a
+    path-specific one sent first ("cookie tossing"), and sign the person's browser into the
+    attacker's account, where their diary would then be written. Over https only the prefixed
+    name is read. Plain http (the loopback, tests) cannot have it: browsers refuse it there.
+    """
+    return HOST_SESSION_COOKIE if https else SESSION_COOKIE
+
+
 def set_session_cookie(response: Response, request: Request, token: str) -> None:
-    response.set_cookie(SESSION_COOKIE, token, **_new_session_cookie(response, request))
+    attributes = _new_session_cookie(response, request)
+    if attributes["secure"]:  # an unprefixed cookie of this host from before: gone too
+        response.delete_cookie(SESSION_COOKIE, path="/", httponly=True, samesite="lax")
+    response.set_cookie(session_cookie_name(attributes["secure"]), token, **attributes)
 
 
 def clear_session_cookie(response: Response, request: Request) -> None:
-    response.delete_cookie(SESSION_COOKIE, **_new_session_cookie(response, request))
+    attributes = _new_session_cookie(response, request)
+    response.delete_cookie(session_cookie_name(attributes["secure"]), **attributes)
+
+
+def session_token(request: Request) -> str | None:
+    """The session cookie of this request (:func:`session_cookie`, by the request's scheme)."""
+    return session_cookie(request.headers, is_https(request, server(request).trust_proxy))
 
 
 def csrf_for_session(request: Request, session_token: str) -> str:
@@ -115,18 +140,29 @@ def bearer(headers: Headers) -> str | None:
     return token.strip() if scheme.lower() == "bearer" else ""
 
 
-def session_cookie(headers: Headers) -> str | None:
-    """The session cookie's value, read exactly as :class:`heavylegs.web.guard.Guard` reads the
-    one it binds the CSRF token to: the first of that name, and only a value it could bind.
+def session_cookie(headers: Headers, https: bool = False) -> str | None:
+    """The session cookie's value (named by :func:`session_cookie_name`), read exactly as
+    :class:`heavylegs.web.guard.Guard` reads the one it binds the CSRF token to
+    (:func:`session_reader`): the first of that name, and only a value it could bind.
 
     Why the same: a cookie planted by another site (``heavylegs_session=`` before the real one)
     must not make the CSRF check use one cookie while the account is found by the other.
     """
+    name = session_cookie_name(https)
     for part in headers.get("cookie", "").split(";"):
         key, _, value = part.strip().partition("=")
-        if key == SESSION_COOKIE:
+        if key == name:
             return value if csrf.valid_nonce(value) else None
     return None
+
+
+def session_reader(trust_proxy: bool) -> Callable[[Scope], str | None]:
+    """What the guard binds a signed-in browser's CSRF token to: :func:`session_cookie`."""
+
+    def read(scope: Scope) -> str | None:
+        return session_cookie(Headers(scope=scope), is_https(scope, trust_proxy))
+
+    return read
 
 
 def is_public(method: str, path: str) -> bool:
@@ -152,7 +188,8 @@ class Accounts:
         srv: Server = starlette_app.state.server
         headers = Headers(scope=scope)
         token = bearer(headers)
-        cookie = None if token is not None else session_cookie(headers)
+        https = is_https(scope, srv.trust_proxy)
+        cookie = None if token is not None else session_cookie(headers, https)
         found = None
         now = base.clock()
         if token:
@@ -176,7 +213,6 @@ class Accounts:
             if not is_public(scope["method"], path):
                 await _unauthenticated(scope, receive, send, stale=bool(cookie or token))
                 return
-        https = is_https(scope, srv.trust_proxy)
 
         async def send_with_undo(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -222,7 +258,8 @@ async def _unauthenticated(scope: Scope, receive: Receive, send: Send, *, stale:
         message = "Please sign in again: your session has ended." if stale else "Please sign in."
         response = page(request, "not_found.html", {"what": message}, 401)
     if stale and "app" in scope:
-        response.delete_cookie(SESSION_COOKIE, path="/")
+        https = is_https(scope, server(request).trust_proxy)
+        response.delete_cookie(session_cookie_name(https), path="/", secure=https)
     await response(scope, receive, send)
 
 

@@ -20,7 +20,7 @@ Plain ASGI rather than ``BaseHTTPMiddleware``: it adds almost nothing to each re
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from starlette.datastructures import Headers
 from starlette.responses import PlainTextResponse, Response
@@ -58,13 +58,17 @@ class Guard:
         secret: bytes = b"",
         session_cookie: str | None = None,
         upload_max_bytes: int | None = None,
+        session_of: Callable[[Scope], str | None] | None = None,
     ) -> None:
         """``session_cookie`` (accounts mode): the cookie whose value a signed-in browser's CSRF
-        token is bound to, so a new session (login) has a new token and any worker checks it."""
+        token is bound to, so a new session (login) has a new token and any worker checks it.
+        ``session_of``: reads that cookie's value as the accounts middleware does (its name
+        depends on https: :func:`heavylegs.web.auth.session_cookie`)."""
         self.app = app
         self.allowed = {h.lower() for h in allowed_hosts} if allowed_hosts is not None else None
         self.secret = secret
         self.session_cookie = session_cookie
+        self.session_of = session_of
         self.upload_max_bytes = upload_max_bytes
         """A lower bound for uploads than :data:`heavylegs.web.bodies.UPLOAD_MAX_BYTES`
         (accounts mode: :mod:`heavylegs.web.quotas`)."""
@@ -81,7 +85,10 @@ class Guard:
         path: str = scope["path"]
         api = path.startswith("/api/")
         cookie = _cookie(headers.get("cookie", ""), csrf.COOKIE)
-        if self.session_cookie is not None:
+        if self.session_of is not None:
+            session = self.session_of(scope)
+            cookie = session if session is not None else cookie
+        elif self.session_cookie is not None:
             session = _cookie(headers.get("cookie", ""), self.session_cookie)
             cookie = session if csrf.valid_nonce(session) else cookie
         nonce = cookie if csrf.valid_nonce(cookie) else None

@@ -182,7 +182,7 @@ async def api_logout(request: Request) -> Response:
 
 
 async def _end_session(request: Request) -> None:
-    token = auth.session_cookie(request.headers)
+    token = auth.session_token(request)
     if token:
         await run_in_threadpool(_accounts().end_session, auth.server(request).store, token)
 

@@ -1,0 +1,122 @@
+"""Accounts mode, more: the session cookie cannot be tossed in by a sibling site, and a session
+from before the sign-in is never the one after it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from heavylegs.web import csrf
+from heavylegs.web.app import create_app
+from heavylegs.web.auth import HOST_SESSION_COOKIE, SESSION_COOKIE
+from tests.web.conftest import NOW
+from tests.web.multi_user import PASSWORD, SECRET, SignedIn, sign_up, sqlite_url
+
+
+@pytest.fixture
+def proxied(tmp_path: Path) -> Iterator[FastAPI]:
+    """An app behind a TLS proxy it trusts (``--trust-proxy``)."""
+    built = create_app(
+        sqlite_url(tmp_path), clock=lambda: NOW, secret=SECRET, multi_user=True, trust_proxy=True
+    )
+    with SignedIn(built):
+        yield built
+
+
+HTTPS = {"X-Forwarded-Proto": "https"}
+
+
+def _session_set_cookie(answer: Any) -> str:
+    return next(
+        v
+        for k, v in answer.headers.multi_items()
+        if k == "set-cookie" and "heavylegs_session=" in v and "Max-Age=0" not in v
+    )
+
+
+def _https_login(app: FastAPI, email: str) -> tuple[TestClient, str]:
+    browser = TestClient(app, base_url="http://127.0.0.1", follow_redirects=False)
+    answer = browser.post(
+        "/api/v1/auth/login", json={"email": email, "password": PASSWORD}, headers=HTTPS
+    )
+    assert answer.status_code == 200, answer.text
+    cookie = _session_set_cookie(answer)
+    token = cookie.split(";")[0].split("=", 1)[1]
+    return browser, token
+
+
+def _notes(app: FastAPI, cookie_header: str) -> Any:
+    reader = TestClient(app, base_url="http://127.0.0.1", follow_redirects=False)
+    answer = reader.get("/api/v1/diary/entries", headers={**HTTPS, "Cookie": cookie_header})
+    return answer.status_code, [e["note"] for e in answer.json()] if answer.is_success else None
+
+
+def test_over_https_the_session_cookie_is_host_prefixed_and_a_tossed_one_is_ignored(
+    proxied: FastAPI,
+) -> None:
+    victim = sign_up(proxied, "victim@example.org", login=False)
+    attacker = sign_up(proxied, "attacker@example.org", login=False)
+    browser, mine = _https_login(proxied, victim.email)
+    cookie = _session_set_cookie(
+        browser.post(
+            "/api/v1/auth/login",
+            json={"email": victim.email, "password": PASSWORD},
+            headers=HTTPS,
+        )
+    )
+    assert cookie.startswith(HOST_SESSION_COOKIE + "=")
+    for flag in ("Secure", "HttpOnly", "Path=/", "SameSite=lax"):
+        assert flag.lower() in cookie.lower()
+    assert "domain" not in cookie.lower()
+    _, mine = _https_login(proxied, victim.email)
+    _, theirs = _https_login(proxied, attacker.email)
+    # the attacker writes a note in their own account
+    token = csrf.token_for(SECRET, theirs)
+    wrote = TestClient(proxied, base_url="http://127.0.0.1").post(
+        "/api/v1/diary/entries",
+        json={"date": "2026-11-20", "part": "evening", "heaviness": 3, "note": "attacker's"},
+        headers={**HTTPS, "Cookie": f"{HOST_SESSION_COOKIE}={theirs}", csrf.HEADER: token},
+    )
+    assert wrote.status_code in (200, 201), wrote.text
+    assert _notes(proxied, f"{HOST_SESSION_COOKIE}={mine}") == (200, [])
+    # a sibling site sets a plain, domain-wide cookie holding the attacker's session, sent
+    # before the victim's own: the victim stays the victim
+    tossed = f"{SESSION_COOKIE}={theirs}; {HOST_SESSION_COOKIE}={mine}"
+    assert _notes(proxied, tossed) == (200, [])
+    # with the plain one alone, nobody is signed in (not the attacker)
+    assert _notes(proxied, f"{SESSION_COOKIE}={theirs}")[0] == 401
+
+
+def test_plain_http_keeps_the_unprefixed_cookie(proxied: FastAPI) -> None:
+    person = sign_up(proxied, "p@example.org", login=False)
+    answer = TestClient(proxied, base_url="http://127.0.0.1").post(
+        "/api/v1/auth/login", json={"email": person.email, "password": PASSWORD}
+    )
+    cookie = _session_set_cookie(answer)
+    assert cookie.startswith(SESSION_COOKIE + "=") and "secure" not in cookie.lower()
+
+
+def test_a_session_from_before_the_sign_in_is_not_the_one_after_it(proxied: FastAPI) -> None:
+    """Session fixation over https: whatever session the browser came with (a planted one of
+    another account) is ended by the sign-in, and the new one is another value."""
+    victim = sign_up(proxied, "victim@example.org", login=False)
+    attacker = sign_up(proxied, "attacker@example.org", login=False)
+    _, planted = _https_login(proxied, attacker.email)
+    browser = TestClient(proxied, base_url="http://127.0.0.1", follow_redirects=False)
+    page = browser.get("/login", headers={**HTTPS, "Cookie": f"{HOST_SESSION_COOKIE}={planted}"})
+    form = {"email": victim.email, "password": PASSWORD, "next": "/"}
+    signed = browser.post(
+        "/login",
+        data={**form, "csrf_token": csrf.token_for(SECRET, planted)},
+        headers={**HTTPS, "Cookie": f"{HOST_SESSION_COOKIE}={planted}"},
+    )
+    assert page.status_code == 200 and signed.status_code == 303, signed.text
+    fresh = _session_set_cookie(signed).split(";")[0].split("=", 1)[1]
+    assert fresh != planted
+    assert _notes(proxied, f"{HOST_SESSION_COOKIE}={planted}")[0] == 401  # ended
+    assert _notes(proxied, f"{HOST_SESSION_COOKIE}={fresh}") == (200, [])
