@@ -60,6 +60,22 @@ def test_domain_red_flag_questions_lead_with_their_warning_sign(
             assert sign_of(lead, kb) in hint.red_flags, (item["question"], lead, hint.red_flags)
 
 
+def test_domain_everyday_questions_stay_below_their_ceiling(
+    domain_questions: list[dict[str, Any]], kb: KnowledgeBase
+) -> None:
+    """A benign question gets no alarming hint: ``triage_hint_max`` is the highest level it may
+    get ("none": no hint at all)."""
+    capped = [item for item in domain_questions if "triage_hint_max" in item]
+    assert len(capped) >= 30
+    for item in capped:
+        hint = ask(item["question"], kb).triage_hint
+        ceiling = item["triage_hint_max"]
+        if ceiling == "none":
+            assert hint is None, (item["question"], hint)
+        else:
+            assert hint is None or hint.level.rank <= Urgency(ceiling).rank, (item, hint)
+
+
 def test_dev_triage_hint_minimums(dev_questions: list[dict[str, Any]], kb: KnowledgeBase) -> None:
     for item in dev_questions:
         minimum = item.get("triage_hint_min")
