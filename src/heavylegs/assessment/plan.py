@@ -49,11 +49,15 @@ def build_plan(
         do.append(compiled.items[measure_id])
 
     for flag in sorted(fired, key=lambda f: -f.level.rank):
-        if level is Urgency.EMERGENCY and flag.level is not Urgency.EMERGENCY:
-            break  # an emergency plan keeps only the emergency actions
+        # An emergency plan keeps the emergency actions and, from lesser signs, only first aid
+        # that is safe while help is on the way (pressing on a bleeding vein, cooling down in
+        # the heat): dropping it would leave the person without the one thing to do now.
+        first_aid_only = level is Urgency.EMERGENCY and flag.level is not Urgency.EMERGENCY
         for action in flag.do_now:
-            urgency = measures[action].urgency
-            if urgency is None or urgency is level:  # one "how soon", the triage level's
+            measure = measures[action]
+            if first_aid_only and not (measure.urgency is None and measure.while_waiting):
+                continue
+            if measure.urgency is None or measure.urgency is level:  # one "how soon"
                 add(action)
     if level is Urgency.EMERGENCY:
         return {"do": do, "avoid": list(avoid.values())}
