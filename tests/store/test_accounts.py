@@ -354,3 +354,10 @@ def test_one_account_keeps_a_bounded_number_of_sessions_and_tokens(
     assert new_api_token(store, other.id, NOW)  # the limit is each account's
     assert revoke_api_token(store, person.id, tokens[0], NOW)
     assert token_account(store, new_api_token(store, person.id, NOW), NOW) == person
+
+
+@pytest.mark.parametrize("email", ["x\x1b[2J@b.example", "a@b\x07.example", "a\x9b@b.example"])
+def test_an_address_with_a_control_character_is_refused(store: Store, email: str) -> None:
+    with pytest.raises(AccountError) as caught:
+        create_invite(store, email, Role.PERSON, NOW)
+    assert caught.value.locations == ["email"]

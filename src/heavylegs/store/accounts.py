@@ -72,7 +72,9 @@ MAX_API_TOKENS = 50
 MAX_PASSWORD = 1024
 """Hashing a huge password costs the server, not the attacker: refuse it before hashing."""
 
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+$")
+_EMAIL = re.compile(r"^[^@\s\x00-\x1f\x7f-\x9f]+@[^@\s\x00-\x1f\x7f-\x9f]+$")
+"""One ``@`` between two runs of characters, none a space or a control character (an ESC in
+an address was accepted, then written back to the terminal by ``users invite``)."""
 _HASHER = PasswordHasher()
 _DUMMY_HASH = _HASHER.hash("not a password anyone has")
 """Verified when there is no account, so a missing account costs what a wrong password does."""
