@@ -213,3 +213,10 @@ def test_a_warning_sign_named_only_in_passing_in_an_entry_is_no_hint(kb: Knowled
     assert index.in_heading("faq-causes", '"always"')
     assert not index.in_heading("breathless_with_clot_risk", '"always"')
     assert not index.in_heading("no-such-entry", '"always"')
+
+
+def test_breathless_with_swollen_legs_is_answered_about_breathlessness(kb: KnowledgeBase) -> None:
+    """After the warning itself comes the answer about breathlessness with swollen legs (the
+    heart or a clot), not the one about salt."""
+    ids = [a.id for a in ask("my legs are swollen and I can't catch my breath", kb).answers]
+    assert ids[:2] == ["chest_pain_or_breathlessness", "faq-breathless-leg"], ids
