@@ -105,3 +105,82 @@ def test_an_intact_file_needing_fitdecode_is_still_read_whole(corpus: Path) -> N
     assert not fast
     assert decoded.records["timestamp"].size == 1808
     assert len(blob) < fit.FALLBACK_BYTES
+
+
+def _raw_fit(body: bytes) -> bytes:
+    from heavylegs.training.fit_crc import crc16
+
+    head = struct.pack("<BBHI4s", 14, 0x20, 2132, len(body), b".FIT")
+    head += struct.pack("<H", crc16(head))
+    return head + body + struct.pack("<H", crc16(head + body))
+
+
+_TIMESTAMP_RECORD = struct.pack("<BBBHB", 0x40, 0, 0, 20, 1) + bytes([253, 4, 0x86])
+_ONE_BYTE_MESSAGE = struct.pack("<BBBHB", 0x41, 0, 0, 78, 1) + bytes([0, 1, 2])
+
+
+def _stamp(second: int) -> bytes:
+    return b"\x00" + struct.pack("<I", 1_100_000_000 + second)
+
+
+def _short_runs(repeats: int) -> bytes:
+    """Two records then one other message, over and over: every pair is a 'run'."""
+    units = b"".join(_stamp(2 * i) + _stamp(2 * i + 1) + b"\x01\x05" for i in range(repeats))
+    return _raw_fit(_TIMESTAMP_RECORD + _ONE_BYTE_MESSAGE + units)
+
+
+def test_alternating_short_runs_are_not_quadratic() -> None:
+    """Each run of two records looked ahead to the end of the file: 1 MB took 6 s, 2 MB 24 s,
+    10 MB would take ten minutes."""
+    data = _short_runs(2 * 2**20 // 12)
+    started = time.perf_counter()
+    decoded = fit_fast.decode_fit(data)
+    assert time.perf_counter() - started < 5.0
+    assert decoded.records["timestamp"].size == 2 * (2 * 2**20 // 12)
+
+
+def test_short_runs_decode_as_fitdecode_does() -> None:
+    data = _short_runs(500)
+    fast = fit_fast.decode_fit(data)
+    oracle = decode_with_fitdecode(data)
+    assert fast.records["timestamp"] == pytest.approx(oracle.records["timestamp"])
+
+
+@pytest.mark.parametrize("runs", [True, False])
+def test_absurd_message_counts_keep_the_first_ones(
+    monkeypatch: pytest.MonkeyPatch, runs: bool
+) -> None:
+    """A valid file of two-byte messages held 18 bytes of memory per byte (1.7 GB for 20 MB):
+    past :data:`fit_fast.MAX_MESSAGES` the rest is damage, the first ones are kept."""
+    monkeypatch.setattr(fit_fast, "MAX_MESSAGES", 1000)
+    if runs:
+        data = _raw_fit(_TIMESTAMP_RECORD + b"".join(_stamp(i) for i in range(3000)))
+    else:
+        data = _short_runs(1500)
+    decoded = fit_fast.decode_fit(data)
+    assert decoded.damage is not None
+    assert "more than 1,000 messages by byte" in decoded.damage
+    assert decoded.records["timestamp"].size == (1000 if runs else 667)
+
+
+def test_a_huge_message_layout_does_not_multiply_memory() -> None:
+    """A definition of 255 fields of 255 bytes with the timestamp among them: the decoder
+    gathered whole messages through an index eight times their size (830 MB for 100 MB)."""
+    import tracemalloc
+
+    fields = bytes([253, 4, 0x86]) + bytes([1, 255, 0x0D]) * 254
+    definition = struct.pack("<BBBHB", 0x40, 0, 0, 20, 255) + fields
+    size = 4 + 254 * 255
+    body = bytearray(definition)
+    count = 8 * 2**20 // size
+    for i in range(count):
+        body += _stamp(i) + bytes(size - 4)
+    data = _raw_fit(bytes(body))
+    tracemalloc.start()
+    try:
+        decoded = fit_fast.decode_fit(data)
+        _now, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert decoded.records["timestamp"].size == count
+    assert peak < 4 * len(data)  # the CRC copies it twice; the old index alone was 8 times
