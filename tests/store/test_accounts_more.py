@@ -131,3 +131,70 @@ def test_one_address_trying_many_accounts_is_held_and_a_success_clears_its_own(
         assert _guess(store, "home", NOW) == "refused"
     assert authenticate(store, "p@example.org", "the right password", "home", NOW).id == me
     assert [_guess(store, "home", NOW) for _ in range(5)] == ["refused"] * 5
+
+
+@pytest.fixture
+def trio(store: Store) -> tuple[int, int, int]:
+    """A person and two clinicians."""
+    return (
+        _join(store, "p@example.org", "a long enough password"),
+        _join(store, "a@clinic.example", "a long enough password", Role.CLINICIAN),
+        _join(store, "b@clinic.example", "a long enough password", Role.CLINICIAN),
+    )
+
+
+def test_the_audit_log_is_bounded_per_person(
+    store: Store, trio: tuple[int, int, int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A page reloaded in a loop is one line a minute, and a person keeps their newest lines
+    only; another person's log is untouched by it."""
+    from heavylegs.store import sharing
+
+    monkeypatch.setattr(sharing, "MAX_AUDIT_ROWS", 5)
+    person, doc, other_doc = trio
+    other = _join(store, "o@example.org", "a long enough password")
+    sharing.record_access(store, other, doc, "read diary", NOW)
+    for i in range(30):  # twice a minute for a quarter of an hour
+        sharing.record_access(store, person, doc, "read diary", NOW + dt.timedelta(seconds=30 * i))
+    sharing.record_access(store, person, other_doc, "read diary", NOW)
+    log = sharing.audit_for(store, person)
+    assert len(log) == 5
+    assert [e.at for e in log[:4]] == [NOW + dt.timedelta(minutes=m) for m in (14, 13, 12, 11)]
+    assert len(sharing.audit_for(store, other)) == 1
+    assert len(sharing.audit_for(store, person, limit=2)) == 2
+
+
+def test_share_loops_and_many_shares_stay_bounded_and_not_transitive(
+    store: Store, trio: tuple[int, int, int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from heavylegs.store import sharing
+    from heavylegs.store.account_rows import ShareRow
+
+    monkeypatch.setattr(sharing, "MAX_REVOKED_SHARES", 3)
+    person, doc_a, doc_b = trio
+    sharing.share_with(store, person, "a@clinic.example", NOW)
+    sharing.share_with(store, doc_a, "b@clinic.example", NOW)  # A shares with B
+    sharing.share_with(store, doc_b, "a@clinic.example", NOW)  # and B with A: a loop
+    assert [p.person_id for p in sharing.people_sharing_with(store, doc_a)] == [doc_b, person]
+    assert [p.person_id for p in sharing.people_sharing_with(store, doc_b)] == [doc_a]
+    assert sharing.shared_store(store, doc_b, person, "read diary", NOW) is None  # not via A
+    # share and revoke in a loop: the revoked rows kept are bounded
+    for i in range(10):
+        at = NOW + dt.timedelta(minutes=i)
+        share_id = sharing.share_with(store, person, "b@clinic.example", at)
+        sharing.revoke_share(store, person, share_id, at)
+    shares = sharing.shares_of(store, person)
+    assert len([s for s in shares if s.revoked_at is not None]) <= 4
+    assert [s.clinician_id for s in shares if s.revoked_at is None] == [doc_a]
+    # two active shares to one clinician (two requests at once): one revoke ends both
+    with store.session() as session:
+        session.add(ShareRow(person_id=person, clinician_id=doc_b, created_at=NOW))
+        session.add(ShareRow(person_id=person, clinician_id=doc_b, created_at=NOW))
+    assert [p.person_id for p in sharing.people_sharing_with(store, doc_b)] == [doc_a, person]
+    first = next(
+        s
+        for s in sharing.shares_of(store, person)
+        if s.clinician_id == doc_b and s.revoked_at is None
+    )
+    sharing.revoke_share(store, person, first.id, NOW)
+    assert not sharing.share_active(store, person, doc_b)

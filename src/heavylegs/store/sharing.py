@@ -6,20 +6,33 @@ once on every worker. The clinician reads through :func:`shared_store`, which ch
 records the read in the audit log the person can see, and hands back the store scoped to the
 person (:meth:`heavylegs.store.Store.for_owner`): the clinician's reads go through the same
 owner-scoped functions as the person's own.
+
+Sharing is not transitive: a clinician who shares their own data with another reads, and
+passes on, nobody else's. What grows is bounded here, with no change of the tables: a person
+keeps their newest :data:`MAX_REVOKED_SHARES` revoked shares (share and revoke in a loop), and
+their newest :data:`MAX_AUDIT_ROWS` audit lines, where the same read by the same clinician
+within :data:`AUDIT_SAME_READ` is one line (a page reloaded in a loop).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from sqlalchemy import select
-from sqlalchemy.orm import aliased
+from sqlalchemy import delete, select, update
+from sqlalchemy.orm import Session, aliased
 
 from heavylegs.problems import Problems
 from heavylegs.store.account_rows import AccountRow, AuditRow, ShareRow
 from heavylegs.store.accounts import Role, normal_email
 from heavylegs.store.engine import Store
+
+MAX_REVOKED_SHARES = 50
+"""Revoked shares a person keeps for the record (older ones are deleted on their next share)."""
+MAX_AUDIT_ROWS = 10_000
+"""Audit lines kept per person, newest first: years of a clinician's daily reads."""
+AUDIT_SAME_READ = timedelta(minutes=1)
+"""The same read of the same person by the same clinician this soon after is not written again."""
 
 
 class SharingError(Problems, ValueError):
@@ -83,7 +96,20 @@ def share_with(store: Store, person_id: int, clinician_email: str, now: datetime
         row = ShareRow(person_id=person_id, clinician_id=clinician.id, created_at=now)
         session.add(row)
         session.flush()
+        _forget_old_revoked(session, person_id)
         return row.id
+
+
+def _forget_old_revoked(session: Session, person_id: int) -> None:
+    """Delete the person's revoked shares past the newest :data:`MAX_REVOKED_SHARES`."""
+    old = session.scalars(
+        select(ShareRow.id)
+        .where(ShareRow.person_id == person_id, ShareRow.revoked_at.is_not(None))
+        .order_by(ShareRow.revoked_at.desc(), ShareRow.id.desc())
+        .offset(MAX_REVOKED_SHARES)
+    ).all()
+    if old:
+        session.execute(delete(ShareRow).where(ShareRow.id.in_(old)))
 
 
 def revoke_share(store: Store, person_id: int, share_id: int, now: datetime) -> None:
@@ -95,7 +121,17 @@ def revoke_share(store: Store, person_id: int, share_id: int, now: datetime) -> 
         )
         if row is None or row.person_id != person_id or row.revoked_at is not None:
             raise SharingError([f"id: no active share {share_id}"])
-        row.revoked_at = now
+        # Every active share to that clinician ends: two made at once (a double click, two
+        # workers) would otherwise leave one open while the person believes it revoked.
+        session.execute(
+            update(ShareRow)
+            .where(
+                ShareRow.person_id == person_id,
+                ShareRow.clinician_id == row.clinician_id,
+                ShareRow.revoked_at.is_(None),
+            )
+            .values(revoked_at=now)
+        )
 
 
 def shares_of(store: Store, person_id: int) -> list[Share]:
@@ -112,7 +148,8 @@ def shares_of(store: Store, person_id: int) -> list[Share]:
 
 
 def people_sharing_with(store: Store, clinician_id: int) -> list[SharingPerson]:
-    """The people with an active share to the clinician, by email."""
+    """The people with an active share to the clinician, by email, each once (their first
+    active share, should two have been made at once)."""
     with store.session() as session:
         rows = session.execute(
             select(ShareRow, AccountRow.email)
@@ -120,7 +157,13 @@ def people_sharing_with(store: Store, clinician_id: int) -> list[SharingPerson]:
             .where(ShareRow.clinician_id == clinician_id, ShareRow.revoked_at.is_(None))
             .order_by(AccountRow.email, ShareRow.id)
         ).all()
-        return [SharingPerson(r.id, r.person_id, email, r.created_at) for r, email in rows]
+        seen: set[int] = set()
+        people = []
+        for r, email in rows:
+            if r.person_id not in seen:
+                seen.add(r.person_id)
+                people.append(SharingPerson(r.id, r.person_id, email, r.created_at))
+        return people
 
 
 def share_active(store: Store, person_id: int, clinician_id: int) -> bool:
@@ -143,11 +186,37 @@ def share_active(store: Store, person_id: int, clinician_id: int) -> bool:
 def record_access(
     store: Store, person_id: int, clinician_id: int, action: str, now: datetime
 ) -> None:
-    """Write one line of the person's audit log ("read assessments")."""
+    """Write one line of the person's audit log ("read assessments"): not when the same
+    clinician's same read is there from under :data:`AUDIT_SAME_READ` ago, and the person's
+    lines past the newest :data:`MAX_AUDIT_ROWS` go (the one place the log is bounded)."""
+    action = action[:200]
     with store.session() as session:
-        session.add(
-            AuditRow(person_id=person_id, clinician_id=clinician_id, at=now, action=action[:200])
-        )
+        recent = session.scalars(
+            select(AuditRow.id)
+            .where(
+                AuditRow.person_id == person_id,
+                AuditRow.clinician_id == clinician_id,
+                AuditRow.action == action,
+                AuditRow.at > now - AUDIT_SAME_READ,
+                AuditRow.at <= now,
+            )
+            .limit(1)
+        ).first()
+        if recent is not None:
+            return
+        session.add(AuditRow(person_id=person_id, clinician_id=clinician_id, at=now, action=action))
+        session.flush()
+        oldest_kept = session.scalars(
+            select(AuditRow.id)
+            .where(AuditRow.person_id == person_id)
+            .order_by(AuditRow.id.desc())
+            .offset(MAX_AUDIT_ROWS - 1)
+            .limit(1)
+        ).first()
+        if oldest_kept is not None:
+            session.execute(
+                delete(AuditRow).where(AuditRow.person_id == person_id, AuditRow.id < oldest_kept)
+            )
 
 
 def shared_store(
@@ -161,13 +230,15 @@ def shared_store(
     return store.for_owner(person_id)
 
 
-def audit_for(store: Store, person_id: int) -> list[AuditEntry]:
-    """Every recorded read of the person's data by a clinician, newest first."""
+def audit_for(store: Store, person_id: int, limit: int = MAX_AUDIT_ROWS) -> list[AuditEntry]:
+    """The recorded reads of the person's data by a clinician, newest first (``limit`` of
+    them)."""
     with store.session() as session:
         rows = session.execute(
             select(AuditRow, AccountRow.email)
             .join(AccountRow, AccountRow.id == AuditRow.clinician_id)
             .where(AuditRow.person_id == person_id)
             .order_by(AuditRow.at.desc(), AuditRow.id.desc())
+            .limit(limit)
         ).all()
         return [AuditEntry(r.at, r.clinician_id, email, r.action) for r, email in rows]

@@ -349,7 +349,7 @@ async def _account_values(request: Request, **extra: Any) -> dict[str, Any]:
 
     def read() -> tuple[list[Any], list[Any], list[Any]]:
         shares = sharing.shares_of(store, account.id)
-        audit = sharing.audit_for(store, account.id)
+        audit = sharing.audit_for(store, account.id, 200)
         people = sharing.people_sharing_with(store, account.id)
         return shares, audit, people
 
