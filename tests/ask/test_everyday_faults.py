@@ -61,6 +61,8 @@ E, U, R = Urgency.EMERGENCY, Urgency.URGENT, Urgency.ROUTINE
         ),
         ("my granddad has a sore on his shin that is weeping and smells", U, "cellulitis"),
         ("my legs are heavy and weak and i have a bad back", U, "progressive_weakness"),
+        ("my left leg is twice the size of my right", U, "one_leg_swelling"),
+        ("cnt breathe and my leg is swollen", E, "suspected_pe"),
     ],
 )
 def test_the_warning_sign_gets_its_level_and_leads(
@@ -220,3 +222,17 @@ def test_breathless_with_swollen_legs_is_answered_about_breathlessness(kb: Knowl
     heart or a clot), not the one about salt."""
     ids = [a.id for a in ask("my legs are swollen and I can't catch my breath", kb).answers]
     assert ids[:2] == ["chest_pain_or_breathlessness", "faq-breathless-leg"], ids
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        # Every warning word denied: the entry about them must not speak for the question.
+        "no chest pain, no breathlessness, just heavy legs",
+        # One tender spot on the shin bone of a runner is a bone stress injury, not a calf clot.
+        "sharp pain in my shin when i run, and it hurts to touch one spot",
+    ],
+)
+def test_denied_or_explained_signs_get_no_hint(question: str, kb: KnowledgeBase) -> None:
+    hint = ask(question, kb).triage_hint
+    assert hint is None, (hint.level, hint.red_flags, hint.matched) if hint else None

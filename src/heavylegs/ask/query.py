@@ -19,6 +19,7 @@ from heavylegs.ask.synonyms import Vocabulary, vocabulary
 from heavylegs.ask.text import Phrase, stated_age, without_spans, words
 from heavylegs.ask.triage import (
     TriageHint,
+    affirmed_text,
     excused_flags,
     hint_from_answers,
     pattern_words,
@@ -253,9 +254,15 @@ def lead_with_warning_sign(
 
 
 def _about(question: str, entry_id: str, kb: KnowledgeBase) -> bool:
+    """Whether what the question affirms, in its own specific words, is what the entry is about
+    (its title or questions): "no chest pain, no breathlessness, just heavy legs" is not about
+    the entry on breathlessness with a swollen leg, however well the words match."""
     index, vocab = index_for(kb), vocabulary()
-    terms = search_terms(question, vocab, stemmer(), speller_for(index, vocab))
-    return index.in_heading(entry_id, match_expression(terms.primary))
+    speller = speller_for(index, vocab)
+    affirmed = affirmed_text(question, speller.correct)
+    terms = search_terms(affirmed, vocab, stemmer(), speller)
+    specific = tuple(t for t in terms.primary if not set(t) <= vocab.topic_words)
+    return bool(specific) and index.in_heading(entry_id, match_expression(specific))
 
 
 def ask(question: str, kb: KnowledgeBase | None = None, limit: int = MAX_ANSWERS) -> AskResult:

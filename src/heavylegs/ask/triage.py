@@ -117,11 +117,22 @@ class _Question:
             p for p, starts in found.items() if any(not self._negated(i) for i in starts)
         )
 
+    def negated_at(self, start: int) -> bool:
+        """Whether a negator comes up to ``NEGATION_WINDOW`` words before, in the same clause."""
+        return self._negated(start)
+
     def _negated(self, start: int) -> bool:
         for i in range(max(0, start - NEGATION_WINDOW), start):
             if self.clause[i] == self.clause[start] and self.words[i] in NEGATORS:
                 return True
         return False
+
+
+def affirmed_text(question: str, correct: Correct | None = None) -> str:
+    """The question's words that no "no", "not" or "without" before them in their clause denies
+    ("no chest pain, just heavy legs" -> "just heavy legs"), misspellings put right."""
+    q = _Question(question, PhraseIndex(()), correct)
+    return " ".join(w for i, w in enumerate(q.words) if w not in NEGATORS and not q.negated_at(i))
 
 
 def _matches(pattern: Pattern, q: _Question) -> bool:
