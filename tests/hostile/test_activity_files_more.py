@@ -184,3 +184,61 @@ def test_a_huge_message_layout_does_not_multiply_memory() -> None:
         tracemalloc.stop()
     assert decoded.records["timestamp"].size == count
     assert peak < 4 * len(data)  # the CRC copies it twice; the old index alone was 8 times
+
+
+def _tcx(times: list[str], lap_start: str = "2026-03-01T08:00:00Z") -> bytes:
+    points = "".join(
+        f"<Trackpoint><Time>{t}</Time><DistanceMeters>{3.0 * i}</DistanceMeters>"
+        "<HeartRateBpm><Value>150</Value></HeartRateBpm></Trackpoint>"
+        for i, t in enumerate(times)
+    )
+    return (
+        '<?xml version="1.0"?><TrainingCenterDatabase xmlns="http://www.garmin.com/xmlschemas/'
+        'TrainingCenterDatabase/v2"><Activities><Activity Sport="Running"><Id>x</Id>'
+        f'<Lap StartTime="{lap_start}"><TotalTimeSeconds>600</TotalTimeSeconds>'
+        f"<DistanceMeters>1800</DistanceMeters><Track>{points}</Track></Lap></Activity>"
+        "</Activities></TrainingCenterDatabase>"
+    ).encode()
+
+
+def _seconds(count: int, suffix: str = "Z") -> list[str]:
+    return [f"2026-03-01T08:{i // 60:02d}:{i % 60:02d}{suffix}" for i in range(count)]
+
+
+def _gpx(times: list[str]) -> bytes:
+    points = "".join(
+        f'<trkpt lat="45.0" lon="{14.0 + i * 1e-4}"><time>{t}</time></trkpt>'
+        for i, t in enumerate(times)
+    )
+    return (
+        '<?xml version="1.0"?><gpx version="1.1" creator="t" '
+        f'xmlns="http://www.topografix.com/GPX/1/1"><trk><trkseg>{points}</trkseg></trk></gpx>'
+    ).encode()
+
+
+def test_a_lowercase_z_is_utc() -> None:
+    """RFC 3339 allows "z": every trackpoint time was unreadable, the heart rate lost."""
+    from heavylegs.training.importer import parse_bytes
+
+    activity = parse_bytes(_tcx(_seconds(600, "z")), None, None)
+    assert activity.avg_hr == pytest.approx(150)
+    assert activity.stream.size == 600
+    gpx = parse_bytes(_gpx(_seconds(600, "z")), None, None)
+    assert gpx.start_utc.isoformat() == "2026-03-01T08:00:00+00:00"
+    assert gpx.stream.size == 600
+
+
+@pytest.mark.parametrize(
+    ("times", "words"),
+    [
+        (list(reversed(_seconds(600))), "599 of 600 samples are earlier than one before them"),
+        (["2026-03-01T08:00:61Z"] * 600, "600 of 600 samples have no readable time"),
+    ],
+)
+def test_trackpoints_left_out_for_their_time_are_named(times: list[str], words: str) -> None:
+    """A reversed file, or one whose times cannot be read, kept the lap totals but lost every
+    heart-rate sample without a word."""
+    from heavylegs.training.importer import parse_bytes
+
+    activity = parse_bytes(_tcx(times), None, None)
+    assert any(words in w for w in activity.warnings), activity.warnings

@@ -41,6 +41,7 @@ from heavylegs.training.samples import (
     haversine_m,
     hr_seconds,
     moving_seconds,
+    order_note,
     strides_to_steps,
 )
 from heavylegs.training.sports import normalise_sport
@@ -121,7 +122,8 @@ def iso_seconds(text: str | None) -> float:
     if not text or len(text) > MAX_NUMBER_CHARS:
         return float("nan")
     try:
-        when = dt.datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+        # upper(): RFC 3339 allows a lowercase "z" (and "t"); fromisoformat does not
+        when = dt.datetime.fromisoformat(text.strip().upper().replace("Z", "+00:00"))
     except ValueError:
         return float("nan")
     if when.tzinfo is None:
@@ -219,6 +221,8 @@ def read_gpx(data: bytes, sport_hint: str | None = None) -> ParsedActivity:
         else np.full(cadence.size, np.nan)
     )
     if note := clock_note(arrays["t"]):
+        warnings.append(note)
+    if note := order_note(arrays["t"]):
         warnings.append(note)
     stream, start, altitude = build_stream(
         arrays["t"], distance, arrays["speed"], arrays["hr"], cadence, arrays["ele"]

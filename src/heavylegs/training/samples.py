@@ -113,6 +113,22 @@ def clock_note(time_unix: FloatArray) -> str | None:
     )
 
 
+def order_note(time_unix: FloatArray) -> str | None:
+    """The warning for samples :func:`build_stream` leaves out for their time: none that can be
+    read, or earlier than a sample before them (a reversed or shuffled file lost its heart
+    rate without a word)."""
+    untimed = int((~np.isfinite(time_unix)).sum())
+    dated = np.isfinite(time_unix) & ~far_from_the_rest(time_unix)
+    running_max = np.maximum.accumulate(np.where(dated, time_unix, -np.inf))
+    backwards = int((dated & (time_unix < running_max)).sum())
+    parts = []
+    if untimed:
+        parts.append(f"{untimed} of {time_unix.size} samples have no readable time")
+    if backwards:
+        parts.append(f"{backwards} of {time_unix.size} samples are earlier than one before them")
+    return "; ".join(parts) + ": left out" if parts else None
+
+
 def _with_speed_from_distance(stream: Stream) -> Stream:
     d = stream.distance_m
     ok = np.flatnonzero(np.isfinite(d))

@@ -48,6 +48,7 @@ from heavylegs.training.samples import (
     elapsed_seconds,
     hr_seconds,
     moving_seconds,
+    order_note,
     steps_factor,
 )
 from heavylegs.training.sports import normalise_sport
@@ -205,6 +206,8 @@ def _read_group(
         cadence = np.full(arrays["cad"].size, np.nan)
     if note := clock_note(arrays["t"]):
         warnings.append(note)
+    if arrays["t"].size and (note := order_note(arrays["t"])):
+        warnings.append(f"trackpoints: {note}")
     stream, start, altitude = build_stream(
         arrays["t"], arrays["d"], arrays["v"], arrays["hr"], cadence, arrays["alt"]
     )
