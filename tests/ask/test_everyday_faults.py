@@ -63,6 +63,15 @@ E, U, R = Urgency.EMERGENCY, Urgency.URGENT, Urgency.ROUTINE
         ("my legs are heavy and weak and i have a bad back", U, "progressive_weakness"),
         ("my left leg is twice the size of my right", U, "one_leg_swelling"),
         ("cnt breathe and my leg is swollen", E, "suspected_pe"),
+        ("my leg is swollen and my heart is pounding", E, "suspected_pe"),
+        ("my leg is cold and numb and i cant move my toes", E, "acute_limb_ischemia"),
+        ("my toes are black", E, "necrotising_infection"),
+        ("i have a high temp, my leg is red and im confused", E, "sepsis_signs"),
+        ("legs heavy and i feel really unwell and confused in this heat", E, "heatstroke"),
+        ("i peed myself and my legs are numb", E, "cauda_equina"),
+        ("my legs have swollen up really fast", U, "sudden_swelling"),
+        ("my leg is agony after a fall and looks bent", E, "injury_cannot_bear_weight"),
+        ("i think ive broken my ankle", E, "injury_cannot_bear_weight"),
     ],
 )
 def test_the_warning_sign_gets_its_level_and_leads(
@@ -231,6 +240,9 @@ def test_breathless_with_swollen_legs_is_answered_about_breathlessness(kb: Knowl
         "no chest pain, no breathlessness, just heavy legs",
         # One tender spot on the shin bone of a runner is a bone stress injury, not a calf clot.
         "sharp pain in my shin when i run, and it hurts to touch one spot",
+        "I'm confused about which compression class to buy",
+        "how can i get my swollen up ankles down fast",
+        "I have a black toenail from running",
     ],
 )
 def test_denied_or_explained_signs_get_no_hint(question: str, kb: KnowledgeBase) -> None:
