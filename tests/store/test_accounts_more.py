@@ -198,3 +198,44 @@ def test_share_loops_and_many_shares_stay_bounded_and_not_transitive(
     )
     sharing.revoke_share(store, person, first.id, NOW)
     assert not sharing.share_active(store, person, doc_b)
+
+
+def test_an_ipv6_network_counts_as_one_address(store: Store, cheap_hashes: None) -> None:
+    """Anyone with an IPv6 /64 has 2**64 addresses: a new one for each guess must not mean
+    a fresh allowance each time."""
+    from heavylegs.store.accounts import MAX_FAILURES, client_group
+
+    assert client_group("2001:db8:1:2:aaaa::1") == client_group("2001:db8:1:2:bbbb::7")
+    assert client_group("2001:db8:1:3::1") != client_group("2001:db8:1:2::1")
+    assert client_group("::ffff:192.0.2.7") == "192.0.2.7" == client_group("192.0.2.7")
+    assert client_group("testclient") == "testclient"
+    _join(store, "p@example.org", "the right password")
+    for i in range(MAX_FAILURES):
+        assert _guess(store, f"2001:db8:1:2::{i + 1:x}", NOW) == "refused"
+    assert _guess(store, "2001:db8:1:2::ffff", NOW).startswith("wait")
+    assert _guess(store, "2001:db8:1:3::1", NOW) == "refused"  # another network
+
+
+def test_a_decomposed_guess_takes_as_long_for_no_account_as_for_one(
+    monkeypatch: pytest.MonkeyPatch, store: Store
+) -> None:
+    """The raw form is tried as well for an unknown email: how many hashes were checked must
+    not tell whether an account exists."""
+    from heavylegs.store import accounts
+
+    _join(store, "p@example.org", "the right password")
+    checks: list[int] = []
+    real = accounts._verify
+
+    def counting(hashed: str | None, password: str) -> bool:
+        checks.append(1)
+        return real(hashed, password)
+
+    monkeypatch.setattr(accounts, "_verify", counting)
+    counts = []
+    for email in ("p@example.org", "nobody@example.org"):
+        checks.clear()
+        with pytest.raises(LoginRefused):
+            authenticate(store, email, DECOMPOSED, "c", NOW)
+        counts.append(len(checks))
+    assert counts == [2, 2]

@@ -24,6 +24,7 @@ owned, see :mod:`heavylegs.store.owners`).
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import math
 import re
 import secrets
@@ -232,9 +233,27 @@ def sign_up(store: Store, invite: str, email: str, password: str, now: datetime)
         return _account(account)
 
 
+def client_group(client: str) -> str:
+    """The client a failure is counted against: its IPv4 address, or an IPv6 address's /64.
+
+    Why the /64: one household or server is given a whole /64 and may use any of its 2**64
+    addresses; counted one by one, a new address a guess would mean no limit at all.
+    """
+    try:
+        address = ipaddress.ip_address(client.strip("[]"))
+    except ValueError:
+        return client
+    if isinstance(address, ipaddress.IPv6Address):
+        if address.ipv4_mapped is not None:
+            return str(address.ipv4_mapped)
+        return str(ipaddress.IPv6Network((address, 64), strict=False))
+    return str(address)
+
+
 def _failure_keys(email: str, client: str) -> tuple[str, str]:
     """The keys a failed sign-in is counted under: this account from this client address, and
-    this client address (over every email)."""
+    this client address (over every email); an address is its :func:`client_group`."""
+    client = client_group(client)
     return (
         digest("email+client:" + folded_email(email) + "\n" + client),
         digest("client:" + client),
@@ -245,7 +264,7 @@ def _password_key(account_id: int, client: str) -> str:
     """The key a wrong old password on the password change is counted under (not the
     sign-in's: whoever holds a stolen session must not be able to hold the owner's sign-in,
     nor the owner's own change of password, which would end that session)."""
-    return digest(f"password:{account_id}\n{client}")
+    return digest(f"password:{account_id}\n{client_group(client)}")
 
 
 def _backoff(failures: int, free: int) -> timedelta | None:
@@ -345,7 +364,9 @@ def _verify_password(hashed: str | None, password: str) -> str | None:
     normal = normal_password(password)
     if _verify(hashed, normal):
         return normal
-    if normal != password and hashed is not None and _verify(hashed, password):
+    # With no account the dummy hash is checked twice too: the time taken must not say
+    # whether an email has an account.
+    if normal != password and _verify(hashed, password) and hashed is not None:
         return password
     return None
 
