@@ -15,6 +15,7 @@ from typer.testing import CliRunner
 import heavylegs.cli.diary as diary_cli
 from heavylegs.cli.main import app
 from heavylegs.cli.output import console
+from tests.conftest import SHARED
 
 NOW = dt.datetime(2026, 11, 21, 18, 30, tzinfo=dt.UTC)
 
@@ -201,3 +202,34 @@ def test_closed_standard_output_is_one_line_and_the_work_is_kept(
         "error: cannot write the output: standard output is closed\n",
     )
     assert len(_notes(path)) == 1 + stored
+
+
+# ------------------------------------------------------------------ which database, named how
+
+
+@pytest.mark.parametrize("url", ["sqlite://", "sqlite:///:memory:"])
+def test_recording_into_a_database_in_memory_is_refused(
+    db: Path, monkeypatch: pytest.MonkeyPatch, url: str
+) -> None:
+    """``log`` said "Logged" and the entry was gone with the process."""
+    for source, args in (("--db", ["--db", url]), ("HEAVYLEGS_DB", [])):
+        if not args:
+            monkeypatch.setenv("HEAVYLEGS_DB", url)
+        result = run("log", "--heaviness", "3", *args)
+        assert result.exit_code == 2 and result.stdout == ""
+        assert result.stderr.startswith(f"error: {source}: {url} is a database in memory")
+    shown = run("assess", "-a", str(SHARED / "spec" / "examples" / "runner.json"), "--json")
+    assert shown.exit_code == 0, "the result still shows"
+    assert "warning: assessment not stored: HEAVYLEGS_DB: sqlite" in shown.stderr
+    assert "(Fail)" not in shown.stderr
+
+
+def test_a_bad_heavylegs_db_variable_is_named_as_such(
+    db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for value, message in (("  ", "empty"), ("nope://x", "unknown kind of database 'nope'")):
+        monkeypatch.setenv("HEAVYLEGS_DB", value)
+        result = run("diary")
+        assert result.exit_code == 2
+        assert result.stderr.startswith(f"error: HEAVYLEGS_DB: {message}"), result.stderr
+        assert run("diary", "--db", value).stderr.startswith(f"error: --db: {message}")

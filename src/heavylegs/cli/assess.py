@@ -192,7 +192,7 @@ def _record(answers: dict[str, Any], output: dict[str, Any], db: str | None) -> 
     try:
         with open_db(db, creates=True) as opened, opened.session() as session:
             save_assessment(session, answers, output, version, at)
-    except (StoreError, OSError) as exc:
+    except (StoreError, OSError, Fail) as exc:  # Fail: a database in memory, another program's
         sys.stderr.write(f"warning: assessment not stored: {exc}\n")
     except Exception as exc:  # the result still prints whatever the database did
         sys.stderr.write(f"warning: assessment not stored ({type(exc).__name__})\n")

@@ -86,6 +86,8 @@ def resolve_db(db: str | None) -> tuple[str, bool]:
         if given is not None and not given.strip():  # `--db ""`: a slip, not the default file
             raise Fail(["--db: empty; give a file path or a database URL"])
     chosen = db or _chosen_db[0] or os.environ.get(DB_ENV)
+    # An error names where the value came from: the variable is not --db to the person.
+    option = "--db" if db or _chosen_db[0] else DB_ENV
     if not chosen:
         url = default_url()
         path = sqlite_path(url)
@@ -94,11 +96,12 @@ def resolve_db(db: str | None) -> tuple[str, bool]:
 
             keep_own_database_private(path)
         return url, False
-    return database_url(chosen), True
+    return database_url(chosen, option), True
 
 
-def database_url(text: str) -> str:
-    """``text`` as a SQLAlchemy URL: a file path becomes ``sqlite:///ABSOLUTE``."""
+def database_url(text: str, option: str = "--db") -> str:
+    """``text`` as a SQLAlchemy URL: a file path becomes ``sqlite:///ABSOLUTE``; a
+    :class:`Fail` naming ``option`` when it cannot be one."""
     from heavylegs.fastlite import sqlite_path
 
     if sqlite_path(text) is not None:
@@ -106,7 +109,7 @@ def database_url(text: str) -> str:
     kinds = "use a file path, sqlite:///FILE or postgresql://USER@HOST/NAME"
     if "://" not in text:
         if not text.strip():
-            raise Fail([f"--db: empty; {kinds}"])
+            raise Fail([f"{option}: empty; {kinds}"])
         return f"sqlite:///{Path(text).expanduser().absolute()}"
     from sqlalchemy import make_url
     from sqlalchemy.exc import ArgumentError, NoSuchModuleError
@@ -116,12 +119,12 @@ def database_url(text: str) -> str:
     try:
         url = make_url(normalise_url(text))
     except ArgumentError:
-        raise Fail([f"--db: not a database URL: {text!r}; {kinds}"]) from None
+        raise Fail([f"{option}: not a database URL: {text!r}; {kinds}"]) from None
     try:
         url.get_dialect()
     except NoSuchModuleError:
         raise Fail(
-            [f"--db: unknown kind of database {url.get_backend_name()!r} in {text!r}; {kinds}"]
+            [f"{option}: unknown kind of database {url.get_backend_name()!r} in {text!r}; {kinds}"]
         ) from None
     except ImportError:
         pass  # a known kind whose driver is missing: the store says which package to install
@@ -155,6 +158,13 @@ def open_db(db: str | None, *, creates: bool = False) -> Store | _NewStore:
 
     url, explicit = resolve_db(db)
     path = sqlite_file(url)
+    if creates and path is None and _in_memory(url):
+        raise Fail(
+            [
+                f"{'--db' if db or _chosen_db[0] else 'HEAVYLEGS_DB'}: {url} is a database in "
+                "memory: nothing recorded would be kept after this command; give a file path"
+            ]
+        )
     new = path is not None and not path.exists()
     if new and explicit and not creates:
         raise Fail(
@@ -185,6 +195,17 @@ def open_db(db: str | None, *, creates: bool = False) -> Store | _NewStore:
     if new and path is not None:
         return _NewStore(store.engine, store._factory, path)
     return store
+
+
+def _in_memory(url: str) -> bool:
+    """Whether ``url`` is SQLite in memory (``sqlite://``, ``sqlite:///:memory:``), gone when
+    the command ends. Why: ``log`` said "Logged" and the entry vanished with the process."""
+    from sqlalchemy import make_url
+
+    parsed = make_url(url)
+    name = parsed.database or ""
+    in_memory = name in ("", ":memory:") or "mode=memory" in name
+    return parsed.get_backend_name() == "sqlite" and in_memory
 
 
 def _read_only(path: Path) -> sqlite3.Connection | None:
