@@ -233,3 +233,34 @@ def test_a_bad_heavylegs_db_variable_is_named_as_such(
         assert result.exit_code == 2
         assert result.stderr.startswith(f"error: HEAVYLEGS_DB: {message}"), result.stderr
         assert run("diary", "--db", value).stderr.startswith(f"error: --db: {message}")
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "said"),
+    [
+        (["log", "-i"], 130, "Stopped — nothing was logged."),
+        (["log"], 2, "error: (entry): give at least --heaviness, or use --interactive"),
+        (["assess", "-a", "-"], 2, "error: (document): not valid JSON"),
+    ],
+)
+def test_closed_standard_input_reads_as_empty(
+    tmp_path: Path, args: list[str], code: int, said: str
+) -> None:
+    """Started with standard input closed (``<&-``), ``log -i`` ended in a traceback
+    (``input(): lost sys.stdin``); now it is an empty input, as ``< /dev/null``."""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "HEAVYLEGS_DB": str(tmp_path / "db"), "HEAVYLEGS_CACHE_DIR": str(tmp_path)}
+    done = subprocess.run(
+        [sys.executable, "-c", "from heavylegs.cli.main import run; run()", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+        preexec_fn=lambda: os.close(0),
+    )
+    assert done.returncode == code, done.stderr
+    assert said in done.stdout + done.stderr and "Traceback" not in done.stderr
+    assert not (tmp_path / "db").exists()
