@@ -264,3 +264,25 @@ def test_closed_standard_input_reads_as_empty(
     assert done.returncode == code, done.stderr
     assert said in done.stdout + done.stderr and "Traceback" not in done.stderr
     assert not (tmp_path / "db").exists()
+
+
+def test_closed_standard_error_does_not_fail_a_command_that_worked(tmp_path: Path) -> None:
+    """``log`` on a new database says "created the database" on stderr: with stderr closed
+    (``2>&-``) that line failed the command (exit 1) after the entry was kept."""
+    import os
+    import subprocess
+    import sys
+
+    path = tmp_path / "db.sqlite3"
+    env = {**os.environ, "HEAVYLEGS_DB": str(path), "HEAVYLEGS_CACHE_DIR": str(tmp_path / "c")}
+    done = subprocess.run(
+        [sys.executable, "-c", "from heavylegs.cli.main import run; run()", "log", "--heaviness",
+         "3", "--date", "2026-11-20", "--part", "morning"],
+        stdout=subprocess.PIPE,
+        text=True,
+        env=env,
+        check=False,
+        preexec_fn=lambda: os.close(2),
+    )  # fmt: skip
+    assert (done.returncode, done.stdout) == (0, "Logged 2026-11-20 morning: heaviness 3/10\n")
+    assert _notes(path) == [None]

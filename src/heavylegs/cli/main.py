@@ -300,6 +300,8 @@ def run() -> None:
     speed_up()
     if sys.stdout is None:  # started with standard output closed (``>&-``)
         sys.stdout = _ClosedOutput()
+    if sys.stderr is None:  # closed (``2>&-``): messages have nowhere to go; the work still runs
+        sys.stderr = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 (for the process)
     if sys.stdin is None:  # closed (``<&-``): read as an empty input, which every reader handles
         sys.stdin = open(os.devnull, encoding="utf-8")  # noqa: SIM115 (open for the process)
     try:
