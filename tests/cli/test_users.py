@@ -58,3 +58,25 @@ def test_list_on_a_missing_database_creates_nothing(tmp_path: Path) -> None:
     code, _, err = _run("users", "list", "--db", f"sqlite:///{target}")
     assert code == 1 and "no database" in err
     assert not target.exists()
+
+
+def test_reset_and_disable_shut_an_account_out_now(tmp_path: Path) -> None:
+    from heavylegs.store.accounts import create_invite, new_session, session_account
+
+    url = f"sqlite:///{tmp_path / 'server.sqlite3'}"
+    now = dt.datetime.now(dt.UTC)
+    with open_store(url) as store:
+        invite = create_invite(store, "pat@example.org", Role.PERSON, now)
+        sign_up(store, invite, "pat@example.org", "a long enough password", now)
+        browser = new_session(store, 2, now)
+    code, out, err = _run("users", "reset", "Pat@example.org", "--db", url)
+    assert code == 0, err
+    assert "signed out everywhere" in err
+    with open_store(url) as store:
+        assert session_account(store, browser, now) is None
+        again = sign_up(store, out.strip(), "pat@example.org", "a brand new password", now)
+        assert again.id == 2
+    code, _, err = _run("users", "disable", "pat@example.org", "--db", url)
+    assert code == 0 and "disabled" in err
+    code, _, err = _run("users", "reset", "nobody@example.org", "--db", url)
+    assert code != 0 and "email" in err and "Traceback" not in err

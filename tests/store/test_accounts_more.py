@@ -239,3 +239,53 @@ def test_a_decomposed_guess_takes_as_long_for_no_account_as_for_one(
             authenticate(store, email, DECOMPOSED, "c", NOW)
         counts.append(len(checks))
     assert counts == [2, 2]
+
+
+def test_an_admin_resets_or_disables_an_account(store: Store, trio: tuple[int, int, int]) -> None:
+    """A forgotten password or a clinician who left: every session and token ends at once; a
+    reset code sets a new password on the same account; a disabled clinician's shares end."""
+    from heavylegs.store import sharing
+    from heavylegs.store.accounts import (
+        AccountError,
+        new_api_token,
+        new_session,
+        reset_account,
+        session_account,
+        token_account,
+    )
+
+    person, doc, _ = trio
+    sharing.share_with(store, person, "a@clinic.example", NOW)
+    browser, token = new_session(store, person, NOW), new_api_token(store, person, NOW)
+    code = reset_account(store, "P@example.org", NOW)
+    assert code and session_account(store, browser, NOW) is None
+    assert token_account(store, token, NOW) is None
+    with pytest.raises(LoginRefused):
+        authenticate(store, "p@example.org", "a long enough password", "c", NOW)
+    again = sign_up(store, code, "p@example.org", "a brand new password", NOW)
+    assert again.id == person and again.role is Role.PERSON
+    assert authenticate(store, "p@example.org", "a brand new password", "c", NOW).id == person
+    with pytest.raises(AccountError):  # once
+        sign_up(store, code, "p@example.org", "another new password", NOW)
+    assert sharing.share_active(store, person, doc)  # the person's shares stay
+    # the clinician leaves: shut out, and nobody's data is shared with them any more
+    doc_session = new_session(store, doc, NOW)
+    assert reset_account(store, "a@clinic.example", NOW, disable=True) is None
+    assert session_account(store, doc_session, NOW) is None
+    assert not sharing.share_active(store, person, doc)
+    with pytest.raises(LoginRefused):
+        authenticate(store, "a@clinic.example", "a long enough password", "c", NOW)
+    with pytest.raises(AccountError):
+        reset_account(store, "nobody@example.org", NOW)
+
+
+def test_a_disabled_first_admin_is_never_claimed_by_a_new_admin(store: Store) -> None:
+    """Account 1 without a password is claimed by the first admin invite (it holds the data of
+    the single-person app): a disabled first admin must not be claimed by the next admin."""
+    from heavylegs.store.accounts import reset_account
+
+    first = _join(store, "first@clinic.example", "a long enough password", Role.ADMIN)
+    assert first == 1
+    reset_account(store, "first@clinic.example", NOW, disable=True)
+    second = _join(store, "second@clinic.example", "a long enough password", Role.ADMIN)
+    assert second != 1

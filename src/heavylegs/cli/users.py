@@ -15,7 +15,7 @@ import typer
 from heavylegs.cli.output import DbOption, console, guard, now, open_db, print_json
 
 users_app = typer.Typer(
-    help="Server accounts: invite people, list them.",
+    help="Server accounts: invite people, list them, reset or disable one.",
     no_args_is_help=True,
 )
 
@@ -61,6 +61,38 @@ def list_users(
     out = console()
     for a in accounts:
         out.print(f"{a.id:>5}  {a.role.value:<10} {a.email}", markup=False)
+
+
+@users_app.command("reset")
+def reset(
+    email: Annotated[str, typer.Argument(help="The account's email address.")],
+    db: DbOption = None,
+) -> None:
+    """Take EMAIL's password away (every session and API token ends now) and print a one-time
+    code to set a new one on the sign-up page; the account's data and shares stay."""
+    from heavylegs.store.accounts import INVITE_LIFETIME, reset_account
+
+    with guard(), open_db(db) as store:
+        code = reset_account(store, email, now())
+    sys.stdout.write(f"{code}\n")
+    sys.stderr.write(
+        f"signed out everywhere; a one-time code to set a new password on /signup, valid "
+        f"{INVITE_LIFETIME.days} days; give it to them over a channel you trust\n"
+    )
+
+
+@users_app.command("disable")
+def disable(
+    email: Annotated[str, typer.Argument(help="The account's email address.")],
+    db: DbOption = None,
+) -> None:
+    """Shut EMAIL out now: password taken away, every session and API token ended, every share
+    to them (as a clinician) revoked. Their own data stays; ``users reset`` lets them back."""
+    from heavylegs.store.accounts import reset_account
+
+    with guard(), open_db(db) as store:
+        reset_account(store, email, now(), disable=True)
+    sys.stderr.write("disabled: signed out everywhere, shares to them revoked\n")
 
 
 def register(app: typer.Typer) -> None:

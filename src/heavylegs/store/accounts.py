@@ -45,6 +45,7 @@ from heavylegs.store.account_rows import (
     ApiTokenRow,
     InviteRow,
     LoginAttemptRow,
+    ShareRow,
     WebSessionRow,
 )
 from heavylegs.store.engine import Store
@@ -199,6 +200,64 @@ def _normal_checked(password: str, email: str) -> str:
     return normal
 
 
+RESET = "!reset"
+DISABLED = "!disabled"
+"""``password_hash`` of an account whose password an admin took away (:func:`reset_account`):
+no password matches it (not an argon2 hash), and unlike ``NULL`` it never lets the first admin
+invite claim account 1."""
+
+
+def reset_account(store: Store, email: str, now: datetime, *, disable: bool = False) -> str | None:
+    """An admin takes an account's password away: every session and API token ends at once.
+
+    Why: a person who forgot their password, or a clinician who left the practice (or whose
+    laptop was stolen), otherwise keeps their access until each session expires, and there was
+    no other way back in. Without ``disable`` a one-time code (an invite for that email, valid
+    :data:`INVITE_LIFETIME`) is returned: signing up with it sets a new password on the same
+    account, data and shares kept. With ``disable`` no code is made and every share to the
+    account (as a clinician) is revoked too; a later reset lets them in again, without those.
+    :class:`AccountError` when there is no such account.
+    """
+    address = normal_email(email)
+    with store.session() as session:
+        row = session.scalars(
+            select(AccountRow).where(AccountRow.email == address).with_for_update()
+        ).first()
+        if row is None:
+            raise AccountError([f"email: no account has {address}"])
+        row.password_hash = DISABLED if disable else RESET
+        row.password_changed_at = now
+        session.execute(delete(WebSessionRow).where(WebSessionRow.account_id == row.id))
+        session.execute(
+            update(ApiTokenRow)
+            .where(ApiTokenRow.account_id == row.id, ApiTokenRow.revoked_at.is_(None))
+            .values(revoked_at=now)
+        )
+        session.execute(  # codes sent before this one no longer work
+            update(InviteRow)
+            .where(InviteRow.email == address, InviteRow.used_at.is_(None))
+            .values(used_at=now)
+        )
+        if disable:
+            session.execute(
+                update(ShareRow)
+                .where(ShareRow.clinician_id == row.id, ShareRow.revoked_at.is_(None))
+                .values(revoked_at=now)
+            )
+            return None
+        code = secrets.token_urlsafe(24)
+        session.add(
+            InviteRow(
+                code_sha256=digest(code),
+                email=address,
+                role=row.role,
+                created_at=now,
+                expires_at=now + INVITE_LIFETIME,
+            )
+        )
+        return code
+
+
 def _by_email(session: Session, email: str) -> AccountRow | None:
     return session.scalars(select(AccountRow).where(AccountRow.email == email)).first()
 
@@ -213,11 +272,11 @@ def sign_up(store: Store, invite: str, email: str, password: str, now: datetime)
         ).first()
         if row is None or row.used_at is not None or row.expires_at <= now or row.email != address:
             raise AccountError(["invite: not valid (unknown, used, expired or for another email)"])
-        if _by_email(session, address) is not None:
+        account = _by_email(session, address)
+        if account is not None and account.password_hash != RESET:
             raise AccountError([f"email: {address} already has an account"])
         hashed = _hash(password)
-        account = None
-        if row.role == Role.ADMIN:
+        if account is None and row.role == Role.ADMIN:
             local = session.get(AccountRow, LOCAL_ACCOUNT_ID, with_for_update=True)
             if local is not None and local.password_hash is None:
                 account = local
