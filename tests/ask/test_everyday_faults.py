@@ -31,6 +31,8 @@ E, U, R = Urgency.EMERGENCY, Urgency.URGENT, Urgency.ROUTINE
         ("I'm 36 weeks pregnant and my ankles are realy swollen", U, "pregnancy_warning_signs"),
         ("im 36 weeks and my feet are huge", U, "pregnancy_warning_signs"),
         ("im 30 weeks and have a bad headache and swollen feet", U, "pregnancy_warning_signs"),
+        ("im 37 weeks and seeing stars", U, "pregnancy_warning_signs"),
+        ("36 weeks and spots in front of my eyes", U, "pregnancy_warning_signs"),
         ("36 weeks and my hands and face are puffy", U, "pregnancy_warning_signs"),
         ("I'm pregnant and my feet suddenly swelled up", U, "pregnancy_warning_signs"),
         # A foot that stays white after the cold is a blocked artery until seen.
