@@ -289,3 +289,23 @@ def test_a_disabled_first_admin_is_never_claimed_by_a_new_admin(store: Store) ->
     reset_account(store, "first@clinic.example", NOW, disable=True)
     second = _join(store, "second@clinic.example", "a long enough password", Role.ADMIN)
     assert second != 1
+
+
+def test_making_and_revoking_api_tokens_in_a_loop_keeps_few_rows(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sqlalchemy import func, select
+
+    from heavylegs.store import accounts
+    from heavylegs.store.account_rows import ApiTokenRow
+
+    monkeypatch.setattr(accounts, "MAX_API_TOKENS", 3)
+    me = _join(store, "p@example.org", "a long enough password")
+    kept = accounts.new_api_token(store, me, NOW)
+    for i in range(12):
+        at = NOW + dt.timedelta(minutes=i)
+        accounts.revoke_api_token(store, me, accounts.new_api_token(store, me, at), at)
+    with store.session() as session:
+        rows = session.scalar(select(func.count()).select_from(ApiTokenRow))
+    assert rows is not None and rows <= 1 + 3 + 1
+    assert accounts.token_account(store, kept, NOW) is not None

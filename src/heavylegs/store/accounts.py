@@ -70,7 +70,9 @@ MAX_SESSIONS = 50
 """Signed-in browsers of one account: a new sign-in past this ends the oldest (a script signing
 in in a loop would otherwise add rows for a fortnight each)."""
 MAX_API_TOKENS = 50
-"""Active API tokens of one account: past this a new one is refused until one is revoked."""
+"""Active API tokens of one account: past this a new one is refused until one is revoked.
+Revoked ones are kept for the record, this many of them too (the newest): making and revoking
+tokens in a loop must not add rows without end."""
 MAX_PASSWORD = 1024
 """Hashing a huge password costs the server, not the attacker: refuse it before hashing."""
 
@@ -542,6 +544,14 @@ def new_api_token(store: Store, account_id: int, now: datetime) -> str:
                 [f"token: you have {active} API tokens, the most an account keeps; revoke one"]
             )
         session.add(ApiTokenRow(token_sha256=digest(token), account_id=account_id, created_at=now))
+        old = session.scalars(
+            select(ApiTokenRow.id)
+            .where(ApiTokenRow.account_id == account_id, ApiTokenRow.revoked_at.is_not(None))
+            .order_by(ApiTokenRow.revoked_at.desc(), ApiTokenRow.id.desc())
+            .offset(MAX_API_TOKENS)
+        ).all()
+        if old:
+            session.execute(delete(ApiTokenRow).where(ApiTokenRow.id.in_(old)))
     return token
 
 
