@@ -74,6 +74,13 @@ E, U, R = Urgency.EMERGENCY, Urgency.URGENT, Urgency.ROUTINE
         ("my legs have swollen up really fast", U, "sudden_swelling"),
         ("my leg is agony after a fall and looks bent", E, "injury_cannot_bear_weight"),
         ("i think ive broken my ankle", E, "injury_cannot_bear_weight"),
+        # Typos in the warning words, and the bare singular "swollen leg".
+        ("chets pain and swollen calf", E, "suspected_pe"),
+        ("my cafl is swolen and red", U, "suspected_dvt"),
+        ("swolllen leg after flight", U, "suspected_dvt"),
+        ("i cant breth properly and my ankles are swollen", E, "chest_pain_or_breathlessness"),
+        ("thigh swolen and hot after hip replacment", U, "suspected_dvt"),
+        ("im diabetic and my foots red hot", U, "cellulitis"),
     ],
 )
 def test_the_warning_sign_gets_its_level_and_leads(
