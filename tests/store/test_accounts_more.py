@@ -275,6 +275,8 @@ def test_an_admin_resets_or_disables_an_account(store: Store, trio: tuple[int, i
     assert not sharing.share_active(store, person, doc)
     with pytest.raises(LoginRefused):
         authenticate(store, "a@clinic.example", "a long enough password", "c", NOW)
+    with pytest.raises(sharing.SharingError):  # nor can anyone share with them anew
+        sharing.share_with(store, person, "a@clinic.example", NOW)
     with pytest.raises(AccountError):
         reset_account(store, "nobody@example.org", NOW)
 

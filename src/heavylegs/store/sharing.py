@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session, aliased
 
 from heavylegs.problems import Problems
 from heavylegs.store.account_rows import AccountRow, AuditRow, ShareRow
-from heavylegs.store.accounts import Role, normal_email
+from heavylegs.store.accounts import DISABLED, Role, normal_email
 from heavylegs.store.engine import Store
 
 MAX_REVOKED_SHARES = 50
@@ -80,7 +80,11 @@ def share_with(store: Store, person_id: int, clinician_email: str, now: datetime
         ) from None
     with store.session() as session:
         clinician = session.scalars(select(AccountRow).where(AccountRow.email == email)).first()
-        if clinician is None or clinician.role != Role.CLINICIAN.value:
+        if (
+            clinician is None
+            or clinician.role != Role.CLINICIAN.value
+            or clinician.password_hash == DISABLED  # left the practice: see reset_account
+        ):
             raise SharingError([f"clinician_email: no clinician has an account with {email}"])
         if clinician.id == person_id:
             raise SharingError(["clinician_email: that is your own account"])
