@@ -274,3 +274,21 @@ def test_the_cli_summarises_thousands_of_skipped_files_by_reason(tmp_path: Path)
     import json
 
     assert len(json.loads(as_json.stdout)["skipped"]) == 301
+
+
+@pytest.mark.parametrize("latitude", ["145.2", "-95", "45.2e3", "0"])
+def test_one_corrupt_track_point_does_not_make_a_walk_22000_km(corpus: Path, latitude: str) -> None:
+    """One point with a latitude off the globe (or a jump to 0,0) made a 2.7 km outing
+    22,224 km, with no warning; the distance is now the track's, and the glitch is named."""
+    import re
+
+    from heavylegs.training.importer import parse_bytes
+
+    text = (corpus / "gpx" / "gx_around-visnjan-with-car_etrex20x.gpx").read_text()
+    at = [m.end() for m in re.finditer(r'<trkpt lat="', text)][50]
+    mutated = text[:at] + latitude + text[text.index('"', at) :]
+    whole = parse_bytes(text.encode(), None, None).distance_m
+    activity = parse_bytes(mutated.encode(), None, None)
+    assert whole is not None and activity.distance_m is not None
+    assert whole - 50 < activity.distance_m <= whole
+    assert any("GPS glitches" in w for w in activity.warnings)

@@ -32,17 +32,18 @@ from heavylegs.training.model import (
     SourceFormat,
 )
 from heavylegs.training.samples import (
+    GLITCH_SPEED_MPS,
     Figures,
     average_cadence,
     build_stream,
     clock_note,
     device_else_samples,
     elapsed_seconds,
-    haversine_m,
     hr_seconds,
     moving_seconds,
     order_note,
     strides_to_steps,
+    track_distance,
 )
 from heavylegs.training.sports import normalise_sport
 from heavylegs.training.xmlstream import MAX_DEPTH, drop, xml_events, xml_text
@@ -213,7 +214,12 @@ def read_gpx(data: bytes, sport_hint: str | None = None) -> ParsedActivity:
     arrays = {k: np.asarray(v, dtype=np.float64) for k, v in columns.items()}
     distance = arrays["distance"]
     if not np.isfinite(distance).any() and np.isfinite(arrays["lat"]).any():
-        distance = haversine_m(arrays["lat"], arrays["lon"])
+        distance, glitches = track_distance(arrays["lat"], arrays["lon"], arrays["t"])
+        if glitches:
+            warnings.append(
+                f"{glitches} steps between track points are off the globe or faster than "
+                f"{GLITCH_SPEED_MPS * 3.6:.0f} km/h (GPS glitches): their distance is left out"
+            )
     cadence = arrays["cad"]
     cadence = (
         strides_to_steps(cadence, sport, arrays["speed"], t=arrays["t"], distance_m=distance)

@@ -242,16 +242,38 @@ def average_cadence(stream: Stream) -> float | None:
 
 def haversine_m(lat: FloatArray, lon: FloatArray) -> FloatArray:
     """Cumulative distance along a track (NaN positions add nothing), metres."""
+    return track_distance(lat, lon)[0]
+
+
+GLITCH_SPEED_MPS = 100.0
+"""A step between two positions faster than this (360 km/h) is a GPS glitch, not a movement."""
+
+
+def track_distance(
+    lat: FloatArray, lon: FloatArray, t: FloatArray | None = None
+) -> tuple[FloatArray, int]:
+    """Cumulative distance along a track, metres, and how many steps were left out.
+
+    Left out: steps to or from a position off the globe (a latitude beyond 90 degrees, a
+    longitude beyond 180), and, with times ``t``, steps faster than :data:`GLITCH_SPEED_MPS`.
+    Why: one corrupt point (latitude 145, or a jump to 0,0) made a 2.7 km walk 22,000 km.
+    """
     if lat.size == 0:
-        return np.empty(0)
-    rad_lat = np.radians(lat)
-    rad_lon = np.radians(lon)
+        return np.empty(0), 0
+    with np.errstate(invalid="ignore"):
+        off = (np.abs(lat) > 90.0) | (np.abs(lon) > 180.0)
+    rad_lat = np.radians(np.where(off, np.nan, lat))
+    rad_lon = np.radians(np.where(off, np.nan, lon))
     dlat = np.diff(rad_lat)
     dlon = np.diff(rad_lon)
     a = np.sin(dlat / 2) ** 2 + np.cos(rad_lat[:-1]) * np.cos(rad_lat[1:]) * np.sin(dlon / 2) ** 2
     step = 2 * 6_371_008.8 * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
-    step[~np.isfinite(step)] = 0.0
-    return np.concatenate([[0.0], np.cumsum(step)])
+    bad = (off[:-1] | off[1:]) & ~(np.isnan(lat[:-1]) | np.isnan(lat[1:]))
+    if t is not None:
+        with np.errstate(invalid="ignore"):
+            bad |= step > GLITCH_SPEED_MPS * np.maximum(np.diff(t), 1.0)
+    step[bad | ~np.isfinite(step)] = 0.0
+    return np.concatenate([[0.0], np.cumsum(step)]), int(bad.sum())
 
 
 def _speed_from(t: FloatArray, distance: FloatArray) -> FloatArray:
