@@ -257,3 +257,16 @@ def test_breathless_with_swollen_legs_is_answered_about_breathlessness(kb: Knowl
 def test_denied_or_explained_signs_get_no_hint(question: str, kb: KnowledgeBase) -> None:
     hint = ask(question, kb).triage_hint
     assert hint is None, (hint.level, hint.red_flags, hint.matched) if hint else None
+
+
+@pytest.mark.parametrize(
+    "question", ["my ankles are swollen", "my feet swell by the evening", "ankles puffy at night"]
+)
+def test_everyday_swollen_ankles_get_causes_and_when_to_get_help(
+    question: str, kb: KnowledgeBase
+) -> None:
+    """Was only salt, periods and jump training: the general answer (causes, self-care, when to
+    see a doctor or get help the same day) is in the first two."""
+    result = ask(question, kb)
+    assert "faq-swollen-ankles" in [a.id for a in result.answers[:2]], result.answers
+    assert result.triage_hint is None
