@@ -286,3 +286,42 @@ def test_closed_standard_error_does_not_fail_a_command_that_worked(tmp_path: Pat
     )  # fmt: skip
     assert (done.returncode, done.stdout) == (0, "Logged 2026-11-20 morning: heaviness 3/10\n")
     assert _notes(path) == [None]
+
+
+def test_an_export_cut_short_by_a_closed_pipe_fails_even_unbuffered(
+    db: Path, tmp_path: Path
+) -> None:
+    """With ``PYTHONUNBUFFERED=1`` standard output was raw: its write wrote what the pipe took
+    and Python ignored the rest, so ``export --out - | reader`` whose reader stopped (or a disk
+    that filled) ended with exit 0 and a cut backup. Now it fails, exit 1."""
+    import os
+    import subprocess
+    import sys
+
+    small = tmp_path / "small.json"
+    ok("log", "--heaviness", "3", "--date", "2026-11-20")
+    ok("export", "--out", str(small))
+    backup = json.loads(small.read_text())
+    backup["tables"]["diary_entries"] = [
+        {"id": i + 1, "day": f"2026-10-{i // 2 + 1:02d}", "part": ("morning", "evening")[i % 2],
+         "heaviness": 3, "note": "n" * 2000, "created_at": NOW.isoformat(),
+         "updated_at": NOW.isoformat()}
+        for i in range(60)
+    ]  # fmt: skip
+    full = tmp_path / "full.json"
+    full.write_text(json.dumps(backup))
+    big = tmp_path / "big.sqlite3"
+    ok("import-backup", str(full), "--db", str(big))
+    env = {**os.environ, "HEAVYLEGS_DB": str(big), "PYTHONUNBUFFERED": "1"}
+    child = subprocess.Popen(
+        [sys.executable, "-c", "from heavylegs.cli.main import run; run()", "export", "--out", "-"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
+    )
+    assert child.stdout is not None and child.stderr is not None
+    assert len(os.read(child.stdout.fileno(), 100)) > 0
+    child.stdout.close()
+    code = child.wait(timeout=60)
+    with child.stderr:
+        assert code == 1, child.stderr.read()

@@ -300,6 +300,7 @@ def run() -> None:
     speed_up()
     if sys.stdout is None:  # started with standard output closed (``>&-``)
         sys.stdout = _ClosedOutput()
+    _buffer_stdout()
     if sys.stderr is None:  # closed (``2>&-``): messages have nowhere to go; the work still runs
         sys.stderr = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 (for the process)
     if sys.stdin is None:  # closed (``<&-``): read as an empty input, which every reader handles
@@ -325,6 +326,30 @@ def run() -> None:
         # Typer's classes), about a twentieth of ``assess``'s CPU time (issue 15). Objects
         # are still freed as the interpreter clears its modules.
         gc.freeze()
+
+
+def _buffer_stdout() -> None:
+    """Standard output through a buffer when ``PYTHONUNBUFFERED`` (or ``-u``, common in
+    containers) left it raw. Why: a raw file's ``write`` may write part of what it is given and
+    say so, and Python's text layer ignores that: ``export --out -`` into a pipe that closed, or
+    onto a disk that filled, stopped short with exit 0 (a cut backup that looked whole). The
+    buffer writes everything or raises, which :func:`run` words as one line. Lines still go out
+    as they are written (line buffering; Rich flushes its own output)."""
+    stream = sys.stdout
+    if not isinstance(getattr(stream, "buffer", None), io.RawIOBase):
+        return
+    try:
+        fd = stream.fileno()
+    except (OSError, ValueError):
+        return
+    sys.stdout = open(  # noqa: SIM115 (the process's standard output from here on)
+        fd,
+        "w",
+        encoding=stream.encoding,
+        errors=stream.errors,
+        buffering=1,  # line by line
+        closefd=False,
+    )
 
 
 class _ClosedOutput(io.TextIOBase):
