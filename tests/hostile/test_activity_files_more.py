@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import struct
 import time
 from pathlib import Path
 
 import pytest
 
+from heavylegs.store import Store
 from heavylegs.training import fit, fit_fast
 from heavylegs.training.fit import decode, decode_with_fitdecode, read_fit
 
@@ -292,3 +294,63 @@ def test_one_corrupt_track_point_does_not_make_a_walk_22000_km(corpus: Path, lat
     assert whole is not None and activity.distance_m is not None
     assert whole - 50 < activity.distance_m <= whole
     assert any("GPS glitches" in w for w in activity.warnings)
+
+
+_ESCAPES = "\x1b[2J\x1b]0;pwned\x07\u202eEVIL"
+
+
+def test_names_from_an_export_are_stored_without_terminal_escapes(
+    store: Store, tmp_path: Path
+) -> None:
+    """A Strava CSV name holding ``ESC [2J`` (clear the screen) and ``ESC ]0;`` (retitle the
+    window) was stored and printed raw by ``heavylegs activities``; a right-to-left override
+    made it read backwards. So was a 100,000-character name's first 256 characters (kept)."""
+    import zipfile
+
+    from sqlalchemy import select
+
+    from heavylegs.training.importer import import_paths
+    from heavylegs.training.rows import DETAILS
+
+    header = (
+        "Activity ID,Activity Date,Activity Name,Activity Type,Elapsed Time,Distance,"
+        "Filename,Moving Time,Distance\n"
+    )
+    rows = (
+        f'1,"Mar 1, 2026, 8:00:00 AM","{_ESCAPES} run",Run,600,1.8,activities/1.gpx,600,1800\n'
+        f'2,"Mar 3, 2026, 8:00:00 AM","{"A" * 100_000}",Run,1800,5.0,,1800,5000\n'
+    )
+    archive = tmp_path / "export.zip"
+    with zipfile.ZipFile(archive, "w") as handle:
+        handle.writestr("activities.csv", header + rows)
+        handle.writestr("activities/1.gpx", _gpx(_seconds(600)))
+    report = import_paths(store, [archive], now=dt.datetime(2026, 11, 21, tzinfo=dt.UTC))
+    assert report.activities + report.manual >= 2, report.to_json()
+    with store.session() as session:
+        titles = sorted(t or "" for t in session.execute(select(DETAILS.c.title)).scalars())
+    assert titles[0] == "A" * 256
+    assert titles[1] == "[2J ]0;pwned EVIL run"
+
+
+def test_the_cli_prints_no_control_characters_from_file_names() -> None:
+    import io
+
+    from rich.console import Console
+
+    import heavylegs.cli.output as output
+    from heavylegs.cli.training import _print_report
+    from heavylegs.training.import_report import FileNote, ImportReport
+
+    report = ImportReport()
+    report.skipped.append(FileNote(f"export.zip/{_ESCAPES}.fit", "empty file"))
+    buffer = io.StringIO()
+    console = Console(file=buffer, width=200, force_terminal=False)
+    original = output.console
+    output.console = lambda *a, **k: console  # type: ignore[assignment]
+    try:
+        _print_report(report)
+    finally:
+        output.console = original
+    printed = buffer.getvalue()
+    assert "\x1b" not in printed and "\x07" not in printed and "\u202e" not in printed
+    assert "?[2J?]0;pwned??EVIL.fit: empty file" in printed

@@ -171,7 +171,6 @@ def _progress() -> Iterator[Any]:
 
 
 def _print_report(report: ImportReport) -> None:
-    from rich.markup import escape
 
     from heavylegs.cli.output import console
 
@@ -184,7 +183,7 @@ def _print_report(report: ImportReport) -> None:
     # names and reasons come from the files (a zip member called "[/bold].fit"): never markup
     for merge in report.merged[:LISTED]:
         out.print(
-            f"  merged: {escape(merge.file)} = {escape(merge.kept)} (activity {merge.activity_id})"
+            f"  merged: {_shown(merge.file)} = {_shown(merge.kept)} (activity {merge.activity_id})"
         )
     if len(report.merged) > LISTED:
         out.print(f"  … and {len(report.merged) - LISTED} more merged (--json lists every file)")
@@ -200,20 +199,32 @@ and a count. An export of 100,000 empty members printed 100,000 lines (18 s of a
 PER_REASON = 3
 
 
-def _lines(notes: Sequence[FileNote]) -> list[str]:
-    """Every note, or past :data:`LISTED` the first files of each reason and how many more."""
+def _shown(text: str) -> str:
+    """A file name or reason as printed: no markup, and control or format characters as "?".
+
+    Names come from archives and CSV rows: a member called ``ESC [2J.fit`` cleared the screen.
+    """
+    import unicodedata
+
     from rich.markup import escape
 
+    if not text.isprintable():
+        text = "".join("?" if unicodedata.category(c) in ("Cc", "Cf") else c for c in text)
+    return escape(text)
+
+
+def _lines(notes: Sequence[FileNote]) -> list[str]:
+    """Every note, or past :data:`LISTED` the first files of each reason and how many more."""
     if len(notes) <= LISTED:
-        return [f"{escape(n.file)}: {escape(n.message)}" for n in notes]
+        return [f"{_shown(n.file)}: {_shown(n.message)}" for n in notes]
     by_reason: dict[str, list[str]] = {}
     for note in notes:
         by_reason.setdefault(note.message, []).append(note.file)
     lines: list[str] = []
     for reason, files in list(by_reason.items())[:LISTED]:
-        lines += [f"{escape(f)}: {escape(reason)}" for f in files[:PER_REASON]]
+        lines += [f"{_shown(f)}: {_shown(reason)}" for f in files[:PER_REASON]]
         if len(files) > PER_REASON:
-            lines.append(f"… and {len(files) - PER_REASON} more: {escape(reason)}")
+            lines.append(f"… and {len(files) - PER_REASON} more: {_shown(reason)}")
     if len(by_reason) > LISTED:
         rest = sum(len(f) for f in list(by_reason.values())[LISTED:])
         lines.append(f"… and {rest} more, for {len(by_reason) - LISTED} other reasons")

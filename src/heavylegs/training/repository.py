@@ -85,7 +85,7 @@ def _activity_values(parsed: ParsedActivity, sha256: str) -> dict[str, Any]:
 def _detail_values(parsed: ParsedActivity, stream_text: str) -> dict[str, Any]:
     return {
         "sub_sport": parsed.sub_sport[:32] if parsed.sub_sport else None,
-        "title": parsed.title[:256] if parsed.title else None,
+        "title": clean_title(parsed.title),
         "rpe": _finite(parsed.rpe),
         "run_distance_m": _finite(parsed.run_distance_m),
         "hr_seconds": [[bpm, round(seconds, 3)] for bpm, seconds in parsed.hr_seconds],
@@ -148,13 +148,36 @@ def enrich_activity(
     _fill_missing(session, activity_id, title, rpe)
 
 
+TITLE_CHARS = 256
+_INVISIBLE = frozenset(
+    (*range(0x00, 0x20), *range(0x7F, 0xA0), *range(0x200B, 0x2010), *range(0x202A, 0x202F),
+     *range(0x2066, 0x206A), 0xFEFF)
+)  # fmt: skip
+"""Control characters (C0, DEL, C1) and invisible or direction-changing format characters."""
+
+
+def clean_title(title: str | None) -> str | None:
+    """A name as it may be stored: one line of visible text, at most :data:`TITLE_CHARS`.
+
+    Why: names come from files (a Strava CSV, a Garmin summary); one holding terminal escapes
+    (``ESC [2J`` clears the screen, ``ESC ]0;`` retitles the window) was printed raw by
+    ``heavylegs activities``, and a right-to-left override can make a name read backwards.
+    """
+    if not title:
+        return None
+    if any(ord(c) in _INVISIBLE for c in title):
+        title = "".join(" " if ord(c) in _INVISIBLE else c for c in title)
+    return " ".join(title.split())[:TITLE_CHARS] or None
+
+
 def _fill_missing(session: Session, activity: Any, title: str | None, rpe: float | None) -> None:
     """Set title and RPE where still empty; ``activity`` is an id or a scalar subquery."""
+    title = clean_title(title)
     if title:
         session.execute(
             update(DETAILS)
             .where(DETAILS.c.activity_id == activity, DETAILS.c.title.is_(None))
-            .values(title=title[:256])
+            .values(title=title)
         )
     if rpe is not None:
         session.execute(
@@ -252,7 +275,7 @@ def edit_activity(
         return None
     values: dict[str, Any] = {}
     if title is not None:
-        values["title"] = title.strip()[:256] or None
+        values["title"] = clean_title(title)
     if rpe is not None:
         values["rpe"] = rpe
     if values:
