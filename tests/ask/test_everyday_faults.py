@@ -247,6 +247,8 @@ def test_breathless_with_swollen_legs_is_answered_about_breathlessness(kb: Knowl
     [
         # Every warning word denied: the entry about them must not speak for the question.
         "no chest pain, no breathlessness, just heavy legs",
+        "i'm not struggling for breath but my legs are swollen",
+        "i can catch my breath fine but my legs are swollen",
         # One tender spot on the shin bone of a runner is a bone stress injury, not a calf clot.
         "sharp pain in my shin when i run, and it hurts to touch one spot",
         "I'm confused about which compression class to buy",

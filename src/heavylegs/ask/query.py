@@ -255,14 +255,18 @@ def lead_with_warning_sign(
 
 def _about(question: str, entry_id: str, kb: KnowledgeBase) -> bool:
     """Whether what the question affirms, in its own specific words, is what the entry is about
-    (its title or questions): "no chest pain, no breathlessness, just heavy legs" is not about
-    the entry on breathlessness with a swollen leg, however well the words match."""
+    (its title or questions) and still finds it first: "no chest pain, no breathlessness, just
+    heavy legs" is not about the entry on breathlessness with a swollen leg, however well the
+    words match."""
     index, vocab = index_for(kb), vocabulary()
     speller = speller_for(index, vocab)
     affirmed = affirmed_text(question, speller.correct)
     terms = search_terms(affirmed, vocab, stemmer(), speller)
     specific = tuple(t for t in terms.primary if not set(t) <= vocab.topic_words)
-    return bool(specific) and index.in_heading(entry_id, match_expression(specific))
+    if not specific or not index.in_heading(entry_id, match_expression(specific)):
+        return False
+    best = find_answers(affirmed, index, vocab, 1)  # still the best once denied words are gone
+    return bool(best) and best[0].id == entry_id
 
 
 def ask(question: str, kb: KnowledgeBase | None = None, limit: int = MAX_ANSWERS) -> AskResult:

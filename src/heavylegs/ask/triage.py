@@ -128,11 +128,22 @@ class _Question:
         return False
 
 
+AFFIRMED_FINE = frozenset(["fine", "ok", "okay", "alright"])
+"""Words that deny what comes just before them ("I can catch my breath fine")."""
+
+
 def affirmed_text(question: str, correct: Correct | None = None) -> str:
-    """The question's words that no "no", "not" or "without" before them in their clause denies
-    ("no chest pain, just heavy legs" -> "just heavy legs"), misspellings put right."""
+    """The question's words that no "no", "not" or "without" before them, nor a "fine" just after
+    them, denies in their clause ("no chest pain, just heavy legs" -> "just heavy legs"; "I can
+    catch my breath fine" -> "I"), misspellings put right."""
     q = _Question(question, PhraseIndex(()), correct)
-    return " ".join(w for i, w in enumerate(q.words) if w not in NEGATORS and not q.negated_at(i))
+    kept = []
+    for i, w in enumerate(q.words):
+        after = range(i + 1, min(len(q.words), i + 1 + NEGATION_WINDOW))
+        fine = any(q.clause[k] == q.clause[i] and q.words[k] in AFFIRMED_FINE for k in after)
+        if w not in NEGATORS and w not in AFFIRMED_FINE and not fine and not q.negated_at(i):
+            kept.append(w)
+    return " ".join(kept)
 
 
 def _matches(pattern: Pattern, q: _Question) -> bool:
