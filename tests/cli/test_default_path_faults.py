@@ -325,3 +325,29 @@ def test_an_export_cut_short_by_a_closed_pipe_fails_even_unbuffered(
     code = child.wait(timeout=60)
     with child.stderr:
         assert code == 1, child.stderr.read()
+
+
+def test_a_pdf_report_is_not_written_into_a_terminal(db: Path) -> None:
+    """``report --out -`` at a terminal wrote the PDF's bytes into it (garbled, and control
+    sequences among them); it is refused, before anything is built."""
+    import os
+    import subprocess
+    import sys
+
+    ok("log", "--heaviness", "3", "--date", "2026-11-20")
+    leader, follower = os.openpty()
+    try:
+        done = subprocess.run(
+            [sys.executable, "-c", "from heavylegs.cli.main import run; run()",
+             "report", "--out", "-"],
+            stdout=follower,
+            stderr=subprocess.PIPE,
+            text=True,
+            env={**os.environ, "HEAVYLEGS_DB": str(db)},
+            check=False,
+        )  # fmt: skip
+    finally:
+        os.close(follower)
+        os.close(leader)
+    assert done.returncode == 2
+    assert done.stderr.startswith("error: --out: standard output is a terminal"), done.stderr

@@ -7,6 +7,7 @@ A thin face over :mod:`heavylegs.reports`. Only Typer is imported at module leve
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -60,6 +61,14 @@ def _build(db: str | None, build: Callable[[ReportData], T], *, with_training: b
         return build(gather(session, now(), load_knowledge(), with_training=with_training))
 
 
+def _is_terminal(stream: object) -> bool:
+    isatty = getattr(stream, "isatty", None)
+    try:
+        return bool(isatty()) if callable(isatty) else False
+    except (OSError, ValueError):
+        return False
+
+
 def _done(message: str, out: str) -> None:
     if out != "-":
         from heavylegs.cli.output import console
@@ -93,6 +102,13 @@ def report(
             kind = ChartFormat(charts.lower())
         except ValueError:
             raise Fail([f"--charts: must be raster or vector (got {charts!r})"]) from None
+        if out == "-" and _is_terminal(sys.stdout):  # a PDF's bytes would garble the terminal
+            raise Fail(
+                [
+                    "--out: standard output is a terminal, which cannot show a PDF; give a file"
+                    " name (--out report.pdf) or send it on (--out - | lpr)"
+                ]
+            )
         content = _build(db, lambda data: render_report(data, size, kind))
         write_atomically(out, content)
         _done(f"Report written to {out}", out)
