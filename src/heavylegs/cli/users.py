@@ -15,7 +15,7 @@ import typer
 from heavylegs.cli.output import DbOption, console, guard, now, open_db, print_json
 
 users_app = typer.Typer(
-    help="Server accounts: invite people, list them, reset or disable one.",
+    help="Server accounts: invite, list, reset, disable.",
     no_args_is_help=True,
 )
 
