@@ -138,7 +138,10 @@ def test_the_deploy_document_works_as_written(pg_url: str, tmp_path: Path) -> No
             entry = {"date": "2026-11-20", "part": "evening", "heaviness": 5, "note": "proxied"}
             written = client.post("/api/v1/diary/entries", json=entry, headers=headers)
             assert written.status_code == 201, written.text
-            session = dict(client.cookies)
+            # over https the cookie is __Host- prefixed; the restored server below is plain
+            # http (no proxy), where the session goes by the unprefixed name
+            assert "__Host-heavylegs_session" in login.headers["set-cookie"]
+            session = {"heavylegs_session": client.cookies["__Host-heavylegs_session"]}
 
     # backup and restore, with the document's commands
     restored = f"hl_restored_{uuid.uuid4().hex[:10]}"
