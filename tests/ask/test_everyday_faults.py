@@ -74,6 +74,8 @@ E, U, R = Urgency.EMERGENCY, Urgency.URGENT, Urgency.ROUTINE
         ("my legs have swollen up really fast", U, "sudden_swelling"),
         ("my leg is agony after a fall and looks bent", E, "injury_cannot_bear_weight"),
         ("i think ive broken my ankle", E, "injury_cannot_bear_weight"),
+        ("nan is 91 and has gone off her legs", U, "progressive_weakness"),
+        ("older lady, legs weeping fluid through her tights", R, "venous_skin_changes"),
         # Typos in the warning words, and the bare singular "swollen leg".
         ("chets pain and swollen calf", E, "suspected_pe"),
         ("my cafl is swolen and red", U, "suspected_dvt"),
