@@ -119,6 +119,9 @@ LASTING_TERMS = ("persistent", "lasts")
 def search_terms(
     question: str, vocab: Vocabulary, stems: Stemmer, speller: Speller | None = None
 ) -> SearchTerms:
+    """What ``question`` searches for. How long something has lasted ("for 3 weeks") and a
+    stated week of pregnancy ("I'm 36 weeks") are read for what they mean, persistence and
+    pregnancy, not searched as words: "weeks" alone finds the plan of harder and easier weeks."""
     plain, lasted, pregnant = without_spans(question)
     ws = words(plain)
     if speller is not None:
