@@ -7,11 +7,9 @@ Why it looks like this:
   :mod:`secrets`, stored as SHA-256 (a copy of the database lets nobody sign in); passwords are
   hashed with argon2 (argon2-cffi's defaults, rehashed when those change).
 * Everything is in the database, nothing in a worker's memory: a session created by one worker
-  is valid on every other, and the sign-in back-off (:func:`_backoff`) holds across workers.
-* The back-off counts failures per account *and* client address, and per client address: a
-  guesser gets a few tries, then waits that double up to :data:`FAILURE_WINDOW`, from their
-  own address only. Nobody can lock a person out by guessing their password from elsewhere
-  (a per-email limit let anyone do that forever, five wrong passwords every quarter hour).
+  is valid on every other, and the sign-in back-off holds across workers.
+* The back-off (:mod:`heavylegs.store.login_limits`) counts failures per account *and* client
+  address, and per address: nobody can lock a person out by guessing from elsewhere.
 * The clock is an argument (``now``), so expiry and the rate limit are tested without waiting.
 * Account 1 is the single-person app's person (migration 0006 gives it the data of a database
   from before accounts). The first admin who signs up with an admin invite claims it while it
@@ -24,8 +22,6 @@ owned, see :mod:`heavylegs.store.owners`).
 from __future__ import annotations
 
 import hashlib
-import ipaddress
-import math
 import re
 import secrets
 import threading
@@ -49,22 +45,18 @@ from heavylegs.store.account_rows import (
     WebSessionRow,
 )
 from heavylegs.store.engine import Store
+from heavylegs.store.login_limits import FAILURE_MEMORY as FAILURE_MEMORY
+from heavylegs.store.login_limits import FAILURE_WINDOW as FAILURE_WINDOW
+from heavylegs.store.login_limits import MAX_CLIENT_FAILURES as MAX_CLIENT_FAILURES
+from heavylegs.store.login_limits import MAX_FAILURES as MAX_FAILURES
+from heavylegs.store.login_limits import client_group as client_group
+from heavylegs.store.login_limits import failure_keys, password_key, retry_after
 from heavylegs.store.owners import LOCAL_ACCOUNT_ID
 
 INVITE_LIFETIME = timedelta(days=7)
 SESSION_LIFETIME = timedelta(days=14)
 SEEN_EVERY = timedelta(minutes=5)
 """``last_seen_at`` is written at most this often (not a write on every request)."""
-MAX_FAILURES = 5
-"""Failed sign-ins of one account from one client address before the back-off starts."""
-MAX_CLIENT_FAILURES = 30
-"""Failed sign-ins of one client address, over every email, before its back-off starts (one
-address trying many accounts; a clinic's shared address still has room for typos)."""
-FIRST_WAIT = timedelta(minutes=1)
-FAILURE_WINDOW = timedelta(minutes=15)
-"""The ceiling of the back-off: the longest wait after a failure, however many there were."""
-FAILURE_MEMORY = timedelta(hours=24)
-"""How long a failure counts (until a success from that address and account clears it)."""
 MIN_PASSWORD = 10
 MAX_SESSIONS = 50
 """Signed-in browsers of one account: a new sign-in past this ends the oldest (a script signing
@@ -294,86 +286,24 @@ def sign_up(store: Store, invite: str, email: str, password: str, now: datetime)
         return _account(account)
 
 
-def client_group(client: str) -> str:
-    """The client a failure is counted against: its IPv4 address, or an IPv6 address's /64.
-
-    Why the /64: one household or server is given a whole /64 and may use any of its 2**64
-    addresses; counted one by one, a new address a guess would mean no limit at all.
-    """
-    try:
-        address = ipaddress.ip_address(client.strip("[]"))
-    except ValueError:
-        return client
-    if isinstance(address, ipaddress.IPv6Address):
-        if address.ipv4_mapped is not None:
-            return str(address.ipv4_mapped)
-        return str(ipaddress.IPv6Network((address, 64), strict=False))
-    return str(address)
-
-
-def _failure_keys(email: str, client: str) -> tuple[str, str]:
-    """The keys a failed sign-in is counted under: this account from this client address, and
-    this client address (over every email); an address is its :func:`client_group`."""
-    client = client_group(client)
-    return (
-        digest("email+client:" + folded_email(email) + "\n" + client),
-        digest("client:" + client),
-    )
-
-
-def _password_key(account_id: int, client: str) -> str:
-    """The key a wrong old password on the password change is counted under (not the
-    sign-in's: whoever holds a stolen session must not be able to hold the owner's sign-in,
-    nor the owner's own change of password, which would end that session)."""
-    return digest(f"password:{account_id}\n{client_group(client)}")
-
-
-def _backoff(failures: int, free: int) -> timedelta | None:
-    """How long after the latest of ``failures`` the next try must wait: nothing for the first
-    ``free``, then :data:`FIRST_WAIT` doubling with each further failure, at most
-    :data:`FAILURE_WINDOW`."""
-    if failures < free:
-        return None
-    wait: timedelta = FIRST_WAIT * 2 ** min(failures - free, 16)
-    return min(FAILURE_WINDOW, wait)
-
-
-def _retry_after(
-    session: Session, limits: tuple[tuple[str, int], ...], now: datetime
-) -> int | None:
-    """Seconds until a sign-in may be tried again, ``None`` when it may now. ``limits``: each
-    key with its free failures (:func:`_backoff`)."""
-    waits = []
-    for key, free in limits:
-        times = session.scalars(
-            select(LoginAttemptRow.at)
-            .where(LoginAttemptRow.key_sha256 == key, LoginAttemptRow.at > now - FAILURE_MEMORY)
-            .order_by(LoginAttemptRow.at.desc())
-        ).all()  # a refused try writes nothing, so a key holds a few hundred rows at most
-        wait = _backoff(len(times), free)
-        if wait is not None and times[0] + wait > now:
-            waits.append(max(1, math.ceil((times[0] + wait - now).total_seconds())))
-    return max(waits) if waits else None
-
-
 def authenticate(store: Store, email: str, password: str, client: str, now: datetime) -> Account:
     """The account whose email and password these are.
 
     ``client``: who is asking (the client address), the second key of the rate limit. Raises
     :class:`RateLimited` (nothing checked, nothing counted) or :class:`LoginRefused` (the
-    failure is counted, see :func:`_failure_keys`).
+    failure is counted, see :mod:`heavylegs.store.login_limits`).
 
     The attempt is written as a failure, and committed, before the password is checked: a burst
     of sign-ins sent at once cannot all pass the limit during the third of a second argon2
     takes, and no transaction (on SQLite: the write lock) is held while it runs. A success
     then takes back this account's failures from this client, and its own.
     """
-    keys = _failure_keys(email, client)
+    keys = failure_keys(folded_email(email), client)
     with store.session() as session:
         # Housekeeping: every failure past the window, not only this email's and client's (an
         # attacker trying ever new emails and addresses would otherwise grow the table forever).
         session.execute(delete(LoginAttemptRow).where(LoginAttemptRow.at <= now - FAILURE_MEMORY))
-        wait = _retry_after(session, ((keys[0], MAX_FAILURES), (keys[1], MAX_CLIENT_FAILURES)), now)
+        wait = retry_after(session, ((keys[0], MAX_FAILURES), (keys[1], MAX_CLIENT_FAILURES)), now)
         if wait is not None:
             raise RateLimited(wait)
         attempts = [LoginAttemptRow(key_sha256=key, at=now) for key in keys]
@@ -445,14 +375,14 @@ def change_password(
 ) -> str:
     """Set a new password; every session and API token of the account ends. A fresh session
     token (for the browser that made the change). :class:`LoginRefused` when ``old`` is wrong
-    (counted per account and client, :func:`_password_key`), :class:`RateLimited` past the
-    sign-in's back-off: a stolen session cookie buys no more guesses than the sign-in page."""
+    (counted per account and client: :mod:`heavylegs.store.login_limits`), :class:`RateLimited`
+    past the back-off: a stolen session cookie buys no more guesses than the sign-in page."""
     with store.session() as session:
         row = session.get(AccountRow, account_id, with_for_update=True)
         if row is None:
             raise LoginRefused()
-        key = _password_key(account_id, client)
-        wait = _retry_after(session, ((key, MAX_FAILURES),), now)
+        key = password_key(account_id, client)
+        wait = retry_after(session, ((key, MAX_FAILURES),), now)
         if wait is not None:
             raise RateLimited(wait)
         if _verify_password(row.password_hash, old) is not None:
