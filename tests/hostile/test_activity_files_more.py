@@ -354,3 +354,22 @@ def test_the_cli_prints_no_control_characters_from_file_names() -> None:
     printed = buffer.getvalue()
     assert "\x1b" not in printed and "\x07" not in printed and "\u202e" not in printed
     assert "?[2J?]0;pwned??EVIL.fit: empty file" in printed
+
+
+def test_a_file_stored_by_a_concurrent_import_is_a_duplicate(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two imports of one folder at once: the second's files were 'skipped', and the CLI ended
+    with "nothing imported: no file was an activity heavylegs can read" and exit code 1."""
+    from heavylegs.training import repository
+    from heavylegs.training.importer import import_paths
+
+    (tmp_path / "a.gpx").write_bytes(_gpx(_seconds(600)))
+    now = dt.datetime(2026, 11, 21, tzinfo=dt.UTC)
+    assert import_paths(store, [tmp_path], now=now).imported == 1
+    # the second import started before the first one stored the file: it knows no hash yet
+    monkeypatch.setattr(repository, "known_files", lambda session: set())
+    again = import_paths(store, [tmp_path], now=now)
+    assert again.skipped == []
+    assert again.duplicates == 1 and again.imported == 0
+    assert any("another import" in n.message for n in again.warnings)

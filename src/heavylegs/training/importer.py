@@ -150,8 +150,12 @@ class _Batch:
                     if item.file is not None:
                         new_in_file[item.file] = new_in_file.get(item.file, False) or new
                 except IntegrityError:
-                    self.report.skipped.append(
-                        FileNote(item.name, "already imported (by another import running now)")
+                    # Another import running now stored this very file: a duplicate, not a
+                    # fault (it was a skipped file, and a batch of them "nothing imported").
+                    if item.file is not None:
+                        new_in_file.setdefault(item.file, False)
+                    self.report.warnings.append(
+                        FileNote(item.name, "already imported by another import running now")
                     )
                 except _Full:
                     self.report.skipped.append(
