@@ -120,3 +120,23 @@ def test_a_session_from_before_the_sign_in_is_not_the_one_after_it(proxied: Fast
     assert fresh != planted
     assert _notes(proxied, f"{HOST_SESSION_COOKIE}={planted}")[0] == 401  # ended
     assert _notes(proxied, f"{HOST_SESSION_COOKIE}={fresh}") == (200, [])
+
+
+def test_a_non_ascii_draft_or_undo_cookie_is_ignored_not_a_server_error(
+    proxied: FastAPI,
+) -> None:
+    """Cookie values arrive as Latin-1 text: one with ``é`` in it (a broken client, a hostile
+    one) must be ignored like any other cookie that is not ours."""
+    from heavylegs.web.auth import DRAFT_COOKIE, UNDO_COOKIE
+    from heavylegs.web.sealed import unseal
+
+    assert unseal("é.x", b"k") is None and unseal("abc.é", b"k") is None
+    person = sign_up(proxied, "p@example.org")
+    session = f"{SESSION_COOKIE}={person.client.cookies.get(SESSION_COOKIE)}"
+    browser = TestClient(proxied, base_url="http://127.0.0.1", follow_redirects=False)
+    for name in (DRAFT_COOKIE, UNDO_COOKIE):
+        for value in ("é.x", "abc.é"):
+            header = f"{session}; {name}={value}".encode("latin-1")
+            for url in ("/assess/1", "/diary", "/"):
+                answer = browser.get(url, headers={"Cookie": header})  # type: ignore[dict-item]
+                assert answer.status_code == 200, (name, value, url, answer.status_code)

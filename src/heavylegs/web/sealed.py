@@ -40,8 +40,8 @@ def seal(value: dict[str, Any], secret: bytes) -> str:
 
 def unseal(token: str | None, secret: bytes) -> dict[str, Any] | None:
     """The sealed dict, or ``None`` if the token is missing, altered or unreadable."""
-    if not token or token.count(".") != 1 or len(token) > 8192:
-        return None
+    if not token or token.count(".") != 1 or len(token) > 8192 or not token.isascii():
+        return None  # (a non-ASCII cookie, which a client can send, cannot be ours)
     body, mac = token.split(".")
     if not hmac.compare_digest(mac, _mac(secret, body)):
         return None
