@@ -89,11 +89,16 @@ def _page_one(pdf: FPDF, data: ReportData) -> None:
         colour=MUTED,
     )
     latest = data.latest
+    diary = facts.diary_warnings(data)
+    if diary is not None and diary.outranks:
+        _diary_box(pdf, diary)
     if latest is None:
         pdf.ln(2)
         paragraph(pdf, "No assessment stored yet: only the diary and activities are summarised.")
     else:
         _triage_box(pdf, data, latest.output, latest.at)
+        if diary is not None and not diary.outranks:
+            _diary_box(pdf, diary)
         answers = latest.answers
         heading(pdf, "Symptoms")
         label_rows(pdf, facts.symptom_lines(answers))
@@ -107,7 +112,7 @@ def _page_one(pdf: FPDF, data: ReportData) -> None:
     heading(pdf, "Measures tried")
     bullets(pdf, facts.measures_tried(data) or ["none recorded"])
     heading(pdf, "What changed")
-    changed = facts.heaviness_trend(data)
+    changed = facts.heaviness_trend(data) + facts.diary_counts(data)
     bullets(pdf, changed or ["no diary or repeated assessment yet"])
     ankles = facts.ankles(data)
     if ankles is not None:
@@ -163,6 +168,28 @@ def _triage_box(pdf: FPDF, data: ReportData, output: dict[str, Any], at: Any) ->
     pdf.set_y(bottom)
 
 
+def _diary_box(pdf: FPDF, diary: facts.DiaryWarnings) -> None:
+    """The diary's warnings, boxed like the triage: first when they are more urgent than it."""
+    colour = COLOURS.get(diary.level, INK)
+    title = facts.LEVEL_WORDS.get(diary.level, diary.level)
+    pdf.ln(2)
+    top = pdf.get_y()
+    pdf.set_x(pdf.l_margin + 3)
+    pdf.set_font(FONT, "B", 11)
+    pdf.set_text_color(*colour)
+    heading_words = "From the diary" if diary.level == "self_care" else f"From the diary: {title}"
+    pdf.multi_cell(0, 5.5, heading_words, new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font(FONT, "", BODY)
+    pdf.set_text_color(*INK)
+    for message in diary.messages:
+        pdf.set_x(pdf.l_margin + 3)
+        pdf.multi_cell(0, LINE, f"• {message}", new_x="LMARGIN", new_y="NEXT")
+    bottom = pdf.get_y() + 1
+    pdf.set_fill_color(*colour)
+    pdf.rect(pdf.l_margin, top, 1.6, bottom - top, style="F")
+    pdf.set_y(bottom)
+
+
 def _warning_signs(pdf: FPDF, answers: dict[str, Any]) -> None:
     signs = facts.warning_signs(answers)
     heading(pdf, "Warning signs asked")
@@ -202,11 +229,7 @@ def _page_two(pdf: FPDF, data: ReportData, diary: bytes | None) -> None:
             heading(pdf, "The plan heavylegs suggested")
             bullets(
                 pdf,
-                [
-                    f"{data.measure_titles.get(i.get('id', ''), facts.words(i.get('id')))}: "
-                    f"{i.get('dose', '')}, {i.get('when', '')}"
-                    for i in do
-                ],
+                [facts.plan_line(i, data.measure_titles) for i in do],
             )
             bullets(pdf, avoid)
     if diary is not None:
