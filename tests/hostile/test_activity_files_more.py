@@ -373,3 +373,45 @@ def test_a_file_stored_by_a_concurrent_import_is_a_duplicate(
     assert again.skipped == []
     assert again.duplicates == 1 and again.imported == 0
     assert any("another import" in n.message for n in again.warnings)
+
+
+def test_thousands_of_garmin_summaries_around_one_run_ask_once(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A Garmin export whose summaries all start within a minute of one stored run cost two
+    queries per summary (300,000 summaries: 65 s); the closest start's first name wins."""
+    import json
+    import zipfile
+
+    from heavylegs.training import repository
+    from heavylegs.training.importer import import_paths
+
+    begin = dt.datetime(2026, 3, 1, 8, tzinfo=dt.UTC).timestamp() * 1000
+    summaries = [
+        {"activityId": i, "name": f"name {i}", "beginTimestamp": begin + 10 * i}
+        for i in range(3000)
+    ]
+    archive = tmp_path / "garmin.zip"
+    with zipfile.ZipFile(archive, "w") as handle:
+        handle.writestr(
+            "DI_CONNECT/DI-Connect-Fitness/me_0_summarizedActivities.json",
+            json.dumps([{"summarizedActivitiesExport": summaries}]),
+        )
+        handle.writestr("run.gpx", _gpx(_seconds(600)))
+    asked: list[object] = []
+    find = repository.find_same_activity
+
+    def counted(*args: object) -> object:
+        asked.append(args)
+        return find(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(repository, "find_same_activity", counted)
+    report = import_paths(store, [archive], now=dt.datetime(2026, 11, 21, tzinfo=dt.UTC))
+    assert report.imported == 1
+    assert len(asked) <= 3  # the run's own duplicate check, and one name lookup
+    from sqlalchemy import select
+
+    from heavylegs.training.rows import DETAILS
+
+    with store.session() as session:
+        assert session.execute(select(DETAILS.c.title)).scalar_one() == "name 0"

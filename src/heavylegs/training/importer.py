@@ -325,13 +325,23 @@ def _garmin_names(store: Store, sources: Sequence[Path | Upload], report: Import
         # one query per summary took minutes for a big (or hostile) export, long enough for
         # the isolated import to be taken for hung: ask only where an activity starts nearby
         starts = repository.stored_starts(session)
+        # and once per stored activity: the closest start is the match, and its first name
+        # wins (90,000 summaries around one run still took 90,000 pairs of queries, minutes)
+        named_starts: set[float] = set()
         for item in named:
             if item.name is None:
                 continue
             at = item.start_utc.timestamp()
-            near = bisect.bisect_left(starts, at - START_TOLERANCE_S)
-            if near == len(starts) or starts[near] > at + START_TOLERANCE_S:
+            after = bisect.bisect_left(starts, at)
+            nearby = [
+                s for s in starts[max(after - 1, 0) : after + 1] if abs(s - at) <= START_TOLERANCE_S
+            ]
+            if not nearby:
                 continue
+            closest = min(nearby, key=lambda s: abs(s - at))
+            if closest in named_starts:
+                continue
+            named_starts.add(closest)
             match = repository.find_same_activity(session, Key(item.start_utc, None, None))
             if match is not None:
                 repository.enrich_activity(session, match.id, item.name, None)
