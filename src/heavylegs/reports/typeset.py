@@ -122,10 +122,20 @@ MISSING = "□"
 most emoji): fpdf2 would leave it out, and a note in Japanese would show as an empty note."""
 
 
+BIDI_OVERRIDES = frozenset("\u202a\u202b\u202c\u202d\u202e")
+"""Explicit bidi embeddings and overrides (LRE, RLE, PDF, LRO, RLO). Left out of a note: in a
+note with Hebrew or Arabic (drawn with text shaping) a pasted RLO turned "today, left calf" into
+"flac tfel ,yadot" in the clinician's copy. Without them the text reads in the order typed."""
+MAX_MARKS = 3
+"""Combining marks kept on one letter (Vietnamese needs two, pointed Hebrew three): with text
+shaping, dozens of stacked marks ("zalgo" text) were drawn up over the lines above."""
+
+
 def printable(pdf: FPDF, text: str, limit: int) -> tuple[str, bool]:
     """``text`` (typed by the person) as the report can draw it, and whether a character had to
-    be marked :data:`MISSING`. Control characters go (a tab is a space, a line break stays);
-    text longer than ``limit`` characters ends at a word with "…" (the rest is in the app)."""
+    be marked :data:`MISSING`. Control characters go (a tab is a space, a line break stays), as
+    do :data:`BIDI_OVERRIDES` and combining marks past :data:`MAX_MARKS` on one letter; text
+    longer than ``limit`` characters ends at a word with "…" (the rest is in the app)."""
     import unicodedata
 
     from fpdf.fonts import TTFFont
@@ -138,7 +148,11 @@ def printable(pdf: FPDF, text: str, limit: int) -> tuple[str, bool]:
         text = cut.rstrip() + " …"
     out: list[str] = []
     marked = False
+    marks = 0
     for char in text:
+        marks = marks + 1 if unicodedata.combining(char) else 0
+        if char in BIDI_OVERRIDES or marks > MAX_MARKS:
+            continue
         if char in "\t\r":
             out.append(" ")
         elif char == "\n" or (unicodedata.category(char) != "Cc" and ord(char) in cmap):
