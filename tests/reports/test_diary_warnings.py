@@ -103,3 +103,22 @@ def test_a_plan_item_without_a_dose_has_no_dangling_comma() -> None:
     assert facts.plan_line({"id": "old_thing"}, titles) == "old thing"
     full = {"id": "walking", "dose": "20 minutes", "when": "daily"}
     assert facts.plan_line(full, titles) == "Regular walking: 20 minutes, daily"
+
+
+def test_measures_tried_say_the_dose_done(sqlite_url: str, kb: KnowledgeBase) -> None:
+    """The plan gives "15–20 minutes"; the report said only on how many days it was done."""
+    from heavylegs.diary.entries import record_measure
+    from heavylegs.diary.validation import parse_measure_done
+
+    store = open_store(sqlite_url)
+    with store.session() as session:
+        for days_ago, minutes in ((3, 15), (2, 20), (1, 12.5)):
+            day = (TODAY - dt.timedelta(days=days_ago)).isoformat()
+            done = {"measure": "leg_elevation", "date": day, "minutes": minutes}
+            record_measure(session, parse_measure_done(done, today=TODAY))
+        pumps = {"measure": "ankle_pumps", "date": TODAY.isoformat(), "reps": 20}
+        record_measure(session, parse_measure_done(pumps, today=TODAY))
+    lines = facts.measures_tried(read(store, kb))
+    store.close()
+    assert lines[0].endswith(", usually 15 min each time")
+    assert lines[1].endswith(", usually 20 reps each time")

@@ -171,8 +171,24 @@ def measures_tried(data: ReportData) -> list[str]:
         lines.append(
             f"{data.measure_titles.get(measure, words(measure))}: done on {distinct} "
             f"day{'s' if distinct != 1 else ''}, {min(days):%d %b %Y} – {max(days):%d %b %Y}"
+            + _usual_dose([m for m in data.measures if m.measure == measure])
         )
     return lines
+
+
+def _usual_dose(done: Sequence[Any]) -> str:
+    """ ", usually 15 min" / ", usually 20 reps": the median of what was recorded each time, so a
+    clinician sees the dose done next to the dose planned (nothing when none was recorded)."""
+    from statistics import median
+
+    parts = []
+    minutes = [m.minutes for m in done if m.minutes is not None]
+    reps = [m.reps for m in done if m.reps is not None]
+    if minutes:
+        parts.append(f"{round(median(minutes), 1):g} min")
+    if reps:
+        parts.append(f"{median(reps):g} reps")
+    return f", usually {' and '.join(parts)} each time" if parts else ""
 
 
 @dataclass(frozen=True)
