@@ -287,12 +287,12 @@ def test_a_failure_is_counted_before_the_password_is_checked(
     monkeypatch.setattr(accounts, "_HASHER", watching)
     with pytest.raises(LoginRefused):
         authenticate(store, "p@example.org", "wrong password", "c", NOW)
-    assert watching.seen == [2]  # the email's and the client's, already there
-    assert attempts() == 2
+    assert watching.seen == [3]  # the email+client's, the client's, the account's: there
+    assert attempts() == 3
     assert authenticate(store, "p@example.org", PASSWORD, "c", NOW).email == "p@example.org"
-    assert watching.seen[-1] == 4
-    with store.session() as session:  # a success clears the email's failures and itself
-        assert len(session.scalars(select(LoginAttemptRow.id)).all()) == 1
+    assert watching.seen[-1] == 6
+    with store.session() as session:  # a success clears the email+client's failures and itself
+        assert len(session.scalars(select(LoginAttemptRow.id)).all()) == 2
 
 
 def test_only_a_few_passwords_are_hashed_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -327,7 +327,7 @@ def test_old_failures_of_every_key_are_forgotten_by_the_next_sign_in(store: Stor
         authenticate(store, "someone@example.org", "x", "another client", later)
     with store.session() as session:
         kept = session.scalars(select(LoginAttemptRow.at)).all()
-    assert kept == [later, later]
+    assert kept == [later, later, later]
 
 
 def test_one_account_keeps_a_bounded_number_of_sessions_and_tokens(

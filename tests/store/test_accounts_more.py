@@ -311,3 +311,27 @@ def test_making_and_revoking_api_tokens_in_a_loop_keeps_few_rows(
         rows = session.scalar(select(func.count()).select_from(ApiTokenRow))
     assert rows is not None and rows <= 1 + 3 + 1
     assert accounts.token_account(store, kept, NOW) is not None
+
+
+def test_many_addresses_together_are_held_but_never_the_persons_known_browsers(
+    store: Store, cheap_hashes: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A botnet (or the /64s of an IPv6 /48) each under its own address allowance: past the
+    account's allowance over every address, unknown clients back off together; a browser the
+    person signed in from before (``known``) still signs in, and its typos count as before."""
+    from heavylegs.store import accounts
+    from heavylegs.store.accounts import RateLimited
+
+    monkeypatch.setattr(accounts, "MAX_ACCOUNT_FAILURES", 6)
+    me = _join(store, "p@example.org", "the right password")
+    for i in range(6):
+        assert _guess(store, f"198.51.100.{i}", NOW) == "refused"
+    assert _guess(store, "203.0.113.9", NOW) == "wait 60"
+    with pytest.raises(RateLimited):  # a new device of the person's waits too, a minute
+        authenticate(store, "p@example.org", "the right password", "new phone", NOW)
+    known = authenticate(store, "p@example.org", "the right password", "home", NOW, known=True)
+    assert known.id == me
+    with pytest.raises(LoginRefused):
+        authenticate(store, "p@example.org", "a typo", "home", NOW, known=True)
+    later = NOW + dt.timedelta(minutes=1)
+    assert authenticate(store, "p@example.org", "the right password", "new phone", later).id == me

@@ -140,3 +140,46 @@ def test_a_non_ascii_draft_or_undo_cookie_is_ignored_not_a_server_error(
             for url in ("/assess/1", "/diary", "/"):
                 answer = browser.get(url, headers={"Cookie": header})  # type: ignore[dict-item]
                 assert answer.status_code == 200, (name, value, url, answer.status_code)
+
+
+def _signed_in_csrf(browser: TestClient) -> dict[str, str]:
+    """The CSRF header a signed-in browser's page would send (bound to its session)."""
+    return {csrf.HEADER: csrf.token_for(SECRET, browser.cookies[HOST_SESSION_COOKIE])}
+
+
+def test_a_browser_that_signed_in_before_is_not_held_by_guesses_from_everywhere(
+    proxied: FastAPI, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from heavylegs.store import accounts
+
+    monkeypatch.setattr(accounts, "MAX_ACCOUNT_FAILURES", 3)
+    person = sign_up(proxied, "p@example.org", login=False)
+    # https, so the client sends the Secure cookie back (behind the proxy it would be https too)
+    mine = TestClient(proxied, base_url="https://127.0.0.1", follow_redirects=False)
+    body = {"email": person.email, "password": PASSWORD}
+    first = mine.post("/api/v1/auth/login", json=body, headers=HTTPS)
+    assert first.status_code == 200
+    device = next(v for k, v in first.headers.multi_items() if "heavylegs_device=" in v)
+    assert device.startswith("__Host-heavylegs_device=") and "Secure" in device
+    assert "max-age" in device.lower() and "httponly" in device.lower()
+    for i in range(3):  # guesses from three addresses
+        wrong = TestClient(proxied, base_url="http://127.0.0.1").post(
+            "/api/v1/auth/login",
+            json={**body, "password": f"guess {i} wrong"},
+            headers={**HTTPS, "X-Forwarded-For": f"198.51.100.{i}"},
+        )
+        assert wrong.status_code == 401
+    stranger = TestClient(proxied, base_url="http://127.0.0.1").post(
+        "/api/v1/auth/login", json=body, headers={**HTTPS, "X-Forwarded-For": "203.0.113.1"}
+    )
+    assert stranger.status_code == 429
+    again = mine.post("/api/v1/auth/login", json=body, headers=_signed_in_csrf(mine))
+    assert again.status_code == 200, again.text
+    # a device cookie of another account, or made up, does not count
+    other = sign_up(proxied, "o@example.org", login=False)
+    theirs = TestClient(proxied, base_url="https://127.0.0.1", follow_redirects=False)
+    assert theirs.post(
+        "/api/v1/auth/login", json={"email": other.email, "password": PASSWORD}, headers=HTTPS
+    ).is_success
+    borrowed = theirs.post("/api/v1/auth/login", json=body, headers=_signed_in_csrf(theirs))
+    assert borrowed.status_code == 429

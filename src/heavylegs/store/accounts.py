@@ -47,10 +47,11 @@ from heavylegs.store.account_rows import (
 from heavylegs.store.engine import Store
 from heavylegs.store.login_limits import FAILURE_MEMORY as FAILURE_MEMORY
 from heavylegs.store.login_limits import FAILURE_WINDOW as FAILURE_WINDOW
+from heavylegs.store.login_limits import MAX_ACCOUNT_FAILURES as MAX_ACCOUNT_FAILURES
 from heavylegs.store.login_limits import MAX_CLIENT_FAILURES as MAX_CLIENT_FAILURES
 from heavylegs.store.login_limits import MAX_FAILURES as MAX_FAILURES
+from heavylegs.store.login_limits import account_key, failure_keys, password_key, retry_after
 from heavylegs.store.login_limits import client_group as client_group
-from heavylegs.store.login_limits import failure_keys, password_key, retry_after
 from heavylegs.store.owners import LOCAL_ACCOUNT_ID
 
 INVITE_LIFETIME = timedelta(days=7)
@@ -286,10 +287,14 @@ def sign_up(store: Store, invite: str, email: str, password: str, now: datetime)
         return _account(account)
 
 
-def authenticate(store: Store, email: str, password: str, client: str, now: datetime) -> Account:
+def authenticate(
+    store: Store, email: str, password: str, client: str, now: datetime, *, known: bool = False
+) -> Account:
     """The account whose email and password these are.
 
-    ``client``: who is asking (the client address), the second key of the rate limit. Raises
+    ``client``: who is asking (the client address), the second key of the rate limit.
+    ``known``: the client showed it signed in to this account before (a device cookie); then
+    the account's limit over every address neither counts nor holds it. Raises
     :class:`RateLimited` (nothing checked, nothing counted) or :class:`LoginRefused` (the
     failure is counted, see :mod:`heavylegs.store.login_limits`).
 
@@ -299,14 +304,17 @@ def authenticate(store: Store, email: str, password: str, client: str, now: date
     then takes back this account's failures from this client, and its own.
     """
     keys = failure_keys(folded_email(email), client)
+    limits = [(keys[0], MAX_FAILURES), (keys[1], MAX_CLIENT_FAILURES)]
+    if not known:
+        limits.append((account_key(folded_email(email)), MAX_ACCOUNT_FAILURES))
     with store.session() as session:
         # Housekeeping: every failure past the window, not only this email's and client's (an
         # attacker trying ever new emails and addresses would otherwise grow the table forever).
         session.execute(delete(LoginAttemptRow).where(LoginAttemptRow.at <= now - FAILURE_MEMORY))
-        wait = retry_after(session, ((keys[0], MAX_FAILURES), (keys[1], MAX_CLIENT_FAILURES)), now)
+        wait = retry_after(session, tuple(limits), now)
         if wait is not None:
             raise RateLimited(wait)
-        attempts = [LoginAttemptRow(key_sha256=key, at=now) for key in keys]
+        attempts = [LoginAttemptRow(key_sha256=key, at=now) for key, _free in limits]
         session.add_all(attempts)
         row = None
         if len(password) <= MAX_PASSWORD:
@@ -314,14 +322,14 @@ def authenticate(store: Store, email: str, password: str, client: str, now: date
         hashed = row.password_hash if row is not None else None
         account = _account(row) if row is not None else None
         session.flush()
-        mine = attempts[1].id
+        mine = [a.id for a in attempts[1:]]
     matched = _verify_password(hashed, password)
     if matched is None or account is None:
         raise LoginRefused()
     with store.session() as session:
         session.execute(
             delete(LoginAttemptRow).where(
-                (LoginAttemptRow.key_sha256 == keys[0]) | (LoginAttemptRow.id == mine)
+                (LoginAttemptRow.key_sha256 == keys[0]) | LoginAttemptRow.id.in_(mine)
             )
         )
         normal = normal_password(password)

@@ -9,8 +9,13 @@ address, is never held by someone else's guesses. Failures live in ``login_attem
 database, so every worker sees them) and are forgotten after :data:`FAILURE_MEMORY`; a refused
 try writes nothing, so a key holds a bounded number of rows.
 
-What remains: many addresses guessing at one account (a botnet) are each limited, not together;
-argon2 and the minimum password length are what slow them down.
+Many addresses guessing at one account together (a botnet, the /64s of an IPv6 /48) are held
+by a third key, the account over every address, with its own allowance
+(:data:`MAX_ACCOUNT_FAILURES`); it counts and holds only clients the account does not know. A
+browser the account signed in from before carries a device cookie
+(:func:`heavylegs.web.auth.set_device_cookie`) and is never held by it, so the person still
+signs in from their own devices during such an attack (and from a new one, once a
+:data:`FAILURE_WINDOW`).
 """
 
 from __future__ import annotations
@@ -30,6 +35,9 @@ MAX_FAILURES = 5
 MAX_CLIENT_FAILURES = 30
 """Failed sign-ins of one client address, over every email, before its back-off starts (one
 address trying many accounts; a clinic's shared address still has room for typos)."""
+MAX_ACCOUNT_FAILURES = 50
+"""Failed sign-ins of one account from clients it does not know, over every address, before
+those clients back off (one per :data:`FAILURE_WINDOW` at most)."""
 FIRST_WAIT = timedelta(minutes=1)
 FAILURE_WINDOW = timedelta(minutes=15)
 """The ceiling of the back-off: the longest wait after a failure, however many there were."""
@@ -67,6 +75,11 @@ def failure_keys(email: str, client: str) -> tuple[str, str]:
         _digest("email+client:" + email + "\n" + client),
         _digest("client:" + client),
     )
+
+
+def account_key(email: str) -> str:
+    """The key of the account over every address (unknown clients only); ``email`` folded."""
+    return _digest("email:" + email)
 
 
 def password_key(account_id: int, client: str) -> str:

@@ -18,6 +18,9 @@ answer 401 (API) or send the browser to ``/login``.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
+import hmac
+import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -108,11 +111,57 @@ def session_cookie_name(https: bool) -> str:
     return HOST_SESSION_COOKIE if https else SESSION_COOKIE
 
 
-def set_session_cookie(response: Response, request: Request, token: str) -> None:
+def set_session_cookie(
+    response: Response, request: Request, token: str, device_of: str | None = None
+) -> None:
+    """The new session's cookie; after a sign-in (``device_of``: the account's email) the
+    device cookie too (:func:`set_device_cookie`)."""
     attributes = _new_session_cookie(response, request)
     if attributes["secure"]:  # an unprefixed cookie of this host from before: gone too
         response.delete_cookie(SESSION_COOKIE, path="/", httponly=True, samesite="lax")
     response.set_cookie(session_cookie_name(attributes["secure"]), token, **attributes)
+    if device_of is not None:
+        set_device_cookie(response, request, device_of)
+
+
+DEVICE_COOKIE = "heavylegs_device"
+DEVICE_LIFETIME_S = 365 * 24 * 3600
+
+
+def _device_mac(request: Request, email: str, nonce: str) -> str:
+    ctx: WebContext = request.app.state.ctx
+    message = b"device\x00" + email.encode("utf-8") + b"\x00" + nonce.encode("ascii")
+    return hmac.new(ctx.secret, message, hashlib.sha256).hexdigest()[:40]
+
+
+def set_device_cookie(response: Response, request: Request, email: str) -> None:
+    """Mark this browser as one ``email`` (folded) signed in from: a random nonce and its HMAC
+    under the app's secret, for a year. Not a credential (it signs nobody in); it only lets the
+    browser past the account's limit over every address
+    (:data:`heavylegs.store.login_limits.MAX_ACCOUNT_FAILURES`), so guessing from elsewhere
+    does not hold the person's own devices. Named like the session cookie (``__Host-`` over
+    https), so a sibling site cannot plant one either."""
+    https = is_https(request, server(request).trust_proxy)
+    nonce = secrets.token_urlsafe(12)
+    response.set_cookie(
+        ("__Host-" if https else "") + DEVICE_COOKIE,
+        f"{nonce}.{_device_mac(request, email, nonce)}",
+        max_age=DEVICE_LIFETIME_S,
+        path="/",
+        httponly=True,
+        samesite="lax",
+        secure=https,
+    )
+
+
+def device_known(request: Request, email: str) -> bool:
+    """Whether this browser carries a device cookie of ``email`` (folded)."""
+    https = is_https(request, server(request).trust_proxy)
+    value = request.cookies.get(("__Host-" if https else "") + DEVICE_COOKIE, "")
+    nonce, _, mac = value.partition(".")
+    if not nonce or not mac or len(value) > 128 or not value.isascii():
+        return False
+    return hmac.compare_digest(mac, _device_mac(request, email, nonce))
 
 
 def clear_session_cookie(response: Response, request: Request) -> None:

@@ -98,9 +98,11 @@ async def _sign_in(request: Request, email: str, password: str) -> tuple[Any, st
     accounts = _accounts()
     store = auth.server(request).store
     now = context(request).clock()
+    known = auth.device_known(request, accounts.folded_email(email))
+    client = client_address(request)
     try:
         account = await run_in_threadpool(
-            accounts.authenticate, store, email, password, client_address(request), now
+            lambda: accounts.authenticate(store, email, password, client, now, known=known)
         )
     except accounts.RateLimited as exc:
         raise _too_many(exc) from None
@@ -169,7 +171,7 @@ async def api_login(request: Request, body: Credentials) -> Response:
     result = JSONResponse(
         {"csrf_token": auth.csrf_for_session(request, token), "account": _account_json(account)}
     )
-    auth.set_session_cookie(result, request, token)
+    auth.set_session_cookie(result, request, token, account.email)
     return result
 
 
@@ -289,7 +291,7 @@ async def login_submit(request: Request) -> Response:
     email = _form_text(form, "email")
     target = safe_next(form.get("next"), "/")
     try:
-        _account, token = await _sign_in(request, email, _form_text(form, "password"))
+        account, token = await _sign_in(request, email, _form_text(form, "password"))
     except Refused as exc:
         values = {"next": target, "error": str(exc).capitalize() + ".", "email": email}
         result = page(request, "login.html", values, exc.status)
@@ -297,7 +299,7 @@ async def login_submit(request: Request) -> Response:
             result.headers["Retry-After"] = str(exc.retry_after)
         return result
     response = redirect(request, target)
-    auth.set_session_cookie(response, request, token)
+    auth.set_session_cookie(response, request, token, account.email)
     return response
 
 
@@ -314,12 +316,12 @@ async def signup_submit(request: Request) -> Response:
     password = _form_text(form, "password")
     try:
         await _sign_up(request, invite, email, password)
-        _account, token = await _sign_in(request, email, password)
+        account, token = await _sign_in(request, email, password)
     except Refused as exc:
         values = {"invite": invite, "email": email, "error": str(exc).capitalize() + "."}
         return page(request, "signup.html", values, exc.status)
     response = redirect(request, "/")
-    auth.set_session_cookie(response, request, token)
+    auth.set_session_cookie(response, request, token, account.email)
     return response
 
 
