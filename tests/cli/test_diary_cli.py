@@ -119,10 +119,7 @@ def test_log_warns_at_once_when_one_leg_swells(app: typer.Typer, db: str) -> Non
         ),
         (
             ["log", "--heaviness", "many"],
-            [
-                "error: heaviness: input should be a valid integer, unable to parse string as an "
-                "integer"
-            ],
+            ["error: heaviness: must be a whole number (got 'many')"],
         ),
         (
             ["log", "--part", "noon", "--heaviness", "3"],

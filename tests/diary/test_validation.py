@@ -23,7 +23,13 @@ def problems(data: dict[str, Any]) -> list[str]:
     [
         ("heaviness", 11, "heaviness: must be between 0 and 10 (got 11)"),
         ("heaviness", -1, "heaviness: must be between 0 and 10 (got -1)"),
-        ("heaviness", "heavy", "heaviness: input should be a valid integer"),
+        ("heaviness", "heavy", "heaviness: must be a whole number (got 'heavy')"),
+        ("heaviness", "3.5", "heaviness: must be a whole number (got '3.5')"),
+        (
+            "ankle_left_cm",
+            "24,5",
+            "ankle_left_cm: must be a number with a dot for decimals, e.g. 24.5",
+        ),
         ("ankle_left_cm", -3, "ankle_left_cm: must be between 5 and 80 (got -3)"),
         ("ankle_right_cm", 0, "ankle_right_cm: must be between 5 and 80 (got 0)"),
         ("ankle_right_cm", 230, "ankle_right_cm: must be between 5 and 80 (got 230)"),

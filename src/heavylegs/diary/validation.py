@@ -196,6 +196,12 @@ def _problem(model: type[_In], err: Any) -> str:
         return f"{field}: must be a lowercase id such as ankle_pumps (got {given!r})"
     if kind.startswith("date_"):
         return f"{field}: must be a date YYYY-MM-DD (got {given!r})"
+    if kind == "float_parsing" and isinstance(given, str) and given.count(",") == 1:
+        # 24,5 is how much of Europe writes 24.5: say what to type instead.
+        dotted = given.strip().replace(",", ".")
+        return f"{field}: must be a number with a dot for decimals, e.g. {dotted} (got {given!r})"
+    if kind == "int_parsing" and isinstance(given, str):
+        return f"{field}: must be a whole number (got {given!r})"
     if kind == "enum":
         return f"{field}: must be one of {err['ctx']['expected']} (got {given!r})"
     message = str(err["msg"])
