@@ -129,6 +129,26 @@ def test_a_link_in_the_data_folder_is_not_followed(own_db: Path, tmp_path: Path)
     assert _mode(elsewhere) == 0o644, "someone set that link up: their arrangement"
 
 
+def test_a_file_in_the_way_of_the_data_folder_is_not_changed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file where the data folder should be: the error names the default database (not
+    ``--db``, which nobody gave), and the file is not taken for heavylegs' own (it was made
+    0600 with a note about the database)."""
+    monkeypatch.delenv("HEAVYLEGS_DB", raising=False)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
+    in_the_way = tmp_path / "heavylegs"
+    in_the_way.write_text("")
+    in_the_way.chmod(0o644)
+    result = run("log", "--heaviness", "3")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        f"error: database: cannot create {in_the_way / 'heavylegs.sqlite3'}: a file is in the"
+        f" way of its folder ({in_the_way})"
+    ]
+    assert _mode(in_the_way) == 0o644
+
+
 def test_a_named_database_is_left_as_it_is_and_info_says_who_may_read_it(db: Path) -> None:
     ok("log", "--heaviness", "4", "--date", "2026-11-20")
     db.chmod(0o640)

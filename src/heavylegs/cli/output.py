@@ -86,8 +86,7 @@ def resolve_db(db: str | None) -> tuple[str, bool]:
         if given is not None and not given.strip():  # `--db ""`: a slip, not the default file
             raise Fail(["--db: empty; give a file path or a database URL"])
     chosen = db or _chosen_db[0] or os.environ.get(DB_ENV)
-    # An error names where the value came from: the variable is not --db to the person.
-    option = "--db" if db or _chosen_db[0] else DB_ENV
+    option = _db_source(db)
     if not chosen:
         url = default_url()
         path = sqlite_path(url)
@@ -97,6 +96,12 @@ def resolve_db(db: str | None) -> tuple[str, bool]:
             keep_own_database_private(path)
         return url, False
     return database_url(chosen, option), True
+
+
+def _db_source(db: str | None) -> str:
+    """Where a chosen database came from, as an error names it: ``--db``, else the variable
+    (``HEAVYLEGS_DB`` is not ``--db`` to the person who set it)."""
+    return "--db" if db or _chosen_db[0] else "HEAVYLEGS_DB"
 
 
 def database_url(text: str, option: str = "--db") -> str:
@@ -161,7 +166,7 @@ def open_db(db: str | None, *, creates: bool = False) -> Store | _NewStore:
     if creates and path is None and _in_memory(url):
         raise Fail(
             [
-                f"{'--db' if db or _chosen_db[0] else 'HEAVYLEGS_DB'}: {url} is a database in "
+                f"{_db_source(db)}: {url} is a database in "
                 "memory: nothing recorded would be kept after this command; give a file path"
             ]
         )
@@ -191,7 +196,8 @@ def open_db(db: str | None, *, creates: bool = False) -> Store | _NewStore:
         reason = exc.strerror or str(exc)
         if isinstance(exc, FileExistsError | NotADirectoryError):
             reason = f"a file is in the way of its folder ({exc.filename})"
-        raise Fail([f"--db: cannot create {where}: {reason}"], 1) from None
+        option = _db_source(db) if explicit else "database"  # the default: named by nobody
+        raise Fail([f"{option}: cannot create {where}: {reason}"], 1) from None
     if new and path is not None:
         return _NewStore(store.engine, store._factory, path)
     return store

@@ -19,6 +19,7 @@ from __future__ import annotations
 import os
 import stat
 import sys
+from collections.abc import Callable
 from contextlib import suppress
 from pathlib import Path
 
@@ -49,8 +50,10 @@ def keep_own_database_private(path: Path) -> None:
     their owner only; say so on stderr when something was changed (module docstring: why)."""
     if os.name != "posix":
         return
-    targets = [path.parent, path, *(path.with_name(path.name + s) for s in _COMPANIONS)]
-    changed = [target for target in targets if _tighten(target)]
+    files = [path, *(path.with_name(path.name + s) for s in _COMPANIONS)]
+    changed = [target for target in files if _tighten(target, stat.S_ISREG)]
+    if _tighten(path.parent, stat.S_ISDIR):
+        changed.append(path.parent)
     if path in changed or path.parent in changed:
         sys.stderr.write(
             f"note: {path} could be read by other users of this machine; it holds health data,"
@@ -58,14 +61,15 @@ def keep_own_database_private(path: Path) -> None:
         )
 
 
-def _tighten(target: Path) -> bool:
-    """Clear the group and other bits of ``target``; whether it is now private and was not."""
+def _tighten(target: Path, kind: Callable[[int], bool]) -> bool:
+    """Clear the group and other bits of ``target`` when it is of the ``kind`` expected (a
+    regular file, a folder); whether it is now private and was not."""
     try:
         status = os.lstat(target)
     except OSError:
         return False
-    if not (stat.S_ISREG(status.st_mode) or stat.S_ISDIR(status.st_mode)):
-        return False  # a link, a socket…: not heavylegs' to change
+    if not kind(status.st_mode):
+        return False  # a link, a file where the folder should be…: not heavylegs' to change
     mode = stat.S_IMODE(status.st_mode)
     if not mode & _OTHERS or status.st_uid != os.getuid():
         return False
