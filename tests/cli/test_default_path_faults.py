@@ -371,3 +371,32 @@ def test_a_pdf_report_is_not_written_into_a_terminal(db: Path) -> None:
         os.close(leader)
     assert done.returncode == 2
     assert done.stderr.startswith("error: --out: standard output is a terminal"), done.stderr
+
+
+def test_a_folder_that_cannot_be_written_is_named_as_the_reason(tmp_path: Path) -> None:
+    """The file could be written but not its folder (SQLite makes its journal there): the
+    error blamed the file ("read-only for this user"), and changing its mode did not help."""
+    import os
+    import shutil
+    import subprocess
+    import sys
+
+    folder = tmp_path / "data"
+    folder.mkdir()
+    path = folder / "db.sqlite3"
+    ok("log", "--heaviness", "4", "--date", "2026-11-19", "--db", str(path))
+    command = [sys.executable, "-c", "from heavylegs.cli.main import run; run()", "log",
+               "--heaviness", "3", "--date", "2026-11-20", "--db", str(path)]  # fmt: skip
+    if os.geteuid() == 0:  # root writes anywhere: run it without that power
+        setpriv = shutil.which("setpriv")
+        if setpriv is None:
+            pytest.skip("as root, this needs setpriv to drop the power to write anywhere")
+        command = [setpriv, "--bounding-set=-all", "--inh-caps=-all", *command]
+    folder.chmod(0o500)
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, check=False)
+    finally:
+        folder.chmod(0o700)
+    assert done.returncode == 1, done.stderr
+    assert f"may not write in its folder {folder} " in done.stderr
+    assert len(_notes(path)) == 1

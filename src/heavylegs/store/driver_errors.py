@@ -47,6 +47,12 @@ def store_error(engine: Engine, exc: DBAPIError) -> StoreError:
     if primary == _SQLITE_FULL or state.startswith("53") or "disk is full" in text_:
         return DatabaseFull(f"the database {name} cannot grow: the disk is full; nothing was kept")
     if primary == _SQLITE_READONLY or state in _PG_READONLY or "readonly" in text_:
+        folder = _unwritable_folder(engine)
+        if folder is not None:
+            return DatabaseReadOnly(
+                f"the database {name} cannot be written: this user may not write in its folder"
+                f" {folder} (SQLite keeps a journal next to the file); nothing was kept"
+            )
         return DatabaseReadOnly(f"the database {name} is read-only for this user; nothing was kept")
     return StoreError(_unreachable(engine, exc))
 
@@ -54,3 +60,18 @@ def store_error(engine: Engine, exc: DBAPIError) -> StoreError:
 def _unreachable(engine: Engine, exc: DBAPIError) -> str:
     first = str(exc.orig).strip().splitlines()[0] if exc.orig is not None else str(exc)
     return f"cannot use the database {engine.url.render_as_string(hide_password=True)}: {first}"
+
+
+def _unwritable_folder(engine: Engine) -> str | None:
+    """The folder of a SQLite file this user may write but not its folder (the file's mode was
+    blamed, and changing it did not help), else ``None``."""
+    import os
+    from pathlib import Path
+
+    database = engine.url.database if engine.url.get_backend_name() == "sqlite" else None
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return None
+    path = Path(database).expanduser()
+    if os.access(path, os.W_OK) and not os.access(path.parent, os.W_OK):
+        return str(path.parent)
+    return None
