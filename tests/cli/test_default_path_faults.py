@@ -400,3 +400,19 @@ def test_a_folder_that_cannot_be_written_is_named_as_the_reason(tmp_path: Path) 
     assert done.returncode == 1, done.stderr
     assert f"may not write in its folder {folder} " in done.stderr
     assert len(_notes(path)) == 1
+
+
+def test_profile_refuses_a_value_given_and_cleared_and_reads_hours_as_shown(db: Path) -> None:
+    """``--clear age --age 40`` said "Profile saved." and dropped the 40 unsaid; hours typed
+    back as the profile shows them (an en dash, 09:00–17:30) were refused."""
+    refused = run("profile", "--clear", "age", "--age", "40", "--clear", "work_hours",
+                  "--work-hours", "9:00-17:00")  # fmt: skip
+    assert refused.exit_code == 2 and refused.stdout == ""
+    assert refused.stderr.splitlines() == [
+        "error: age: given and cleared at once; give one of --age or --clear",
+        "error: work_hours: given and cleared at once; give one of --work-hours or --clear",
+    ]
+    assert not db.exists(), "nothing was written"
+    ok("profile", "--work-hours", "09:00–17:30", "--age", "40")
+    facts = json.loads(ok("profile", "--json"))
+    assert (facts["age"], facts["work_start"], facts["work_end"]) == (40, "09:00:00", "17:30:00")

@@ -78,7 +78,8 @@ def profile(
         if isinstance(value, str) and not value.strip()
     ]
     if work_hours is not None and work_hours.strip():
-        start, dash, end = work_hours.partition("-")
+        # The profile shows 09:00–17:30 (an en dash): typed back as shown, it is read too.
+        start, dash, end = work_hours.replace("–", "-").replace("—", "-").partition("-")
         if not dash:
             problems.append(f"work_hours: give start-end, e.g. 09:00-17:30 (got {work_hours!r})")
         for name, clock in (("work_start", start), ("work_end", end)) if dash else ():
@@ -87,6 +88,12 @@ def profile(
             except ValueError as exc:
                 problems.append(f"{name}: {exc}")
         changes.update(work_start=start, work_end=end)
+    given = {*changes, *(("work_hours",) if work_hours is not None else ())}
+    problems += [  # both at once: which one was meant? (the value was dropped unsaid)
+        f"{name}: given and cleared at once; give one of --{name.replace('_', '-')} or --clear"
+        for name in dict.fromkeys(clear or [])
+        if name in given
+    ]
     for name in clear or []:
         if name == "work_hours":
             changes.update(work_start=None, work_end=None)
