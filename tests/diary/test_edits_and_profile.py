@@ -88,6 +88,9 @@ def test_edits_are_validated_like_new_input(store: Store) -> None:
     with pytest.raises(DiaryInputError) as cleared, store.session() as session:
         edits.edit_entry(session, first, {}, clear=["heaviness"], today=TODAY, now=NOW)
     assert cleared.value.problems == ["heaviness: cannot be cleared"]
+    with pytest.raises(DiaryInputError) as both, store.session() as session:
+        edits.edit_entry(session, first, {"note": "x"}, clear=["note"], today=TODAY, now=NOW)
+    assert both.value.problems == ["note: given and cleared at once; give a value or clear it"]
     with pytest.raises(edits.NotFound), store.session() as session:
         edits.delete_measure(session, 12345)
     with store.session() as session:

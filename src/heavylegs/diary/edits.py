@@ -79,8 +79,15 @@ def edit_entry(
     bad = sorted(set(clear) - set(ENTRY_VALUE_FIELDS))
     if "heaviness" in clear:
         bad.insert(0, "heaviness")
-    if bad:
-        raise DiaryInputError([f"{name}: cannot be cleared" for name in bad])
+    problems = [f"{name}: cannot be cleared" for name in bad]
+    # Both at once: which was meant? (``--note x --clear note`` dropped the x unsaid)
+    problems += [
+        f"{name}: given and cleared at once; give a value or clear it"
+        for name in dict.fromkeys(clear)
+        if name in changes and name not in bad
+    ]
+    if problems:
+        raise DiaryInputError(problems)
     merged = {name: old[name] for name in ENTRY_VALUE_FIELDS if old[name] is not None}
     merged.update({k: v for k, v in changes.items() if k not in ("date", "part")})
     for name in clear:
