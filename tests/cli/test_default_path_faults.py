@@ -416,3 +416,21 @@ def test_profile_refuses_a_value_given_and_cleared_and_reads_hours_as_shown(db: 
     ok("profile", "--work-hours", "09:00–17:30", "--age", "40")
     facts = json.loads(ok("profile", "--json"))
     assert (facts["age"], facts["work_start"], facts["work_end"]) == (40, "09:00:00", "17:30:00")
+
+
+def test_an_export_to_a_link_writes_the_file_it_names(db: Path, tmp_path: Path) -> None:
+    """``--out backup.json`` where backup.json links to a file elsewhere (a USB stick) replaced
+    the link by a new file and left the file it names as it was, saying "Exported"."""
+    ok("log", "--heaviness", "3", "--date", "2026-11-20")
+    stick = tmp_path / "stick"
+    stick.mkdir()
+    (stick / "backup.json").write_text("old")
+    link = tmp_path / "backup.json"
+    link.symlink_to(stick / "backup.json")
+    dangling = tmp_path / "new.json"
+    dangling.symlink_to(stick / "new.json")
+    for out in (link, dangling):
+        ok("export", "--out", str(out))
+        assert out.is_symlink()
+    for name in ("backup.json", "new.json"):
+        assert json.loads((stick / name).read_text())["format"] == "heavylegs-backup"

@@ -433,6 +433,10 @@ def write_atomically(out: str, content: bytes, option: str = "--out") -> None:
     target = Path(out)
     if not out.strip() or not target.name:
         raise Fail([f"{option}: give a file name (or '-' for standard output)"])
+    if target.is_symlink():
+        # Write where the link points (as the shell's > does): replacing the link itself left
+        # the file it names (a backup on a USB stick) as it was, while saying "Exported".
+        target = Path(os.path.realpath(target))
     if _is_stream(target):
         _write_into(target, content, option)
         return
