@@ -434,3 +434,14 @@ def test_an_export_to_a_link_writes_the_file_it_names(db: Path, tmp_path: Path) 
         assert out.is_symlink()
     for name in ("backup.json", "new.json"):
         assert json.loads((stick / name).read_text())["format"] == "heavylegs-backup"
+
+
+def test_a_note_of_several_lines_does_not_read_as_rows_when_narrow(db: Path) -> None:
+    """Too narrow for the table, each entry is a line "date part: …": a note's second line
+    "2026-11-19 morning: heavy 9" read as a record that does not exist."""
+    ok("log", "--date", "2026-11-20", "--part", "evening", "--heaviness", "3",
+       "--note", "line one\n2026-11-19 morning: heavy 9")  # fmt: skip
+    console().width = 30
+    lines = ok("diary", "--days", "30").splitlines()
+    assert not any(line.startswith("2026-11-19") for line in lines), lines
+    assert "line one ↵ 2026-11-19" in " ".join(lines)

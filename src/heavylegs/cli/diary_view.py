@@ -134,7 +134,12 @@ def _print_diary(entries: list[Any], measures: list[Any], *, ids: bool = False) 
     for row in rows:
         head = " ".join(row[c] for c in ("date", "part") if row.get(c))
         head += f" (id {row['id']})" if row.get("id") else ""
-        values = " · ".join(f"{c} {row[c]}" for c in columns if c not in _HEAD and row.get(c))
+        # A note's line breaks shown as ↵: its next line read as a record of its own.
+        values = " · ".join(
+            f"{c} {row[c].replace(chr(10), ' ↵ ')}"
+            for c in columns
+            if c not in _HEAD and row.get(c)
+        )
         out.print(Text(terminal_text(f"{head}: {values}" if values else head)))
 
 
