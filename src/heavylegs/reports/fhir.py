@@ -29,7 +29,17 @@ ANSWER_TYPES = {bool: "boolean", int: "integer", float: "decimal", str: "choice"
 
 
 def dumps_bundle(bundle: Mapping[str, Any]) -> str:
-    return json.dumps(bundle, indent=1, ensure_ascii=False, allow_nan=False) + "\n"
+    """The bundle as JSON text: the bundle's own fields on the first line, then one entry a line.
+
+    Why not ``indent``: with it the standard library encodes in Python, not C, and ten years of
+    diary took seconds more to write; one entry a line still reads and diffs well."""
+    head = {k: v for k, v in bundle.items() if k != "entry"}
+    text = json.dumps(head, ensure_ascii=False, allow_nan=False)
+    if "entry" not in bundle:
+        return text + "\n"
+    lines = ",\n".join(json.dumps(e, ensure_ascii=False, allow_nan=False) for e in bundle["entry"])
+    body = f'"entry": [\n{lines}\n]' if lines else '"entry": []'
+    return f"{text[:-1]}, {body}}}\n" if head else f"{{{body}}}\n"
 
 
 def person_key(data: ReportData) -> str:
