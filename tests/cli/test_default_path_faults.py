@@ -445,3 +445,30 @@ def test_a_note_of_several_lines_does_not_read_as_rows_when_narrow(db: Path) -> 
     lines = ok("diary", "--days", "30").splitlines()
     assert not any(line.startswith("2026-11-19") for line in lines), lines
     assert "line one ↵ 2026-11-19" in " ".join(lines)
+
+
+def test_an_output_that_is_not_utf8_does_not_fail_the_command(tmp_path: Path) -> None:
+    """On an output in another encoding (``PYTHONIOENCODING=ascii``, a Windows code page when
+    redirected), ``log --note café`` kept the entry and then failed with a traceback, and
+    ``diary --json`` too. Text becomes ``?``; JSON is written as UTF-8."""
+    import os
+    import subprocess
+    import sys
+
+    path = tmp_path / "db.sqlite3"
+    env = {**os.environ, "HEAVYLEGS_DB": str(path), "PYTHONIOENCODING": "ascii"}
+
+    def heavylegs(*args: str) -> subprocess.CompletedProcess[bytes]:
+        code = "from heavylegs.cli.main import run; run()"
+        command = [sys.executable, "-c", code, *args]
+        return subprocess.run(command, capture_output=True, env=env, check=False)
+
+    logged = heavylegs("log", "--heaviness", "3", "--date", "2026-11-20", "--note", "café")
+    assert logged.returncode == 0 and b"Traceback" not in logged.stderr, logged.stderr
+    assert logged.stdout.startswith(b"Logged 2026-11-20 ")
+    assert _notes(path) == ["café"]
+    shown = heavylegs("diary", "--json", "--days", "36600")
+    assert shown.returncode == 0, shown.stderr
+    assert json.loads(shown.stdout.decode("utf-8"))["entries"][0]["note"] == "café"
+    table = heavylegs("diary", "--days", "36600")
+    assert table.returncode == 0 and b"Traceback" not in table.stderr, table.stderr

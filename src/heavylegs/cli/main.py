@@ -301,6 +301,7 @@ def run() -> None:
     if sys.stdout is None:  # started with standard output closed (``>&-``)
         sys.stdout = _ClosedOutput()
     _buffer_stdout()
+    _replace_what_cannot_be_encoded()
     if sys.stderr is None:  # closed (``2>&-``): messages have nowhere to go; the work still runs
         sys.stderr = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 (for the process)
     if sys.stdin is None:  # closed (``<&-``): read as an empty input, which every reader handles
@@ -350,6 +351,24 @@ def _buffer_stdout() -> None:
         buffering=1,  # line by line
         closefd=False,
     )
+
+
+def _replace_what_cannot_be_encoded() -> None:
+    """Text the output's encoding cannot write becomes ``?`` instead of a traceback. Why: on
+    an output that is not UTF-8 (``PYTHONIOENCODING=ascii``, a Windows code page when
+    redirected) a note with "café" failed ``log`` after the entry was kept, and ``diary``
+    failed on its own separators. JSON is always written as UTF-8 (:func:`print_json`)."""
+    import codecs
+
+    for stream in (sys.stdout, sys.stderr):
+        encoding = getattr(stream, "encoding", None) or "utf-8"
+        try:
+            utf8 = codecs.lookup(encoding).name == "utf-8"
+        except LookupError:
+            utf8 = False
+        if not utf8 and isinstance(stream, io.TextIOWrapper):
+            with contextlib.suppress(ValueError, OSError):
+                stream.reconfigure(errors="replace")
 
 
 class _ClosedOutput(io.TextIOBase):

@@ -40,9 +40,24 @@ def now() -> dt.datetime:
 
 def print_json(document: object) -> None:
     """A JSON document on stdout, indented, non-ASCII text as it is (the ``--json`` output)."""
+    import codecs
     import json
 
-    sys.stdout.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
+    text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    encoding = getattr(sys.stdout, "encoding", None) or "utf-8"
+    binary = getattr(sys.stdout, "buffer", None)
+    try:
+        utf8 = codecs.lookup(encoding).name == "utf-8"
+    except LookupError:
+        utf8 = False
+    if utf8 or binary is None:
+        sys.stdout.write(text)
+        return
+    # JSON is UTF-8 (RFC 8259): an output in another encoding (a Windows code page when
+    # redirected, PYTHONIOENCODING=ascii) failed on the first "é" of a note.
+    sys.stdout.flush()
+    binary.write(text.encode("utf-8"))
+    binary.flush()
 
 
 def error_lines(problems: list[str]) -> None:
