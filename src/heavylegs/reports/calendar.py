@@ -103,6 +103,9 @@ class Reminder:
     rule: dict[str, Any]
     alarm_before_min: int
     description: str
+    slot: str = ""
+    """What the event is for, whichever measure fills it ("evening", "strength"): its UID comes
+    from the slot, so a file made after a new plan updates the event instead of adding one."""
 
 
 class ZoneError(Problems, ValueError):
@@ -259,6 +262,7 @@ def reminders(data: ReportData, hours: WorkingDay, zone: ZoneInfo) -> list[Remin
                 {"freq": "daily"},
                 0,
                 _description(plan[evening], plan_day),
+                EVENING_MEASURES[0],
             )
         )
     runner = isinstance(answers.get("running"), Mapping) or bool(data.training)
@@ -275,6 +279,7 @@ def reminders(data: ReportData, hours: WorkingDay, zone: ZoneInfo) -> list[Remin
                 {"freq": "weekly", "byday": list(days)},
                 30,
                 _description(plan[strength], plan_day),
+                STRENGTH_MEASURES[0],
             )
         )
     if not out:
@@ -308,7 +313,9 @@ def render_calendar(data: ReportData, hours: WorkingDay, zone: ZoneInfo) -> byte
         cal.add_component(Timezone.from_tzinfo(zone, zone.key))
     for r in events:
         event = Event()
-        event.add("uid", f"{stable_id('calendar', key, r.measure)}@heavylegs")
+        # keyed by the slot's first measure: the UIDs files made before slots existed had for
+        # the usual plans stay the same
+        event.add("uid", f"{stable_id('calendar', key, r.slot or r.measure)}@heavylegs")
         event.add("dtstamp", stamp)
         event.add("summary", r.summary)
         if fixed_utc:
