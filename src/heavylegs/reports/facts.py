@@ -409,3 +409,14 @@ def plan_line(item: Mapping[str, Any], titles: Mapping[str, str]) -> str:
     parts = [str(item[k]).strip() for k in ("dose", "when") if item.get(k)]
     parts = [p for p in parts if p]
     return f"{name}: {', '.join(parts)}" if parts else name
+
+
+def clock(when: dt.datetime, day: str = "%d %b %Y") -> str:
+    """A date and time in the local zone, with the zone named ("20 Nov 2026, 19:00 CET"): a
+    clinician in another zone, or reading after a clock change, knows which 19:00 it was."""
+    local = when.astimezone()
+    name = local.tzname() or ""
+    if not name or name[0] in "+-":  # zones without an abbreviation: the offset, as UTC+03
+        offset = local.strftime("%z")
+        name = f"UTC{offset[:3]}" + (f":{offset[3:]}" if offset[3:] != "00" else "")
+    return f"{local.strftime(day)}, {local:%H:%M} {name}"

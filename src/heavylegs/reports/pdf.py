@@ -84,7 +84,7 @@ def _page_one(pdf: FPDF, data: ReportData) -> None:
     pdf.cell(0, 8, "Heavy legs: report for a clinician", new_x="LMARGIN", new_y="NEXT")
     paragraph(
         pdf,
-        f"Person: {facts.person_line(data)}. Prepared {data.now:%d %B %Y, %H:%M} from "
+        f"Person: {facts.person_line(data)}. Prepared {facts.clock(data.now, '%d %B %Y')} from "
         "self-reported answers, diary and watch data. It informs, it does not diagnose.",
         colour=MUTED,
     )
@@ -136,7 +136,7 @@ def _triage_box(pdf: FPDF, data: ReportData, output: dict[str, Any], at: Any) ->
     pdf.multi_cell(
         0,
         LINE,
-        f"{headline} (assessment of {at.astimezone():%d %b %Y, %H:%M})",
+        f"{headline} (assessment of {facts.clock(at)})",
         new_x="LMARGIN",
         new_y="NEXT",
     )
