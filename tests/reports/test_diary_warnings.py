@@ -122,3 +122,23 @@ def test_measures_tried_say_the_dose_done(sqlite_url: str, kb: KnowledgeBase) ->
     store.close()
     assert lines[0].endswith(", usually 15 min each time")
     assert lines[1].endswith(", usually 20 reps each time")
+
+
+def test_the_plan_in_the_report_names_every_measure(
+    sqlite_url: str, shared: Path, kb: KnowledgeBase, tmp_path: Path
+) -> None:
+    """The report showed the first five measures and three reasons to avoid, and said nothing
+    of the rest (the office worker's plan has eight measures)."""
+    store = open_store(sqlite_url)
+    output = store_assessment(store, kb, answers(shared), NOW - dt.timedelta(days=1))
+    text = squash(pdf_text(render_report(read(store, kb)), tmp_path))
+    store.close()
+    do = output["plan"]["do"]
+    assert len(do) > 5
+    rest = ", ".join(kb.measures[i["id"]].title for i in do[5:])
+    assert f"Also in the plan: {rest}" in text
+    avoid = [{"id": f"m{k}", "why": f"reason {k}"} for k in range(5)]
+    titles = {"m3": "Saunas", "m4": "Hot baths"}
+    _, lines = facts.plan_lines({"avoid": avoid}, titles)
+    assert lines[:3] == ["Avoid m0: reason 0", "Avoid m1: reason 1", "Avoid m2: reason 2"]
+    assert lines[3] == "Also avoid: saunas, hot baths"

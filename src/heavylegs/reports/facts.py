@@ -352,6 +352,34 @@ def avoid_lines(items: Iterable[Any], titles: Mapping[str, str]) -> list[str]:
     return [f"Avoid {', '.join(names)}: {why}" for why, names in by_why.items()]
 
 
+def plan_lines(
+    plan: Mapping[str, Any], titles: Mapping[str, str], do_limit: int = 5, avoid_limit: int = 3
+) -> tuple[list[str], list[str]]:
+    """The plan's measures to do and to avoid as report lines: the first ``do_limit`` measures
+    with their dose, the first ``avoid_limit`` reasons to avoid in full; the rest are named in one
+    line each ("Also in the plan: …", "Also avoid: …"). Cut without a word, the office worker's
+    plan lost three measures and an urgent plan some of what to avoid."""
+    do = [i for i in plan.get("do") or [] if isinstance(i, Mapping)]
+    do_lines = [plan_line(i, titles) for i in do[:do_limit]]
+    more = [titles.get(str(i.get("id")), words(i.get("id"))) for i in do[do_limit:]]
+    if more:
+        do_lines.append(f"Also in the plan: {', '.join(more)}")
+    groups: dict[str, list[Any]] = {}
+    for item in plan.get("avoid") or []:
+        if isinstance(item, Mapping) and item.get("id"):
+            groups.setdefault(str(item.get("why", "")), []).append(item)
+    kept = [item for items in list(groups.values())[:avoid_limit] for item in items]
+    avoid = avoid_lines(kept, titles)
+    rest = [
+        titles.get(str(i["id"]), words(i["id"]))
+        for items in list(groups.values())[avoid_limit:]
+        for i in items
+    ]
+    if rest:
+        avoid.append(f"Also avoid: {', '.join(n[:1].lower() + n[1:] for n in rest)}")
+    return do_lines, avoid
+
+
 @dataclass(frozen=True)
 class DiaryWarnings:
     """What the diary's own rules raise (``heavylegs insights``' escalation), most urgent first."""

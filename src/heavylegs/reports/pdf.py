@@ -222,15 +222,10 @@ def _page_two(pdf: FPDF, data: ReportData, diary: bytes | None) -> None:
     bullets(pdf, facts.questions(data))
     latest = data.latest
     if latest is not None:
-        plan = latest.output.get("plan") or {}
-        do = [i for i in plan.get("do") or [] if isinstance(i, dict)][:5]
-        avoid = facts.avoid_lines(plan.get("avoid") or [], data.measure_titles)[:3]
+        do, avoid = facts.plan_lines(latest.output.get("plan") or {}, data.measure_titles)
         if do or avoid:
             heading(pdf, "The plan heavylegs suggested")
-            bullets(
-                pdf,
-                [facts.plan_line(i, data.measure_titles) for i in do],
-            )
+            bullets(pdf, do)
             bullets(pdf, avoid)
     if diary is not None:
         heading(pdf, "Diary: the last 12 weeks")
