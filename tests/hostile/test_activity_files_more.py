@@ -42,10 +42,8 @@ def test_a_flipped_header_bit_mid_file_keeps_the_fast_path(corpus: Path) -> None
     data = bytearray((corpus / "fit" / "tm_activity-large-fenxi2-multisport.fit").read_bytes())
     at = _definitions(bytes(data))[-2]
     data[at] |= 0x80
-    started = time.perf_counter()
     decoded, fast = decode(bytes(data))
-    assert fast
-    assert time.perf_counter() - started < 1.0
+    assert fast  # not fitdecode: milliseconds, not seconds
     assert decoded.damage is not None
     assert f"compressed timestamp header at byte {at}" in decoded.damage
     assert "fails its CRC" in decoded.damage
@@ -94,7 +92,7 @@ def test_fitdecode_on_a_damaged_file_reads_a_bounded_prefix(corpus: Path) -> Non
     data[first + 6] = 8  # timestamp -> compressed_speed_distance: only fitdecode reads it
     started = time.perf_counter()
     activity = read_fit(bytes(data))
-    assert time.perf_counter() - started < 3.0
+    assert time.perf_counter() - started < 5.0  # about 0.4 s; it was 8.5 s
     assert activity.damage is not None
     assert "decoding stopped near byte" in activity.damage
     assert "fails its CRC" in activity.damage
@@ -137,7 +135,7 @@ def test_alternating_short_runs_are_not_quadratic() -> None:
     data = _short_runs(2 * 2**20 // 12)
     started = time.perf_counter()
     decoded = fit_fast.decode_fit(data)
-    assert time.perf_counter() - started < 5.0
+    assert time.perf_counter() - started < 10.0  # about 0.7 s; it was 24 s
     assert decoded.records["timestamp"].size == 2 * (2 * 2**20 // 12)
 
 
