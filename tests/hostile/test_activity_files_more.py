@@ -413,3 +413,30 @@ def test_thousands_of_garmin_summaries_around_one_run_ask_once(
 
     with store.session() as session:
         assert session.execute(select(DETAILS.c.title)).scalar_one() == "name 0"
+
+
+@pytest.mark.parametrize(("laps", "refused"), [(100, False), (101, True)])
+def test_a_tcx_of_absurdly_many_laps_is_refused(
+    monkeypatch: pytest.MonkeyPatch, laps: int, refused: bool
+) -> None:
+    """Laps stay in memory to the end (about 1 KB each): a million took 1 GB and 19 s."""
+    from heavylegs.training import tcx
+    from heavylegs.training.importer import parse_bytes
+    from heavylegs.training.model import ActivityFileError
+
+    monkeypatch.setattr(tcx, "MAX_LAPS", 100)
+    lap = (
+        '<Lap StartTime="2026-03-01T08:00:00Z"><TotalTimeSeconds>1</TotalTimeSeconds>'
+        "<DistanceMeters>3</DistanceMeters></Lap>"
+    )
+    data = (
+        '<?xml version="1.0"?><TrainingCenterDatabase xmlns="http://www.garmin.com/xmlschemas/'
+        'TrainingCenterDatabase/v2"><Activities><Activity Sport="Running">'
+        f"<Id>2026-03-01T08:00:00Z</Id>{lap * laps}</Activity></Activities>"
+        "</TrainingCenterDatabase>"
+    ).encode()
+    if refused:
+        with pytest.raises(ActivityFileError, match="more than 100 laps"):
+            parse_bytes(data, None, None)
+    else:
+        assert parse_bytes(data, None, None).distance_m == pytest.approx(300)

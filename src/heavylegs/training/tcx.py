@@ -55,6 +55,9 @@ from heavylegs.training.sports import normalise_sport
 from heavylegs.training.xmlstream import drop, xml_events
 
 SAME_SESSION_GAP_S = 3 * 3600
+MAX_LAPS = 200_000
+"""Laps in one file at most: a history of years holds tens of thousands. Each lap is kept as
+elements until the end (about 1 KB): a hostile file of a million took 1 GB and 19 s."""
 
 
 def _local(tag: str) -> str:
@@ -98,12 +101,20 @@ def read_tcx_all(data: bytes, sport_hint: str | None = None) -> list[ParsedActiv
     text, warnings = decode_xml_text(data)
     root: ET.Element | None = None
     points: dict[int, _Points] = {}
+    laps = 0
     try:
         for event, element, stack in xml_events(text):
             if root is None and len(stack) == 1:
                 root = element
             if event == "end" and _local(element.tag) == "Trackpoint":
                 _take_point(element, stack, points)
+            elif event == "end" and _local(element.tag) == "Lap":
+                laps += 1
+                if laps > MAX_LAPS:
+                    raise ActivityFileError(
+                        f"refused: more than {MAX_LAPS:,} laps (a recording has at most a "
+                        "few hundred)"
+                    )
             elif event == "end" and stack and _local(stack[-1].tag) == "Track":
                 drop(element, stack)  # not a trackpoint: nothing of it is read
     except ET.ParseError as exc:
