@@ -4,19 +4,23 @@ Why it exists: fitdecode builds a Python object per field of every message (~10k
 the disk is not the cost, the per-field work is. A FIT file is a list of messages whose layout is
 fixed by the last *definition* message of their local type. So one tight loop only finds where
 each data message starts (a byte read and an add per message) and remembers its definition;
-then every field heavylegs needs is decoded for all messages of a definition at once, through a
-numpy structured view over the gathered bytes. The fields read, and what comes back
+then every field heavylegs needs is decoded for all messages of a definition at once, gathered
+one byte column at a time into a numpy view. The fields read, and what comes back
 (:class:`FitData`), are in :mod:`heavylegs.training.fit_fields`, shared with the fallback.
 
 What it does not handle raises :class:`NeedsFallback`, and :mod:`heavylegs.training.fit` decodes
 the file with fitdecode instead: compressed-timestamp headers, ``compressed_speed_distance``,
-array-valued or odd-sized fields among the ones read here.
+array-valued or odd-sized fields among the ones read here. Only for a file that passes its CRC:
+in one that fails it, such a "feature" is taken as damage at its byte (see :func:`decode_fit`).
 
 Damage: a file cut short, or broken inside (an undefined local type, a bad architecture byte, a
 corrupt header of a later chained segment), keeps every message complete before the damage; the
 place is a warning and :attr:`FitData.damage`. A file CRC that does not match is kept whole
 (its damage cannot be placed) and flagged the same way. Damage before any data (a broken first
 header, no data at all) raises :class:`FitFormatError` with the place.
+
+Hostile files stay linear and bounded: runs are looked ahead in growing windows, and past
+:data:`MAX_MESSAGES` data messages the rest is damage.
 """
 
 from __future__ import annotations
