@@ -69,10 +69,13 @@ def render_report(
 
     pdf = new_pdf(data, paper)
     _page_one(pdf, data)
-    _page_two(pdf, data, diary_chart(data, charts))
+    effects_shown = _page_two(pdf, data, diary_chart(data, charts))
     running = training_chart(data, charts)
     if running is not None:
-        _page_running(pdf, data, running)
+        _page_running(pdf, data, running, with_effects=not effects_shown)
+    elif not effects_shown and pdf.page_no() < MAX_PAGES:
+        pdf.add_page()  # what helped has a page of its own rather than none
+        _effects(pdf, data)
     _sources(pdf, data)
     return bytes(pdf.output())
 
@@ -213,7 +216,8 @@ def _warning_signs(pdf: FPDF, answers: dict[str, Any]) -> None:
 # ------------------------------------------------------------------------------------ page 2
 
 
-def _page_two(pdf: FPDF, data: ReportData, diary: bytes | None) -> None:
+def _page_two(pdf: FPDF, data: ReportData, diary: bytes | None) -> bool:
+    """Page two; False when the measure effects did not fit on it (the next page takes them)."""
     if pdf.page_no() == 1:
         pdf.add_page()
     else:  # page one ran over: go on where it ended, so the running page still fits
@@ -230,7 +234,7 @@ def _page_two(pdf: FPDF, data: ReportData, diary: bytes | None) -> None:
     if diary is not None:
         heading(pdf, "Diary: the last 12 weeks")
         place_chart(pdf, diary, min(pdf.epw, 165))
-    _effects(pdf, data)
+    shown = _effects(pdf, data)
     _notes(pdf, data)
     training = data.training
     if training and not recent_training(data):
@@ -240,16 +244,20 @@ def _page_two(pdf: FPDF, data: ReportData, diary: bytes | None) -> None:
             f"{training.get('activities', 0)} activities imported, none in the last 12 weeks: "
             "no recent load to show.",
         )
+    return shown
 
 
-def _effects(pdf: FPDF, data: ReportData) -> None:
+def _effects(pdf: FPDF, data: ReportData) -> bool:
+    """The personal measure effects table; False when it does not fit on this page. Why not
+    just skipped: an urgent plan's long avoid list left no room on page 2, and what helped
+    was missing from the report without a word."""
     if data.insights is None:
-        return
+        return True
     shown = [e for e in data.insights.effects if e.difference is not None][:8]
     if not shown:
-        return
+        return True
     if pdf.will_page_break(LINE * (len(shown) + 4)):
-        return
+        return False
     heading(pdf, "Personal measure effects (heaviness with vs without, 95% CI)")
     from fpdf.fonts import FontFace
 
@@ -288,6 +296,7 @@ def _effects(pdf: FPDF, data: ReportData) -> None:
         new_x="LMARGIN",
         new_y="NEXT",
     )
+    return True
 
 
 NOTE_CHARS = 300
@@ -335,11 +344,13 @@ def _notes(pdf: FPDF, data: ReportData) -> None:
 # ------------------------------------------------------------------------------------ page 3
 
 
-def _page_running(pdf: FPDF, data: ReportData, chart: bytes) -> None:
+def _page_running(pdf: FPDF, data: ReportData, chart: bytes, *, with_effects: bool) -> None:
     if pdf.page_no() >= MAX_PAGES:
         return
     training = data.training or {}
     pdf.add_page()
+    if with_effects:  # they did not fit on page 2
+        _effects(pdf, data)
     heading(pdf, "Running load (imported watch data)", 13)
     today = training.get("today") or {}
     weeks = [w for w in training.get("weeks") or [] if w.get("runs")][-4:]
