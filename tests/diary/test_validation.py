@@ -102,7 +102,7 @@ def test_bad_measures_done_name_the_field(data: dict[str, Any], message: str) ->
     assert info.value.problems[0].startswith(message), info.value.problems
 
 
-@pytest.mark.parametrize("blank", ["", " ", "\u3000\n"])
+@pytest.mark.parametrize("blank", ["", " ", "\u3000\n", "\u200b", "\ufeff\u200d "])
 def test_a_blank_note_is_no_note_for_the_model_and_the_plain_check(blank: str) -> None:
     """The API, the web form and ``edit`` read through ``parse_entry``; ``log`` through
     ``plain_entry``: a blank note is ``None`` (not recorded, or cleared by an edit) in both."""
@@ -112,3 +112,13 @@ def test_a_blank_note_is_no_note_for_the_model_and_the_plain_check(blank: str) -
     assert parse_entry(data, today=dt.date(2026, 11, 21)).note is None
     plain = plain_entry(data, today=dt.date(2026, 11, 21))
     assert plain is not None and plain.recorded() == {"heaviness": 3}
+
+
+def test_negative_zero_is_zero() -> None:
+    """``--sleep-h -0`` was kept as -0.0 and echoed "sleep -0.0 h"."""
+    import math
+
+    entry = parse_entry({"date": "2026-11-20", "part": "morning", "heaviness": 3,
+                         "sleep_h": "-0", "water_l": -0.0}, today=TODAY)  # fmt: skip
+    assert entry.sleep_h == 0.0 and math.copysign(1, entry.sleep_h) == 1.0
+    assert entry.water_l is not None and math.copysign(1, entry.water_l) == 1.0

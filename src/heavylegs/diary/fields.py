@@ -97,7 +97,12 @@ def blank(value: object) -> bool:
     (``note “”``) and exports carried as an empty observation. Every way in (``log``, the web
     form, the API, ``edit entry``) goes through :func:`plain_entry` or ``EntryIn``, which both
     read a blank note as no note; ``edit`` then stores ``NULL``, clearing the old one."""
-    return isinstance(value, str) and not value.strip()
+    return isinstance(value, str) and _BLANK.fullmatch(value) is not None
+
+
+_BLANK = re.compile("[\\s\u00ad\u200b-\u200f\u2060-\u2064\ufeff]*")
+"""White space and the invisible marks (soft hyphen, zero-width spaces and joiners, direction
+marks, word joiner, byte order mark) a pasted "empty" text may hold: shown, they look empty."""
 
 
 MEASURE_VALUES: dict[str, Value] = {

@@ -98,6 +98,13 @@ class EntryIn(_In):
     hours_still: Annotated[float | None, _limits(_E["hours_still"])] = None
     note: Annotated[str | None, _limits(_E["note"])] = None
 
+    @field_validator("ankle_left_cm", "ankle_right_cm", "sleep_h", "water_l", "walk_min",
+                     "hours_still")  # fmt: skip
+    @classmethod
+    def _no_negative_zero(cls, value: float | None) -> float | None:
+        # "-0" is within 0..24 and was kept as -0.0 ("sleep -0.0 h"); -0.0 + 0.0 is 0.0.
+        return None if value is None else value + 0.0
+
     @field_validator("note", mode="before")
     @classmethod
     def _blank_is_none(cls, value: Any) -> Any:
