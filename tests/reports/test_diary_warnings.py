@@ -50,6 +50,7 @@ def test_new_one_sided_swelling_after_a_self_care_assessment_comes_first(
     store.close()
     diary = text.index("From the diary: URGENT")
     assert diary < text.index("SELF-CARE")  # the diary's level outranks the old assessment's
+    assert "Earlier assessment: SELF-CARE" in text  # named as the earlier word, not today's
     assert "Your left leg alone was swollen on" in text
     assert text.index("clot ruled out") < text.index("Symptoms")
 

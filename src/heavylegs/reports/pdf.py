@@ -99,7 +99,9 @@ def _page_one(pdf: FPDF, data: ReportData) -> None:
         pdf.ln(2)
         paragraph(pdf, "No assessment stored yet: only the diary and activities are summarised.")
     else:
-        _triage_box(pdf, data, latest.output, latest.at)
+        # below a more urgent diary box, the assessment's level is named as the earlier word
+        earlier = "Earlier assessment: " if diary and diary.outranks else ""
+        _triage_box(pdf, data, latest.output, latest.at, earlier)
         if diary is not None and not diary.outranks:
             _diary_box(pdf, diary)
         answers = latest.answers
@@ -122,7 +124,9 @@ def _page_one(pdf: FPDF, data: ReportData) -> None:
         bullets(pdf, [ankles.text()], ALERT if ankles.marked else INK)
 
 
-def _triage_box(pdf: FPDF, data: ReportData, output: dict[str, Any], at: Any) -> None:
+def _triage_box(
+    pdf: FPDF, data: ReportData, output: dict[str, Any], at: Any, earlier: str = ""
+) -> None:
     triage = output.get("triage") or {}
     level = str(triage.get("level", "routine"))
     colour = COLOURS.get(level, INK)
@@ -131,7 +135,8 @@ def _triage_box(pdf: FPDF, data: ReportData, output: dict[str, Any], at: Any) ->
     pdf.set_x(pdf.l_margin + 3)
     pdf.set_font(FONT, "B", 11)
     pdf.set_text_color(*colour)
-    pdf.multi_cell(0, 5.5, facts.LEVEL_WORDS.get(level, level), new_x="LMARGIN", new_y="NEXT")
+    words = earlier + facts.LEVEL_WORDS.get(level, level)
+    pdf.multi_cell(0, 5.5, words, new_x="LMARGIN", new_y="NEXT")
     pdf.set_x(pdf.l_margin + 3)
     pdf.set_font(FONT, "", BODY)
     pdf.set_text_color(*INK)
