@@ -472,3 +472,21 @@ def test_an_output_that_is_not_utf8_does_not_fail_the_command(tmp_path: Path) ->
     assert json.loads(shown.stdout.decode("utf-8"))["entries"][0]["note"] == "café"
     table = heavylegs("diary", "--days", "36600")
     assert table.returncode == 0 and b"Traceback" not in table.stderr, table.stderr
+
+
+def test_a_report_is_written_while_another_program_holds_the_write_lock(
+    db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``report`` opened a writing session (to keep heart-rate figures it computes) and so
+    failed "busy" while another program wrote, though it only needs to read."""
+    ok("log", "--heaviness", "3", "--date", "2026-11-20")
+    monkeypatch.setenv("HEAVYLEGS_BUSY_TIMEOUT_MS", "200")
+    holder = sqlite3.connect(db, isolation_level=None)
+    try:
+        holder.execute("BEGIN IMMEDIATE")
+        out = tmp_path / "report.pdf"
+        result = run("report", "--out", str(out))
+        assert result.exit_code == 0, result.stderr
+        assert out.read_bytes().startswith(b"%PDF")
+    finally:
+        holder.close()

@@ -52,12 +52,21 @@ def _build(db: str | None, build: Callable[[ReportData], T], *, with_training: b
     """
     from heavylegs.knowledge import load_knowledge
     from heavylegs.reports.gather import gather
-    from heavylegs.store import Access
+    from heavylegs.store import Access, DatabaseBusy
 
     # With training a writing session: it keeps the heart-rate figures it computes for the next
     # view; without, only reading, so it does not wait for another program's write.
     access = Access.WRITE if with_training else Access.READ
-    with open_db(db, creates=True) as store, store.session(access) as session:
+    try:
+        with open_db(db, creates=True) as store, store.session(access) as session:
+            return build(gather(session, now(), load_knowledge(), with_training=with_training))
+    except DatabaseBusy:
+        if access is Access.READ:
+            raise
+    # Another program held the write lock past the busy timeout (its "begin" waited, nothing
+    # was read yet): the report only reads, so it is built without keeping the figures. It
+    # failed "busy" instead, though reading never waits for a writer.
+    with open_db(db, creates=True) as store, store.session(Access.READ) as session:
         return build(gather(session, now(), load_knowledge(), with_training=with_training))
 
 
