@@ -170,6 +170,7 @@ BOUND = {
     "QuestionnaireResponse.status": {"completed"},
     "RiskAssessment.status": {"final"},
     "Observation.status": {"final"},
+    "Flag.status": {"active"},
     "CodeSystem.status": {"active"},
     "CodeSystem.content": {"complete"},
     "Patient.gender": {"male", "female", "other", "unknown"},
