@@ -17,7 +17,7 @@ from sqlalchemy import insert
 from heavylegs.diary.entries import record_entry
 from heavylegs.diary.validation import parse_entry
 from heavylegs.knowledge.models import KnowledgeBase
-from heavylegs.reports import facts
+from heavylegs.reports import diary_facts, facts
 from heavylegs.reports.pdf import render_report
 from heavylegs.store import open_store
 from heavylegs.store.models import DiaryEntry
@@ -64,7 +64,7 @@ def test_a_diary_warning_no_more_urgent_than_the_assessment_follows_its_box(
     log(sqlite_url, 1, heaviness=4, ankle_left_cm=26.0, ankle_right_cm=23.5)
     data = read(store, kb)
     store.close()
-    found = facts.diary_warnings(data)
+    found = diary_facts.diary_warnings(data)
     assert data.assessments[-1].output["triage"]["level"] == "urgent"
     assert found is not None and found.level == "urgent" and not found.outranks
 
@@ -91,7 +91,7 @@ def test_cramps_and_night_cramps_are_counted(
     log(sqlite_url, 3, heaviness=3, cramps=2, night_cramps=True)
     log(sqlite_url, 2, heaviness=3)
     log(sqlite_url, 1, heaviness=3, night_cramps=True)
-    lines = facts.diary_counts(read(store, kb))
+    lines = diary_facts.diary_counts(read(store, kb))
     store.close()
     when = (TODAY - dt.timedelta(days=1)).strftime("%d %b %Y")
     assert lines == [f"Cramps: 2 leg cramps on 2 of the 3 diary days, at night on 2 of them, "

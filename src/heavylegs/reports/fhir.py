@@ -23,6 +23,7 @@ from typing import Any
 
 from heavylegs.reports import NothingToReport
 from heavylegs.reports import fhir_codes as c
+from heavylegs.reports.fhir_flags import diary_flags
 from heavylegs.reports.gather import ReportData
 
 ANSWER_TYPES = {bool: "boolean", int: "integer", float: "decimal", str: "choice"}
@@ -167,7 +168,7 @@ def render_bundle(data: ReportData) -> dict[str, Any]:
         # the n-th time of this measure on this day: adding another day's record changes no id
         nth = seen[done.day, done.measure] = seen.get((done.day, done.measure), -1) + 1
         resources.append(_measure_observation(done, nth, key, subject, data.measure_titles))
-    resources.extend(_diary_flags(data, key, subject))  # last: earlier entries keep their place
+    resources.extend(diary_flags(data, key, subject))  # last: earlier entries keep their place
     return {
         "resourceType": "Bundle",
         "id": c.stable_id("Bundle", key),
@@ -180,41 +181,6 @@ def render_bundle(data: ReportData) -> dict[str, Any]:
         "timestamp": _instant(data.now),
         "entry": [_entry(r) for r in resources],
     }
-
-
-def _diary_flags(data: ReportData, key: str, subject: dict[str, str]) -> list[dict[str, Any]]:
-    """What the diary's own rules raise (``heavylegs insights``), as active ``Flag``s with the
-    triage level. Why: new one-sided swelling logged after a self-care assessment is urgent in
-    the diary, and the bundle said only "self-care" (its RiskAssessments are the assessments').
-    The id is the rule and the day it was raised on: the same day's export gives the same ids.
-    """
-    if data.insights is None:
-        return []
-    day = data.insights.as_of.isoformat()
-    flags = []
-    for found in data.insights.escalation:
-        level = found.level.value
-        flags.append(
-            {
-                "resourceType": "Flag",
-                "id": c.stable_id("Flag", key, found.id, day),
-                "extension": [
-                    {
-                        "url": c.EXT_TRIAGE,
-                        "valueCoding": {
-                            "system": c.TRIAGE_SYSTEM,
-                            "code": level,
-                            "display": c.TRIAGE_LEVELS.get(level, level),
-                        },
-                    }
-                ],
-                "status": "active",
-                "code": {"text": c.fhir_string(found.message) or found.id.replace("_", " ")},
-                "subject": subject,
-                "period": {"start": day},
-            }
-        )
-    return flags
 
 
 def _instant(when: dt.datetime) -> str:

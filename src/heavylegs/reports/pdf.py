@@ -22,7 +22,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from heavylegs.diary.plan import is_serious
-from heavylegs.reports import NothingToReport, facts
+from heavylegs.reports import NothingToReport, diary_facts, facts
 from heavylegs.reports.charts import ChartFormat, recent_training
 from heavylegs.reports.gather import ReportData
 from heavylegs.reports.typeset import (
@@ -36,6 +36,7 @@ from heavylegs.reports.typeset import (
     MUTED,
     Paper,
     bullets,
+    close_fonts,
     heading,
     label_rows,
     new_pdf,
@@ -68,16 +69,19 @@ def render_report(
     from heavylegs.reports.charts import diary_chart, training_chart
 
     pdf = new_pdf(data, paper)
-    _page_one(pdf, data)
-    effects_shown = _page_two(pdf, data, diary_chart(data, charts))
-    running = training_chart(data, charts)
-    if running is not None:
-        _page_running(pdf, data, running, with_effects=not effects_shown)
-    elif not effects_shown and pdf.page_no() < MAX_PAGES:
-        pdf.add_page()  # what helped has a page of its own rather than none
-        _effects(pdf, data)
-    _sources(pdf, data)
-    return bytes(pdf.output())
+    try:
+        _page_one(pdf, data)
+        effects_shown = _page_two(pdf, data, diary_chart(data, charts))
+        running = training_chart(data, charts)
+        if running is not None:
+            _page_running(pdf, data, running, with_effects=not effects_shown)
+        elif not effects_shown and pdf.page_no() < MAX_PAGES:
+            pdf.add_page()  # what helped has a page of its own rather than none
+            _effects(pdf, data)
+        _sources(pdf, data)
+        return bytes(pdf.output())
+    finally:
+        close_fonts(pdf)
 
 
 def _page_one(pdf: FPDF, data: ReportData) -> None:
@@ -92,7 +96,7 @@ def _page_one(pdf: FPDF, data: ReportData) -> None:
         colour=MUTED,
     )
     latest = data.latest
-    diary = facts.diary_warnings(data)
+    diary = diary_facts.diary_warnings(data)
     if diary is not None and diary.outranks:
         _diary_box(pdf, diary)
     if latest is None:
@@ -117,7 +121,7 @@ def _page_one(pdf: FPDF, data: ReportData) -> None:
     heading(pdf, "Measures tried")
     bullets(pdf, facts.measures_tried(data) or ["none recorded"])
     heading(pdf, "What changed")
-    changed = facts.heaviness_trend(data) + facts.diary_counts(data)
+    changed = facts.heaviness_trend(data) + diary_facts.diary_counts(data)
     bullets(pdf, changed or ["no diary or repeated assessment yet"])
     ankles = facts.ankles(data)
     if ankles is not None:
@@ -176,7 +180,7 @@ def _triage_box(
     pdf.set_y(bottom)
 
 
-def _diary_box(pdf: FPDF, diary: facts.DiaryWarnings) -> None:
+def _diary_box(pdf: FPDF, diary: diary_facts.DiaryWarnings) -> None:
     """The diary's warnings, boxed like the triage: first when they are more urgent than it."""
     colour = COLOURS.get(diary.level, INK)
     title = facts.LEVEL_WORDS.get(diary.level, diary.level)
