@@ -9,6 +9,7 @@ import shutil
 import subprocess
 import unicodedata
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -235,3 +236,34 @@ def test_dozens_of_warning_signs_stay_on_page_one_and_are_all_named(
     assert squash(flags[0].message) in first  # the first ones in full
     for flag in flags[FULL_REASONS:]:
         assert squash(flag.title) in first, flag.id
+
+
+def test_a_report_that_fails_half_way_closes_its_font_files(
+    full: ReportData, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """fpdf2 reads its fonts lazily through fontTools, which keeps each font file open, and
+    closes them only at the end of ``output()``: a render that stopped half-way left them open
+    until the next finished report released them, and their ResourceWarning then failed that
+    report's test (a flaky failure under ``filterwarnings = error``)."""
+    from fpdf.fonts import TTFFont
+
+    from heavylegs.reports import charts, pdf
+
+    made = []
+
+    def recorded(*args: Any) -> Any:
+        made.append(typeset_new_pdf(*args))
+        return made[-1]
+
+    def broken(*_: object) -> None:
+        raise RuntimeError("a chart that fails")
+
+    typeset_new_pdf = pdf.new_pdf
+    monkeypatch.setattr(pdf, "new_pdf", recorded)
+    monkeypatch.setattr(charts, "diary_chart", broken)
+    with pytest.raises(RuntimeError, match="a chart that fails"):
+        render_report(full)
+    fonts = [font for font in made[0].fonts.values() if isinstance(font, TTFFont)]
+    assert len(fonts) == 2
+    # fontTools drops its reader (and the open file with it) when a font is closed
+    assert [font.ttfont.reader for font in fonts] == [None, None]

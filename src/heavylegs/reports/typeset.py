@@ -80,6 +80,20 @@ def new_pdf(data: ReportData, paper: Paper) -> FPDF:
     return pdf
 
 
+def close_fonts(pdf: FPDF) -> None:
+    """Close the font files fpdf2 reads lazily (through fontTools, which keeps each one open).
+
+    Why: fpdf2 closes them only at the end of ``output()``; a report that stops half-way (a
+    chart that fails, an interrupt) left them to the garbage collector, and the file's
+    ResourceWarning then surfaced in whatever ran next. Closing twice is harmless.
+    """
+    from fpdf.fonts import TTFFont
+
+    for font in pdf.fonts.values():
+        if isinstance(font, TTFFont):
+            font.close()
+
+
 # ----------------------------------------------------------------------------------- helpers
 
 
