@@ -14,6 +14,7 @@ import pytest
 
 from heavylegs.reports.gather import ReportData
 from heavylegs.reports.pdf import MAX_PAGES, render_report
+from tests.reports.conftest import NOTE
 from tests.reports.test_pdf import pdf_info, pdf_text
 
 
@@ -40,3 +41,16 @@ def test_effects_move_to_the_next_page_rather_than_vanish(
     assert int(pdf_info(content, tmp_path)["Pages"]) <= MAX_PAGES
     if runs:
         assert "Running load (imported watch data)" in text
+
+
+@pytest.mark.parametrize("runs", [True, False])
+def test_the_latest_note_moves_to_the_next_page_rather_than_vanish(
+    full: ReportData, tmp_path: Path, runs: bool
+) -> None:
+    """The person's own words ("legs heavier after the long meeting") were dropped whole when
+    page 2 was full."""
+    data = crowded(full if runs else dataclasses.replace(full, training=None))
+    content = render_report(data)
+    text = re.sub(r"\s+", " ", pdf_text(content, tmp_path))
+    assert "Latest diary notes" in text and NOTE in text
+    assert int(pdf_info(content, tmp_path)["Pages"]) <= MAX_PAGES

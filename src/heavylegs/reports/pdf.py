@@ -71,13 +71,13 @@ def render_report(
     pdf = new_pdf(data, paper)
     try:
         _page_one(pdf, data)
-        effects_shown = _page_two(pdf, data, diary_chart(data, charts))
+        left_over = _page_two(pdf, data, diary_chart(data, charts))
         running = training_chart(data, charts)
         if running is not None:
-            _page_running(pdf, data, running, with_effects=not effects_shown)
-        elif not effects_shown and pdf.page_no() < MAX_PAGES:
-            pdf.add_page()  # what helped has a page of its own rather than none
-            _effects(pdf, data)
+            _page_running(pdf, data, running, left_over)
+        elif left_over and pdf.page_no() < MAX_PAGES:
+            pdf.add_page()  # what helped and the notes get a page of their own, not none
+            _left_over(pdf, data, left_over)
         _sources(pdf, data)
         return bytes(pdf.output())
     finally:
@@ -225,8 +225,8 @@ def _warning_signs(pdf: FPDF, answers: dict[str, Any]) -> None:
 # ------------------------------------------------------------------------------------ page 2
 
 
-def _page_two(pdf: FPDF, data: ReportData, diary: bytes | None) -> bool:
-    """Page two; False when the measure effects did not fit on it (the next page takes them)."""
+def _page_two(pdf: FPDF, data: ReportData, diary: bytes | None) -> set[str]:
+    """Page two; returns what did not fit on it ("effects", "notes"): the next page takes it."""
     if pdf.page_no() == 1:
         pdf.add_page()
     else:  # page one ran over: go on where it ended, so the running page still fits
@@ -243,8 +243,9 @@ def _page_two(pdf: FPDF, data: ReportData, diary: bytes | None) -> bool:
     if diary is not None:
         heading(pdf, "Diary: the last 12 weeks")
         place_chart(pdf, diary, min(pdf.epw, 165))
-    shown = _effects(pdf, data)
-    _notes(pdf, data)
+    left_over = set() if _effects(pdf, data) else {"effects"}
+    if not _notes(pdf, data):
+        left_over.add("notes")
     training = data.training
     if training and not recent_training(data):
         heading(pdf, "Running load")
@@ -253,7 +254,15 @@ def _page_two(pdf: FPDF, data: ReportData, diary: bytes | None) -> bool:
             f"{training.get('activities', 0)} activities imported, none in the last 12 weeks: "
             "no recent load to show.",
         )
-    return shown
+    return left_over
+
+
+def _left_over(pdf: FPDF, data: ReportData, left_over: set[str]) -> None:
+    """What page two had no room for, at the top of the next page."""
+    if "effects" in left_over:
+        _effects(pdf, data)
+    if "notes" in left_over:
+        _notes(pdf, data)
 
 
 def _effects(pdf: FPDF, data: ReportData) -> bool:
@@ -313,8 +322,9 @@ NOTE_CHARS = 300
 made a fourth page and pushed the running page out."""
 
 
-def _notes(pdf: FPDF, data: ReportData) -> None:
-    """The latest notes, as many of the last five as fit on this page (the latest kept)."""
+def _notes(pdf: FPDF, data: ReportData) -> bool:
+    """The latest notes, as many of the last five as fit on this page (the latest kept); False
+    when there are notes and not even the latest fits (a crowded page 2 lost them all)."""
     shown: list[tuple[str, int]] = []
     marked = False
     for entry in reversed([e for e in data.entries if e.note][-5:]):
@@ -331,7 +341,7 @@ def _notes(pdf: FPDF, data: ReportData) -> None:
         shown.insert(0, (line, lines))
         marked = marked or missing
     if not shown:
-        return
+        return not any(e.note for e in data.entries)
     heading(pdf, "Latest diary notes")
     for line, _ in shown:
         pdf.set_text_shaping(right_to_left(line))
@@ -348,18 +358,18 @@ def _notes(pdf: FPDF, data: ReportData) -> None:
             new_x="LMARGIN",
             new_y="NEXT",
         )
+    return True
 
 
 # ------------------------------------------------------------------------------------ page 3
 
 
-def _page_running(pdf: FPDF, data: ReportData, chart: bytes, *, with_effects: bool) -> None:
+def _page_running(pdf: FPDF, data: ReportData, chart: bytes, left_over: set[str]) -> None:
     if pdf.page_no() >= MAX_PAGES:
         return
     training = data.training or {}
     pdf.add_page()
-    if with_effects:  # they did not fit on page 2
-        _effects(pdf, data)
+    _left_over(pdf, data, left_over)
     heading(pdf, "Running load (imported watch data)", 13)
     today = training.get("today") or {}
     weeks = [w for w in training.get("weeks") or [] if w.get("runs")][-4:]
