@@ -71,7 +71,9 @@ def store_assessment(
     return output
 
 
-def store_diary(store: Store, days: int = 21) -> None:
+def store_diary(store: Store, days: int = 21, *, right_ankle_grows: bool = True) -> None:
+    """Three weeks of diary; by default the right ankle grows to 2.2 cm over the left, which the
+    diary's own rules call urgent (``right_ankle_grows=False``: both ankles stay level)."""
     with store.session() as session:
         for i in range(days):
             day = TODAY - dt.timedelta(days=days - i)
@@ -80,7 +82,7 @@ def store_diary(store: Store, days: int = 21) -> None:
                 "part": "evening",
                 "heaviness": 6 - i // 6,
                 "ankle_left_cm": 23.0,
-                "ankle_right_cm": round(23.2 + i * 0.1, 1),
+                "ankle_right_cm": round(23.2 + i * 0.1, 1) if right_ankle_grows else 23.1,
                 "cramps": i % 3,
             }
             if i == days - 1:
@@ -112,13 +114,33 @@ RUNNER = {
 }
 
 
-@pytest.fixture
-def full_store(sqlite_url: str, shared: Path, kb: KnowledgeBase, tmp_path: Path) -> Iterator[Store]:
-    store = open_store(sqlite_url)
+def filled_store(
+    url: str, shared: Path, kb: KnowledgeBase, folder: Path, *, right_ankle_grows: bool = True
+) -> Store:
+    store = open_store(url)
     store_assessment(store, kb, answers(shared, **RUNNER), NOW - dt.timedelta(days=22))
     store_assessment(store, kb, answers(shared, **RUNNER), NOW - dt.timedelta(hours=2))
-    store_diary(store)
-    store_runs(store, tmp_path)
+    store_diary(store, right_ankle_grows=right_ankle_grows)
+    store_runs(store, folder)
+    return store
+
+
+@pytest.fixture
+def full_store(sqlite_url: str, shared: Path, kb: KnowledgeBase, tmp_path: Path) -> Iterator[Store]:
+    """Two routine assessments, three weeks of diary whose right ankle grows (urgent in the
+    diary's own rules) and two runs."""
+    store = filled_store(sqlite_url, shared, kb, tmp_path)
+    try:
+        yield store
+    finally:
+        store.close()
+
+
+@pytest.fixture
+def calm_store(sqlite_url: str, shared: Path, kb: KnowledgeBase, tmp_path: Path) -> Iterator[Store]:
+    """:func:`full_store` with level ankles: a routine plan and a diary that raises nothing, as
+    a calendar needs (an urgent diary gives no routine reminders)."""
+    store = filled_store(sqlite_url, shared, kb, tmp_path, right_ankle_grows=False)
     try:
         yield store
     finally:

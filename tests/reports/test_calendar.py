@@ -15,10 +15,17 @@ from heavylegs.knowledge.models import KnowledgeBase
 from heavylegs.reports import NoRoutineCalendar, NothingToReport
 from heavylegs.reports.calendar import HoursError, WorkingDay, render_calendar
 from heavylegs.reports.gather import ReportData
+from heavylegs.store import Store
 from tests.reports.conftest import NOW, read
 
 BERLIN = ZoneInfo("Europe/Berlin")
 HOURS = WorkingDay.parse("09:00", "17:30")
+
+
+@pytest.fixture
+def full_store(calm_store: Store) -> Store:
+    """A calendar is made for a routine plan with a diary that raises nothing: level ankles."""
+    return calm_store
 
 
 def events(data: ReportData, hours: WorkingDay = HOURS) -> dict[str, Any]:

@@ -18,6 +18,12 @@ from heavylegs.store import Store
 from tests.reports.conftest import NOW
 
 
+@pytest.fixture
+def full_store(calm_store: Store) -> Store:
+    """A calendar is made for a routine plan with a diary that raises nothing: level ankles."""
+    return calm_store
+
+
 @pytest.fixture(autouse=True)
 def clock(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(report_cli, "now", lambda: NOW)

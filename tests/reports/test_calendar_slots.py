@@ -10,15 +10,23 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
+import pytest
 from icalendar import Calendar
 
 from heavylegs.reports.calendar import EVENING_MEASURES, WorkingDay, render_calendar
 from heavylegs.reports.fhir import person_key
 from heavylegs.reports.fhir_codes import stable_id
 from heavylegs.reports.gather import ReportData
+from heavylegs.store import Store
 from tests.reports.test_calendar import BERLIN
 
 HOURS = WorkingDay.parse("09:00", "17:30")
+
+
+@pytest.fixture
+def full_store(calm_store: Store) -> Store:
+    """A calendar is made for a routine plan with a diary that raises nothing: level ankles."""
+    return calm_store
 
 
 def evening(data: ReportData) -> Any:

@@ -80,7 +80,7 @@ def test_export_format_json_is_still_the_backup(full_store: Store, sqlite_url: s
     assert bad.exit_code == 2 and "--format: must be json or fhir" in bad.stderr
 
 
-def test_calendar(full_store: Store, sqlite_url: str, tmp_path: Path) -> None:
+def test_calendar(calm_store: Store, sqlite_url: str, tmp_path: Path) -> None:
     out = tmp_path / "routine.ics"
     result = run(
         "calendar", "--out", str(out), "--start", "08:00", "--end", "16:00", "--db", sqlite_url
@@ -88,6 +88,19 @@ def test_calendar(full_store: Store, sqlite_url: str, tmp_path: Path) -> None:
     assert result.exit_code == 0, result.stderr
     text = out.read_text()
     assert text.count("BEGIN:VEVENT") == 3 and "RRULE:" in text and "BEGIN:VALARM" in text
+
+
+def test_an_urgent_diary_gives_no_calendar(
+    full_store: Store, sqlite_url: str, tmp_path: Path
+) -> None:
+    """A routine assessment, then a diary whose right ankle grew 2.2 cm over the left (urgent in
+    ``heavylegs insights``): routine reminders would say "carry on" when the message is "get
+    seen", so the calendar is refused with the diary's own reason."""
+    out = tmp_path / "routine.ics"
+    result = run("calendar", "--out", str(out), "--db", sqlite_url)
+    assert result.exit_code == 2
+    assert "your diary is urgent" in result.stderr and "2.2 cm" in result.stderr
+    assert "see a clinician first" in result.stderr and not out.exists()
 
 
 def test_urgent_calendar_says_why(tmp_path: Path, shared: Path, kb: KnowledgeBase) -> None:

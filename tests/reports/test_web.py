@@ -25,6 +25,14 @@ def web(full_store: Store, sqlite_url: str) -> Iterator[TestClient]:
 
 
 @pytest.fixture
+def calm_web(calm_store: Store, sqlite_url: str) -> Iterator[TestClient]:
+    """A routine plan and a diary that raises nothing: what a calendar is made for."""
+    app = create_app(sqlite_url, clock=lambda: NOW, secret=b"test-secret")
+    with TestClient(app) as client:
+        yield client
+
+
+@pytest.fixture
 def empty_web(tmp_path: Any) -> Iterator[TestClient]:
     app = create_app(f"sqlite:///{tmp_path / 'empty.sqlite3'}", clock=lambda: NOW, secret=b"s")
     with TestClient(app) as client:
@@ -40,7 +48,8 @@ def test_report_pdf(web: TestClient) -> None:
     assert web.get("/report.pdf?paper=a3").status_code == 422
 
 
-def test_calendar_ics(web: TestClient) -> None:
+def test_calendar_ics(calm_web: TestClient) -> None:
+    web = calm_web
     reply = web.get("/calendar.ics?start=08:00&end=16:00")
     assert reply.status_code == 200
     assert reply.headers["content-type"].startswith("text/calendar")
@@ -49,11 +58,21 @@ def test_calendar_ics(web: TestClient) -> None:
     assert web.get("/calendar.ics?start=8").status_code == 422
 
 
+def test_an_urgent_diary_gives_no_calendar(web: TestClient) -> None:
+    """The latest assessment is routine, but the diary logged since has the right ankle 2.2 cm
+    over the left (urgent in the diary's own rules): no "carry on" reminders, the reason why."""
+    reply = web.get("/calendar.ics")
+    assert reply.status_code == 409
+    assert "your diary is urgent" in reply.text and "2.2 cm" in reply.text
+    assert "see a clinician first" in reply.text
+
+
 def test_calendar_ics_refuses_a_tz_that_names_no_zone(
-    web: TestClient, monkeypatch: pytest.MonkeyPatch
+    calm_web: TestClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The server's ``TZ=UTC+3`` (POSIX: three hours behind UTC) is not passed over for another
     zone: the page says the form to use, as ``heavylegs calendar`` does."""
+    web = calm_web
     monkeypatch.setenv("TZ", "UTC+3")
     reply = web.get("/calendar.ics")
     assert reply.status_code == 503

@@ -10,7 +10,8 @@ dose and why in its description; times are in the local zone, which the file car
 Why one ``UID`` per measure and person (uuid5 of the person's first record and the measure id):
 a calendar app that imports a newer file updates the events instead of adding copies. An urgent
 or emergency plan gives no calendar at all: routine reminders would say "carry on" when the
-message is "get seen".
+message is "get seen". The same holds when the diary logged since raises its own urgent warning
+(``heavylegs insights``: one ankle swelling more than the other, say) over a routine assessment.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from heavylegs.diary.fields import parse_clock
 from heavylegs.diary.plan import is_serious
 from heavylegs.problems import Problems
 from heavylegs.reports import NoRoutineCalendar, NothingToReport
+from heavylegs.reports.diary_facts import diary_warnings
 from heavylegs.reports.fhir import person_key
 from heavylegs.reports.fhir_codes import stable_id
 from heavylegs.reports.gather import ReportData
@@ -222,6 +224,12 @@ def reminders(data: ReportData, hours: WorkingDay, zone: ZoneInfo) -> list[Remin
             f"your latest assessment ({latest.at.astimezone(zone):%d %b %Y}) is {level}: "
             f"{triage.get('headline', '')} Reminders for a routine plan would be the wrong "
             "message now; see a clinician first."
+        )
+    diary = diary_warnings(data)
+    if diary is not None and is_serious(diary.level):
+        raise NoRoutineCalendar(
+            f"your diary is {diary.level}: {diary.messages[0]} Reminders for a routine plan "
+            "would be the wrong message now; see a clinician first."
         )
     plan = {i["id"]: i for i in (latest.output.get("plan") or {}).get("do") or [] if "id" in i}
     answers = latest.answers
