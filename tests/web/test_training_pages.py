@@ -175,3 +175,22 @@ def test_old_only_imports_are_said_not_shown_as_twelve_silent_weeks(
     assert 'id="all-older"' in html and f"the newest is from {old.date().isoformat()}" in html
     db_client.post("/training/import", files=_runs(2))
     assert 'id="all-older"' not in db_client.get("/training").text
+
+
+def test_an_export_of_many_skipped_members_names_a_few_per_reason(db_client: TestClient) -> None:
+    """An export of thousands of empty members made a page with a line for each (100,000 made
+    6 MB in 16 s) and a rare reason drowned among them: past 50, a few files per reason and a
+    count, as ``heavylegs import`` prints; the count above still counts every file."""
+    members: dict[str, Any] = {f"activities/{i}.fit": b"" for i in range(300)}
+    members["../../escape.gpx"] = gpx_text(NOW - dt.timedelta(days=5), 900)
+    archive = zip_bytes(members)
+    response = db_client.post(
+        "/training/import", files=[("files", ("export.zip", archive, "application/zip"))]
+    )
+    assert response.status_code == 200
+    assert _counts(response.text)["skipped"] == 301
+    (listed,) = re.findall(r'<ul class="skipped">(.*?)</ul>', response.text)
+    assert listed.count("<li>") == 5  # three empty files, the count, the path that climbs out
+    assert "… and 297 more: empty file" in response.text
+    assert "<strong>export.zip/../../escape.gpx</strong>: refused: unsafe path" in response.text
+    assert "heavylegs import --json</code> lists every one" in response.text

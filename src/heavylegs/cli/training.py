@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -171,8 +171,8 @@ def _progress() -> Iterator[Any]:
 
 
 def _print_report(report: ImportReport) -> None:
-
     from heavylegs.cli.output import console
+    from heavylegs.training.import_report import LISTED
 
     out = console()
     out.print(
@@ -193,12 +193,6 @@ def _print_report(report: ImportReport) -> None:
             out.print(f"  {word} {line}")
 
 
-LISTED = 50
-"""Lines per kind (merged, skipped, warning) named one by one; past it, a few files per reason
-and a count. An export of 100,000 empty members printed 100,000 lines (18 s of a 28 s import)."""
-PER_REASON = 3
-
-
 def _shown(text: str) -> str:
     """A file name or reason as printed: no markup, and control or format characters as "?".
 
@@ -213,22 +207,22 @@ def _shown(text: str) -> str:
     return escape(text)
 
 
-def _lines(notes: Sequence[FileNote]) -> list[str]:
-    """Every note, or past :data:`LISTED` the first files of each reason and how many more."""
-    if len(notes) <= LISTED:
-        return [f"{_shown(n.file)}: {_shown(n.message)}" for n in notes]
-    by_reason: dict[str, list[str]] = {}
-    for note in notes:
-        by_reason.setdefault(note.message, []).append(note.file)
-    lines: list[str] = []
-    for reason, files in list(by_reason.items())[:LISTED]:
-        lines += [f"{_shown(f)}: {_shown(reason)}" for f in files[:PER_REASON]]
-        if len(files) > PER_REASON:
-            lines.append(f"… and {len(files) - PER_REASON} more: {_shown(reason)}")
-    if len(by_reason) > LISTED:
-        rest = sum(len(f) for f in list(by_reason.values())[LISTED:])
-        lines.append(f"… and {rest} more, for {len(by_reason) - LISTED} other reasons")
-    lines[-1] += " (--json lists every file)"
+def _lines(notes: list[FileNote]) -> list[str]:
+    """Every note, or past ``LISTED`` the first files of each reason and how many more
+    (:func:`heavylegs.training.import_report.note_lines`)."""
+    from heavylegs.training.import_report import note_lines
+
+    found, shortened = note_lines(notes)
+    lines = [
+        f"{_shown(n.file)}: {_shown(n.message)}"
+        if n.file is not None
+        else f"… and {n.more} more, for {n.other_reasons} other reasons"
+        if n.other_reasons
+        else f"… and {n.more} more: {_shown(n.message)}"
+        for n in found
+    ]
+    if shortened:
+        lines[-1] += " (--json lists every file)"
     return lines
 
 

@@ -26,6 +26,44 @@ class FileNote:
     message: str
 
 
+LISTED = 50
+"""Notes of one kind (skipped, warnings) named one by one; past it, :func:`note_lines` names a
+few files per reason and counts the rest. An export of 100,000 empty members printed 100,000
+lines in the CLI (18 s of a 28 s import) and made a 6 MB page on the web."""
+PER_REASON = 3
+
+
+@dataclass(frozen=True)
+class NoteLine:
+    """One line of a list of notes as both faces show it: a file and its message, or, with
+    ``file`` ``None``, how many ``more`` files had that message (or, past the reasons listed,
+    had one of ``other_reasons`` further messages)."""
+
+    file: str | None
+    message: str
+    more: int = 0
+    other_reasons: int = 0
+
+
+def note_lines(notes: list[FileNote]) -> tuple[list[NoteLine], bool]:
+    """Every note, or past :data:`LISTED` the first files of each reason and how many more;
+    ``True`` with it when the list was shortened (the JSON summary still lists every file)."""
+    if len(notes) <= LISTED:
+        return [NoteLine(n.file, n.message) for n in notes], False
+    by_reason: dict[str, list[str]] = {}
+    for note in notes:
+        by_reason.setdefault(note.message, []).append(note.file)
+    lines: list[NoteLine] = []
+    for reason, files in list(by_reason.items())[:LISTED]:
+        lines += [NoteLine(f, reason) for f in files[:PER_REASON]]
+        if len(files) > PER_REASON:
+            lines.append(NoteLine(None, reason, len(files) - PER_REASON))
+    if len(by_reason) > LISTED:
+        rest = sum(len(f) for f in list(by_reason.values())[LISTED:])
+        lines.append(NoteLine(None, "", rest, len(by_reason) - LISTED))
+    return lines, True
+
+
 @dataclass(frozen=True)
 class Merge:
     """``file`` is the same activity as ``kept`` (stored as activity ``activity_id``)."""
