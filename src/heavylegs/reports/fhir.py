@@ -293,16 +293,7 @@ def _risk(
     risk: dict[str, Any] = {
         "resourceType": "RiskAssessment",
         "id": c.stable_id("RiskAssessment", key, at.isoformat()),
-        "extension": [
-            {
-                "url": c.EXT_TRIAGE,
-                "valueCoding": {
-                    "system": c.TRIAGE_SYSTEM,
-                    "code": level,
-                    "display": c.TRIAGE_LEVELS.get(level, level),
-                },
-            }
-        ],
+        "extension": c.triage_extension(level),
         "status": "final",
         "subject": subject,
         "occurrenceDateTime": at.astimezone(dt.UTC).isoformat(),

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 import uuid
 from dataclasses import dataclass
+from typing import Any
 
 BASE = "https://heavylegs.example.org/fhir"
 """Root of every heavylegs canonical URL. Change it in one place if the project gets a domain."""
@@ -51,6 +52,14 @@ TRIAGE_LEVELS = {
     "routine": "Routine: book an appointment in the coming days or weeks",
     "self_care": "Self-care: safe to manage at home, with the plan",
 }
+
+
+def triage_extension(level: str) -> list[dict[str, Any]]:
+    """The ``extension`` that carries a triage level (the assessment's or the diary's)."""
+    display = TRIAGE_LEVELS.get(level, level)
+    coding = {"system": TRIAGE_SYSTEM, "code": level, "display": display}
+    return [{"url": EXT_TRIAGE, "valueCoding": coding}]
+
 
 SOURCES = {"manual": "Recorded by the person", "session": "Recorded by a guided session"}
 

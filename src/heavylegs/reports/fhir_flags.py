@@ -28,16 +28,7 @@ def diary_flags(data: ReportData, key: str, subject: dict[str, str]) -> list[dic
             {
                 "resourceType": "Flag",
                 "id": c.stable_id("Flag", key, found.id, day),
-                "extension": [
-                    {
-                        "url": c.EXT_TRIAGE,
-                        "valueCoding": {
-                            "system": c.TRIAGE_SYSTEM,
-                            "code": level,
-                            "display": c.TRIAGE_LEVELS.get(level, level),
-                        },
-                    }
-                ],
+                "extension": c.triage_extension(level),
                 "status": "active",
                 "code": {"text": c.fhir_string(found.message) or found.id.replace("_", " ")},
                 "subject": subject,

@@ -174,6 +174,11 @@ def _triage_box(
         )
         pdf.set_x(pdf.l_margin + 3)
         pdf.multi_cell(0, LINE, f"• Also: {more}.", new_x="LMARGIN", new_y="NEXT")
+    _edge(pdf, top, colour)
+
+
+def _edge(pdf: FPDF, top: float, colour: tuple[int, int, int]) -> None:
+    """The coloured bar down the left of a box begun at ``top`` (the triage's, the diary's)."""
     bottom = pdf.get_y() + 1
     pdf.set_fill_color(*colour)
     pdf.rect(pdf.l_margin, top, 1.6, bottom - top, style="F")
@@ -196,10 +201,7 @@ def _diary_box(pdf: FPDF, diary: diary_facts.DiaryWarnings) -> None:
     for message in diary.messages:
         pdf.set_x(pdf.l_margin + 3)
         pdf.multi_cell(0, LINE, f"• {message}", new_x="LMARGIN", new_y="NEXT")
-    bottom = pdf.get_y() + 1
-    pdf.set_fill_color(*colour)
-    pdf.rect(pdf.l_margin, top, 1.6, bottom - top, style="F")
-    pdf.set_y(bottom)
+    _edge(pdf, top, colour)
 
 
 def _warning_signs(pdf: FPDF, answers: dict[str, Any]) -> None:

@@ -169,19 +169,23 @@ def create_invite(store: Store, email: str, role: Role | str, now: datetime) -> 
         chosen = Role(role)
     except ValueError:
         raise AccountError([f"role: one of {', '.join(r.value for r in Role)}"]) from None
-    code = secrets.token_urlsafe(24)
     with store.session() as session:
         if _by_email(session, address) is not None:
             raise AccountError([f"email: {address} already has an account"])
-        session.add(
-            InviteRow(
-                code_sha256=digest(code),
-                email=address,
-                role=chosen.value,
-                created_at=now,
-                expires_at=now + INVITE_LIFETIME,
-            )
-        )
+        return _add_invite(session, address, chosen.value, now)
+
+
+def _add_invite(session: Session, address: str, role: str, now: datetime) -> str:
+    """A new one-time code for ``address`` kept (as its digest) in ``session``; the code."""
+    code = secrets.token_urlsafe(24)
+    row = InviteRow(
+        code_sha256=digest(code),
+        email=address,
+        role=role,
+        created_at=now,
+        expires_at=now + INVITE_LIFETIME,
+    )
+    session.add(row)
     return code
 
 
@@ -240,17 +244,7 @@ def reset_account(store: Store, email: str, now: datetime, *, disable: bool = Fa
                 .values(revoked_at=now)
             )
             return None
-        code = secrets.token_urlsafe(24)
-        session.add(
-            InviteRow(
-                code_sha256=digest(code),
-                email=address,
-                role=row.role,
-                created_at=now,
-                expires_at=now + INVITE_LIFETIME,
-            )
-        )
-        return code
+        return _add_invite(session, address, row.role, now)
 
 
 def _by_email(session: Session, email: str) -> AccountRow | None:
