@@ -297,6 +297,8 @@ def activities(
             else "No activities yet: import your watch files with 'heavylegs import PATH'."
         )
         return
+    from heavylegs.cli.terminal_text import terminal_text
+
     table = Table("id", "start (UTC)", "name", "type", "km", "time", "avg HR", "cadence")
     for row in rows:
         seconds = row["moving_s"] or row["duration_s"] or 0
@@ -305,8 +307,10 @@ def activities(
         table.add_row(
             str(row["id"]),
             row["start_utc"].replace("T", " ").rstrip("Z"),
-            Text(row["name"] or ""),  # a name from an export or a person: text, not markup
-            Text(kind),
+            # a name from an export or a person: text, not markup, and never terminal controls
+            # (a name stored before import cleaned them could clear or retitle the terminal)
+            Text(terminal_text(row["name"] or "")),
+            Text(terminal_text(kind)),
             "" if row["distance_m"] is None else f"{row['distance_m'] / 1000:.2f}",
             f"{int(seconds // 3600)}:{int(seconds % 3600 // 60):02d}",
             "" if row["avg_hr"] is None else f"{row['avg_hr']:.0f}",
