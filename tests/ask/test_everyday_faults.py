@@ -82,6 +82,13 @@ E, U, R = Urgency.EMERGENCY, Urgency.URGENT, Urgency.ROUTINE
         ("swolllen leg after flight", U, "suspected_dvt"),
         ("i cant breth properly and my ankles are swollen", E, "chest_pain_or_breathlessness"),
         ("thigh swolen and hot after hip replacment", U, "suspected_dvt"),
+        # The last session's two new routine flags, in the words people use for them.
+        ("I'm 82 and my right leg has ached for ten days", R, "one_leg_pain_older_age"),
+        (
+            "My 13 year old has had pain in his left leg at night for a month",
+            R,
+            "one_leg_night_pain_young",
+        ),
         ("im diabetic and my foots red hot", U, "cellulitis"),
     ],
 )
