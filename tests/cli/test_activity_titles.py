@@ -36,4 +36,4 @@ def test_an_old_name_with_terminal_controls_is_shown_with_stand_ins(tmp_path: Pa
     result = CliRunner().invoke(app, ["activities", "--db", url], env={"COLUMNS": "200"})
     assert result.exit_code == 0, result.output
     assert "\x1b" not in result.output and "\x07" not in result.output
-    assert "␛[2J␛]0;pwned␇ morning walk" in result.output
+    assert "␛[2J␛]0;pwned␇" in result.output  # (the table may wrap the name after it)
