@@ -33,7 +33,7 @@ from enum import StrEnum
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import delete, func, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from heavylegs.problems import Problems
 from heavylegs.store.account_rows import (
@@ -476,15 +476,28 @@ def new_api_token(store: Store, account_id: int, now: datetime) -> str:
                 [f"token: you have {active} API tokens, the most an account keeps; revoke one"]
             )
         session.add(ApiTokenRow(token_sha256=digest(token), account_id=account_id, created_at=now))
-        old = session.scalars(
-            select(ApiTokenRow.id)
-            .where(ApiTokenRow.account_id == account_id, ApiTokenRow.revoked_at.is_not(None))
-            .order_by(ApiTokenRow.revoked_at.desc(), ApiTokenRow.id.desc())
-            .offset(MAX_API_TOKENS)
-        ).all()
-        if old:
-            session.execute(delete(ApiTokenRow).where(ApiTokenRow.id.in_(old)))
+        forget_old_revoked(session, ApiTokenRow.account_id, account_id, MAX_API_TOKENS)
     return token
+
+
+def forget_old_revoked(
+    session: Session,
+    owner: InstrumentedAttribute[int],
+    owner_id: int,
+    keep: int,
+) -> None:
+    """Delete the revoked rows of ``owner_id`` past the newest ``keep`` in the table of the
+    ``owner`` column (API tokens, shares): kept for the record, but revoking in a loop must
+    not add rows without end."""
+    table = owner.class_
+    old = session.scalars(
+        select(table.id)
+        .where(owner == owner_id, table.revoked_at.is_not(None))
+        .order_by(table.revoked_at.desc(), table.id.desc())
+        .offset(keep)
+    ).all()
+    if old:
+        session.execute(delete(table).where(table.id.in_(old)))
 
 
 def token_account(store: Store, token: str, now: datetime) -> Account | None:

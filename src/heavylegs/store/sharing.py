@@ -20,11 +20,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, select, update
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import aliased
 
 from heavylegs.problems import Problems
 from heavylegs.store.account_rows import AccountRow, AuditRow, ShareRow
-from heavylegs.store.accounts import DISABLED, Role, normal_email
+from heavylegs.store.accounts import DISABLED, Role, forget_old_revoked, normal_email
 from heavylegs.store.engine import Store
 
 MAX_REVOKED_SHARES = 50
@@ -100,20 +100,8 @@ def share_with(store: Store, person_id: int, clinician_email: str, now: datetime
         row = ShareRow(person_id=person_id, clinician_id=clinician.id, created_at=now)
         session.add(row)
         session.flush()
-        _forget_old_revoked(session, person_id)
+        forget_old_revoked(session, ShareRow.person_id, person_id, MAX_REVOKED_SHARES)
         return row.id
-
-
-def _forget_old_revoked(session: Session, person_id: int) -> None:
-    """Delete the person's revoked shares past the newest :data:`MAX_REVOKED_SHARES`."""
-    old = session.scalars(
-        select(ShareRow.id)
-        .where(ShareRow.person_id == person_id, ShareRow.revoked_at.is_not(None))
-        .order_by(ShareRow.revoked_at.desc(), ShareRow.id.desc())
-        .offset(MAX_REVOKED_SHARES)
-    ).all()
-    if old:
-        session.execute(delete(ShareRow).where(ShareRow.id.in_(old)))
 
 
 def revoke_share(store: Store, person_id: int, share_id: int, now: datetime) -> None:
