@@ -358,15 +358,10 @@ def _replace_what_cannot_be_encoded() -> None:
     an output that is not UTF-8 (``PYTHONIOENCODING=ascii``, a Windows code page when
     redirected) a note with "café" failed ``log`` after the entry was kept, and ``diary``
     failed on its own separators. JSON is always written as UTF-8 (:func:`print_json`)."""
-    import codecs
+    from heavylegs.cli.output import writes_utf8
 
     for stream in (sys.stdout, sys.stderr):
-        encoding = getattr(stream, "encoding", None) or "utf-8"
-        try:
-            utf8 = codecs.lookup(encoding).name == "utf-8"
-        except LookupError:
-            utf8 = False
-        if not utf8 and isinstance(stream, io.TextIOWrapper):
+        if not writes_utf8(stream) and isinstance(stream, io.TextIOWrapper):
             with contextlib.suppress(ValueError, OSError):
                 stream.reconfigure(errors="replace")
 

@@ -40,17 +40,11 @@ def now() -> dt.datetime:
 
 def print_json(document: object) -> None:
     """A JSON document on stdout, indented, non-ASCII text as it is (the ``--json`` output)."""
-    import codecs
     import json
 
     text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
-    encoding = getattr(sys.stdout, "encoding", None) or "utf-8"
     binary = getattr(sys.stdout, "buffer", None)
-    try:
-        utf8 = codecs.lookup(encoding).name == "utf-8"
-    except LookupError:
-        utf8 = False
-    if utf8 or binary is None:
+    if writes_utf8(sys.stdout) or binary is None:
         sys.stdout.write(text)
         return
     # JSON is UTF-8 (RFC 8259): an output in another encoding (a Windows code page when
@@ -58,6 +52,17 @@ def print_json(document: object) -> None:
     sys.stdout.flush()
     binary.write(text.encode("utf-8"))
     binary.flush()
+
+
+def writes_utf8(stream: object) -> bool:
+    """Whether ``stream`` encodes text as UTF-8 (no encoding named: yes; an unknown one: no)."""
+    import codecs
+
+    encoding = getattr(stream, "encoding", None) or "utf-8"
+    try:
+        return codecs.lookup(encoding).name == "utf-8"
+    except LookupError:
+        return False
 
 
 def error_lines(problems: list[str]) -> None:
