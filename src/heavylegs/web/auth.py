@@ -39,7 +39,8 @@ if TYPE_CHECKING:
     from heavylegs.store import Store
 
 SESSION_COOKIE = "heavylegs_session"
-HOST_SESSION_COOKIE = "__Host-" + SESSION_COOKIE
+HOST_PREFIX = "__Host-"
+HOST_SESSION_COOKIE = HOST_PREFIX + SESSION_COOKIE
 PUBLIC_PAGES = frozenset({"/login", "/signup", "/logout", "/favicon.ico", "/openapi.json"})
 PUBLIC_API = frozenset({"/api/v1/auth/signup", "/api/v1/auth/login", "/api/v1/auth/logout"})
 ANONYMOUS_ASSESSMENT = ("POST", "/api/v1/assessments")
@@ -108,7 +109,12 @@ def session_cookie_name(https: bool) -> str:
     attacker's account, where their diary would then be written. Over https only the prefixed
     name is read. Plain http (the loopback, tests) cannot have it: browsers refuse it there.
     """
-    return HOST_SESSION_COOKIE if https else SESSION_COOKIE
+    return host_only(SESSION_COOKIE, https)
+
+
+def host_only(name: str, https: bool) -> str:
+    """A cookie's name, prefixed ``__Host-`` over https (:func:`session_cookie_name`: why)."""
+    return HOST_PREFIX + name if https else name
 
 
 def set_session_cookie(
@@ -144,7 +150,7 @@ def set_device_cookie(response: Response, request: Request, email: str) -> None:
     https = is_https(request, server(request).trust_proxy)
     nonce = secrets.token_urlsafe(12)
     response.set_cookie(
-        ("__Host-" if https else "") + DEVICE_COOKIE,
+        host_only(DEVICE_COOKIE, https),
         f"{nonce}.{_device_mac(request, email, nonce)}",
         max_age=DEVICE_LIFETIME_S,
         path="/",
@@ -157,7 +163,7 @@ def set_device_cookie(response: Response, request: Request, email: str) -> None:
 def device_known(request: Request, email: str) -> bool:
     """Whether this browser carries a device cookie of ``email`` (folded)."""
     https = is_https(request, server(request).trust_proxy)
-    value = request.cookies.get(("__Host-" if https else "") + DEVICE_COOKIE, "")
+    value = request.cookies.get(host_only(DEVICE_COOKIE, https), "")
     nonce, _, mac = value.partition(".")
     if not nonce or not mac or len(value) > 128 or not value.isascii():
         return False
