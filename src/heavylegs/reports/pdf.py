@@ -134,16 +134,8 @@ def _triage_box(
     triage = output.get("triage") or {}
     level = str(triage.get("level", "routine"))
     colour = COLOURS.get(level, INK)
-    pdf.ln(2)
-    top = pdf.get_y()
+    top = _box_title(pdf, earlier + facts.LEVEL_WORDS.get(level, level), colour)
     pdf.set_x(pdf.l_margin + 3)
-    pdf.set_font(FONT, "B", 11)
-    pdf.set_text_color(*colour)
-    words = earlier + facts.LEVEL_WORDS.get(level, level)
-    pdf.multi_cell(0, 5.5, words, new_x="LMARGIN", new_y="NEXT")
-    pdf.set_x(pdf.l_margin + 3)
-    pdf.set_font(FONT, "", BODY)
-    pdf.set_text_color(*INK)
     headline = str(triage.get("headline", ""))
     pdf.multi_cell(
         0,
@@ -177,6 +169,20 @@ def _triage_box(
     _edge(pdf, top, colour)
 
 
+def _box_title(pdf: FPDF, title: str, colour: tuple[int, int, int]) -> float:
+    """A box's bold title in its level's colour (the triage's, the diary's), the body text set
+    for what follows; where the box begins, for :func:`_edge`."""
+    pdf.ln(2)
+    top = pdf.get_y()
+    pdf.set_x(pdf.l_margin + 3)
+    pdf.set_font(FONT, "B", 11)
+    pdf.set_text_color(*colour)
+    pdf.multi_cell(0, 5.5, title, new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font(FONT, "", BODY)
+    pdf.set_text_color(*INK)
+    return top
+
+
 def _edge(pdf: FPDF, top: float, colour: tuple[int, int, int]) -> None:
     """The coloured bar down the left of a box begun at ``top`` (the triage's, the diary's)."""
     bottom = pdf.get_y() + 1
@@ -189,15 +195,8 @@ def _diary_box(pdf: FPDF, diary: diary_facts.DiaryWarnings) -> None:
     """The diary's warnings, boxed like the triage: first when they are more urgent than it."""
     colour = COLOURS.get(diary.level, INK)
     title = facts.LEVEL_WORDS.get(diary.level, diary.level)
-    pdf.ln(2)
-    top = pdf.get_y()
-    pdf.set_x(pdf.l_margin + 3)
-    pdf.set_font(FONT, "B", 11)
-    pdf.set_text_color(*colour)
     heading_words = "From the diary" if diary.level == "self_care" else f"From the diary: {title}"
-    pdf.multi_cell(0, 5.5, heading_words, new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font(FONT, "", BODY)
-    pdf.set_text_color(*INK)
+    top = _box_title(pdf, heading_words, colour)
     for message in diary.messages:
         pdf.set_x(pdf.l_margin + 3)
         pdf.multi_cell(0, LINE, f"• {message}", new_x="LMARGIN", new_y="NEXT")
