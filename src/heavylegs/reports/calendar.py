@@ -219,17 +219,16 @@ def reminders(data: ReportData, hours: WorkingDay, zone: ZoneInfo) -> list[Remin
         raise NothingToReport("no assessment stored yet: run 'heavylegs assess' first")
     triage = latest.output.get("triage") or {}
     level = triage.get("level")
+    serious = None
     if is_serious(level):
+        when = f"{latest.at.astimezone(zone):%d %b %Y}"
+        serious = f"your latest assessment ({when}) is {level}: {triage.get('headline', '')}"
+    elif (diary := diary_warnings(data)) is not None and is_serious(diary.level):
+        serious = f"your diary is {diary.level}: {diary.messages[0]}"
+    if serious is not None:
         raise NoRoutineCalendar(
-            f"your latest assessment ({latest.at.astimezone(zone):%d %b %Y}) is {level}: "
-            f"{triage.get('headline', '')} Reminders for a routine plan would be the wrong "
-            "message now; see a clinician first."
-        )
-    diary = diary_warnings(data)
-    if diary is not None and is_serious(diary.level):
-        raise NoRoutineCalendar(
-            f"your diary is {diary.level}: {diary.messages[0]} Reminders for a routine plan "
-            "would be the wrong message now; see a clinician first."
+            f"{serious} Reminders for a routine plan would be the wrong message now; see a "
+            "clinician first."
         )
     plan = {i["id"]: i for i in (latest.output.get("plan") or {}).get("do") or [] if "id" in i}
     answers = latest.answers
