@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 _APOSTROPHES = re.compile(r"['’ʼ`´]")
 _WORD = re.compile(r"[^\W_]+")
@@ -156,11 +156,15 @@ def stated_gestation(text: str) -> int | None:
     gone"), else ``None``. "I'm 6 weeks post op" or "12 weeks into training" is not a pregnancy,
     and a number outside 4 to 42 weeks is not read as one."""
     folded = unicodedata.normalize("NFKC", text).casefold()
+    return next((weeks for _, weeks in _gestations(folded)), None)
+
+
+def _gestations(folded: str) -> Iterator[tuple[re.Match[str], int]]:
+    """Each stated week of pregnancy in ``folded`` text with its number (4 to 42 only)."""
     for m in _GESTATION.finditer(folded):
         value = int(m.group("a") or m.group("b") or m.group("c"))
         if GESTATION_WEEKS[0] <= value <= GESTATION_WEEKS[1]:
-            return value
-    return None
+            yield m, value
 
 
 def without_spans(text: str) -> tuple[str, bool, bool]:
@@ -172,12 +176,10 @@ def without_spans(text: str) -> tuple[str, bool, bool]:
     the training plan of harder and easier weeks."""
     folded = unicodedata.normalize("NFKC", text).casefold()
     pregnant = False
-    for m in _GESTATION.finditer(folded):
-        value = int(m.group("a") or m.group("b") or m.group("c"))
-        if GESTATION_WEEKS[0] <= value <= GESTATION_WEEKS[1]:
-            pregnant = True
-            start, end = m.span("a") if m.group("a") else m.span("b" if m.group("b") else "c")
-            folded = folded[:start] + " " * (m.end() - start) + folded[m.end() :]
+    for m, _weeks in _gestations(folded):
+        pregnant = True
+        start, end = m.span("a") if m.group("a") else m.span("b" if m.group("b") else "c")
+        folded = folded[:start] + " " * (m.end() - start) + folded[m.end() :]
     long = [m.span() for m in _DURATION.finditer(folded) if _LONG.search(m.group())]
     long += [m.span() for m in _YEARS_OLD.finditer(folded)]  # "15 year old": an age, not "old"
     long.sort()
